@@ -1,0 +1,3 @@
+//! `/api/audio/…`: the loudspeaker and microphone.
+
+pub mod test;

@@ -1,0 +1,50 @@
+//! `GET`/`POST` `/api/call/status`: manual 5.15 "api call status".
+
+use crate::access::{Access, Group, Licence, Privilege};
+use crate::function::{Domain, Field, Function, GET_POST_READ_ONLY, Param, Reply, Section};
+use crate::service::Service;
+use crate::value::FieldType;
+use crate::version::Origin;
+
+const SESSION: &[Field] = &[
+    Field::new("session", FieldType::U32, "Call identifier"),
+    Field::new(
+        "direction",
+        FieldType::Enum(&["incoming", "outgoing"]),
+        "Call direction (incoming, outgoing)",
+    ),
+    Field::new(
+        "state",
+        FieldType::Enum(&["connecting", "ringing", "connected"]),
+        "Call state (connecting, ringing, connected)",
+    ),
+];
+
+const RESULT: &[Field] = &[Field::new(
+    "sessions",
+    FieldType::Array(&FieldType::Object(SESSION)),
+    "Active calls with their current states; one item when the session parameter is used, empty when there is no active call",
+)];
+
+pub const FUNCTION: Function = Function {
+    path: "/api/call/status",
+    section: Section {
+        number: "5.15",
+        title: "api call status",
+    },
+    summary: "Returns the current states of active telephone calls.",
+    service: Service::PhoneCall,
+    methods: GET_POST_READ_ONLY,
+    access: Access::Privilege(Privilege::monitoring(Group::PhoneCall)),
+    licences: &[Licence::EnhancedIntegration],
+    hardware: None,
+    origin: Origin::V2_13,
+    params: &[Param::optional(
+        "session",
+        Domain::U32,
+        "Optional call identifier. If the parameter is not included, the function returns statuses of all the active calls.",
+    )
+    .errata(&["unknown-session"])],
+    replies: &[Reply::json(Some(RESULT))],
+    errata: &[],
+};

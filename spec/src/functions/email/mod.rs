@@ -1,0 +1,3 @@
+//! `/api/email/…`: user e-mails.
+
+pub mod send;

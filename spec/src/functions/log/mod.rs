@@ -1,0 +1,22 @@
+//! `/api/log/…`: the event log, subscription channels and long-poll.
+
+pub mod caps;
+pub mod pull;
+pub mod subscribe;
+pub mod unsubscribe;
+
+use crate::function::{Domain, Param};
+
+/// How many events the device keeps in its history queue (5.24).
+pub const HISTORY_LEN: usize = 10_000;
+
+/// The most events one `log/pull` returns (5.26).
+pub const PULL_BATCH: usize = 128;
+
+/// A channel identifier from `log/subscribe`.
+const ID: Param = Param::mandatory(
+    "id",
+    Domain::U32,
+    "Identifier of the existing channel obtained by preceding dialling of /api/log/subscribe",
+)
+.errata(&["unknown-subscription"]);

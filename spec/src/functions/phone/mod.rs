@@ -1,0 +1,3 @@
+//! `/api/phone/…`: the SIP accounts.
+
+pub mod status;
