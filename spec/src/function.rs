@@ -45,6 +45,18 @@ pub const GET_POST_REVERSIBLE: &[MethodSpec] = &[
     MethodSpec::new(Method::Post, Tier::Reversible),
 ];
 
+/// GET and POST, both restarting the device.
+pub const GET_POST_REBOOT: &[MethodSpec] = &[
+    MethodSpec::new(Method::Get, Tier::Reboot),
+    MethodSpec::new(Method::Post, Tier::Reboot),
+];
+
+/// GET and POST, both losing data for good.
+pub const GET_POST_DESTRUCTIVE: &[MethodSpec] = &[
+    MethodSpec::new(Method::Get, Tier::Destructive),
+    MethodSpec::new(Method::Post, Tier::Destructive),
+];
+
 /// An API function.
 #[derive(Clone, Copy, Debug)]
 pub struct Function {

@@ -1,8 +1,7 @@
 //! `GET`/`POST` `/api/config/factoryreset`: manual 5.7 "api config factoryreset".
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Function, MethodSpec, Reply, Section};
-use crate::http::{Method, Tier};
+use crate::function::{Function, GET_POST_DESTRUCTIVE, Reply, Section};
 use crate::service::Service;
 use crate::version::Origin;
 
@@ -14,10 +13,7 @@ pub const FUNCTION: Function = Function {
     },
     summary: "Resets the factory default values for all the intercom parameters, with a delay of approx. 15 s.",
     service: Service::System,
-    methods: &[
-        MethodSpec::new(Method::Get, Tier::Destructive),
-        MethodSpec::new(Method::Post, Tier::Destructive),
-    ],
+    methods: GET_POST_DESTRUCTIVE,
     access: Access::Privilege(Privilege::control(Group::System)),
     licences: &[Licence::EnhancedIntegration],
     hardware: None,

@@ -1,8 +1,7 @@
 //! `GET`/`POST` `/api/system/restart`: manual 5.3 "api system restart".
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Function, MethodSpec, Reply, Section};
-use crate::http::{Method, Tier};
+use crate::function::{Function, GET_POST_REBOOT, Reply, Section};
 use crate::service::Service;
 use crate::version::Origin;
 
@@ -14,10 +13,7 @@ pub const FUNCTION: Function = Function {
     },
     summary: "Restarts the intercom.",
     service: Service::System,
-    methods: &[
-        MethodSpec::new(Method::Get, Tier::Reboot),
-        MethodSpec::new(Method::Post, Tier::Reboot),
-    ],
+    methods: GET_POST_REBOOT,
     access: Access::Privilege(Privilege::control(Group::System)),
     licences: &[Licence::EnhancedIntegration],
     hardware: None,
