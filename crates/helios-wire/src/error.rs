@@ -24,7 +24,11 @@ impl ApiError {
         }
     }
 
-    pub fn with_param(code: ErrorCode, param: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub fn with_param(
+        code: ErrorCode,
+        param: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
         Self {
             code,
             param: Some(param.into()),

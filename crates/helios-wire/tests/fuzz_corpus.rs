@@ -14,8 +14,7 @@ fn every_corpus_file_passes_its_check() {
     let mut replayed = 0;
     for (name, check) in TARGETS {
         let dir = fuzz_dir().join("corpus").join(name);
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let mut files = 0;
         for entry in entries {
             let path = entry.expect("a directory entry").path();
@@ -32,8 +31,7 @@ fn every_corpus_file_passes_its_check() {
 /// The fuzz workspace declares exactly the targets the wire crate checks.
 #[test]
 fn every_target_is_declared_and_every_declared_target_is_checked() {
-    let manifest =
-        std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).expect("fuzz/Cargo.toml");
+    let manifest = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).expect("fuzz/Cargo.toml");
     let declared: Vec<&str> = manifest
         .lines()
         .filter_map(|line| line.strip_prefix("name = \""))
