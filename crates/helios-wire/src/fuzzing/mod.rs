@@ -3,5 +3,8 @@
 //! corpus file through the same function. A check panics only when a property is broken; any
 //! input at all is otherwise fine.
 
+/// A target's property check: panics only when a property is broken.
+pub type Check = fn(&[u8]);
+
 /// Every fuzz target by name, with its check.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[];
+pub const TARGETS: &[(&str, Check)] = &[];
