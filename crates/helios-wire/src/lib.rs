@@ -6,7 +6,9 @@
 //! in `fuzz/` whose property check lives in [`fuzzing`] so that `cargo test` replays the
 //! committed corpora through exactly the same code.
 
+pub mod envelope;
 pub mod error;
+pub mod event;
 pub mod finding;
 pub mod fuzzing;
 pub mod params;

@@ -3,8 +3,22 @@
 //! corpus file through the same function. A check panics only when a property is broken; any
 //! input at all is otherwise fine.
 
+mod envelope_json;
+mod event_json;
+mod params;
+
+pub use envelope_json::envelope_json;
+pub use event_json::event_json;
+pub use params::{multipart, query, urlencoded};
+
 /// A target's property check: panics only when a property is broken.
 pub type Check = fn(&[u8]);
 
 /// Every fuzz target by name, with its check.
-pub const TARGETS: &[(&str, Check)] = &[];
+pub const TARGETS: &[(&str, Check)] = &[
+    ("query", query),
+    ("urlencoded", urlencoded),
+    ("multipart", multipart),
+    ("envelope_json", envelope_json),
+    ("event_json", event_json),
+];
