@@ -6,12 +6,23 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 /// The generated files, relative to the workspace root, with their contents.
-fn generated() -> Result<Vec<(&'static str, String)>> {
-    Ok(vec![
-        ("spec/openapi.json", openapi_text()?),
-        ("docs/functions.md", crate::docs::functions_md()),
-        ("docs/errata.md", crate::docs::errata_md()),
-    ])
+fn generated() -> Result<Vec<(String, String)>> {
+    Ok([
+        ("spec/openapi.json".to_owned(), openapi_text()?),
+        ("docs/functions.md".to_owned(), crate::docs::functions_md()),
+        ("docs/errata.md".to_owned(), crate::docs::errata_md()),
+    ]
+    .into_iter()
+    .chain(
+        crate::dict::dictionaries()
+            .into_iter()
+            .map(|(target, text)| (dict_path(target), text)),
+    )
+    .collect())
+}
+
+fn dict_path(target: &str) -> String {
+    format!("fuzz/dict/{target}.dict")
 }
 
 pub(crate) fn openapi_text() -> Result<String> {
@@ -30,7 +41,7 @@ pub(crate) fn run(check: bool) -> Result<()> {
     let root = workspace_root();
     let mut stale = Vec::new();
     for (relative, contents) in generated()? {
-        let path = root.join(relative);
+        let path = root.join(&relative);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
         if current == contents {
             continue;

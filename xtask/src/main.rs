@@ -1,7 +1,9 @@
 //! `cargo xtask`: the workspace's automation, in Rust so that it runs wherever cargo does.
 
 mod codegen;
+mod dict;
 mod docs;
+mod fuzz;
 mod openapi;
 
 use anyhow::Result;
@@ -24,11 +26,20 @@ enum Command {
     },
     /// Print the OpenAPI 3.1 document of the API to stdout.
     Openapi,
+    /// Run the cargo-fuzz targets (nightly gives AddressSanitizer; stable runs with -s none).
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        time: u64,
+        /// One target; all of them when absent.
+        target: Option<String>,
+    },
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Codegen { check } => codegen::run(check),
+        Command::Fuzz { time, target } => fuzz::run(time, target.as_deref()),
         Command::Openapi => {
             println!("{}", codegen::openapi_text()?);
             Ok(())

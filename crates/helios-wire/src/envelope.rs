@@ -75,10 +75,7 @@ pub fn read_strict(bytes: &[u8], max_bytes: usize) -> Result<Envelope, ReadError
 /// Reads a reply as real devices send it: a byte order mark, trailing commas, bytes after the
 /// value, `success` as 0/1 and `code` as a string are accepted, each recorded as a finding.
 /// Whatever [`read_strict`] accepts, this accepts with the same value and no finding.
-pub fn read_lenient(
-    bytes: &[u8],
-    max_bytes: usize,
-) -> Result<(Envelope, Vec<Finding>), ReadError> {
+pub fn read_lenient(bytes: &[u8], max_bytes: usize) -> Result<(Envelope, Vec<Finding>), ReadError> {
     check_size(bytes, max_bytes)?;
     let mut findings = Vec::new();
     let value = lenient_value(bytes, &mut findings)?;
@@ -90,7 +87,10 @@ pub fn read_lenient(
 pub fn lenient_value(bytes: &[u8], findings: &mut Vec<Finding>) -> Result<Value, ReadError> {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => {
-            findings.push(Finding::new(None, "a UTF-8 byte order mark before the JSON"));
+            findings.push(Finding::new(
+                None,
+                "a UTF-8 byte order mark before the JSON",
+            ));
             rest
         }
         None => bytes,
@@ -159,7 +159,9 @@ fn drop_trailing_commas(bytes: &[u8], findings: &mut Vec<Finding>) -> Vec<u8> {
 /// the strict reader turns into errors); anything else is an error.
 fn envelope(value: &Value, findings: &mut Vec<Finding>) -> Result<Envelope, ReadError> {
     let Some(object) = value.as_object() else {
-        return Err(ReadError::NotAnEnvelope("the reply is not an object".into()));
+        return Err(ReadError::NotAnEnvelope(
+            "the reply is not an object".into(),
+        ));
     };
     let success = match object.get("success") {
         Some(Value::Bool(success)) => *success,
@@ -191,7 +193,10 @@ fn envelope(value: &Value, findings: &mut Vec<Finding>) -> Result<Envelope, Read
     let code = match error.get("code") {
         Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or_default(),
         Some(Value::String(s)) if s.parse::<u64>().is_ok() => {
-            findings.push(Finding::new(None, format!("error code is the string {s:?}")));
+            findings.push(Finding::new(
+                None,
+                format!("error code is the string {s:?}"),
+            ));
             s.parse().unwrap_or_default()
         }
         Some(other) => {

@@ -182,8 +182,7 @@ impl EventRecord {
                 .ok_or_else(|| EventError(format!("{name} is missing or not an integer")))
         };
         let unsigned = |name: &str| -> Result<u32, EventError> {
-            u32::try_from(number(name)?)
-                .map_err(|_| EventError(format!("{name} is not a uint32")))
+            u32::try_from(number(name)?).map_err(|_| EventError(format!("{name} is not a uint32")))
         };
         let id = unsigned("id")?;
         let utc_time = unsigned("utcTime")?;
@@ -268,10 +267,7 @@ fn normalise(
     for field in fields {
         let Some(value) = params.get_mut(field.name) else {
             if field.absent_when.is_none() {
-                findings.push(Finding::new(
-                    None,
-                    format!("{event} lacks {}", field.name),
-                ));
+                findings.push(Finding::new(None, format!("{event} lacks {}", field.name)));
             }
             continue;
         };
@@ -283,30 +279,46 @@ fn normalise(
                 *value = Value::Bool(n.as_u64() == Some(1));
             }
             (FieldType::Text(_) | FieldType::Enum(_), Value::Number(n)) => {
-                note(format!("{event} {} is the number {n}, not a string", field.name));
+                note(format!(
+                    "{event} {} is the number {n}, not a string",
+                    field.name
+                ));
                 *value = Value::String(n.to_string());
             }
             (FieldType::Enum(values), Value::String(s))
                 if !values.contains(&s.as_str())
                     && !field.later_values.iter().any(|later| later.value == s) =>
             {
-                note(format!("{event} {} is {s:?}, not one of the manual's values", field.name));
+                note(format!(
+                    "{event} {} is {s:?}, not one of the manual's values",
+                    field.name
+                ));
             }
             (FieldType::Text(rule), Value::String(s)) if !rule.matches(s) => {
-                note(format!("{event} {} {s:?} is not {}", field.name, rule.describe()));
+                note(format!(
+                    "{event} {} {s:?} is not {}",
+                    field.name,
+                    rule.describe()
+                ));
             }
             (FieldType::Int { min, max }, Value::Number(n))
                 if !n.as_i64().is_some_and(|n| (min..=max).contains(&n)) =>
             {
-                note(format!("{event} {} {n} is outside {min}..{max}", field.name));
+                note(format!(
+                    "{event} {} {n} is outside {min}..{max}",
+                    field.name
+                ));
             }
             _ => {}
         }
     }
 }
 
+/// One record of a pull, read: the record and its findings, or why it is not a record.
+pub type ReadRecord = Result<(EventRecord, Vec<Finding>), EventError>;
+
 /// Reads the `events` array of a `log/pull` result: each record, or why it is not one.
-pub fn read_pull(result: &Value) -> Result<Vec<Result<(EventRecord, Vec<Finding>), EventError>>, EventError> {
+pub fn read_pull(result: &Value) -> Result<Vec<ReadRecord>, EventError> {
     let events = result
         .get("events")
         .and_then(Value::as_array)

@@ -11,7 +11,11 @@ fn examples() -> Vec<(String, Value)> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).expect("spec/examples") {
         let path = entry.expect("an entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         if name.starts_with("event_") {
             let text = std::fs::read_to_string(&path).expect("readable");
             found.push((name, serde_json::from_str(&text).expect("JSON")));
@@ -81,10 +85,17 @@ fn unknown_and_broken_events_are_kept_raw() {
         "params": {"uid": "01045E31BB"}});
     let (record, findings) = EventRecord::read(&value).expect("a record");
     assert!(matches!(record.event, Event::Other { .. }));
-    assert!(findings.iter().any(|f| f.message.contains("lacks direction")));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.message.contains("lacks direction"))
+    );
 
-    for bad in [json!(1), json!({"id": -1, "utcTime": 1, "upTime": 1, "event": "X", "params": {}}),
-        json!({"id": 1, "utcTime": 1, "upTime": 1, "params": {}})] {
+    for bad in [
+        json!(1),
+        json!({"id": -1, "utcTime": 1, "upTime": 1, "event": "X", "params": {}}),
+        json!({"id": 1, "utcTime": 1, "upTime": 1, "params": {}}),
+    ] {
         assert!(EventRecord::read(&bad).is_err(), "{bad}");
     }
 }
@@ -102,7 +113,9 @@ fn text(rule: TextRule) -> BoxedStrategy<String> {
         TextRule::IpAddress => any::<[u8; 4]>()
             .prop_map(|o| format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3]))
             .boxed(),
-        TextRule::SipUri | TextRule::DialTarget => "sip:[0-9]{1,5}@10\\.0\\.[0-9]{1,3}\\.[0-9]{1,3}".boxed(),
+        TextRule::SipUri | TextRule::DialTarget => {
+            "sip:[0-9]{1,5}@10\\.0\\.[0-9]{1,3}\\.[0-9]{1,3}".boxed()
+        }
         TextRule::EmailAddress => "[a-z]{1,8}@[a-z]{1,8}\\.cz".boxed(),
         TextRule::Uuid => "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}".boxed(),
         TextRule::MacAddress => "[0-9A-F]{2}(-[0-9A-F]{2}){5}".boxed(),
@@ -117,7 +130,9 @@ fn value(ty: FieldType) -> BoxedStrategy<Value> {
         FieldType::Bool => any::<bool>().prop_map(Value::from).boxed(),
         FieldType::Int { min, max } => (min..=max).prop_map(Value::from).boxed(),
         FieldType::Text(rule) => text(rule).prop_map(Value::from).boxed(),
-        FieldType::Enum(values) => prop::sample::select(values.to_vec()).prop_map(Value::from).boxed(),
+        FieldType::Enum(values) => prop::sample::select(values.to_vec())
+            .prop_map(Value::from)
+            .boxed(),
         other => panic!("event params have no {other:?}"),
     }
 }
@@ -135,13 +150,20 @@ fn params(fields: &'static [Field]) -> BoxedStrategy<Map<String, Value>> {
             }
         })
         .collect();
-    each.prop_map(|pairs| pairs.into_iter().flatten().collect()).boxed()
+    each.prop_map(|pairs| pairs.into_iter().flatten().collect())
+        .boxed()
 }
 
 fn record() -> impl Strategy<Value = Value> {
     let documented: Vec<_> = EVENTS.iter().filter(|e| e.params_documented).collect();
     prop::sample::select(documented).prop_flat_map(|event| {
-        (any::<u32>(), any::<u32>(), any::<u32>(), prop::option::of(-720i32..=840), params(event.params))
+        (
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+            prop::option::of(-720i32..=840),
+            params(event.params),
+        )
             .prop_map(move |(id, utc, up, tz, params)| {
                 let mut record = json!({"id": id});
                 if let Some(tz) = tz {

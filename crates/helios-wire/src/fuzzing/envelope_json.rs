@@ -11,7 +11,9 @@ pub fn envelope_json(data: &[u8]) {
     let strict = read_strict(data, MAX);
     let lenient = read_lenient(data, MAX);
     if let Ok(envelope) = &strict {
-        let (again, findings) = lenient.as_ref().expect("lenient accepts what strict accepts");
+        let (again, findings) = lenient
+            .as_ref()
+            .expect("lenient accepts what strict accepts");
         assert_eq!(again, envelope);
         assert!(findings.is_empty(), "{findings:?}");
     }

@@ -56,14 +56,23 @@ pub fn multipart(data: &[u8]) {
 
 fn raw_multipart(body: &[u8]) {
     let content_type = multipart_content_type(BOUNDARY);
-    let Ok(gathered) = gather(FUNCTION, Method::Post, None, Some(&content_type), body, &limits())
-    else {
+    let Ok(gathered) = gather(
+        FUNCTION,
+        Method::Post,
+        None,
+        Some(&content_type),
+        body,
+        &limits(),
+    ) else {
         return;
     };
     validated_agrees(&gathered, Method::Post);
     // What was read, written again and read again, is the same.
     let parts: Vec<PartSpec<'_>> = gathered.occurrences.iter().map(part_of).collect();
-    if parts.iter().any(|p| contains(p.data, BOUNDARY.as_bytes()) || unquotable(p)) {
+    if parts
+        .iter()
+        .any(|p| contains(p.data, BOUNDARY.as_bytes()) || unquotable(p))
+    {
         return;
     }
     let again = gather(
@@ -74,7 +83,10 @@ fn raw_multipart(body: &[u8]) {
         &encode_multipart(BOUNDARY, &parts),
         &limits(),
     );
-    assert_eq!(again.as_ref().map(|g| &g.occurrences), Ok(&gathered.occurrences));
+    assert_eq!(
+        again.as_ref().map(|g| &g.occurrences),
+        Ok(&gathered.occurrences)
+    );
 }
 
 #[derive(Debug, Arbitrary)]
@@ -104,7 +116,14 @@ fn structured_multipart(data: &[u8]) {
     }
     let body = encode_multipart(BOUNDARY, &specs);
     let content_type = multipart_content_type(BOUNDARY);
-    match gather(FUNCTION, Method::Post, None, Some(&content_type), &body, &limits()) {
+    match gather(
+        FUNCTION,
+        Method::Post,
+        None,
+        Some(&content_type),
+        &body,
+        &limits(),
+    ) {
         Ok(gathered) => {
             assert_eq!(gathered.occurrences.len(), specs.len());
             for (got, sent) in gathered.occurrences.iter().zip(&specs) {
@@ -173,7 +192,14 @@ fn simple_round_trip(gathered: &Gathered, method: Method) {
     let encoded = encode_query(pairs.iter().copied());
     let again = match method {
         Method::Get => gather(FUNCTION, method, Some(&encoded), None, b"", &limits()),
-        _ => gather(FUNCTION, method, None, Some(FORM), encoded.as_bytes(), &limits()),
+        _ => gather(
+            FUNCTION,
+            method,
+            None,
+            Some(FORM),
+            encoded.as_bytes(),
+            &limits(),
+        ),
     };
     let again = again.expect("encoded pairs gather again");
     let again: Vec<(&str, &str)> = again
