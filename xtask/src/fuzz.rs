@@ -63,12 +63,14 @@ pub(crate) fn run(seconds: u64, only: Option<&str>) -> Result<()> {
             }
         }
         eprintln!("== fuzz {target} for {seconds} s");
+        let started = std::time::Instant::now();
         let output = command
             .current_dir(&fuzz_dir)
             .output()
             .with_context(|| format!("running cargo fuzz for {target}"))?;
         let log = String::from_utf8_lossy(&output.stderr);
-        let (runs, took) = done_line(&log).unwrap_or((0, seconds));
+        let runs = final_stat(&log, "number_of_executed_units").unwrap_or(0);
+        let took = started.elapsed().as_secs();
         if !output.status.success() {
             eprintln!("{}", tail(&log, 60));
         }
@@ -107,13 +109,14 @@ fn succeeds(command: &mut Command) -> bool {
     command.output().is_ok_and(|output| output.status.success())
 }
 
-/// libFuzzer's closing line: `Done 309840 runs in 61 second(s)`.
-fn done_line(log: &str) -> Option<(u64, u64)> {
-    let line = log.lines().rev().find(|line| line.starts_with("Done "))?;
-    let mut words = line.split_whitespace();
-    let runs = words.nth(1)?.parse().ok()?;
-    let seconds = words.nth(1)?.parse().ok()?;
-    Some((runs, seconds))
+/// One of libFuzzer's closing statistics (`-print_final_stats=1`), printed after a crash too:
+/// `stat::number_of_executed_units: 11463`.
+fn final_stat(log: &str, name: &str) -> Option<u64> {
+    let prefix = format!("stat::{name}:");
+    log.lines()
+        .rev()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .and_then(|value| value.trim().parse().ok())
 }
 
 fn tail(text: &str, lines: usize) -> String {
@@ -124,11 +127,15 @@ fn tail(text: &str, lines: usize) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn reads_libfuzzers_closing_line() {
+    fn reads_libfuzzers_final_stats() {
+        let log = "Done 11463 runs in 3 second(s)\nstat::number_of_executed_units: 11463\nstat::average_exec_per_sec:     3821\n";
         assert_eq!(
-            super::done_line("#2 INITED\nDone 309840 runs in 61 second(s)\n"),
-            Some((309_840, 61))
+            super::final_stat(log, "number_of_executed_units"),
+            Some(11_463)
         );
-        assert_eq!(super::done_line("crashed"), None);
+        assert_eq!(
+            super::final_stat("crashed", "number_of_executed_units"),
+            None
+        );
     }
 }

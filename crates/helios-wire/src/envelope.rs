@@ -285,6 +285,21 @@ mod tests {
         );
     }
 
+    /// Found by the envelope_json fuzz target: a non-object result followed by more bytes.
+    #[test]
+    fn a_non_object_result_is_lenient_only() {
+        let bytes = br#"{"success": true, "result": 0, "x": 1}, {"id": 3"#;
+        let (envelope, findings) = read_lenient(bytes, DEFAULT_MAX_BYTES).expect("lenient");
+        assert_eq!(
+            envelope,
+            Envelope::Success {
+                result: Some(json!(0))
+            }
+        );
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(read_strict(bytes, DEFAULT_MAX_BYTES).is_err());
+    }
+
     #[test]
     fn limits_hold() {
         assert!(matches!(

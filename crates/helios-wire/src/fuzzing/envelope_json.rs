@@ -6,7 +6,8 @@ use crate::envelope::{Envelope, read_lenient, read_strict, write_error, write_su
 const MAX: usize = 1 << 20;
 
 /// Strict acceptance implies lenient acceptance of the same value without findings; whatever
-/// is read, written again, reads strictly as the same envelope.
+/// is read, written again, reads strictly as the same envelope (a `result` that is not an
+/// object is a departure our writer would copy, so it is left out of the round trip).
 pub fn envelope_json(data: &[u8]) {
     let strict = read_strict(data, MAX);
     let lenient = read_lenient(data, MAX);
@@ -21,10 +22,11 @@ pub fn envelope_json(data: &[u8]) {
         return;
     };
     match &envelope {
-        Envelope::Success { result } => {
+        Envelope::Success { result } if result.as_ref().is_none_or(|r| r.is_object()) => {
             let written = write_success(result.as_ref());
             assert_eq!(read_strict(&written, usize::MAX), Ok(envelope));
         }
+        Envelope::Success { .. } => {}
         Envelope::Failure { code, param, .. } => {
             let Some(known) = crate::envelope::known_code(*code) else {
                 return;
