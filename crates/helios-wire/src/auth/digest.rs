@@ -4,6 +4,8 @@
 //! Nonce generation, expiry, `nc` replay tracking and the checks that `realm`, `uri`, `opaque`
 //! and `qop` echo what the server offered belong to the device: they are inputs here.
 
+use std::fmt;
+
 use md5::Md5;
 use sha2::{Digest, Sha256, Sha512_256};
 
@@ -115,7 +117,7 @@ impl Qop {
 }
 
 /// What the client brings to a Digest challenge: its account and the request it signs.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct DigestRequest<'a> {
     pub username: &'a str,
     pub password: &'a str,
@@ -132,6 +134,21 @@ pub struct DigestRequest<'a> {
     /// The qop to use; `None` takes `auth` when offered, else `auth-int`, else the RFC 2069
     /// form when the challenge names no qop at all.
     pub qop: Option<Qop>,
+}
+
+/// Leaves the password out, so that a request can be logged.
+impl fmt::Debug for DigestRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DigestRequest")
+            .field("username", &self.username)
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .field("body_len", &self.body.len())
+            .field("cnonce", &self.cnonce)
+            .field("nc", &self.nc)
+            .field("qop", &self.qop)
+            .finish_non_exhaustive()
+    }
 }
 
 impl DigestChallenge {
