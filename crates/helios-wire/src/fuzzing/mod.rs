@@ -3,10 +3,12 @@
 //! corpus file through the same function. A check panics only when a property is broken; any
 //! input at all is otherwise fine.
 
+mod auth_header;
 mod envelope_json;
 mod event_json;
 mod params;
 
+pub use auth_header::auth_header;
 pub use envelope_json::envelope_json;
 pub use event_json::event_json;
 pub use params::{multipart, query, urlencoded};
@@ -21,4 +23,5 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("multipart", multipart),
     ("envelope_json", envelope_json),
     ("event_json", event_json),
+    ("auth_header", auth_header),
 ];
