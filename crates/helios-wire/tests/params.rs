@@ -449,3 +449,24 @@ proptest! {
         prop_assert_eq!(&by_query, &by_multipart);
     }
 }
+
+/// Found by the multipart fuzz target: multer reads `filename=` inside a quoted name, so such a
+/// name is not what the client meant. Gathering still succeeds and never panics; the name is
+/// multer's reading, kept as is.
+#[test]
+fn a_quoted_name_holding_filename_is_read_as_multer_reads_it() {
+    let body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"blob-xv; filename=\"a.gif\"\r\n\r\nGIF89a\r\n--{BOUNDARY}--\r\n"
+    );
+    let gathered = gather(
+        &switch::ctrl::FUNCTION,
+        Method::Post,
+        None,
+        Some(&multipart_content_type(BOUNDARY)),
+        body.as_bytes(),
+        &Limits::default(),
+    )
+    .expect("gathered");
+    assert_eq!(gathered.occurrences.len(), 1);
+    assert_eq!(gathered.occurrences[0].name, "blob-xv; filename=");
+}

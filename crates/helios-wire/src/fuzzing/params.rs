@@ -164,9 +164,11 @@ fn part_of(param: &crate::params::RawParam) -> PartSpec<'_> {
     }
 }
 
-/// Names and filenames our writer escapes (RFC 7578 4.2) do not read back verbatim.
+/// Names and filenames our writer escapes (RFC 7578 4.2) do not read back verbatim; nor do
+/// quoted names holding `;` (multer finds `filename=` inside a quoted name: found by this
+/// target, corpus file `crash-name-containing-filename`).
 fn unquotable(part: &PartSpec<'_>) -> bool {
-    let odd = |s: &str| s.contains(['"', '\r', '\n', '%', '\\']);
+    let odd = |s: &str| s.contains(['"', '\r', '\n', '%', '\\', ';']);
     odd(part.name)
         || part.filename.is_some_and(odd)
         || part
