@@ -1,0 +1,70 @@
+//! `helios-device` and `cargo xtask device`: start the reference intercom.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Result;
+use clap::Parser;
+
+use crate::clock::SystemClock;
+use crate::device::Device;
+use crate::profile::Profile;
+use crate::server;
+use crate::tls::Tls;
+
+#[derive(Debug, Parser)]
+#[command(name = "helios-device", about = "The reference 2N Helios IP intercom")]
+pub struct Options {
+    /// Where to serve plain HTTP; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub http: SocketAddr,
+    /// Where to serve HTTPS; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    pub https: SocketAddr,
+    /// The device profile (TOML); the committed default profile when absent.
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// A PEM certificate chain for HTTPS, instead of a self-signed certificate.
+    #[arg(long, requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// The PEM private key of --cert.
+    #[arg(long, requires = "cert")]
+    pub key: Option<PathBuf>,
+}
+
+/// Parses the command line and runs until Ctrl-C.
+pub fn main_with_args(args: impl IntoIterator<Item = String>) -> Result<()> {
+    let options = Options::parse_from(args);
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=debug".into()),
+        )
+        .init();
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(run(options))
+}
+
+async fn run(options: Options) -> Result<()> {
+    let profile = match &options.profile {
+        Some(path) => Profile::load(path)?,
+        None => Profile::default_profile(),
+    };
+    let tls = match (&options.cert, &options.key) {
+        (Some(cert), Some(key)) => Tls::load(cert, key)?,
+        _ => Tls::self_signed()?,
+    };
+    let device = Device::new(profile, Arc::new(SystemClock::new()));
+    let running = server::start(device, Some(options.http), Some((options.https, tls))).await?;
+    if let Some(http) = running.http {
+        println!("HTTP  http://{http}/");
+    }
+    if let Some(https) = running.https {
+        println!("HTTPS https://{https}/");
+    }
+    tokio::signal::ctrl_c().await?;
+    println!("shutting down");
+    running.shutdown().await;
+    Ok(())
+}

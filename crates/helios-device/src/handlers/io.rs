@@ -1,0 +1,74 @@
+//! `io/caps`, `io/status` and `io/ctrl`.
+
+use helios_spec::ErrorCode;
+use helios_wire::ApiError;
+use helios_wire::event::Event;
+use serde_json::{Value, json};
+
+use super::{Call, done};
+use crate::device::Device;
+use crate::hardware::PortError;
+use crate::reply::Reply;
+
+fn invalid_port(detail: String) -> ApiError {
+    ApiError::with_param(ErrorCode::InvalidParameter, "port", detail)
+}
+
+/// The ports a request names, with their states: the one of its `port`, or all.
+fn selected(device: &Device, call: &Call) -> Result<Vec<(String, &'static str, bool)>, ApiError> {
+    let wanted = call.params.text("port");
+    device.with_state(|state, _| {
+        let ports: Vec<(String, &'static str, bool)> = state
+            .ports
+            .iter()
+            .filter(|(port, _)| wanted.is_none_or(|w| w == port.port))
+            .map(|(port, on)| (port.port.clone(), port.kind.name(), on))
+            .collect();
+        match (wanted, ports.is_empty()) {
+            (Some(name), true) => Err(invalid_port(format!("port {name} does not exist"))),
+            _ => Ok(ports),
+        }
+    })
+}
+
+/// 5.11.
+pub(super) fn caps(device: &Device, call: &Call) -> Result<Reply, ApiError> {
+    let ports: Vec<Value> = selected(device, call)?
+        .into_iter()
+        .map(|(port, kind, _)| json!({"port": port, "type": kind}))
+        .collect();
+    Ok(Reply::Json(Some(json!({ "ports": ports }))))
+}
+
+/// 5.12: `state` is 0 or 1 here (erratum `io-state-type`).
+pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
+    let ports: Vec<Value> = selected(device, call)?
+        .into_iter()
+        .map(|(port, _, on)| json!({"port": port, "state": u8::from(on)}))
+        .collect();
+    Ok(Reply::Json(Some(json!({ "ports": ports }))))
+}
+
+/// 5.13: outputs only (erratum `io-ctrl-input`); a change raises `OutputChanged`.
+pub(super) fn ctrl(device: &Device, call: &Call) -> Result<Reply, ApiError> {
+    let port = call.params.text("port").unwrap_or_default().to_owned();
+    let on = call.params.word("action") == Some("on");
+    device.with_state(|state, stamp| match state.ports.set_output(&port, on) {
+        Ok(changed) => {
+            if changed {
+                state.events.raise(
+                    Event::OutputChanged {
+                        port: port.clone(),
+                        state: on,
+                    },
+                    stamp,
+                );
+            }
+            Ok(())
+        }
+        Err(error @ (PortError::Unknown(_) | PortError::Input(_) | PortError::Output(_))) => {
+            Err(invalid_port(error.to_string()))
+        }
+    })?;
+    Ok(done(call))
+}

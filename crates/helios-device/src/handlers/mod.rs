@@ -1,0 +1,54 @@
+//! One module per service: the handlers receive typed parameters and the caller, call the
+//! hardware, and return a reply. Every check the spec describes has already happened.
+
+mod io;
+mod switch;
+mod system;
+
+use helios_spec::functions::{io as io_fns, switch as switch_fns, system as system_fns};
+use helios_spec::{Function, Method};
+use helios_wire::ApiError;
+use helios_wire::params::Params;
+
+use crate::auth::Caller;
+use crate::device::Device;
+use crate::reply::Reply;
+
+/// A request that passed the pipeline.
+#[derive(Debug)]
+pub struct Call {
+    pub method: Method,
+    pub params: Params,
+    pub caller: Caller,
+}
+
+/// A function's handler.
+pub type Handler = fn(&Device, &Call) -> Result<Reply, ApiError>;
+
+/// The handlers of the functions the reference intercom implements, by function.
+const HANDLERS: &[(&Function, Handler)] = &[
+    (&system_fns::info::FUNCTION, system::info),
+    (&system_fns::status::FUNCTION, system::status),
+    (&switch_fns::caps::FUNCTION, switch::caps),
+    (&switch_fns::status::FUNCTION, switch::status),
+    (&switch_fns::ctrl::FUNCTION, switch::ctrl),
+    (&io_fns::caps::FUNCTION, io::caps),
+    (&io_fns::status::FUNCTION, io::status),
+    (&io_fns::ctrl::FUNCTION, io::ctrl),
+];
+
+/// The handler of `function`, if the reference intercom implements it.
+pub fn handler(function: &Function) -> Option<Handler> {
+    HANDLERS
+        .iter()
+        .find(|(known, _)| known.path == function.path)
+        .map(|(_, handler)| *handler)
+}
+
+/// The text/plain reply of the `response` parameter (2.14), or `{"success":true}`.
+fn done(call: &Call) -> Reply {
+    match call.params.text("response") {
+        Some(text) if call.params.given("response") => Reply::Text(text.to_owned()),
+        _ => Reply::Json(None),
+    }
+}

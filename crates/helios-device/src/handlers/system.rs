@@ -1,0 +1,69 @@
+//! `system/info` and `system/status`.
+
+use helios_spec::functions::system::info;
+use helios_wire::ApiError;
+use serde_json::{Map, Value, json};
+
+use super::Call;
+use crate::device::Device;
+use crate::reply::Reply;
+
+/// 5.1: the profile's identity, and the fields later firmware adds when the profile's firmware
+/// is that late.
+pub(super) fn info(device: &Device, _: &Call) -> Result<Reply, ApiError> {
+    let profile = &device.profile;
+    let firmware = profile.firmware();
+    let fields = info::FUNCTION.replies[0].result.unwrap_or_default();
+    let mut result = Map::new();
+    for field in fields {
+        if !field.origin_in(info::FUNCTION.origin).present_in(firmware) {
+            continue;
+        }
+        let value = match field.name {
+            "variant" => json!(profile.device.variant),
+            "serialNumber" => json!(profile.device.serial_number),
+            "hwVersion" => json!(profile.device.hw_version),
+            "swVersion" => json!(profile.device.sw_version.text),
+            "buildType" => json!(profile.device.build_type),
+            "deviceName" => json!(profile.device.device_name),
+            "macAddr" => json!(mac_address(profile.device.seed)),
+            "devType" => json!("2-14-0-0"),
+            "variantId" => json!(14),
+            "firmwarePackage" => json!(format!("hip-{}", profile.device.sw_version.text)),
+            "bootUuid" => json!(boot_uuid(profile.device.seed)),
+            _ => Value::Null,
+        };
+        result.insert(field.name.to_owned(), value);
+    }
+    Ok(Reply::Json(Some(Value::Object(result))))
+}
+
+/// 5.2: the real time and the uptime.
+pub(super) fn status(device: &Device, _: &Call) -> Result<Reply, ApiError> {
+    let clock = device.clock();
+    Ok(Reply::Json(Some(json!({
+        "systemTime": clock.unix().as_secs(),
+        "upTime": clock.uptime().as_secs(),
+    }))))
+}
+
+/// A MAC address in 2N's range, derived from the seed so that it is stable per profile.
+fn mac_address(seed: u64) -> String {
+    let bytes = seed.to_be_bytes();
+    format!(
+        "7C-1E-B3-{:02X}-{:02X}-{:02X}",
+        bytes[5], bytes[6], bytes[7]
+    )
+}
+
+fn boot_uuid(seed: u64) -> String {
+    let hex = format!("{:016x}{:016x}", seed, seed.rotate_left(17) ^ 0x5bd1_e995);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}

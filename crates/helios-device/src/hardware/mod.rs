@@ -1,0 +1,8 @@
+//! The hardware the API controls, behind traits, with deterministic simulators: what the
+//! handlers call, and what a test or the simulation drives.
+
+pub mod ports;
+pub mod switches;
+
+pub use ports::{PortError, SimPorts};
+pub use switches::{SimSwitches, SwitchAction, SwitchError};

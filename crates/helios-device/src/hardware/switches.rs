@@ -1,0 +1,141 @@
+//! Switches (manual 5.8 to 5.10): monostable ones switch off `duration` seconds after they were
+//! switched on, bistable ones hold; `trigger` changes the state. A security switch behaves as a
+//! normal one over the API (erratum `security-switch`).
+
+use std::time::Duration;
+
+use crate::profile::{Switch, SwitchMode};
+
+/// What `switch/ctrl` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SwitchAction {
+    On,
+    Off,
+    Trigger,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SwitchError {
+    #[error("switch {0} does not exist")]
+    Unknown(u8),
+    #[error("switch {0} is disabled")]
+    Disabled(u8),
+}
+
+/// A state change, for the event log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SwitchChange {
+    pub switch: u8,
+    pub active: bool,
+    /// When it happened, as uptime: a monostable time-out happens at its due time, not when
+    /// somebody looks.
+    pub at: Duration,
+}
+
+#[derive(Clone, Debug)]
+struct State {
+    config: Switch,
+    active: bool,
+    /// When a monostable switch that is on goes off.
+    off_at: Option<Duration>,
+}
+
+/// The simulated switches of a profile.
+#[derive(Clone, Debug)]
+pub struct SimSwitches {
+    switches: Vec<State>,
+}
+
+impl SimSwitches {
+    pub fn new(config: &[Switch]) -> Self {
+        let mut switches: Vec<State> = config
+            .iter()
+            .map(|config| State {
+                config: config.clone(),
+                active: false,
+                off_at: None,
+            })
+            .collect();
+        switches.sort_by_key(|state| state.config.switch);
+        Self { switches }
+    }
+
+    /// The switches in number order, with their configuration.
+    pub fn configs(&self) -> impl Iterator<Item = &Switch> {
+        self.switches.iter().map(|state| &state.config)
+    }
+
+    pub fn config(&self, switch: u8) -> Option<&Switch> {
+        self.configs().find(|config| config.switch.0 == switch)
+    }
+
+    /// Whether the switch is on, as of the last [`SimSwitches::settle`].
+    pub fn active(&self, switch: u8) -> Option<bool> {
+        self.state(switch).map(|state| state.active)
+    }
+
+    fn state(&self, switch: u8) -> Option<&State> {
+        self.switches.iter().find(|s| s.config.switch.0 == switch)
+    }
+
+    /// Applies every time-out due by `now` and returns the changes in the order they happened.
+    pub fn settle(&mut self, now: Duration) -> Vec<SwitchChange> {
+        let mut changes = Vec::new();
+        for state in &mut self.switches {
+            if let Some(off_at) = state.off_at
+                && off_at <= now
+            {
+                state.active = false;
+                state.off_at = None;
+                changes.push(SwitchChange {
+                    switch: state.config.switch.0,
+                    active: false,
+                    at: off_at,
+                });
+            }
+        }
+        changes.sort_by_key(|change| change.at);
+        changes
+    }
+
+    /// The earliest pending time-out, for the ticker.
+    pub fn next_deadline(&self) -> Option<Duration> {
+        self.switches.iter().filter_map(|s| s.off_at).min()
+    }
+
+    /// Carries out `switch/ctrl` at `now`; returns the change, if the state changed.
+    pub fn control(
+        &mut self,
+        switch: u8,
+        action: SwitchAction,
+        now: Duration,
+    ) -> Result<Option<SwitchChange>, SwitchError> {
+        let state = self
+            .switches
+            .iter_mut()
+            .find(|s| s.config.switch.0 == switch)
+            .ok_or(SwitchError::Unknown(switch))?;
+        if !state.config.enabled {
+            return Err(SwitchError::Disabled(switch));
+        }
+        let on = match action {
+            SwitchAction::On => true,
+            SwitchAction::Off => false,
+            SwitchAction::Trigger => !state.active,
+        };
+        // A monostable switch switched on (again) stays on for its duration from now.
+        state.off_at = match (on, state.config.mode) {
+            (true, SwitchMode::Monostable) => {
+                Some(now + Duration::from_secs(u64::from(state.config.duration)))
+            }
+            _ => None,
+        };
+        let changed = state.active != on;
+        state.active = on;
+        Ok(changed.then_some(SwitchChange {
+            switch,
+            active: on,
+            at: now,
+        }))
+    }
+}

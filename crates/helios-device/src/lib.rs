@@ -1,0 +1,21 @@
+//! The reference 2N Helios IP intercom: the HTTP API of the manual served from `helios-spec`,
+//! over simulated hardware, on HTTP and HTTPS with Basic and Digest authentication.
+//!
+//! [`pipeline::app`] is the whole API as an axum router (testable without sockets);
+//! [`server::start`] serves it. See `ARCHITECTURE.md` for the pipeline's order.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod device;
+pub mod events;
+pub mod handlers;
+pub mod hardware;
+pub mod pipeline;
+pub mod profile;
+pub mod reply;
+pub mod server;
+pub mod tls;
+
+pub use device::Device;
+pub use profile::Profile;

@@ -1,0 +1,267 @@
+//! The request pipeline: one ordered pass, each step a spec lookup, each failure an `ApiError`
+//! turned into a reply in one place (`reply::error_response`).
+//!
+//! route (2) → method (3) → service enabled (4) → transport (7) → authentication (9, 8) →
+//! privilege (10) → licence (5) → model support (1) → parameters (13, 11, 12) → handler.
+//! Handlers receive typed parameters and never re-check any of this.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Response, header};
+use helios_spec::{Access, ErrorCode, Function, Method, Route, Transport};
+use helios_wire::ApiError;
+use helios_wire::event::Event;
+use helios_wire::params::{Limits, gather, validate};
+
+use crate::auth::{Attempt, Caller};
+use crate::device::Device;
+use crate::handlers::{self, Call};
+use crate::reply::{error_response, server_header};
+
+/// The connection a request arrived on; the server puts it in the request's extensions.
+#[derive(Clone, Copy, Debug)]
+pub struct Connection {
+    pub transport: Transport,
+    pub peer: SocketAddr,
+}
+
+impl Default for Connection {
+    fn default() -> Self {
+        Self {
+            transport: Transport::Http,
+            peer: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+        }
+    }
+}
+
+/// The bounds on what one request may carry.
+pub const LIMITS: Limits = Limits {
+    max_request: 64 << 20,
+    max_params: 256,
+    max_unknown: 4096,
+};
+
+/// The whole API as a router: every path goes through [`process`].
+pub fn app(device: Arc<Device>) -> Router {
+    Router::new()
+        .fallback(handle)
+        .with_state(device)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+async fn handle(State(device): State<Arc<Device>>, request: Request) -> Response<Body> {
+    let connection = request
+        .extensions()
+        .get::<Connection>()
+        .copied()
+        .unwrap_or_default();
+    let (parts, body) = request.into_parts();
+    // The body limit is the request limit plus room for multipart framing.
+    let response = match to_bytes(body, LIMITS.max_request + (1 << 20)).await {
+        Ok(body) => process(
+            &device,
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            &body,
+            connection,
+        ),
+        Err(_) => error_response(
+            &ApiError::new(ErrorCode::DataTooBig, "the request body is too large"),
+            &[],
+        ),
+    };
+    with_server_header(&device, response)
+}
+
+fn with_server_header(device: &Device, mut response: Response<Body>) -> Response<Body> {
+    response.headers_mut().insert(
+        header::SERVER,
+        server_header(&device.profile.device.sw_version.text),
+    );
+    response
+}
+
+/// Runs one request through the pipeline, without sockets.
+pub fn process(
+    device: &Device,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    connection: Connection,
+) -> Response<Body> {
+    match checked(device, method, uri, headers, body, connection) {
+        Ok(response) => response,
+        Err(Refusal { error, challenges }) => error_response(&error, &challenges),
+    }
+}
+
+/// An error and the challenges that go with it.
+struct Refusal {
+    error: ApiError,
+    challenges: Vec<String>,
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            challenges: Vec::new(),
+        }
+    }
+}
+
+fn checked(
+    device: &Device,
+    http_method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    connection: Connection,
+) -> Result<Response<Body>, Refusal> {
+    let profile = &device.profile;
+    let path = uri.path();
+    let function = route(device, http_method, path)?;
+    let method = Method::parse(http_method.as_str())
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidMethod, "an unknown method"))?;
+
+    let security = profile.security(function.service);
+    if !security.enabled {
+        return Err(ApiError::new(ErrorCode::Disabled, "the service is disabled").into());
+    }
+    if security.transport == Transport::Https && connection.transport == Transport::Http {
+        return Err(ApiError::new(ErrorCode::InvalidConnection, "HTTPS is required").into());
+    }
+
+    let caller = match function.access {
+        Access::Open { .. } => Caller::Anonymous,
+        Access::Privilege(_) | Access::EventFiltered => authenticate(
+            device,
+            security.auth,
+            http_method,
+            uri,
+            headers,
+            body,
+            connection,
+        )?,
+    };
+    if let (Access::Privilege(privilege), Caller::Account(user)) = (function.access, &caller) {
+        let holds = profile.account(user).is_some_and(|a| a.holds(privilege));
+        if !holds {
+            return Err(ApiError::new(
+                ErrorCode::InsufficientPrivileges,
+                format!("{user} lacks {privilege}"),
+            )
+            .into());
+        }
+    }
+    if let Some(licence) = function.licences.iter().find(|l| !profile.has_licence(**l)) {
+        return Err(ApiError::new(
+            ErrorCode::Licensed,
+            format!("needs the {} licence", licence.name()),
+        )
+        .into());
+    }
+    if let Some(hardware) = function.hardware.filter(|h| !profile.has_hardware(*h)) {
+        return Err(ApiError::new(
+            ErrorCode::NotSupported,
+            format!("this model has no {}", hardware.id()),
+        )
+        .into());
+    }
+
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok());
+    let gathered = gather(function, method, uri.query(), content_type, body, &LIMITS)?;
+    let params = validate(function, method, &gathered, profile.firmware())?;
+
+    let handler = handlers::handler(function).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotSupported,
+            "the reference intercom does not implement this function yet",
+        )
+    })?;
+    let call = Call {
+        method,
+        params,
+        caller,
+    };
+    Ok(handler(device, &call)?.into_response())
+}
+
+/// Steps 2 and 3: the path names a function this firmware has, and the method is one of its.
+fn route(
+    device: &Device,
+    method: &axum::http::Method,
+    path: &str,
+) -> Result<&'static Function, ApiError> {
+    let parsed = Method::parse(method.as_str());
+    let found = match parsed {
+        Some(parsed) => helios_spec::route(parsed, path),
+        None => match helios_spec::function(path) {
+            Some(function) => Route::WrongMethod(function),
+            None => Route::NotFound,
+        },
+    };
+    let newer = |function: &Function| !function.origin.present_in(device.profile.firmware());
+    match found {
+        Route::Found(function) if !newer(function) => Ok(function),
+        Route::WrongMethod(function) if !newer(function) => Err(ApiError::new(
+            ErrorCode::InvalidMethod,
+            format!("{method} is not a method of {path}"),
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::InvalidPath,
+            "no function has this path",
+        )),
+    }
+}
+
+fn authenticate(
+    device: &Device,
+    auth: helios_spec::Auth,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    connection: Connection,
+) -> Result<Caller, Refusal> {
+    let target = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
+    let attempt = Attempt {
+        authorization: headers
+            .get(header::AUTHORIZATION)
+            .map(|value| value.as_bytes()),
+        method: method.as_str(),
+        uri: &target,
+        body,
+        peer: connection.peer.ip(),
+        now: device.now(),
+    };
+    device.with_state(|state, stamp| {
+        state
+            .auth
+            .check(&device.profile, auth, &attempt)
+            .map_err(|denial| {
+                if let Some(address) = denial.blocked_now {
+                    state.events.raise(
+                        Event::LoginBlocked {
+                            address: address.to_string(),
+                        },
+                        stamp,
+                    );
+                }
+                Refusal {
+                    error: denial.error,
+                    challenges: denial.challenges,
+                }
+            })
+    })
+}

@@ -1,0 +1,169 @@
+//! Serving the router over HTTP and HTTPS on the addresses given, each connection tagged with
+//! its transport and peer (the pipeline's steps 7 and login blocking need them), with a ticker
+//! that lets simulated time-outs happen on time, and a graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::Request;
+use helios_spec::Transport;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+use crate::device::Device;
+use crate::pipeline::{Connection, app};
+use crate::tls::Tls;
+
+/// How long a TLS handshake may take.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A running server.
+#[derive(Debug)]
+pub struct Running {
+    pub http: Option<SocketAddr>,
+    pub https: Option<SocketAddr>,
+    shutdown: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+}
+
+impl Running {
+    /// Stops accepting, lets open requests finish (for a few seconds at most), and returns.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Binds the listeners and starts serving `device`.
+pub async fn start(
+    device: Arc<Device>,
+    http: Option<SocketAddr>,
+    https: Option<(SocketAddr, Tls)>,
+) -> Result<Running> {
+    let router = app(device.clone());
+    let (shutdown, stop) = watch::channel(false);
+    let mut tasks = JoinSet::new();
+    let mut running_http = None;
+    let mut running_https = None;
+    if let Some(address) = http {
+        let listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("binding HTTP to {address}"))?;
+        running_http = Some(listener.local_addr()?);
+        tasks.spawn(accept(listener, None, router.clone(), stop.clone()));
+    }
+    if let Some((address, tls)) = https {
+        let listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("binding HTTPS to {address}"))?;
+        running_https = Some(listener.local_addr()?);
+        let acceptor = TlsAcceptor::from(tls.config);
+        tasks.spawn(accept(listener, Some(acceptor), router, stop.clone()));
+    }
+    tasks.spawn(tick(device, stop));
+    Ok(Running {
+        http: running_http,
+        https: running_https,
+        shutdown,
+        tasks,
+    })
+}
+
+/// Lets the simulation catch up with the clock every 50 ms.
+async fn tick(device: Arc<Device>, mut stop: watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(Duration::from_millis(50));
+    loop {
+        tokio::select! {
+            _ = interval.tick() => device.tick(),
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn accept(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+) {
+    let graceful = GracefulShutdown::new();
+    let transport = if tls.is_some() {
+        Transport::Https
+    } else {
+        Transport::Http
+    };
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    tracing::warn!(%error, "accept failed");
+                    continue;
+                }
+            },
+            _ = stop.changed() => break,
+        };
+        let connection = Connection { transport, peer };
+        let service =
+            router
+                .clone()
+                .map_request(move |mut request: Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(connection);
+                    request
+                });
+        let service = TowerToHyperService::new(service);
+        let builder = Builder::new(TokioExecutor::new());
+        match &tls {
+            None => {
+                let conn = builder
+                    .serve_connection(TokioIo::new(stream), service)
+                    .into_owned();
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(error) = conn.await {
+                        tracing::debug!(%error, %peer, "connection ended with an error");
+                    }
+                });
+            }
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                let watcher = graceful.watcher();
+                tokio::spawn(async move {
+                    let stream = match tokio::time::timeout(
+                        HANDSHAKE_TIMEOUT,
+                        acceptor.accept(stream),
+                    )
+                    .await
+                    {
+                        Ok(Ok(stream)) => stream,
+                        Ok(Err(error)) => {
+                            tracing::debug!(%error, %peer, "TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!(%peer, "TLS handshake timed out");
+                            return;
+                        }
+                    };
+                    let conn = Builder::new(TokioExecutor::new())
+                        .serve_connection(TokioIo::new(stream), service)
+                        .into_owned();
+                    if let Err(error) = watcher.watch(conn).await {
+                        tracing::debug!(%error, %peer, "connection ended with an error");
+                    }
+                });
+            }
+        }
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+}
