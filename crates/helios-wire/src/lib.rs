@@ -9,6 +9,7 @@
 pub mod error;
 pub mod finding;
 pub mod fuzzing;
+pub mod mjpeg;
 
 pub use error::ApiError;
 pub use finding::Finding;
