@@ -6,6 +6,7 @@
 //! in `fuzz/` whose property check lives in [`fuzzing`] so that `cargo test` replays the
 //! committed corpora through exactly the same code.
 
+pub mod config_xml;
 pub mod error;
 pub mod finding;
 pub mod fuzzing;

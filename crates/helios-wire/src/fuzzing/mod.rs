@@ -3,8 +3,10 @@
 //! corpus file through the same function. A check panics only when a property is broken; any
 //! input at all is otherwise fine.
 
+pub mod config_xml;
 pub mod mjpeg_stream;
 
+pub use config_xml::config_xml;
 pub use mjpeg_stream::mjpeg_stream;
 
 /// A target's check: it panics only when a property is broken. (A named type, because clippy's
@@ -12,4 +14,4 @@ pub use mjpeg_stream::mjpeg_stream;
 pub type Check = fn(&[u8]);
 
 /// Every fuzz target by name, with its check.
-pub const TARGETS: &[(&str, Check)] = &[("mjpeg_stream", mjpeg_stream)];
+pub const TARGETS: &[(&str, Check)] = &[("mjpeg_stream", mjpeg_stream), ("config_xml", config_xml)];
