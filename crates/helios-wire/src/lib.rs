@@ -7,11 +7,13 @@
 //! committed corpora through exactly the same code.
 
 pub mod auth;
+pub mod config_xml;
 pub mod envelope;
 pub mod error;
 pub mod event;
 pub mod finding;
 pub mod fuzzing;
+pub mod mjpeg;
 pub mod params;
 
 pub use error::ApiError;

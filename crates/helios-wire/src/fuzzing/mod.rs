@@ -4,13 +4,17 @@
 //! input at all is otherwise fine.
 
 mod auth_header;
+mod config_xml;
 mod envelope_json;
 mod event_json;
+mod mjpeg_stream;
 mod params;
 
 pub use auth_header::auth_header;
+pub use config_xml::config_xml;
 pub use envelope_json::envelope_json;
 pub use event_json::event_json;
+pub use mjpeg_stream::mjpeg_stream;
 pub use params::{multipart, query, urlencoded};
 
 /// A target's property check: panics only when a property is broken.
@@ -24,4 +28,6 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("envelope_json", envelope_json),
     ("event_json", event_json),
     ("auth_header", auth_header),
+    ("mjpeg_stream", mjpeg_stream),
+    ("config_xml", config_xml),
 ];
