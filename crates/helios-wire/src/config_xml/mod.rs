@@ -26,10 +26,7 @@ pub use tree::{Attribute, Document, Element, Node};
 
 use helios_spec::functions::config;
 
-/// The root's attribute that numbers the configuration format: `<DeviceDatabase Version="4">`
-/// in manual 5.6. (The manual gives it only in the example; the spec crate holds the root
-/// element's name but not yet this.)
-pub const VERSION_ATTRIBUTE: &str = "Version";
+pub use helios_spec::functions::config::VERSION_ATTRIBUTE;
 
 /// How much of a document is read before giving up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

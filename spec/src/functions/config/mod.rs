@@ -11,6 +11,9 @@ use crate::version::Origin;
 /// The root element of the configuration document.
 pub const ROOT_ELEMENT: &str = "DeviceDatabase";
 
+/// The root element's attribute that carries the document format's version (`4` in 5.6).
+pub const VERSION_ATTRIBUTE: &str = "Version";
+
 pub const FUNCTION: Function = Function {
     path: "/api/config",
     section: Section {
