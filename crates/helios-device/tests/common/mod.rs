@@ -1,0 +1,239 @@
+//! Helpers for the device's tests: a device on a manual clock, requests through the pipeline
+//! without sockets, and a Digest client built on helios-wire.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use helios_device::clock::ManualClock;
+use helios_device::pipeline::{Connection, process};
+use helios_device::{Device, Profile};
+use helios_spec::Transport;
+use helios_wire::auth::{Challenge, Credentials, DigestRequest, parse_challenges};
+use http_body_util::BodyExt;
+use serde_json::Value;
+
+/// 2015-07-27 08:51:42 UTC, the time of the manual's first event example.
+pub const START: Duration = Duration::from_secs(1_437_987_102);
+
+pub struct TestDevice {
+    pub device: Arc<Device>,
+    pub clock: Arc<ManualClock>,
+}
+
+impl TestDevice {
+    pub fn new(profile: Profile) -> Self {
+        let clock = Arc::new(ManualClock::new(START));
+        let device = Device::new(profile, clock.clone());
+        Self { device, clock }
+    }
+
+    pub fn default_profile() -> Self {
+        Self::new(Profile::default_profile())
+    }
+
+    pub fn advance(&self, seconds: u64) {
+        self.clock.advance(Duration::from_secs(seconds));
+        self.device.tick();
+    }
+
+    pub fn send(&self, request: &Request<'_>) -> Reply {
+        let uri: Uri = request.uri.parse().expect("a valid URI");
+        let mut headers = HeaderMap::new();
+        for (name, value) in &request.headers {
+            headers.append(
+                axum::http::HeaderName::from_bytes(name.as_bytes()).expect("a header name"),
+                HeaderValue::from_str(value).expect("a header value"),
+            );
+        }
+        let method = Method::from_bytes(request.method.as_bytes()).expect("a method");
+        let connection = Connection {
+            transport: request.transport,
+            peer: SocketAddr::new(request.peer, 40000),
+        };
+        let response = process(
+            &self.device,
+            &method,
+            &uri,
+            &headers,
+            request.body,
+            connection,
+        );
+        let (parts, body) = response.into_parts();
+        let body = futures_block(body.collect())
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: body.to_vec(),
+        }
+    }
+
+    /// A request with Digest credentials, answering the device's challenge the way a client
+    /// does: one unauthenticated try, then the signed one.
+    pub fn send_digest(&self, request: &Request<'_>, user: &str, password: &str) -> Reply {
+        let first = self.send(request);
+        if first.status != StatusCode::UNAUTHORIZED {
+            return first;
+        }
+        let authorization = digest_authorization(&first, request, user, password, 1);
+        self.send(&request.clone().header("authorization", &authorization))
+    }
+}
+
+/// The Authorization value that answers `reply`'s Digest challenge.
+pub fn digest_authorization(
+    reply: &Reply,
+    request: &Request<'_>,
+    user: &str,
+    password: &str,
+    nc: u32,
+) -> String {
+    let challenge = reply.digest_challenge().expect("a Digest challenge");
+    let response = challenge
+        .respond(&DigestRequest {
+            username: user,
+            password,
+            method: request.method,
+            uri: request.uri,
+            body: request.body,
+            cnonce: "0a4f113b",
+            nc,
+            qop: None,
+        })
+        .expect("a Digest response");
+    Credentials::Digest(response)
+        .to_header_value()
+        .expect("writable")
+}
+
+fn futures_block<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime")
+        .block_on(future)
+}
+
+/// A request to the pipeline.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub uri: &'a str,
+    pub headers: Vec<(String, String)>,
+    pub body: &'a [u8],
+    pub transport: Transport,
+    pub peer: IpAddr,
+}
+
+impl<'a> Request<'a> {
+    /// A GET over HTTPS from 127.0.0.1.
+    pub fn get(uri: &'a str) -> Self {
+        Self {
+            method: "GET",
+            uri,
+            headers: Vec::new(),
+            body: b"",
+            transport: Transport::Https,
+            peer: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        }
+    }
+
+    pub fn method(mut self, method: &'a str) -> Self {
+        self.method = method;
+        self
+    }
+
+    pub fn http(mut self) -> Self {
+        self.transport = Transport::Http;
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn body(mut self, content_type: &str, body: &'a [u8]) -> Self {
+        self.body = body;
+        self.header("content-type", content_type)
+    }
+
+    pub fn from(mut self, peer: IpAddr) -> Self {
+        self.peer = peer;
+        self
+    }
+
+    pub fn basic(self, user: &str, password: &str) -> Self {
+        let value = Credentials::Basic {
+            user: user.to_owned(),
+            password: password.to_owned(),
+        }
+        .to_header_value()
+        .expect("writable");
+        self.header("authorization", &value)
+    }
+}
+
+/// What the pipeline answered.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The error code of a negative reply, after checking the envelope's shape.
+    pub fn error_code(&self) -> Option<u64> {
+        let json = self.json();
+        if json["success"] == Value::Bool(true) {
+            return None;
+        }
+        assert_eq!(json["success"], Value::Bool(false), "{json}");
+        assert_eq!(self.content_type(), "application/json");
+        json["error"]["code"].as_u64()
+    }
+
+    pub fn error_param(&self) -> Option<String> {
+        self.json()["error"]["param"].as_str().map(str::to_owned)
+    }
+
+    pub fn result(&self) -> Value {
+        let json = self.json();
+        assert_eq!(json["success"], Value::Bool(true), "{json}");
+        json["result"].clone()
+    }
+
+    pub fn challenges(&self) -> Vec<Challenge> {
+        let values: Vec<&[u8]> = self
+            .headers
+            .get_all(header::WWW_AUTHENTICATE)
+            .iter()
+            .map(HeaderValue::as_bytes)
+            .collect();
+        parse_challenges(&values).expect("readable challenges").0
+    }
+
+    pub fn digest_challenge(&self) -> Option<helios_wire::auth::DigestChallenge> {
+        self.challenges().into_iter().find_map(|c| match c {
+            Challenge::Digest(d) => Some(d),
+            _ => None,
+        })
+    }
+}
