@@ -229,6 +229,14 @@ pub const ERRATA: &[Erratum] = &[
         evidence: Some("later edition of the manual: code 14 for an action that failed"),
     },
     Erratum {
+        id: "security-switch",
+        sections: "5.8",
+        manual: "switch/caps reports a switch type, normal or security, without saying how a security switch behaves differently over the API.",
+        ruling: "The type is reported as configured; over the API a security switch is controlled and reported exactly like a normal one.",
+        other_reading: Departure::NonStrict,
+        evidence: None,
+    },
+    Erratum {
         id: "io-caps-port-case",
         sections: "5.11",
         manual: "The io/caps parameter table writes Port with a capital P; 5.12 and 5.13 write port.",

@@ -26,6 +26,12 @@ enum Command {
     },
     /// Print the OpenAPI 3.1 document of the API to stdout.
     Openapi,
+    /// Start the reference intercom (HTTP on 127.0.0.1:8080, HTTPS on 127.0.0.1:8443).
+    Device {
+        /// Options of the device: --http ADDR, --https ADDR, --profile FILE, --cert, --key.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Run the cargo-fuzz targets (nightly gives AddressSanitizer; stable runs with -s none).
     Fuzz {
         /// Seconds per target.
@@ -39,6 +45,9 @@ enum Command {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Codegen { check } => codegen::run(check),
+        Command::Device { args } => helios_device::cli::main_with_args(
+            std::iter::once("helios-device".to_owned()).chain(args),
+        ),
         Command::Fuzz { time, target } => fuzz::run(time, target.as_deref()),
         Command::Openapi => {
             println!("{}", codegen::openapi_text()?);

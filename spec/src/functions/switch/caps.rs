@@ -34,7 +34,8 @@ const SWITCH: &[Field] = &[
         FieldType::Enum(&["normal", "security"]),
         "Switch type (normal, security)",
     )
-    .absent_when("the switch is disabled"),
+    .absent_when("the switch is disabled")
+    .errata(&["security-switch"]),
 ];
 
 const RESULT: &[Field] = &[Field::new(

@@ -1,0 +1,269 @@
+//! The reference intercom over real loopback HTTP and HTTPS, driven by real clients: reqwest
+//! with the device's certificate pinned, curl (`--digest`, `--basic`) and Python requests'
+//! `HTTPDigestAuth`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::Command;
+use std::sync::Arc;
+
+use helios_device::clock::SystemClock;
+use helios_device::profile::{AuthName, ServiceName, ServiceSecurity, TransportName};
+use helios_device::server::{self, Running};
+use helios_device::tls::Tls;
+use helios_device::{Device, Profile};
+use helios_spec::Service;
+use serde_json::Value;
+
+struct Served {
+    running: Running,
+    cert: tempfile_path::TempCert,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Served {
+    fn start(profile: Profile) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let tls = Tls::self_signed().expect("a certificate");
+        let cert = tempfile_path::TempCert::write(&tls.cert_pem);
+        let device = Device::new(profile, Arc::new(SystemClock::new()));
+        let any: SocketAddr = "127.0.0.1:0".parse().expect("an address");
+        let running = runtime
+            .block_on(server::start(device, Some(any), Some((any, tls))))
+            .expect("the server starts");
+        Self {
+            running,
+            cert,
+            runtime,
+        }
+    }
+
+    fn https(&self, path: &str) -> String {
+        format!("https://{}{path}", self.running.https.expect("HTTPS"))
+    }
+
+    fn http(&self, path: &str) -> String {
+        format!("http://{}{path}", self.running.http.expect("HTTP"))
+    }
+
+    fn stop(self) {
+        self.runtime.block_on(self.running.shutdown());
+    }
+}
+
+/// A PEM file that lives as long as the test.
+mod tempfile_path {
+    use std::path::PathBuf;
+
+    pub(super) struct TempCert(pub(super) PathBuf);
+
+    impl TempCert {
+        pub(super) fn write(pem: &str) -> Self {
+            let path = std::env::temp_dir().join(format!(
+                "helios-device-cert-{}-{:x}.pem",
+                std::process::id(),
+                rand_suffix()
+            ));
+            std::fs::write(&path, pem).expect("writing the certificate");
+            Self(path)
+        }
+    }
+
+    impl Drop for TempCert {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    fn rand_suffix() -> u64 {
+        use std::hash::{BuildHasher, RandomState};
+        RandomState::new().hash_one(std::time::SystemTime::now())
+    }
+}
+
+fn curl(args: &[&str]) -> (Value, String) {
+    let output = Command::new("curl")
+        .args(["-sS", "--max-time", "10", "-D", "-"])
+        .args(args)
+        .output()
+        .expect("curl runs (install it: apt-get install curl)");
+    assert!(
+        output.status.success(),
+        "curl failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    // With --digest curl prints the 401's headers too; the body follows the last header block.
+    let body = text.rsplit("\r\n\r\n").next().unwrap_or_default();
+    let json = serde_json::from_str(body).unwrap_or(Value::Null);
+    (json, text)
+}
+
+#[test]
+fn curl_digest_and_basic_against_the_device() {
+    let served = Served::start(Profile::default_profile());
+    let cert = served.cert.0.to_string_lossy().into_owned();
+    let url = served.https("/api/switch/ctrl?switch=2&action=on");
+    let (json, _) = curl(&["--cacert", &cert, "--digest", "-u", "admin:2n", &url]);
+    assert_eq!(json, serde_json::json!({"success": true}));
+    let (json, _) = curl(&[
+        "--cacert",
+        &cert,
+        "--digest",
+        "-u",
+        "admin:2n",
+        &served.https("/api/switch/status?switch=2"),
+    ]);
+    assert_eq!(json["result"]["switches"][0]["active"], Value::Bool(true));
+    // Wrong password: 401 with error 9.
+    let (json, headers) = curl(&[
+        "--cacert",
+        &cert,
+        "--digest",
+        "-u",
+        "admin:nope",
+        &served.https("/api/switch/status"),
+    ]);
+    assert_eq!(json["error"]["code"], 9);
+    assert!(headers.contains("401"));
+    // Basic to a Digest-only service: error 8.
+    let (json, _) = curl(&[
+        "--cacert",
+        &cert,
+        "--basic",
+        "-u",
+        "admin:2n",
+        &served.https("/api/switch/status"),
+    ]);
+    assert_eq!(json["error"]["code"], 8);
+    // Plain HTTP where HTTPS is required: error 7.
+    let (json, _) = curl(&[
+        "--digest",
+        "-u",
+        "admin:2n",
+        &served.http("/api/switch/status"),
+    ]);
+    assert_eq!(json["error"]["code"], 7);
+    served.stop();
+
+    let mut profile = Profile::default_profile();
+    profile.services.insert(
+        ServiceName(Service::Switch),
+        ServiceSecurity {
+            enabled: true,
+            transport: TransportName::Http,
+            auth: AuthName::Basic,
+        },
+    );
+    let served = Served::start(profile);
+    let (json, _) = curl(&[
+        "--basic",
+        "-u",
+        "admin:2n",
+        &served.http("/api/switch/caps?switch=1"),
+    ]);
+    assert_eq!(json["result"]["switches"][0]["mode"], "monostable");
+    served.stop();
+}
+
+#[test]
+fn curl_digest_with_sha256() {
+    let mut profile = Profile::default_profile();
+    profile.device.digest_algorithm = helios_device::profile::DigestAlgorithm::Sha256;
+    let served = Served::start(profile);
+    let cert = served.cert.0.to_string_lossy().into_owned();
+    let (json, headers) = curl(&[
+        "--cacert",
+        &cert,
+        "--digest",
+        "-u",
+        "admin:2n",
+        &served.https("/api/io/caps"),
+    ]);
+    assert!(headers.contains("algorithm=SHA-256"), "{headers}");
+    assert_eq!(json["result"]["ports"][0]["port"], "relay1");
+    served.stop();
+}
+
+#[test]
+fn python_requests_digest_against_the_device() {
+    let served = Served::start(Profile::default_profile());
+    let script = format!(
+        r#"
+import json, sys
+import requests
+from requests.auth import HTTPDigestAuth
+s = requests.Session()
+s.auth = HTTPDigestAuth("admin", "2n")
+# verify per request: a session's verify loses to REQUESTS_CA_BUNDLE from the environment.
+on = s.get({on:?}, verify={cert:?}).json()
+status = s.get({status:?}, verify={cert:?}).json()
+bad = requests.get({status:?}, auth=HTTPDigestAuth("admin", "x"), verify={cert:?})
+print(json.dumps({{"on": on, "status": status, "bad_status": bad.status_code, "bad": bad.json()}}))
+"#,
+        cert = served.cert.0.to_string_lossy(),
+        on = served.https("/api/io/ctrl?port=relay2&action=on"),
+        status = served.https("/api/io/status?port=relay2"),
+    );
+    let mut child = Command::new("python3")
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("the script is written");
+    let output = child.wait_with_output().expect("python3 finishes");
+    assert!(
+        output.status.success(),
+        "python requests failed (pip install requests): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON from the script");
+    assert_eq!(result["on"], serde_json::json!({"success": true}));
+    assert_eq!(result["status"]["result"]["ports"][0]["state"], 1);
+    assert_eq!(result["bad_status"], 401);
+    assert_eq!(result["bad"]["error"]["code"], 9);
+    served.stop();
+}
+
+#[test]
+fn reqwest_over_https_with_the_pinned_certificate() {
+    let served = Served::start(Profile::default_profile());
+    let info = served.runtime.block_on(async {
+        let cert = reqwest::Certificate::from_pem(
+            std::fs::read(&served.cert.0)
+                .expect("the certificate")
+                .as_slice(),
+        )
+        .expect("a PEM certificate");
+        let client = reqwest::Client::builder()
+            .add_root_certificate(cert)
+            .build()
+            .expect("a client");
+        let response = client
+            .get(served.https("/api/system/info"))
+            .send()
+            .await
+            .expect("a reply");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/json")
+        );
+        response.json::<Value>().await.expect("JSON")
+    });
+    assert_eq!(info["result"]["swVersion"], "2.21.0.0.1");
+    served.stop();
+}
