@@ -112,6 +112,24 @@ impl Device {
         }
     }
 
+    /// The outside world sets a logic input (the simulation's stimulus); a change raises
+    /// `InputChanged`. Returns whether the state changed.
+    pub fn set_input(&self, port: &str, on: bool) -> Result<bool, crate::hardware::PortError> {
+        self.with_state(|state, stamp| {
+            let changed = state.ports.set_input(port, on)?;
+            if changed {
+                state.events.raise(
+                    Event::InputChanged {
+                        port: port.to_owned(),
+                        state: on,
+                    },
+                    stamp,
+                );
+            }
+            Ok(changed)
+        })
+    }
+
     /// A copy of the event history.
     pub fn events(&self) -> Vec<EventRecord> {
         self.with_state(|state, _| state.events.records().cloned().collect())

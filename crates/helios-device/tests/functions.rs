@@ -46,6 +46,10 @@ fn system_info_and_status() {
     let info = device.send(&Request::get("/api/system/info"));
     snapshot!("device__system_info", info.json());
     device.advance(42);
+    snapshot!(
+        "device__system_status",
+        get(&device, "/api/system/status").json()
+    );
     let status = get(&device, "/api/system/status").result();
     assert_eq!(status["upTime"], json!(42));
     assert_eq!(status["systemTime"], json!(common::START.as_secs() + 42));
@@ -213,4 +217,25 @@ fn error_replies_have_the_manuals_shape() {
         "device__error_auth_required",
         device.send(&Request::get("/api/io/caps")).json()
     );
+}
+
+#[test]
+fn inputs_follow_the_outside_world_and_cannot_be_controlled() {
+    let device = TestDevice::default_profile();
+    assert_eq!(device.device.set_input("input1", true), Ok(true));
+    assert_eq!(device.device.set_input("input1", true), Ok(false));
+    assert!(device.device.set_input("relay1", true).is_err());
+    let status = get(&device, "/api/io/status?port=input1").result();
+    assert_eq!(status, json!({"ports": [{"port": "input1", "state": 1}]}));
+    let reply = get(&device, "/api/io/ctrl?port=input1&action=off");
+    assert_eq!(reply.error_code(), Some(12));
+    let inputs = device
+        .device
+        .events()
+        .into_iter()
+        .filter(
+            |r| matches!(&r.event, Event::InputChanged { port, state: true } if port == "input1"),
+        )
+        .count();
+    assert_eq!(inputs, 1);
 }
