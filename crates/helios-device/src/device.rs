@@ -1,7 +1,7 @@
 //! The device: its profile, clock, simulated hardware, event log and authentication state,
 //! behind one lock that no request holds across an await.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use helios_wire::event::{Event, EventRecord};
@@ -27,6 +27,10 @@ pub struct Device {
     pub profile: Profile,
     clock: Arc<dyn Clock>,
     state: Mutex<State>,
+    /// Bumped whenever the state may have changed (an event raised, time passed), so that
+    /// waiting pulls look again.
+    changes: tokio::sync::watch::Sender<u64>,
+    me: Weak<Device>,
 }
 
 impl Device {
@@ -38,10 +42,12 @@ impl Device {
             events: EventLog::new(),
             auth: Authenticator::new(&profile),
         };
-        let device = Arc::new(Self {
+        let device = Arc::new_cyclic(|me| Self {
             profile,
             clock,
             state: Mutex::new(state),
+            changes: tokio::sync::watch::Sender::new(0),
+            me: me.clone(),
         });
         device.with_state(|state, stamp| {
             state.events.raise(
@@ -81,17 +87,39 @@ impl Device {
     /// Runs `f` on the state, after the simulation has caught up with the clock (monostable
     /// switches that timed out are off, and their events raised at their due time).
     pub fn with_state<R>(&self, f: impl FnOnce(&mut State, Stamp) -> R) -> R {
-        let mut state = self.lock();
-        self.settle(&mut state);
-        let stamp = self.stamp_at(self.now());
-        f(&mut state, stamp)
+        let (result, raised) = {
+            let mut state = self.lock();
+            let before = state.events.last_id();
+            self.settle(&mut state);
+            let stamp = self.stamp_at(self.now());
+            let result = f(&mut state, stamp);
+            (result, state.events.last_id() != before)
+        };
+        if raised {
+            self.signal_change();
+        }
+        result
     }
 
     /// Catches up with the clock; the ticker calls this so that time-outs raise their events
-    /// even when nobody asks.
+    /// even when nobody asks, and waiting pulls see that time passed.
     pub fn tick(&self) {
-        let mut state = self.lock();
-        self.settle(&mut state);
+        self.with_state(|_, _| ());
+        self.signal_change();
+    }
+
+    fn signal_change(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that wakes whenever the state may have changed.
+    pub fn watch_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// The device as an `Arc`, for work that outlives a borrow (a long-poll).
+    pub fn arc(&self) -> Option<Arc<Device>> {
+        self.me.upgrade()
     }
 
     /// The earliest moment the simulation has something to do.
@@ -100,6 +128,7 @@ impl Device {
     }
 
     fn settle(&self, state: &mut State) {
+        state.events.expire(self.now());
         for change in state.switches.settle(self.now()) {
             let stamp = self.stamp_at(change.at);
             state.events.raise(

@@ -20,7 +20,7 @@ use helios_wire::params::{Limits, gather, validate};
 use crate::auth::{Attempt, Caller};
 use crate::device::Device;
 use crate::handlers::{self, Call};
-use crate::reply::{error_response, server_header};
+use crate::reply::{Reply, error_response, server_header};
 
 /// The connection a request arrived on; the server puts it in the request's extensions.
 #[derive(Clone, Copy, Debug)]
@@ -62,14 +62,17 @@ async fn handle(State(device): State<Arc<Device>>, request: Request) -> Response
     let (parts, body) = request.into_parts();
     // The body limit is the request limit plus room for multipart framing.
     let response = match to_bytes(body, LIMITS.max_request + (1 << 20)).await {
-        Ok(body) => process(
-            &device,
-            &parts.method,
-            &parts.uri,
-            &parts.headers,
-            &body,
-            connection,
-        ),
+        Ok(body) => {
+            process(
+                &device,
+                &parts.method,
+                &parts.uri,
+                &parts.headers,
+                &body,
+                connection,
+            )
+            .await
+        }
         Err(_) => error_response(
             &ApiError::new(ErrorCode::DataTooBig, "the request body is too large"),
             &[],
@@ -87,7 +90,7 @@ fn with_server_header(device: &Device, mut response: Response<Body>) -> Response
 }
 
 /// Runs one request through the pipeline, without sockets.
-pub fn process(
+pub async fn process(
     device: &Device,
     method: &axum::http::Method,
     uri: &axum::http::Uri,
@@ -96,7 +99,7 @@ pub fn process(
     connection: Connection,
 ) -> Response<Body> {
     match checked(device, method, uri, headers, body, connection) {
-        Ok(response) => response,
+        Ok(reply) => reply.into_response().await,
         Err(Refusal { error, challenges }) => error_response(&error, &challenges),
     }
 }
@@ -123,7 +126,7 @@ fn checked(
     headers: &HeaderMap,
     body: &[u8],
     connection: Connection,
-) -> Result<Response<Body>, Refusal> {
+) -> Result<Reply, Refusal> {
     let profile = &device.profile;
     let path = uri.path();
     let function = route(device, http_method, path)?;
@@ -192,7 +195,7 @@ fn checked(
         params,
         caller,
     };
-    Ok(handler(device, &call)?.into_response())
+    Ok(handler(device, &call)?)
 }
 
 /// Steps 2 and 3: the path names a function this firmware has, and the method is one of its.

@@ -9,8 +9,11 @@ use helios_wire::ApiError;
 use helios_wire::envelope::{write_error, write_success};
 use serde_json::Value;
 
+/// A reply that is not ready yet: a long-poll that waits for an event or its timeout.
+pub type LaterReply =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Reply, ApiError>> + Send>>;
+
 /// A successful reply.
-#[derive(Debug)]
 pub enum Reply {
     /// `{"success":true}`, with `result` if any.
     Json(Option<Value>),
@@ -18,6 +21,23 @@ pub enum Reply {
     Text(String),
     /// Bytes of a media type (XML, JPEG, pcap).
     Bytes { media: MediaType, body: Bytes },
+    /// A reply that comes later (it may still turn out to be an error).
+    Later(LaterReply),
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Json(result) => f.debug_tuple("Json").field(result).finish(),
+            Self::Text(text) => f.debug_tuple("Text").field(text).finish(),
+            Self::Bytes { media, body } => f
+                .debug_struct("Bytes")
+                .field("media", media)
+                .field("len", &body.len())
+                .finish(),
+            Self::Later(_) => f.write_str("Later(..)"),
+        }
+    }
 }
 
 /// The `Server` header, as the manual shows it: `HIP` and the firmware version.
@@ -27,11 +47,22 @@ pub fn server_header(sw_version: &str) -> HeaderValue {
 }
 
 impl Reply {
-    pub fn into_response(self) -> Response<Body> {
-        match self {
-            Self::Json(result) => json(StatusCode::OK, write_success(result.as_ref())),
-            Self::Text(text) => with_type(StatusCode::OK, MediaType::Text.mime(), text.into()),
-            Self::Bytes { media, body } => with_type(StatusCode::OK, media.mime(), body.into()),
+    /// The HTTP response, once the reply is ready.
+    pub async fn into_response(self) -> Response<Body> {
+        let mut reply = self;
+        loop {
+            return match reply {
+                Self::Json(result) => json(StatusCode::OK, write_success(result.as_ref())),
+                Self::Text(text) => with_type(StatusCode::OK, MediaType::Text.mime(), text.into()),
+                Self::Bytes { media, body } => with_type(StatusCode::OK, media.mime(), body.into()),
+                Self::Later(later) => match later.await {
+                    Ok(ready) => {
+                        reply = ready;
+                        continue;
+                    }
+                    Err(error) => error_response(&error, &[]),
+                },
+            };
         }
     }
 }

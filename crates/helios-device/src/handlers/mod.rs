@@ -2,10 +2,13 @@
 //! hardware, and return a reply. Every check the spec describes has already happened.
 
 mod io;
+pub mod log;
 mod switch;
 mod system;
 
-use helios_spec::functions::{io as io_fns, switch as switch_fns, system as system_fns};
+use helios_spec::functions::{
+    io as io_fns, log as log_fns, switch as switch_fns, system as system_fns,
+};
 use helios_spec::{Function, Method};
 use helios_wire::ApiError;
 use helios_wire::params::Params;
@@ -35,6 +38,10 @@ const HANDLERS: &[(&Function, Handler)] = &[
     (&io_fns::caps::FUNCTION, io::caps),
     (&io_fns::status::FUNCTION, io::status),
     (&io_fns::ctrl::FUNCTION, io::ctrl),
+    (&log_fns::caps::FUNCTION, log::caps),
+    (&log_fns::subscribe::FUNCTION, log::subscribe),
+    (&log_fns::unsubscribe::FUNCTION, log::unsubscribe),
+    (&log_fns::pull::FUNCTION, log::pull),
 ];
 
 /// The handler of `function`, if the reference intercom implements it.

@@ -54,18 +54,24 @@ impl TestDevice {
             transport: request.transport,
             peer: SocketAddr::new(request.peer, 40000),
         };
-        let response = process(
-            &self.device,
-            &method,
-            &uri,
-            &headers,
-            request.body,
-            connection,
-        );
-        let (parts, body) = response.into_parts();
-        let body = futures_block(body.collect())
-            .map(|c| c.to_bytes())
-            .unwrap_or_default();
+        let (parts, body) = futures_block(async {
+            let response = process(
+                &self.device,
+                &method,
+                &uri,
+                &headers,
+                request.body,
+                connection,
+            )
+            .await;
+            let (parts, body) = response.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map(|c| c.to_bytes())
+                .unwrap_or_default();
+            (parts, body)
+        });
         Reply {
             status: parts.status,
             headers: parts.headers,
@@ -113,6 +119,7 @@ pub fn digest_authorization(
 
 fn futures_block<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .expect("a runtime")
         .block_on(future)

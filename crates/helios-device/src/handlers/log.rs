@@ -1,0 +1,164 @@
+//! `log/caps`, `log/subscribe`, `log/unsubscribe` and `log/pull` (manual 5.23 to 5.26).
+
+use std::time::Duration;
+
+use helios_spec::{Condition, EVENTS, ErrorCode, Privilege};
+use helios_wire::ApiError;
+use helios_wire::params::{Include, Typed};
+use serde_json::{Value, json};
+
+use super::Call;
+use crate::auth::Caller;
+use crate::device::Device;
+use crate::events::{LogError, Viewer};
+use crate::reply::Reply;
+
+/// The event types this device can raise: the model's hardware and licences decide, and the
+/// firmware generation (5.23: "a subset of the full event type list").
+pub fn supported_events(device: &Device) -> Vec<&'static str> {
+    let profile = &device.profile;
+    EVENTS
+        .iter()
+        .filter(|event| event.origin.present_in(profile.firmware()))
+        .filter(|event| match event.condition {
+            Condition::Always => true,
+            Condition::Hardware(hardware) => profile.has_hardware(hardware),
+            Condition::Licence(licence) => profile.has_licence(licence),
+        })
+        .map(|event| event.name)
+        .collect()
+}
+
+pub(super) fn caps(device: &Device, _: &Call) -> Result<Reply, ApiError> {
+    Ok(Reply::Json(Some(
+        json!({ "events": supported_events(device) }),
+    )))
+}
+
+fn log_error(error: LogError) -> ApiError {
+    match error {
+        // Erratum unknown-subscription: 12 naming id.
+        LogError::UnknownChannel(_) => {
+            ApiError::with_param(ErrorCode::InvalidParameter, "id", error.to_string())
+        }
+        // Erratum channel-limit.
+        LogError::TooManyChannels => ApiError::new(ErrorCode::ProcessingError, error.to_string()),
+    }
+}
+
+fn channel_id(call: &Call) -> u32 {
+    call.params
+        .int("id")
+        .and_then(|id| u32::try_from(id).ok())
+        .unwrap_or_default()
+}
+
+pub(super) fn subscribe(device: &Device, call: &Call) -> Result<Reply, ApiError> {
+    let viewer = match &call.caller {
+        Caller::Anonymous => Viewer::Anyone,
+        Caller::Account(user) => Viewer::Account {
+            user: user.clone(),
+            privileges: device
+                .profile
+                .account(user)
+                .map(|account| Privilege::all().filter(|p| account.holds(*p)).collect())
+                .unwrap_or_default(),
+        },
+    };
+    let filter = match call.params.get("filter") {
+        Some(Typed::Events(names)) => names.clone(),
+        _ => Vec::new(),
+    };
+    let include = match call.params.get("include") {
+        Some(Typed::Include(include)) => *include,
+        _ => Include::New,
+    };
+    let seconds = call.params.int("duration").unwrap_or(90);
+    let duration = Duration::from_secs(u64::try_from(seconds).unwrap_or(90));
+    let now = device.now();
+    let id = device.with_state(|state, _| {
+        // Unpredictable 32-bit ids, never 0 and never one that is open.
+        let id = loop {
+            let candidate: u32 = rand::random();
+            if candidate != 0 && !state.events.is_open(candidate) {
+                break candidate;
+            }
+        };
+        state
+            .events
+            .subscribe(id, viewer, filter, include, duration, now)
+            .map_err(log_error)
+    })?;
+    Ok(Reply::Json(Some(json!({ "id": id }))))
+}
+
+pub(super) fn unsubscribe(device: &Device, call: &Call) -> Result<Reply, ApiError> {
+    let id = channel_id(call);
+    device
+        .with_state(|state, _| state.events.unsubscribe(id))
+        .map_err(log_error)?;
+    Ok(Reply::Json(None))
+}
+
+fn events_reply(records: &[helios_wire::event::EventRecord]) -> Reply {
+    let events: Vec<Value> = records.iter().map(|record| record.to_json()).collect();
+    Reply::Json(Some(json!({ "events": events })))
+}
+
+/// At once when the channel holds events; otherwise the reply waits until an event arrives or
+/// `timeout` seconds of device time pass. The wait is capped at the channel's duration
+/// (erratum `pull-timeout-max`).
+pub(super) fn pull(device: &Device, call: &Call) -> Result<Reply, ApiError> {
+    let id = channel_id(call);
+    let timeout = u64::try_from(call.params.int("timeout").unwrap_or(0)).unwrap_or(0);
+    let now = device.now();
+    let (records, duration) = device
+        .with_state(|state, _| {
+            let records = state.events.pull(id, now)?;
+            let duration = state
+                .events
+                .channels()
+                .find(|c| c.id == id)
+                .map(|c| c.duration)
+                .unwrap_or_default();
+            Ok((records, duration))
+        })
+        .map_err(log_error)?;
+    if !records.is_empty() || timeout == 0 {
+        return Ok(events_reply(&records));
+    }
+    let Some(device) = device.arc() else {
+        return Ok(events_reply(&records));
+    };
+    let deadline = now + Duration::from_secs(timeout).min(duration);
+    Ok(Reply::Later(Box::pin(wait(device, id, deadline))))
+}
+
+/// Waits on the device's change signal, looking at the channel whenever something changed,
+/// until it holds an event or the device clock passes `deadline`. Reading the device clock
+/// (not wall time) keeps tests with a manual clock exact; the periodic look covers a system
+/// clock whose time passes without a change signal.
+async fn wait(
+    device: std::sync::Arc<Device>,
+    id: u32,
+    deadline: Duration,
+) -> Result<Reply, ApiError> {
+    let mut changes = device.watch_changes();
+    device.with_state(|state, _| state.events.set_waiting(id, true, device.now()));
+    let outcome = loop {
+        let now = device.now();
+        let pulled = device.with_state(|state, _| state.events.pull(id, now));
+        match pulled {
+            Ok(records) if !records.is_empty() || now >= deadline => break Ok(records),
+            Ok(_) => {}
+            Err(error) => break Err(log_error(error)),
+        }
+        let left = deadline.saturating_sub(now).min(Duration::from_millis(100));
+        tokio::select! {
+            _ = changes.changed() => {}
+            _ = tokio::time::sleep(left) => {}
+        }
+    };
+    device.with_state(|state, _| state.events.set_waiting(id, false, device.now()));
+    outcome.map(|records| events_reply(&records))
+}
