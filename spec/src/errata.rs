@@ -277,6 +277,22 @@ pub const ERRATA: &[Erratum] = &[
         evidence: FIELD_NOTES,
     },
     Erratum {
+        id: "channel-limit",
+        sections: "5.24",
+        manual: "Nothing bounds how many subscription channels a device keeps open.",
+        ruling: "A device may cap them; beyond its cap log/subscribe answers 14. The reference intercom keeps at most 1024, each a cursor into the shared history.",
+        other_reading: Departure::NonStrict,
+        evidence: None,
+    },
+    Erratum {
+        id: "logging-without-auth",
+        sections: "3, 5.24",
+        manual: "Events are filtered by the subscribing user's privileges; a Logging service set to no authentication has no user.",
+        ruling: "A channel opened without authentication carries every event.",
+        other_reading: Departure::NonStrict,
+        evidence: None,
+    },
+    Erratum {
         id: "subscribe-duration-max",
         sections: "5.24",
         manual: "duration is a uint32 whose maximum value is 3600 s; 0 is not discussed.",

@@ -31,6 +31,9 @@ pub struct Options {
     /// The PEM private key of --cert.
     #[arg(long, requires = "cert")]
     pub key: Option<PathBuf>,
+    /// Where to serve the stimulus interface of the simulation (off when absent).
+    #[arg(long)]
+    pub stimulus: Option<SocketAddr>,
 }
 
 /// Parses the command line and runs until Ctrl-C.
@@ -56,7 +59,16 @@ async fn run(options: Options) -> Result<()> {
         _ => Tls::self_signed()?,
     };
     let device = Device::new(profile, Arc::new(SystemClock::new()));
-    let running = server::start(device, Some(options.http), Some((options.https, tls))).await?;
+    let running = server::start(
+        device.clone(),
+        Some(options.http),
+        Some((options.https, tls)),
+    )
+    .await?;
+    if let Some(address) = options.stimulus {
+        let bound = crate::stimulus::serve(device, address).await?;
+        println!("STIMULUS http://{bound}/");
+    }
     if let Some(http) = running.http {
         println!("HTTP  http://{http}/");
     }

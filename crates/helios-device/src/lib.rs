@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod profile;
 pub mod reply;
 pub mod server;
+pub mod stimulus;
 pub mod tls;
 
 pub use device::Device;

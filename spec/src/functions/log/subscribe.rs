@@ -56,5 +56,5 @@ pub const FUNCTION: Function = Function {
         .errata(&["subscribe-duration-max"]),
     ],
     replies: &[Reply::json(Some(RESULT))],
-    errata: &["switch-event-privilege"],
+    errata: &["switch-event-privilege", "channel-limit", "logging-without-auth"],
 };
