@@ -17,6 +17,7 @@ use serde_json::Value;
 
 struct Served {
     running: Running,
+    device: Arc<Device>,
     cert: tempfile_path::TempCert,
     runtime: tokio::runtime::Runtime,
 }
@@ -33,10 +34,11 @@ impl Served {
         let device = Device::new(profile, Arc::new(SystemClock::new()));
         let any: SocketAddr = "127.0.0.1:0".parse().expect("an address");
         let running = runtime
-            .block_on(server::start(device, Some(any), Some((any, tls))))
+            .block_on(server::start(device.clone(), Some(any), Some((any, tls))))
             .expect("the server starts");
         Self {
             running,
+            device,
             cert,
             runtime,
         }
@@ -265,5 +267,40 @@ fn reqwest_over_https_with_the_pinned_certificate() {
         response.json::<Value>().await.expect("JSON")
     });
     assert_eq!(info["result"]["swVersion"], "2.21.0.0.1");
+    served.stop();
+}
+
+#[test]
+fn the_stimulus_interface_raises_outside_world_events() {
+    let served = Served::start(Profile::default_profile());
+    let device = served.device.clone();
+    let (address, events, refused, help) = served.runtime.block_on(async {
+        let address = helios_device::stimulus::serve(device, "127.0.0.1:0".parse().expect("an address"))
+            .await
+            .expect("the stimulus interface starts");
+        let client = reqwest::Client::new();
+        let base = format!("http://{address}");
+        let card = serde_json::json!({"event": "CardEntered", "params": {"direction": "any", "reader": "ext7", "uid": "01045E31BB", "valid": false}});
+        let raised = client.post(format!("{base}/event")).json(&card).send().await.expect("a reply");
+        assert_eq!(raised.status(), 200);
+        let input = serde_json::json!({"port": "input2", "state": true});
+        let changed = client.post(format!("{base}/input")).json(&input).send().await.expect("a reply");
+        assert_eq!(changed.status(), 200);
+        let inside = serde_json::json!({"event": "SwitchStateChanged", "params": {"switch": 1, "state": true}});
+        let refused = client.post(format!("{base}/event")).json(&inside).send().await.expect("a reply").status();
+        let events: Value = client.get(format!("{base}/events")).send().await.expect("a reply").json().await.expect("JSON");
+        let help = client.get(&base).send().await.expect("a reply").text().await.expect("text");
+        (address, events, refused, help)
+    });
+    assert!(address.ip().is_loopback());
+    let names: Vec<&str> = events["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["event"].as_str())
+        .collect();
+    assert_eq!(names, ["DeviceState", "CardEntered", "InputChanged"]);
+    assert_eq!(refused, 400);
+    assert!(help.contains("POST /event"));
     served.stop();
 }
