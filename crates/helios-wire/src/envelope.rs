@@ -300,6 +300,19 @@ mod tests {
         assert!(read_strict(bytes, DEFAULT_MAX_BYTES).is_err());
     }
 
+    /// Found by the envelope_json fuzz target: an integer beyond u64 becomes a float that must
+    /// survive writing and reading again (serde_json's `float_roundtrip`).
+    #[test]
+    fn a_huge_integer_round_trips() {
+        let bytes = br#"{"success": true, "result":  {"switch":1111111111111111111111}}"#;
+        let envelope = read_strict(bytes, DEFAULT_MAX_BYTES).expect("strict");
+        let Envelope::Success { result } = &envelope else {
+            panic!("a success")
+        };
+        let again = read_strict(&write_success(result.as_ref()), DEFAULT_MAX_BYTES);
+        assert_eq!(again, Ok(envelope));
+    }
+
     #[test]
     fn limits_hold() {
         assert!(matches!(
