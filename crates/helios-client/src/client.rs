@@ -1,0 +1,438 @@
+//! The client: building requests from calls, authentication, HTTPS options, timeouts and the
+//! exchange log.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use helios_wire::auth::{
+    Algorithm, Challenge, Credentials, DigestChallenge, DigestRequest, parse_challenges,
+};
+use helios_wire::params::{PartSpec, encode_multipart, encode_query, multipart_content_type};
+
+use crate::call::{Call, ParamValue, Transfer};
+use crate::exchange::{Exchange, RawRequest, RawResponse};
+
+/// The most bytes of a response body read; a device that sends more is cut off with an error.
+pub const MAX_RESPONSE: usize = 64 << 20;
+
+/// How the client authenticates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMode {
+    /// Never send credentials.
+    None,
+    /// Send Basic credentials with every request, unasked.
+    Basic,
+    /// Answer Digest challenges only.
+    Digest,
+    /// Answer whatever the device challenges with, Digest first.
+    Auto,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot build the client: {0}")]
+    Build(String),
+    #[error("the request failed: {0}")]
+    Transport(String),
+    #[error("the response is larger than {MAX_RESPONSE} bytes")]
+    TooLarge,
+    #[error("{0}")]
+    Request(String),
+}
+
+/// Configures a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    base: String,
+    credentials: Option<(String, String)>,
+    auth: AuthMode,
+    insecure: bool,
+    ca_pem: Option<Vec<u8>>,
+    timeout: Duration,
+}
+
+impl ClientBuilder {
+    pub fn credentials(mut self, user: &str, password: &str) -> Self {
+        self.credentials = Some((user.to_owned(), password.to_owned()));
+        self
+    }
+
+    pub fn auth(mut self, mode: AuthMode) -> Self {
+        self.auth = mode;
+        self
+    }
+
+    /// Accept any certificate (a device's factory certificate is self-signed).
+    pub fn accept_invalid_certs(mut self, insecure: bool) -> Self {
+        self.insecure = insecure;
+        self
+    }
+
+    /// Trust only this certificate (PEM), pinning the device.
+    pub fn ca_pem(mut self, pem: Vec<u8>) -> Self {
+        self.ca_pem = Some(pem);
+        self
+    }
+
+    /// The longest a request may take, connection included.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn build(self) -> Result<Client, ClientError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(self.timeout)
+            .pool_max_idle_per_host(4);
+        if self.insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        if let Some(pem) = &self.ca_pem {
+            let cert = reqwest::Certificate::from_pem(pem)
+                .map_err(|e| ClientError::Build(format!("the CA certificate: {e}")))?;
+            builder = builder.tls_certs_only([cert]);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| ClientError::Build(e.to_string()))?;
+        Ok(Client {
+            http,
+            base: self.base.trim_end_matches('/').to_owned(),
+            credentials: self.credentials,
+            auth: self.auth,
+            insecure: self.insecure,
+            timeout: self.timeout,
+            digest: Mutex::new(None),
+            log: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+/// An answered Digest challenge, reused with a growing nonce count until the device asks
+/// again.
+#[derive(Debug)]
+struct DigestSession {
+    challenge: DigestChallenge,
+    nc: u32,
+}
+
+/// A client of one device.
+#[derive(Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    credentials: Option<(String, String)>,
+    auth: AuthMode,
+    insecure: bool,
+    timeout: Duration,
+    digest: Mutex<Option<DigestSession>>,
+    log: Mutex<Vec<Exchange>>,
+}
+
+/// A request before authentication: everything but the `Authorization` header.
+struct Prepared {
+    method: String,
+    url: String,
+    /// The request target, as Digest signs it.
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Client {
+    /// A client of the device at `base` (`https://192.0.2.10`).
+    pub fn builder(base: &str) -> ClientBuilder {
+        ClientBuilder {
+            base: base.to_owned(),
+            credentials: None,
+            auth: AuthMode::Auto,
+            insecure: false,
+            ca_pem: None,
+            timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// Every exchange so far, oldest first.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Sends a call, answering the device's authentication challenge when the client has
+    /// credentials (and once more when the device says the nonce was stale). Returns the last
+    /// exchange.
+    pub async fn send(&self, call: Call) -> Result<Exchange, ClientError> {
+        let prepared = prepare(&self.base, &call)?;
+        let mut exchange = self.exchange(&prepared, self.preemptive(&prepared)).await?;
+        for _ in 0..2 {
+            if exchange.response.status != 401 || self.auth == AuthMode::None {
+                break;
+            }
+            let Some(authorization) = self.answer(&exchange, &prepared) else {
+                break;
+            };
+            exchange = self.exchange(&prepared, Some(authorization)).await?;
+        }
+        Ok(exchange)
+    }
+
+    /// The Authorization a request carries before any challenge: Basic when asked for, or the
+    /// next count of a Digest session already open.
+    fn preemptive(&self, prepared: &Prepared) -> Option<String> {
+        let (user, password) = self.credentials.as_ref()?;
+        match self.auth {
+            AuthMode::Basic => basic(user, password),
+            AuthMode::Digest | AuthMode::Auto => {
+                let mut session = self.digest.lock().unwrap_or_else(|e| e.into_inner());
+                let session = session.as_mut()?;
+                session.nc += 1;
+                digest(&session.challenge, session.nc, user, password, prepared)
+            }
+            AuthMode::None => None,
+        }
+    }
+
+    /// The Authorization that answers a 401's challenges, if the client can answer them.
+    fn answer(&self, exchange: &Exchange, prepared: &Prepared) -> Option<String> {
+        let (user, password) = self.credentials.as_ref()?;
+        let values: Vec<&[u8]> = exchange
+            .response
+            .headers_named("www-authenticate")
+            .map(str::as_bytes)
+            .collect();
+        let (challenges, _) = parse_challenges(&values).ok()?;
+        let digests = challenges.iter().filter_map(|c| match c {
+            Challenge::Digest(d) if !matches!(d.algorithm, Algorithm::Other(_)) => Some(d),
+            _ => None,
+        });
+        // Of several Digest challenges, the strongest (RFC 7616 3.7).
+        let best = digests.max_by_key(|d| match d.algorithm {
+            Algorithm::Sha512_256 | Algorithm::Sha512_256Sess => 3,
+            Algorithm::Sha256 | Algorithm::Sha256Sess => 2,
+            _ => 1,
+        });
+        let offers_basic = challenges
+            .iter()
+            .any(|c| matches!(c, Challenge::Basic { .. }));
+        match (self.auth, best) {
+            (AuthMode::Digest | AuthMode::Auto, Some(challenge)) => {
+                let mut session = self.digest.lock().unwrap_or_else(|e| e.into_inner());
+                let session = session.insert(DigestSession {
+                    challenge: challenge.clone(),
+                    nc: 1,
+                });
+                digest(&session.challenge, session.nc, user, password, prepared)
+            }
+            (AuthMode::Basic | AuthMode::Auto, _) if offers_basic => basic(user, password),
+            _ => None,
+        }
+    }
+
+    async fn exchange(
+        &self,
+        prepared: &Prepared,
+        authorization: Option<String>,
+    ) -> Result<Exchange, ClientError> {
+        let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
+            .map_err(|e| ClientError::Request(e.to_string()))?;
+        let mut headers = prepared.headers.clone();
+        if let Some(authorization) = authorization {
+            headers.push(("authorization".into(), authorization));
+        }
+        let mut request = self
+            .http
+            .request(method, &prepared.url)
+            .timeout(self.timeout)
+            .body(prepared.body.clone());
+        for (name, value) in &headers {
+            request = request.header(name, value);
+        }
+        let started = Instant::now();
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| ClientError::Transport(describe(&e)))?;
+        let status = response.status().as_u16();
+        let response_headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| ClientError::Transport(describe(&e)))?
+        {
+            if body.len() + chunk.len() > MAX_RESPONSE {
+                return Err(ClientError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let exchange = Exchange {
+            request: RawRequest {
+                method: prepared.method.clone(),
+                url: prepared.url.clone(),
+                headers,
+                body: prepared.body.clone(),
+            },
+            response: RawResponse {
+                status,
+                headers: response_headers,
+                body,
+            },
+            elapsed: started.elapsed(),
+            curl_auth: self.curl_auth(),
+            insecure: self.insecure,
+        };
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(exchange.clone());
+        Ok(exchange)
+    }
+
+    fn curl_auth(&self) -> Option<String> {
+        let (user, password) = self.credentials.as_ref()?;
+        let scheme = match self.auth {
+            AuthMode::None => return None,
+            AuthMode::Basic => "--basic",
+            AuthMode::Digest => "--digest",
+            AuthMode::Auto => "--anyauth",
+        };
+        Some(format!(
+            "{scheme} -u '{}'",
+            format!("{user}:{password}").replace('\'', "'\\''")
+        ))
+    }
+}
+
+/// reqwest's error with its causes, which name the real problem (refused, timed out, TLS).
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn basic(user: &str, password: &str) -> Option<String> {
+    Credentials::Basic {
+        user: user.to_owned(),
+        password: password.to_owned(),
+    }
+    .to_header_value()
+    .ok()
+}
+
+fn digest(
+    challenge: &DigestChallenge,
+    nc: u32,
+    user: &str,
+    password: &str,
+    prepared: &Prepared,
+) -> Option<String> {
+    let cnonce = format!("{:016x}", rand::random::<u64>());
+    let response = challenge
+        .respond(&DigestRequest {
+            username: user,
+            password,
+            method: &prepared.method,
+            uri: &prepared.target,
+            body: &prepared.body,
+            cnonce: &cnonce,
+            nc,
+            qop: None,
+        })
+        .ok()?;
+    Credentials::Digest(response).to_header_value().ok()
+}
+
+/// The URL, headers and body of a call.
+fn prepare(base: &str, call: &Call) -> Result<Prepared, ClientError> {
+    let simple: Vec<(&str, &str)> = call
+        .params
+        .iter()
+        .filter_map(|(name, value)| match value {
+            ParamValue::Text(text) => Some((name.as_str(), text.as_str())),
+            ParamValue::Blob { .. } => None,
+        })
+        .collect();
+    let blobs: Vec<PartSpec<'_>> = call
+        .params
+        .iter()
+        .filter_map(|(name, value)| match value {
+            ParamValue::Blob {
+                data,
+                filename,
+                content_type,
+            } => Some(PartSpec {
+                name,
+                data,
+                filename: Some(filename),
+                content_type: Some(content_type),
+            }),
+            ParamValue::Text(_) => None,
+        })
+        .collect();
+    let mut target = call.target_path().to_owned();
+    let mut headers = Vec::new();
+    let mut body = Vec::new();
+    let boundary = || {
+        let boundary = format!("helios-{:016x}", rand::random::<u64>());
+        (multipart_content_type(&boundary), boundary)
+    };
+    match call.transfer {
+        Transfer::Query => {
+            if !simple.is_empty() {
+                target = format!("{target}?{}", encode_query(simple.iter().copied()));
+            }
+            if !blobs.is_empty() {
+                let (content_type, boundary) = boundary();
+                body = encode_multipart(&boundary, &blobs);
+                headers.push(("content-type".to_owned(), content_type));
+            }
+        }
+        Transfer::UrlEncoded => {
+            if !blobs.is_empty() {
+                return Err(ClientError::Request(
+                    "blob- parameters travel only in a multipart body".into(),
+                ));
+            }
+            body = encode_query(simple.iter().copied()).into_bytes();
+            headers.push((
+                "content-type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            ));
+        }
+        Transfer::Multipart => {
+            let mut parts: Vec<PartSpec<'_>> = simple
+                .iter()
+                .map(|(name, value)| PartSpec {
+                    name,
+                    data: value.as_bytes(),
+                    filename: None,
+                    content_type: None,
+                })
+                .collect();
+            parts.extend(blobs);
+            let (content_type, boundary) = boundary();
+            body = encode_multipart(&boundary, &parts);
+            headers.push(("content-type".to_owned(), content_type));
+        }
+    }
+    Ok(Prepared {
+        method: call.method.as_str().to_owned(),
+        url: format!("{base}{target}"),
+        target,
+        headers,
+        body,
+    })
+}

@@ -1,0 +1,176 @@
+//! The record of one exchange: the request as the client sent it and the response as it
+//! arrived, byte for byte, with the `curl` line that sends the same request.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use helios_wire::Finding;
+use helios_wire::envelope::{DEFAULT_MAX_BYTES, Envelope, ReadError, read_lenient};
+
+/// A request as sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawRequest {
+    pub method: String,
+    pub url: String,
+    /// The headers the client set, in order (the HTTP library adds `host` and
+    /// `content-length` on the wire).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// A response as received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a header.
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The media type without parameters, lower-cased.
+    pub fn media_type(&self) -> Option<String> {
+        self.header("content-type").map(|value| {
+            value
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+    }
+}
+
+/// One request and its response. A call that needed authentication makes several; the
+/// client returns the last and keeps every one in its log.
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    pub request: RawRequest,
+    pub response: RawResponse,
+    pub elapsed: Duration,
+    /// The credentials to reproduce it with curl (`--digest -u` rather than a spent nonce).
+    pub curl_auth: Option<String>,
+    pub insecure: bool,
+}
+
+impl Exchange {
+    /// The reply envelope, read leniently with its findings.
+    pub fn envelope(&self) -> Result<(Envelope, Vec<Finding>), ReadError> {
+        read_lenient(&self.response.body, DEFAULT_MAX_BYTES)
+    }
+
+    /// The request in HTTP/1.1 form.
+    pub fn request_bytes(&self) -> Vec<u8> {
+        let mut head = format!("{} {} HTTP/1.1\r\n", self.request.method, self.request.url);
+        for (name, value) in &self.request.headers {
+            let _ = write!(head, "{name}: {value}\r\n");
+        }
+        head.push_str("\r\n");
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(&self.request.body);
+        bytes
+    }
+
+    /// The response in HTTP/1.1 form.
+    pub fn response_bytes(&self) -> Vec<u8> {
+        let mut head = format!("HTTP/1.1 {}\r\n", self.response.status);
+        for (name, value) in &self.response.headers {
+            let _ = write!(head, "{name}: {value}\r\n");
+        }
+        head.push_str("\r\n");
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(&self.response.body);
+        bytes
+    }
+
+    /// A shell line that sends the same request with curl, body byte for byte.
+    pub fn to_curl(&self) -> String {
+        let mut line = String::from("curl -sS -i");
+        if self.insecure {
+            line.push_str(" -k");
+        }
+        if let Some(auth) = &self.curl_auth {
+            let _ = write!(line, " {auth}");
+        }
+        let _ = write!(line, " -X {}", self.request.method);
+        for (name, value) in &self.request.headers {
+            if name.eq_ignore_ascii_case("authorization") {
+                continue;
+            }
+            let _ = write!(
+                line,
+                " -H {}",
+                shell_quote(format!("{name}: {value}").as_bytes())
+            );
+        }
+        if !self.request.body.is_empty() {
+            let _ = write!(line, " --data-binary {}", shell_quote(&self.request.body));
+        }
+        let _ = write!(line, " {}", shell_quote(self.request.url.as_bytes()));
+        line
+    }
+}
+
+/// Bash ANSI-C quoting (`$'...'`), which carries any byte.
+fn shell_quote(bytes: &[u8]) -> String {
+    let mut out = String::from("$'");
+    for &byte in bytes {
+        match byte {
+            b'\'' => out.push_str("\\'"),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(char::from(byte)),
+            _ => {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curl_lines_carry_every_byte() {
+        let exchange = Exchange {
+            request: RawRequest {
+                method: "POST".into(),
+                url: "https://192.0.2.1/api/switch/ctrl".into(),
+                headers: vec![(
+                    "content-type".into(),
+                    "multipart/form-data; boundary=b".into(),
+                )],
+                body: b"a'b\\c\r\n\x00".to_vec(),
+            },
+            response: RawResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+            elapsed: Duration::ZERO,
+            curl_auth: Some("--digest -u 'admin:2n'".into()),
+            insecure: true,
+        };
+        assert_eq!(
+            exchange.to_curl(),
+            "curl -sS -i -k --digest -u 'admin:2n' -X POST -H $'content-type: multipart/form-data; boundary=b' --data-binary $'a\\'b\\\\c\\x0d\\x0a\\x00' $'https://192.0.2.1/api/switch/ctrl'"
+        );
+    }
+}
