@@ -125,6 +125,14 @@ pub const ERRATA: &[Erratum] = &[
         evidence: FIELD_NOTES,
     },
     Erratum {
+        id: "error-param-optional",
+        sections: "2.3",
+        manual: "Codes 11, 12 and 13 say: refer to param for the parameter name.",
+        ruling: "The reply names the parameter in param. A reply with the right code but no param is non-strict (devices in the field omit it); a param naming another parameter is a failure.",
+        other_reading: Departure::NonStrict,
+        evidence: FIELD_NOTES,
+    },
+    Erratum {
         id: "call-session-mandatory",
         sections: "5.17, 5.18",
         manual: "call/answer and call/hangup describe session without saying it is mandatory.",

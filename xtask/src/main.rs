@@ -1,6 +1,7 @@
 //! `cargo xtask`: the workspace's automation, in Rust so that it runs wherever cargo does.
 
 mod codegen;
+mod conform;
 mod dict;
 mod docs;
 mod fuzz;
@@ -26,6 +27,9 @@ enum Command {
     },
     /// Print the OpenAPI 3.1 document of the API to stdout.
     Openapi,
+    /// Run the conformance suite against a device; with no URL, against the reference
+    /// intercom started on free loopback ports.
+    Conform(conform::Args),
     /// Start the reference intercom (HTTP on 127.0.0.1:8080, HTTPS on 127.0.0.1:8443).
     Device {
         /// Options of the device: --http ADDR, --https ADDR, --profile FILE, --cert, --key.
@@ -45,6 +49,7 @@ enum Command {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Codegen { check } => codegen::run(check),
+        Command::Conform(args) => conform::main(args),
         Command::Device { args } => helios_device::cli::main_with_args(
             std::iter::once("helios-device".to_owned()).chain(args),
         ),

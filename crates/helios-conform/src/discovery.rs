@@ -1,0 +1,102 @@
+//! Discovery: what the device says it is and has (`system/info` and every caps function),
+//! cross-checked with the profile's declaration.
+
+use helios_spec::Version;
+use serde_json::Value;
+
+/// What discovery learnt.
+#[derive(Clone, Debug, Default)]
+pub struct Discovered {
+    pub variant: Option<String>,
+    pub sw_version: Option<String>,
+    /// The switches and whether each is enabled.
+    pub switches: Vec<(u8, bool)>,
+    pub outputs: Vec<String>,
+    pub inputs: Vec<String>,
+    pub resolutions: Vec<(u32, u32)>,
+    pub sources: Vec<String>,
+    pub displays: Vec<String>,
+    pub events: Vec<String>,
+    /// Caps functions that answered error 1: the model lacks that hardware.
+    pub unsupported: Vec<&'static str>,
+}
+
+impl Discovered {
+    /// The firmware generation to judge by: the device's own version when it reports one.
+    pub fn firmware(&self, declared: Version) -> Version {
+        self.sw_version
+            .as_deref()
+            .and_then(Version::parse)
+            .unwrap_or(declared)
+    }
+
+    pub fn read_info(&mut self, result: &Value) {
+        self.variant = result["variant"].as_str().map(str::to_owned);
+        self.sw_version = result["swVersion"].as_str().map(str::to_owned);
+    }
+
+    pub fn read_switch_caps(&mut self, result: &Value) {
+        self.switches = list(result, "switches")
+            .filter_map(|item| {
+                let id = u8::try_from(item["switch"].as_u64()?).ok()?;
+                Some((id, item["enabled"].as_bool().unwrap_or(false)))
+            })
+            .collect();
+    }
+
+    pub fn read_io_caps(&mut self, result: &Value) {
+        for item in list(result, "ports") {
+            let Some(port) = item["port"].as_str() else {
+                continue;
+            };
+            match item["type"].as_str() {
+                Some("output") => self.outputs.push(port.to_owned()),
+                Some("input") => self.inputs.push(port.to_owned()),
+                _ => {}
+            }
+        }
+    }
+
+    pub fn read_camera_caps(&mut self, result: &Value) {
+        self.resolutions = list(result, "jpegResolution")
+            .filter_map(|item| {
+                Some((
+                    u32::try_from(item["width"].as_u64()?).ok()?,
+                    u32::try_from(item["height"].as_u64()?).ok()?,
+                ))
+            })
+            .collect();
+        self.sources = list(result, "sources")
+            .filter_map(|item| item["source"].as_str().map(str::to_owned))
+            .collect();
+    }
+
+    pub fn read_display_caps(&mut self, result: &Value) {
+        self.displays = list(result, "displays")
+            .filter_map(|item| item["display"].as_str().map(str::to_owned))
+            .collect();
+    }
+
+    pub fn read_log_caps(&mut self, result: &Value) {
+        self.events = result["events"]
+            .as_array()
+            .map(|events| {
+                events
+                    .iter()
+                    .filter_map(|e| e.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+
+    pub fn first_enabled_switch(&self) -> Option<u8> {
+        self.switches
+            .iter()
+            .find(|(_, enabled)| *enabled)
+            .map(|(id, _)| *id)
+    }
+}
+
+fn list<'a>(result: &'a Value, name: &str) -> impl Iterator<Item = &'a Value> {
+    result[name].as_array().into_iter().flatten()
+}

@@ -1,0 +1,21 @@
+//! The conformance runner: cases generated from `helios-spec`, sent to a device over HTTP with
+//! `helios-client`, and judged one by one against the manual and its errata register.
+//!
+//! It never depends on the reference intercom: it speaks HTTP only, so it cannot cheat.
+
+pub mod case;
+pub mod discovery;
+pub mod generate;
+pub mod judge;
+pub mod profile;
+pub mod report;
+pub mod run;
+pub mod shape;
+pub mod verdict;
+
+pub use profile::{Checked, Profile, ProfileError};
+pub use run::{Options, Outcome, Run, Target, run};
+pub use verdict::{Verdict, exit_code};
+
+/// The lab profile of the reference intercom's default profile.
+pub const REFERENCE_PROFILE: &str = include_str!("../profiles/reference.toml");

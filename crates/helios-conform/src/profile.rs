@@ -1,0 +1,238 @@
+//! The lab's declaration of the device under test: model, firmware, licences, the security of
+//! each service, one login per privilege set, and what the run may do (tiers, timeouts, rate).
+//! Discovery cross-checks it with what the device reports.
+
+use std::collections::BTreeMap;
+
+use helios_spec::{
+    Auth, Group, Level, Licence, Privilege, Security, Service, Tier, Transport, Version,
+};
+use serde::Deserialize;
+
+/// A profile that cannot be used (exit code 3).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ProfileError(pub String);
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub device: Declared,
+    #[serde(default)]
+    pub services: BTreeMap<String, ServiceRow>,
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub run: RunSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declared {
+    pub variant: String,
+    pub firmware: String,
+    #[serde(default)]
+    pub licences: Vec<String>,
+    /// Whether the device has a stimulus interface the runner may use.
+    #[serde(default)]
+    pub stimulus: bool,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRow {
+    pub enabled: bool,
+    pub transport: TransportName,
+    pub auth: AuthName,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TransportName {
+    Http,
+    Https,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthName {
+    None,
+    Basic,
+    Digest,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub user: String,
+    pub password: String,
+    #[serde(default)]
+    pub monitoring: Vec<String>,
+    #[serde(default)]
+    pub control: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSettings {
+    #[serde(default = "default_tiers")]
+    pub tiers: Vec<String>,
+    #[serde(default = "default_timeout")]
+    pub timeout_seconds: u64,
+    /// Requests per second at most; 0 for no limit.
+    #[serde(default)]
+    pub rate: u32,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        Self {
+            tiers: default_tiers(),
+            timeout_seconds: default_timeout(),
+            rate: 0,
+        }
+    }
+}
+
+fn default_tiers() -> Vec<String> {
+    vec!["read-only".into(), "reversible".into()]
+}
+
+fn default_timeout() -> u64 {
+    10
+}
+
+/// A profile read and checked: ids turned into spec values.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub variant: String,
+    pub firmware: Version,
+    pub firmware_text: String,
+    pub licences: Vec<Licence>,
+    pub services: BTreeMap<Service, Security>,
+    pub accounts: Vec<CheckedAccount>,
+    pub tiers: Vec<Tier>,
+    pub timeout_seconds: u64,
+    pub rate: u32,
+    pub stimulus: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckedAccount {
+    pub user: String,
+    pub password: String,
+    pub privileges: Vec<Privilege>,
+}
+
+impl CheckedAccount {
+    pub fn holds(&self, privilege: Privilege) -> bool {
+        self.privileges.contains(&privilege)
+    }
+}
+
+impl Profile {
+    pub fn parse(text: &str) -> Result<Checked, ProfileError> {
+        let profile: Profile = toml::from_str(text).map_err(|e| ProfileError(e.to_string()))?;
+        profile.check()
+    }
+
+    fn check(self) -> Result<Checked, ProfileError> {
+        let firmware = Version::parse(&self.device.firmware).ok_or_else(|| {
+            ProfileError(format!(
+                "firmware `{}` is not a version",
+                self.device.firmware
+            ))
+        })?;
+        let licences = self
+            .device
+            .licences
+            .iter()
+            .map(|id| {
+                Licence::from_id(id).ok_or_else(|| ProfileError(format!("unknown licence `{id}`")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut services = BTreeMap::new();
+        for service in Service::ALL {
+            let security = match self.services.get(service.id()) {
+                Some(row) => Security {
+                    enabled: row.enabled,
+                    transport: match row.transport {
+                        TransportName::Http => Transport::Http,
+                        TransportName::Https => Transport::Https,
+                    },
+                    auth: match row.auth {
+                        AuthName::None => Auth::None,
+                        AuthName::Basic => Auth::Basic,
+                        AuthName::Digest => Auth::Digest,
+                    },
+                },
+                None => service.manual_default(),
+            };
+            services.insert(service, security);
+        }
+        for name in self.services.keys() {
+            if Service::from_id(name).is_none() {
+                return Err(ProfileError(format!("unknown service `{name}`")));
+            }
+        }
+        let group = |id: &str| {
+            Group::ALL
+                .into_iter()
+                .find(|g| g.id() == id)
+                .ok_or_else(|| ProfileError(format!("unknown privilege `{id}`")))
+        };
+        let mut accounts = Vec::new();
+        for account in self.accounts {
+            let mut privileges = Vec::new();
+            for id in &account.monitoring {
+                privileges.push(Privilege::new(group(id)?, Level::Monitoring));
+            }
+            for id in &account.control {
+                privileges.push(Privilege::new(group(id)?, Level::Control));
+            }
+            accounts.push(CheckedAccount {
+                user: account.user,
+                password: account.password,
+                privileges,
+            });
+        }
+        let tiers = self
+            .run
+            .tiers
+            .iter()
+            .map(|id| Tier::from_id(id).ok_or_else(|| ProfileError(format!("unknown tier `{id}`"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Checked {
+            variant: self.device.variant,
+            firmware,
+            firmware_text: self.device.firmware,
+            licences,
+            services,
+            accounts,
+            tiers,
+            timeout_seconds: self.run.timeout_seconds,
+            rate: self.run.rate,
+            stimulus: self.device.stimulus,
+        })
+    }
+}
+
+impl Checked {
+    pub fn security(&self, service: Service) -> Security {
+        self.services
+            .get(&service)
+            .copied()
+            .unwrap_or_else(|| service.manual_default())
+    }
+
+    /// The account holding every privilege, for positive cases.
+    pub fn full_account(&self) -> Option<&CheckedAccount> {
+        self.accounts
+            .iter()
+            .max_by_key(|account| account.privileges.len())
+    }
+
+    pub fn has_licence(&self, licence: Licence) -> bool {
+        self.licences.contains(&licence)
+    }
+}

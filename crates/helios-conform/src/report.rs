@@ -1,0 +1,141 @@
+//! Reports: a summary table per service for the terminal, every failure with its curl line,
+//! `results.ndjson` (one line per case, the source of truth) and `junit.xml` for CI.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use serde_json::json;
+
+use crate::run::{Outcome, Run};
+use crate::verdict::Verdict;
+
+/// The terminal summary: counts per service and verdict, then each failure.
+pub fn summary(run: &Run) -> String {
+    let verdicts = [
+        "pass",
+        "fail",
+        "non-strict",
+        "not-applicable",
+        "skipped",
+        "inconclusive",
+    ];
+    let mut table: BTreeMap<&str, [usize; 6]> = BTreeMap::new();
+    for outcome in &run.outcomes {
+        let row = table.entry(outcome.service).or_default();
+        if let Some(at) = verdicts.iter().position(|v| *v == outcome.verdict.id()) {
+            row[at] += 1;
+        }
+    }
+    let mut out = format!("{:<12}", "service");
+    for verdict in verdicts {
+        let _ = write!(out, "{verdict:>15}");
+    }
+    out.push('\n');
+    let mut totals = [0usize; 6];
+    for (service, row) in &table {
+        let _ = write!(out, "{service:<12}");
+        for (at, count) in row.iter().enumerate() {
+            totals[at] += count;
+            let _ = write!(out, "{count:>15}");
+        }
+        out.push('\n');
+    }
+    let _ = write!(out, "{:<12}", "total");
+    for count in totals {
+        let _ = write!(out, "{count:>15}");
+    }
+    out.push('\n');
+    for outcome in run
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.verdict, Verdict::Fail(_)))
+    {
+        let _ = write!(
+            out,
+            "\nFAIL {}\n  expected: {}\n  observed: {}\n  why:      {}\n",
+            outcome.id,
+            outcome.expected,
+            outcome.observed,
+            outcome.verdict.detail()
+        );
+        if let Some(exchange) = outcome.exchanges.last() {
+            let _ = writeln!(out, "  reproduce: {}", exchange.to_curl());
+        }
+    }
+    out
+}
+
+fn ndjson_line(outcome: &Outcome) -> String {
+    let mut line = json!({
+        "id": outcome.id,
+        "function": outcome.function,
+        "check": outcome.check,
+        "verdict": outcome.verdict.id(),
+        "detail": outcome.verdict.detail(),
+        "expected": outcome.expected,
+        "observed": outcome.observed,
+    });
+    if let Verdict::NonStrict { erratum, .. } = &outcome.verdict {
+        line["erratum"] = json!(erratum);
+    }
+    if let Some(exchange) = outcome.exchanges.last() {
+        line["curl"] = json!(exchange.to_curl());
+    }
+    line.to_string()
+}
+
+/// `results.ndjson`.
+pub fn ndjson(run: &Run) -> String {
+    run.outcomes.iter().map(|o| ndjson_line(o) + "\n").collect()
+}
+
+/// `junit.xml`: one suite per service, one test case per case.
+pub fn junit(run: &Run) -> Result<String, quick_junit::SerializeError> {
+    let mut report = Report::new("helios-conform");
+    let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
+    for outcome in &run.outcomes {
+        let suite = suites
+            .entry(outcome.service)
+            .or_insert_with(|| TestSuite::new(outcome.service));
+        let status = match &outcome.verdict {
+            Verdict::Pass | Verdict::NonStrict { .. } => TestCaseStatus::success(),
+            Verdict::Fail(why) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_message(why.clone());
+                status.set_description(format!(
+                    "expected {}; observed {}",
+                    outcome.expected, outcome.observed
+                ));
+                status
+            }
+            Verdict::Inconclusive(why) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                status.set_message(why.clone());
+                status
+            }
+            Verdict::NotApplicable(why) | Verdict::Skipped(why) => {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(why.clone());
+                status
+            }
+        };
+        let mut case = TestCase::new(outcome.id.clone(), status);
+        case.set_classname(outcome.function);
+        if let Verdict::NonStrict { erratum, why } = &outcome.verdict {
+            case.set_system_out(format!("non-strict (erratum {erratum}): {why}"));
+        }
+        suite.add_test_case(case);
+    }
+    report.add_test_suites(suites.into_values());
+    report.to_string()
+}
+
+/// Writes `results.ndjson` and `junit.xml` into `dir`.
+pub fn write(run: &Run, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("results.ndjson"), ndjson(run))?;
+    std::fs::write(dir.join("junit.xml"), junit(run)?)?;
+    Ok(())
+}

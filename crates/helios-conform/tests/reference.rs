@@ -1,0 +1,146 @@
+//! The runner against the reference intercom, and against devices that misbehave: it finds
+//! what is wrong, blames the harness only for harness faults, and never hangs or panics.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use helios_conform::{Options, Profile, REFERENCE_PROFILE, Target, Verdict, exit_code, run};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn reference(profile: helios_device::Profile) -> (helios_device::server::Running, Target) {
+    let tls = helios_device::tls::Tls::self_signed().expect("a certificate");
+    let ca_pem = Some(tls.cert_pem.clone().into_bytes());
+    let device =
+        helios_device::Device::new(profile, Arc::new(helios_device::clock::SystemClock::new()));
+    let any: SocketAddr = "127.0.0.1:0".parse().expect("an address");
+    let running = helios_device::server::start(device, Some(any), Some((any, tls)))
+        .await
+        .expect("the device starts");
+    let target = Target {
+        http: running.http.map(|a| format!("http://{a}")),
+        https: running.https.map(|a| format!("https://{a}")),
+        insecure: false,
+        ca_pem,
+    };
+    (running, target)
+}
+
+fn options(only: &str) -> Options {
+    Options {
+        only: Some(only.into()),
+        ..Options::default()
+    }
+}
+
+#[tokio::test]
+async fn the_switch_and_io_families_pass_on_the_reference_intercom() {
+    let profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile");
+    let (running, target) = reference(helios_device::Profile::default_profile()).await;
+    for family in ["/api/switch", "/api/io", "/api/system/info", "/api/log"] {
+        let result = run(&profile, &target, &options(family)).await;
+        let failures: Vec<String> = result
+            .outcomes
+            .iter()
+            .filter(|o| matches!(o.verdict, Verdict::Fail(_) | Verdict::Inconclusive(_)))
+            .map(|o| format!("{}: {}", o.id, o.verdict))
+            .collect();
+        assert!(failures.is_empty(), "{family}: {failures:#?}");
+        let verdicts: Vec<Verdict> = result.outcomes.iter().map(|o| o.verdict.clone()).collect();
+        assert_eq!(exit_code(&verdicts), 0, "{family}");
+        assert!(result.outcomes.len() > 5, "{family}");
+    }
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_device_that_departs_from_its_declaration_fails_the_right_cases() {
+    // The device lets the viewer control switches and answers Basic on the Switch service,
+    // while the lab's declaration says Digest only and no control for the viewer.
+    let mut device_profile = helios_device::Profile::default_profile();
+    device_profile.accounts.0[1].control = device_profile.accounts.0[0].control.clone();
+    let profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile");
+    let (running, target) = reference(device_profile).await;
+    let result = run(&profile, &target, &options("switch_ctrl")).await;
+    let failed: Vec<&str> = result
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.verdict, Verdict::Fail(_)))
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(failed, ["switch_ctrl.account-viewer"]);
+    running.shutdown().await;
+}
+
+/// A server that answers every request with `reply`, or holds it without answering.
+async fn hostile(reply: Option<&'static [u8]>) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a listener");
+    let address = listener.local_addr().expect("an address");
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 4096];
+                let _ = stream.read(&mut buffer).await;
+                match reply {
+                    Some(reply) => {
+                        let _ = stream.write_all(reply).await;
+                    }
+                    None => tokio::time::sleep(Duration::from_secs(60)).await,
+                }
+            });
+        }
+    });
+    address
+}
+
+#[tokio::test]
+async fn garbage_stalls_and_closed_connections_are_reported_not_fatal() {
+    // Every service on plain HTTP, so that every case reaches the hostile server.
+    let text = REFERENCE_PROFILE.replace("transport = \"https\"", "transport = \"http\"");
+    let profile = Profile::parse(&text).expect("the profile");
+    let replies: [(&str, Option<&'static [u8]>); 4] = [
+        ("garbage", Some(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n{\"succ\x00\xff")),
+        ("not http", Some(b"\x00\x01\x02 hello")),
+        ("closed", Some(b"")),
+        ("stalled", None),
+    ];
+    for (name, reply) in replies {
+        let address = hostile(reply).await;
+        let target = Target {
+            http: Some(format!("http://{address}")),
+            https: None,
+            insecure: false,
+            ca_pem: None,
+        };
+        let options = Options {
+            only: Some("/api/switch/caps".into()),
+            timeout: Some(Duration::from_millis(300)),
+            ..Options::default()
+        };
+        let result =
+            tokio::time::timeout(Duration::from_secs(60), run(&profile, &target, &options))
+                .await
+                .unwrap_or_else(|_| panic!("{name}: the run hung"));
+        assert!(!result.outcomes.is_empty(), "{name}");
+        let verdicts: Vec<Verdict> = result.outcomes.iter().map(|o| o.verdict.clone()).collect();
+        assert_ne!(
+            exit_code(&verdicts),
+            0,
+            "{name}: a broken device must not pass"
+        );
+        if name == "garbage" {
+            assert!(
+                result
+                    .outcomes
+                    .iter()
+                    .any(|o| matches!(o.verdict, Verdict::Fail(_))),
+                "{name}"
+            );
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! `cargo xtask conform [URL]`: the conformance runner's command line. Without a URL it starts
+//! the reference intercom with its default profile on free loopback ports and runs the whole
+//! suite against it (the only place where the runner and the device meet outside tests).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use helios_conform::{Options, Profile, REFERENCE_PROFILE, Target, exit_code, report};
+use helios_spec::Tier;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom.
+    url: Option<String>,
+    /// The device's plain-HTTP address, to test services that require HTTPS (error 7).
+    #[arg(long)]
+    http: Option<String>,
+    /// The lab's declaration of the device (TOML).
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Only cases whose id or function path contains this.
+    #[arg(long)]
+    only: Option<String>,
+    /// Blast-radius tiers to allow beyond read-only and reversible.
+    #[arg(long, value_delimiter = ',')]
+    allow: Vec<String>,
+    /// Requests per second at most.
+    #[arg(long)]
+    rate: Option<u32>,
+    /// Seconds a request may take.
+    #[arg(long)]
+    timeout: Option<u64>,
+    /// Where to write results.ndjson and junit.xml.
+    #[arg(long)]
+    report_dir: Option<PathBuf>,
+    /// Accept a self-signed certificate.
+    #[arg(long)]
+    insecure: bool,
+    /// Pin the device's certificate (PEM).
+    #[arg(long)]
+    ca: Option<PathBuf>,
+}
+
+pub(crate) fn main(args: Args) -> Result<()> {
+    let code = match run(args) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("conform: {error:#}");
+            3
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run(args: Args) -> Result<i32> {
+    let profile_text = match &args.profile {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => REFERENCE_PROFILE.to_owned(),
+    };
+    let profile = Profile::parse(&profile_text).context("the profile")?;
+    let allow = args
+        .allow
+        .iter()
+        .map(|id| Tier::from_id(id).with_context(|| format!("unknown tier `{id}`")))
+        .collect::<Result<Vec<_>>>()?;
+    let options = Options {
+        only: args.only.clone(),
+        allow,
+        rate: args.rate,
+        timeout: args.timeout.map(Duration::from_secs),
+    };
+    let ca_pem = match &args.ca {
+        Some(path) => {
+            Some(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
+        }
+        None => None,
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    let started = std::time::Instant::now();
+    let run = runtime.block_on(async {
+        match &args.url {
+            Some(url) => {
+                let (http, https) = if url.starts_with("https://") {
+                    (args.http.clone(), Some(url.clone()))
+                } else {
+                    (Some(url.clone()), None)
+                };
+                let target = Target {
+                    http,
+                    https,
+                    insecure: args.insecure,
+                    ca_pem,
+                };
+                Ok(helios_conform::run(&profile, &target, &options).await)
+            }
+            None => embedded(&profile, &options).await,
+        }
+    })?;
+    print!("{}", report::summary(&run));
+    println!(
+        "{} cases in {:.1} s",
+        run.outcomes.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(dir) = &args.report_dir {
+        report::write(&run, dir)?;
+        println!("reports in {}", dir.display());
+    }
+    let verdicts: Vec<_> = run.outcomes.iter().map(|o| o.verdict.clone()).collect();
+    Ok(exit_code(&verdicts))
+}
+
+/// Starts the reference intercom on free loopback ports and runs against it, its certificate
+/// pinned.
+async fn embedded(
+    profile: &helios_conform::Checked,
+    options: &Options,
+) -> Result<helios_conform::Run> {
+    let tls = helios_device::tls::Tls::self_signed()?;
+    let ca_pem = Some(tls.cert_pem.clone().into_bytes());
+    let device = helios_device::Device::new(
+        helios_device::Profile::default_profile(),
+        Arc::new(helios_device::clock::SystemClock::new()),
+    );
+    let any: SocketAddr = "127.0.0.1:0".parse()?;
+    let running = helios_device::server::start(device, Some(any), Some((any, tls))).await?;
+    let target = Target {
+        http: running.http.map(|a| format!("http://{a}")),
+        https: running.https.map(|a| format!("https://{a}")),
+        insecure: false,
+        ca_pem,
+    };
+    println!(
+        "the reference intercom: {} and {}",
+        target.http.as_deref().unwrap_or("-"),
+        target.https.as_deref().unwrap_or("-")
+    );
+    let run = helios_conform::run(profile, &target, options).await;
+    running.shutdown().await;
+    Ok(run)
+}
