@@ -144,3 +144,39 @@ async fn embedded(
     running.shutdown().await;
     Ok(run)
 }
+
+#[cfg(test)]
+mod tests {
+    use helios_spec::{Privilege, Service};
+
+    /// The lab profile that `cargo xtask conform` uses declares the device it starts.
+    #[test]
+    fn the_reference_profile_declares_the_default_device() {
+        let declared = helios_conform::Profile::parse(helios_conform::REFERENCE_PROFILE)
+            .expect("the reference profile");
+        let device = helios_device::Profile::default_profile();
+        assert_eq!(declared.variant, device.device.variant);
+        assert_eq!(declared.firmware_text, device.device.sw_version.text);
+        for service in Service::ALL {
+            assert_eq!(
+                declared.security(service),
+                device.security(service),
+                "{service}"
+            );
+        }
+        let licences: Vec<_> = device.licences.iter().map(|l| l.0).collect();
+        assert_eq!(declared.licences, licences);
+        assert_eq!(declared.accounts.len(), device.accounts.0.len());
+        for (lab, real) in declared.accounts.iter().zip(&device.accounts.0) {
+            assert_eq!((&lab.user, &lab.password), (&real.user, &real.password));
+            for privilege in Privilege::all() {
+                assert_eq!(
+                    lab.holds(privilege),
+                    real.holds(privilege),
+                    "{} {privilege}",
+                    lab.user
+                );
+            }
+        }
+    }
+}
