@@ -9,14 +9,14 @@ use helios_wire::event::{Event, EventRecord};
 use crate::auth::Authenticator;
 use crate::clock::Clock;
 use crate::events::{EventLog, Stamp};
-use crate::hardware::{SimPorts, SimSwitches};
+use crate::hardware::{Ports, SimPorts, SimSwitches, Switches};
 use crate::profile::Profile;
 
 /// Everything that changes.
 #[derive(Debug)]
 pub struct State {
-    pub switches: SimSwitches,
-    pub ports: SimPorts,
+    pub switches: Box<dyn Switches>,
+    pub ports: Box<dyn Ports>,
     pub events: EventLog,
     pub auth: Authenticator,
 }
@@ -37,8 +37,8 @@ impl Device {
     /// A device that has just started: its first event is `DeviceState` startup.
     pub fn new(profile: Profile, clock: Arc<dyn Clock>) -> Arc<Self> {
         let state = State {
-            switches: SimSwitches::new(&profile.switches.0),
-            ports: SimPorts::new(&profile.ports),
+            switches: Box::new(SimSwitches::new(&profile.switches.0)),
+            ports: Box::new(SimPorts::new(&profile.ports)),
             events: EventLog::new(),
             auth: Authenticator::new(&profile),
         };

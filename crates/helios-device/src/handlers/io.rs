@@ -20,7 +20,8 @@ fn selected(device: &Device, call: &Call) -> Result<Vec<(String, &'static str, b
     device.with_state(|state, _| {
         let ports: Vec<(String, &'static str, bool)> = state
             .ports
-            .iter()
+            .ports()
+            .into_iter()
             .filter(|(port, _)| wanted.is_none_or(|w| w == port.port))
             .map(|(port, on)| (port.port.clone(), port.kind.name(), on))
             .collect();

@@ -29,25 +29,6 @@ impl SimPorts {
         }
     }
 
-    /// Every port with its state.
-    pub fn iter(&self) -> impl Iterator<Item = (&Port, bool)> {
-        self.ports.iter().map(|(port, state)| (port, *state))
-    }
-
-    pub fn get(&self, name: &str) -> Option<(&Port, bool)> {
-        self.iter().find(|(port, _)| port.port == name)
-    }
-
-    /// Sets an output; returns whether its state changed.
-    pub fn set_output(&mut self, name: &str, on: bool) -> Result<bool, PortError> {
-        self.set(name, on, PortType::Output)
-    }
-
-    /// Sets an input, as the outside world does; returns whether its state changed.
-    pub fn set_input(&mut self, name: &str, on: bool) -> Result<bool, PortError> {
-        self.set(name, on, PortType::Input)
-    }
-
     fn set(&mut self, name: &str, on: bool, kind: PortType) -> Result<bool, PortError> {
         let (port, state) = self
             .ports
@@ -63,5 +44,22 @@ impl SimPorts {
         let changed = *state != on;
         *state = on;
         Ok(changed)
+    }
+}
+
+impl super::Ports for SimPorts {
+    fn ports(&self) -> Vec<(&Port, bool)> {
+        self.ports
+            .iter()
+            .map(|(port, state)| (port, *state))
+            .collect()
+    }
+
+    fn set_output(&mut self, name: &str, on: bool) -> Result<bool, PortError> {
+        self.set(name, on, PortType::Output)
+    }
+
+    fn set_input(&mut self, name: &str, on: bool) -> Result<bool, PortError> {
+        self.set(name, on, PortType::Input)
     }
 }

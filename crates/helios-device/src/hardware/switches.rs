@@ -60,26 +60,22 @@ impl SimSwitches {
         Self { switches }
     }
 
-    /// The switches in number order, with their configuration.
-    pub fn configs(&self) -> impl Iterator<Item = &Switch> {
-        self.switches.iter().map(|state| &state.config)
-    }
-
-    pub fn config(&self, switch: u8) -> Option<&Switch> {
-        self.configs().find(|config| config.switch.0 == switch)
-    }
-
-    /// Whether the switch is on, as of the last [`SimSwitches::settle`].
-    pub fn active(&self, switch: u8) -> Option<bool> {
-        self.state(switch).map(|state| state.active)
-    }
-
     fn state(&self, switch: u8) -> Option<&State> {
         self.switches.iter().find(|s| s.config.switch.0 == switch)
     }
+}
 
-    /// Applies every time-out due by `now` and returns the changes in the order they happened.
-    pub fn settle(&mut self, now: Duration) -> Vec<SwitchChange> {
+impl super::Switches for SimSwitches {
+    fn configs(&self) -> Vec<&Switch> {
+        self.switches.iter().map(|state| &state.config).collect()
+    }
+
+    /// As of the last `settle`.
+    fn active(&self, switch: u8) -> Option<bool> {
+        self.state(switch).map(|state| state.active)
+    }
+
+    fn settle(&mut self, now: Duration) -> Vec<SwitchChange> {
         let mut changes = Vec::new();
         for state in &mut self.switches {
             if let Some(off_at) = state.off_at
@@ -98,13 +94,11 @@ impl SimSwitches {
         changes
     }
 
-    /// The earliest pending time-out, for the ticker.
-    pub fn next_deadline(&self) -> Option<Duration> {
+    fn next_deadline(&self) -> Option<Duration> {
         self.switches.iter().filter_map(|s| s.off_at).min()
     }
 
-    /// Carries out `switch/ctrl` at `now`; returns the change, if the state changed.
-    pub fn control(
+    fn control(
         &mut self,
         switch: u8,
         action: SwitchAction,
