@@ -9,7 +9,7 @@ use helios_wire::event::{Event, EventRecord};
 use crate::auth::Authenticator;
 use crate::clock::Clock;
 use crate::events::{EventLog, Stamp};
-use crate::hardware::{SimPorts, SimSwitches};
+use crate::hardware::{Camera, DisplayContent, SimDisplays, SimPorts, SimSwitches};
 use crate::profile::Profile;
 
 /// Everything that changes.
@@ -19,6 +19,7 @@ pub struct State {
     pub ports: SimPorts,
     pub events: EventLog,
     pub auth: Authenticator,
+    pub displays: SimDisplays,
 }
 
 /// The reference intercom.
@@ -27,6 +28,8 @@ pub struct Device {
     pub profile: Profile,
     clock: Arc<dyn Clock>,
     state: Mutex<State>,
+    /// Outside the state's lock: see `hardware::camera`.
+    camera: Option<Arc<Camera>>,
 }
 
 impl Device {
@@ -37,11 +40,17 @@ impl Device {
             ports: SimPorts::new(&profile.ports),
             events: EventLog::new(),
             auth: Authenticator::new(&profile),
+            displays: SimDisplays::default(),
         };
+        let camera = profile
+            .camera
+            .clone()
+            .map(|config| Arc::new(Camera::new(config, profile.device.tz_shift, clock.clone())));
         let device = Arc::new(Self {
             profile,
             clock,
             state: Mutex::new(state),
+            camera,
         });
         device.with_state(|state, stamp| {
             state.events.raise(
@@ -100,6 +109,10 @@ impl Device {
     }
 
     fn settle(&self, state: &mut State) {
+        state.displays.settle(self.now());
+        if let Some(camera) = &self.camera {
+            camera.settle();
+        }
         for change in state.switches.settle(self.now()) {
             let stamp = self.stamp_at(change.at);
             state.events.raise(
@@ -128,6 +141,16 @@ impl Device {
             }
             Ok(changed)
         })
+    }
+
+    /// The camera, when the profile has one.
+    pub fn camera(&self) -> Option<&Arc<Camera>> {
+        self.camera.as_ref()
+    }
+
+    /// What `display` shows now through `display/image`, if anything.
+    pub fn display_content(&self, display: &str) -> Option<DisplayContent> {
+        self.with_state(|state, _| state.displays.current(display).cloned())
     }
 
     /// A copy of the event history.

@@ -1,10 +1,14 @@
 //! One module per service: the handlers receive typed parameters and the caller, call the
 //! hardware, and return a reply. Every check the spec describes has already happened.
 
+mod camera;
+mod display;
 mod io;
+mod mjpeg;
 mod switch;
 mod system;
 
+use helios_spec::functions::{camera as camera_fns, display as display_fns};
 use helios_spec::functions::{io as io_fns, switch as switch_fns, system as system_fns};
 use helios_spec::{Function, Method};
 use helios_wire::ApiError;
@@ -35,6 +39,10 @@ const HANDLERS: &[(&Function, Handler)] = &[
     (&io_fns::caps::FUNCTION, io::caps),
     (&io_fns::status::FUNCTION, io::status),
     (&io_fns::ctrl::FUNCTION, io::ctrl),
+    (&camera_fns::caps::FUNCTION, camera::caps),
+    (&camera_fns::snapshot::FUNCTION, camera::snapshot),
+    (&display_fns::caps::FUNCTION, display::caps),
+    (&display_fns::image::FUNCTION, display::image),
 ];
 
 /// The handler of `function`, if the reference intercom implements it.

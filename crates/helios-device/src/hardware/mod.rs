@@ -6,3 +6,8 @@ pub mod switches;
 
 pub use ports::{PortError, SimPorts};
 pub use switches::{SimSwitches, SwitchAction, SwitchError};
+pub mod camera;
+pub mod display;
+
+pub use camera::Camera;
+pub use display::{ContentKind, DisplayContent, SimDisplays};
