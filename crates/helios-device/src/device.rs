@@ -9,7 +9,9 @@ use helios_wire::event::{Event, EventRecord};
 use crate::auth::Authenticator;
 use crate::clock::Clock;
 use crate::events::{EventLog, Stamp};
-use crate::hardware::{Ports, SimPorts, SimSwitches, Switches};
+use crate::hardware::{
+    Camera, DisplayContent, Ports, SimDisplays, SimPorts, SimSwitches, Switches,
+};
 use crate::profile::Profile;
 
 /// Everything that changes.
@@ -19,6 +21,7 @@ pub struct State {
     pub ports: Box<dyn Ports>,
     pub events: EventLog,
     pub auth: Authenticator,
+    pub displays: SimDisplays,
 }
 
 /// The reference intercom.
@@ -31,6 +34,8 @@ pub struct Device {
     /// waiting pulls look again.
     changes: tokio::sync::watch::Sender<u64>,
     me: Weak<Device>,
+    /// Outside the state's lock: see `hardware::camera`.
+    camera: Option<Arc<Camera>>,
 }
 
 impl Device {
@@ -41,11 +46,17 @@ impl Device {
             ports: Box::new(SimPorts::new(&profile.ports)),
             events: EventLog::new(),
             auth: Authenticator::new(&profile),
+            displays: SimDisplays::default(),
         };
+        let camera = profile
+            .camera
+            .clone()
+            .map(|config| Arc::new(Camera::new(config, profile.device.tz_shift, clock.clone())));
         let device = Arc::new_cyclic(|me| Self {
             profile,
             clock,
             state: Mutex::new(state),
+            camera,
             changes: tokio::sync::watch::Sender::new(0),
             me: me.clone(),
         });
@@ -129,6 +140,10 @@ impl Device {
 
     fn settle(&self, state: &mut State) {
         state.events.expire(self.now());
+        state.displays.settle(self.now());
+        if let Some(camera) = &self.camera {
+            camera.settle();
+        }
         for change in state.switches.settle(self.now()) {
             let stamp = self.stamp_at(change.at);
             state.events.raise(
@@ -157,6 +172,16 @@ impl Device {
             }
             Ok(changed)
         })
+    }
+
+    /// The camera, when the profile has one.
+    pub fn camera(&self) -> Option<&Arc<Camera>> {
+        self.camera.as_ref()
+    }
+
+    /// What `display` shows now through `display/image`, if anything.
+    pub fn display_content(&self, display: &str) -> Option<DisplayContent> {
+        self.with_state(|state, _| state.displays.current(display).cloned())
     }
 
     /// A copy of the event history.

@@ -250,6 +250,10 @@ pub struct Display {
     pub display: String,
     pub width: u32,
     pub height: u32,
+    /// Whether the standard display function (Hardware / Display) is on; while it is,
+    /// `display/image` answers 14 (erratum `display-image-standard-display`).
+    #[serde(default)]
+    pub standard_display: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -21,6 +21,9 @@ pub enum Reply {
     Text(String),
     /// Bytes of a media type (XML, JPEG, pcap).
     Bytes { media: MediaType, body: Bytes },
+    /// A body that goes on for as long as the client reads (the MJPEG push of 5.20), with its
+    /// full Content-Type (a multipart type carries its boundary).
+    Stream { content_type: String, body: Body },
     /// A reply that comes later (it may still turn out to be an error).
     Later(LaterReply),
 }
@@ -34,6 +37,10 @@ impl std::fmt::Debug for Reply {
                 .debug_struct("Bytes")
                 .field("media", media)
                 .field("len", &body.len())
+                .finish(),
+            Self::Stream { content_type, .. } => f
+                .debug_struct("Stream")
+                .field("content_type", content_type)
                 .finish(),
             Self::Later(_) => f.write_str("Later(..)"),
         }
@@ -55,6 +62,17 @@ impl Reply {
                 Self::Json(result) => json(StatusCode::OK, write_success(result.as_ref())),
                 Self::Text(text) => with_type(StatusCode::OK, MediaType::Text.mime(), text.into()),
                 Self::Bytes { media, body } => with_type(StatusCode::OK, media.mime(), body.into()),
+                Self::Stream { content_type, body } => {
+                    let mut response = Response::new(body);
+                    if let Ok(value) = HeaderValue::from_str(&content_type) {
+                        response.headers_mut().insert(header::CONTENT_TYPE, value);
+                    }
+                    // A push stream is never stored: each part replaces the one before it.
+                    response
+                        .headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                    response
+                }
                 Self::Later(later) => match later.await {
                     Ok(ready) => {
                         reply = ready;

@@ -1,13 +1,17 @@
 //! One module per service: the handlers receive typed parameters and the caller, call the
 //! hardware, and return a reply. Every check the spec describes has already happened.
 
+mod camera;
+mod display;
 mod io;
 pub mod log;
+mod mjpeg;
 mod switch;
 mod system;
 
 use helios_spec::functions::{
-    io as io_fns, log as log_fns, switch as switch_fns, system as system_fns,
+    camera as camera_fns, display as display_fns, io as io_fns, log as log_fns,
+    switch as switch_fns, system as system_fns,
 };
 use helios_spec::{Function, Method};
 use helios_wire::ApiError;
@@ -42,6 +46,10 @@ const HANDLERS: &[(&Function, Handler)] = &[
     (&log_fns::subscribe::FUNCTION, log::subscribe),
     (&log_fns::unsubscribe::FUNCTION, log::unsubscribe),
     (&log_fns::pull::FUNCTION, log::pull),
+    (&camera_fns::caps::FUNCTION, camera::caps),
+    (&camera_fns::snapshot::FUNCTION, camera::snapshot),
+    (&display_fns::caps::FUNCTION, display::caps),
+    (&display_fns::image::FUNCTION, display::image),
 ];
 
 /// The handler of `function`, if the reference intercom implements it.

@@ -8,6 +8,11 @@ use std::fmt::Debug;
 use std::time::Duration;
 
 pub use ports::{PortError, SimPorts};
+pub mod camera;
+pub mod display;
+
+pub use camera::Camera;
+pub use display::{ContentKind, DisplayContent, SimDisplays};
 pub use switches::{SimSwitches, SwitchAction, SwitchChange, SwitchError};
 
 use crate::profile::{Port, Switch};

@@ -36,13 +36,15 @@ pub const FUNCTION: Function = Function {
             Domain::Int { min: 1, max: 4096 },
             "Mandatory parameter specifying the horizontal resolution of the JPEG image in pixels",
         )
-        .caps(super::RESOLUTION_WIDTH),
+        .caps(super::RESOLUTION_WIDTH)
+        .errata(&["snapshot-resolution-param"]),
         Param::mandatory(
             "height",
             Domain::Int { min: 1, max: 4096 },
             "Mandatory parameter specifying the vertical resolution of the JPEG image in pixels. The snapshot height and width must comply with one of the supported options (see api/camera/caps).",
         )
-        .caps(super::RESOLUTION_HEIGHT),
+        .caps(super::RESOLUTION_HEIGHT)
+        .errata(&["snapshot-resolution-param"]),
         Param::optional(
             "source",
             Domain::Enum(&["internal", "external"]),
@@ -63,7 +65,8 @@ pub const FUNCTION: Function = Function {
                 max: 0,
             },
             "Optional parameter defining the snapshot time in the intercom memory: <-30, 0> seconds. When used together with fps, fps is ignored and a single frame is returned.",
-        ),
+        )
+        .errata(&["snapshot-time-before-start"]),
     ],
     replies: &[
         Reply::media(MediaType::Jpeg),

@@ -123,6 +123,7 @@ pub const FUNCTION: Function = Function {
     errata: &[
         "display-image-models",
         "display-image-standard-display",
+        "display-image-lifetime",
         "size-limits",
     ],
 };
