@@ -9,6 +9,7 @@ use helios_wire::event::{Event, EventRecord};
 use crate::auth::Authenticator;
 use crate::clock::Clock;
 use crate::events::{EventLog, Stamp};
+use crate::hardware::{SimAudio, SimCalls, SimSip};
 use crate::hardware::{SimPorts, SimSwitches};
 use crate::profile::Profile;
 
@@ -19,6 +20,9 @@ pub struct State {
     pub ports: SimPorts,
     pub events: EventLog,
     pub auth: Authenticator,
+    pub sip: SimSip,
+    pub calls: SimCalls,
+    pub audio: SimAudio,
 }
 
 /// The reference intercom.
@@ -37,12 +41,16 @@ impl Device {
             ports: SimPorts::new(&profile.ports),
             events: EventLog::new(),
             auth: Authenticator::new(&profile),
+            sip: SimSip::new(&profile.sip_accounts),
+            calls: SimCalls::from_profile(&profile),
+            audio: SimAudio::new(profile.hardware.audio_fault || !profile.hardware.microphone),
         };
         let device = Arc::new(Self {
             profile,
             clock,
             state: Mutex::new(state),
         });
+        let started = device.now();
         device.with_state(|state, stamp| {
             state.events.raise(
                 Event::DeviceState {
@@ -50,6 +58,10 @@ impl Device {
                 },
                 stamp,
             );
+            // The SIP accounts start registering once the device is up.
+            for event in state.sip.start(started) {
+                state.events.raise(event, stamp);
+            }
         });
         device
     }
@@ -96,7 +108,16 @@ impl Device {
 
     /// The earliest moment the simulation has something to do.
     pub fn next_deadline(&self) -> Option<Duration> {
-        self.lock().switches.next_deadline()
+        let state = self.lock();
+        [
+            state.switches.next_deadline(),
+            state.sip.next_deadline(),
+            state.calls.next_deadline(),
+            state.audio.next_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     fn settle(&self, state: &mut State) {
@@ -110,6 +131,27 @@ impl Device {
                 stamp,
             );
         }
+        // Registrations, calls and audio tests, merged so that their events come in time order.
+        let now = self.now();
+        let mut changes = state.sip.settle(now);
+        changes.extend(state.calls.settle(now));
+        changes.extend(state.audio.settle(now));
+        changes.sort_by_key(|(at, _)| *at);
+        for (at, event) in changes {
+            let stamp = self.stamp_at(at);
+            state.events.raise(event, stamp);
+        }
+    }
+
+    /// A call arrives from `peer` (a SIP URI or a phone number), the simulation's stimulus: it
+    /// rings as an incoming session, with its `CallStateChanged` event. Returns the session.
+    pub fn incoming_call(&self, peer: &str) -> Result<u32, crate::hardware::CallError> {
+        let now = self.now();
+        self.with_state(|state, stamp| {
+            let (session, event) = state.calls.incoming(peer, now)?;
+            state.events.raise(event, stamp);
+            Ok(session)
+        })
     }
 
     /// The outside world sets a logic input (the simulation's stimulus); a change raises

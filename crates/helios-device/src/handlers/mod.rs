@@ -1,10 +1,16 @@
 //! One module per service: the handlers receive typed parameters and the caller, call the
 //! hardware, and return a reply. Every check the spec describes has already happened.
 
+mod audio;
+mod call;
+mod email;
 mod io;
+mod phone;
 mod switch;
 mod system;
 
+use helios_spec::functions::phone as phone_fns;
+use helios_spec::functions::{audio as audio_fns, call as call_fns, email as email_fns};
 use helios_spec::functions::{io as io_fns, switch as switch_fns, system as system_fns};
 use helios_spec::{Function, Method};
 use helios_wire::ApiError;
@@ -35,6 +41,13 @@ const HANDLERS: &[(&Function, Handler)] = &[
     (&io_fns::caps::FUNCTION, io::caps),
     (&io_fns::status::FUNCTION, io::status),
     (&io_fns::ctrl::FUNCTION, io::ctrl),
+    (&phone_fns::status::FUNCTION, phone::status),
+    (&call_fns::status::FUNCTION, call::status),
+    (&call_fns::dial::FUNCTION, call::dial),
+    (&call_fns::answer::FUNCTION, call::answer),
+    (&call_fns::hangup::FUNCTION, call::hangup),
+    (&audio_fns::test::FUNCTION, audio::test),
+    (&email_fns::send::FUNCTION, email::send),
 ];
 
 /// The handler of `function`, if the reference intercom implements it.
