@@ -10,7 +10,8 @@ use crate::auth::Authenticator;
 use crate::clock::Clock;
 use crate::events::{EventLog, Stamp};
 use crate::hardware::{
-    Camera, DisplayContent, Ports, SimDisplays, SimPorts, SimSwitches, Switches,
+    Camera, DisplayContent, Ports, SimAudio, SimCalls, SimDisplays, SimPorts, SimSip, SimSwitches,
+    Switches,
 };
 use crate::profile::Profile;
 
@@ -22,6 +23,9 @@ pub struct State {
     pub events: EventLog,
     pub auth: Authenticator,
     pub displays: SimDisplays,
+    pub sip: SimSip,
+    pub calls: SimCalls,
+    pub audio: SimAudio,
 }
 
 /// The reference intercom.
@@ -47,6 +51,9 @@ impl Device {
             events: EventLog::new(),
             auth: Authenticator::new(&profile),
             displays: SimDisplays::default(),
+            sip: SimSip::new(&profile.sip_accounts),
+            calls: SimCalls::from_profile(&profile),
+            audio: SimAudio::new(profile.hardware.audio_fault || !profile.hardware.microphone),
         };
         let camera = profile
             .camera
@@ -60,6 +67,7 @@ impl Device {
             changes: tokio::sync::watch::Sender::new(0),
             me: me.clone(),
         });
+        let started = device.now();
         device.with_state(|state, stamp| {
             state.events.raise(
                 Event::DeviceState {
@@ -67,6 +75,10 @@ impl Device {
                 },
                 stamp,
             );
+            // The SIP accounts start registering once the device is up.
+            for event in state.sip.start(started) {
+                state.events.raise(event, stamp);
+            }
         });
         device
     }
@@ -135,7 +147,16 @@ impl Device {
 
     /// The earliest moment the simulation has something to do.
     pub fn next_deadline(&self) -> Option<Duration> {
-        self.lock().switches.next_deadline()
+        let state = self.lock();
+        [
+            state.switches.next_deadline(),
+            state.sip.next_deadline(),
+            state.calls.next_deadline(),
+            state.audio.next_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     fn settle(&self, state: &mut State) {
@@ -144,16 +165,40 @@ impl Device {
         if let Some(camera) = &self.camera {
             camera.settle();
         }
-        for change in state.switches.settle(self.now()) {
-            let stamp = self.stamp_at(change.at);
-            state.events.raise(
-                Event::SwitchStateChanged {
+        // Switch time-outs, registrations, calls and audio tests, merged so that their events
+        // come in time order.
+        let now = self.now();
+        let mut changes: Vec<(Duration, Event)> = state
+            .switches
+            .settle(now)
+            .into_iter()
+            .map(|change| {
+                let event = Event::SwitchStateChanged {
                     switch: u32::from(change.switch),
                     state: change.active,
-                },
-                stamp,
-            );
+                };
+                (change.at, event)
+            })
+            .collect();
+        changes.extend(state.sip.settle(now));
+        changes.extend(state.calls.settle(now));
+        changes.extend(state.audio.settle(now));
+        changes.sort_by_key(|(at, _)| *at);
+        for (at, event) in changes {
+            let stamp = self.stamp_at(at);
+            state.events.raise(event, stamp);
         }
+    }
+
+    /// A call arrives from `peer` (a SIP URI or a phone number), the simulation's stimulus: it
+    /// rings as an incoming session, with its `CallStateChanged` event. Returns the session.
+    pub fn incoming_call(&self, peer: &str) -> Result<u32, crate::hardware::CallError> {
+        let now = self.now();
+        self.with_state(|state, stamp| {
+            let (session, event) = state.calls.incoming(peer, now)?;
+            state.events.raise(event, stamp);
+            Ok(session)
+        })
     }
 
     /// The outside world sets a logic input (the simulation's stimulus); a change raises

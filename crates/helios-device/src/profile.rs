@@ -51,6 +51,8 @@ pub struct Profile {
     pub accounts: Accounts,
     #[serde(default)]
     pub licences: Vec<LicenceName>,
+    /// The SMTP service `email/send` uses; without it the function answers 14.
+    pub email: Option<EmailSettings>,
 }
 
 /// What `system/info` reports, and the device-wide settings.
@@ -117,6 +119,9 @@ pub struct HardwareInventory {
     pub tamper_switch: bool,
     #[serde(default)]
     pub digital_inputs: bool,
+    /// The loudspeaker or microphone is faulty: `audio/test` reports `failed`.
+    #[serde(default)]
+    pub audio_fault: bool,
 }
 
 /// The switches, numbered 1 to 4 and each at most once.
@@ -264,6 +269,48 @@ pub struct SipAccount {
     pub number: String,
     #[serde(default)]
     pub registered: bool,
+    /// The registrar's domain: a plain number dialled becomes `sip:NUMBER@DOMAIN`.
+    #[serde(default = "default_sip_domain")]
+    pub domain: String,
+}
+
+fn default_sip_domain() -> String {
+    "localhost".into()
+}
+
+/// The device's SMTP service (the e-mail settings of the configuration interface).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    pub smtp_host: String,
+    #[serde(default = "default_smtp_port")]
+    pub smtp_port: u16,
+    /// The sender of every message, such as `Helios <helios@example.com>`.
+    pub from: Sender,
+    /// Seconds one message may take to deliver, connecting included.
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout: std::num::NonZeroU32,
+}
+
+fn default_smtp_port() -> u16 {
+    25
+}
+
+fn default_smtp_timeout() -> std::num::NonZeroU32 {
+    std::num::NonZeroU32::MIN.saturating_add(9)
+}
+
+/// A sender address, checked when the profile is read.
+#[derive(Clone, Debug)]
+pub struct Sender(pub lettre::message::Mailbox);
+
+impl<'de> Deserialize<'de> for Sender {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse()
+            .map(Self)
+            .map_err(|e| serde::de::Error::custom(format!("`{text}` is not a sender address: {e}")))
+    }
 }
 
 /// A service's name in the profile: its [`Service::id`].

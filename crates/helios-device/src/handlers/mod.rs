@@ -1,17 +1,22 @@
 //! One module per service: the handlers receive typed parameters and the caller, call the
 //! hardware, and return a reply. Every check the spec describes has already happened.
 
+mod audio;
+mod call;
 mod camera;
 mod display;
+mod email;
 mod io;
 pub mod log;
 mod mjpeg;
+mod phone;
 mod switch;
 mod system;
 
 use helios_spec::functions::{
-    camera as camera_fns, display as display_fns, io as io_fns, log as log_fns,
-    switch as switch_fns, system as system_fns,
+    audio as audio_fns, call as call_fns, camera as camera_fns, display as display_fns,
+    email as email_fns, io as io_fns, log as log_fns, phone as phone_fns, switch as switch_fns,
+    system as system_fns,
 };
 use helios_spec::{Function, Method};
 use helios_wire::ApiError;
@@ -50,6 +55,13 @@ const HANDLERS: &[(&Function, Handler)] = &[
     (&camera_fns::snapshot::FUNCTION, camera::snapshot),
     (&display_fns::caps::FUNCTION, display::caps),
     (&display_fns::image::FUNCTION, display::image),
+    (&phone_fns::status::FUNCTION, phone::status),
+    (&call_fns::status::FUNCTION, call::status),
+    (&call_fns::dial::FUNCTION, call::dial),
+    (&call_fns::answer::FUNCTION, call::answer),
+    (&call_fns::hangup::FUNCTION, call::hangup),
+    (&audio_fns::test::FUNCTION, audio::test),
+    (&email_fns::send::FUNCTION, email::send),
 ];
 
 /// The handler of `function`, if the reference intercom implements it.

@@ -34,5 +34,5 @@ pub const FUNCTION: Function = Function {
         "Mandatory parameter specifying the destination phone number or sip uri",
     )],
     replies: &[Reply::json(Some(RESULT))],
-    errata: &[],
+    errata: &["call-limit"],
 };

@@ -57,27 +57,31 @@ pub const FUNCTION: Function = Function {
             },
             "Optional parameter specifying the count of camera images to be enclosed. If not completed, no images are enclosed. Parameter values: [0, 5].",
         )
-        .default("0"),
+        .default("0")
+        .errata(&["email-picture-resolution"]),
         Param::optional(
             "timeSpan",
             Domain::U32,
             "Optional parameter specifying the timespan in seconds of the snapshots enclosed to the email. Default value: 0.",
         )
-        .default("0"),
+        .default("0")
+        .errata(&["email-picture-time"]),
         Param::optional(
             "width",
             Domain::Int { min: 1, max: 4096 },
             "Optional parameter specifying the width of the camera images to be enclosed; it must comply with one of the supported options (see api/camera/caps).",
         )
         .caps(super::super::camera::RESOLUTION_WIDTH)
-        .since(Origin::V2_15),
+        .since(Origin::V2_15)
+        .errata(&["email-picture-resolution"]),
         Param::optional(
             "height",
             Domain::Int { min: 1, max: 4096 },
             "Optional parameter specifying the height of the camera images to be enclosed; it must comply with one of the supported options (see api/camera/caps).",
         )
         .caps(super::super::camera::RESOLUTION_HEIGHT)
-        .since(Origin::V2_15),
+        .since(Origin::V2_15)
+        .errata(&["email-picture-resolution"]),
     ],
     replies: &[Reply::json(None)],
     errata: &["email-param-names", "email-smtp-failure", "size-limits"],

@@ -56,7 +56,8 @@ pub const FUNCTION: Function = Function {
         "account",
         ACCOUNTS,
         "Optional SIP account identifier (1 or 2). If the parameter is not included, the function returns statuses of all the SIP accounts.",
-    )],
+    )
+    .errata(&["phone-account-absent"])],
     replies: &[Reply::json(Some(RESULT))],
     errata: &[],
 };
