@@ -15,6 +15,16 @@ use serde_json::{Map, Value, json};
 
 const ADMIN: (&str, &str) = ("admin", "2n");
 
+/// The default profile without SIP registrations at start, so that the only event before a
+/// test acts is `DeviceState` startup.
+fn quiet() -> Profile {
+    let mut profile = Profile::default_profile();
+    for account in &mut profile.sip_accounts {
+        account.registered = false;
+    }
+    profile
+}
+
 fn get(device: &TestDevice, uri: &str) -> common::Reply {
     device.send_digest(&Request::get(uri), ADMIN.0, ADMIN.1)
 }
@@ -55,7 +65,7 @@ fn key(device: &TestDevice, key: &str) -> u32 {
 
 #[test]
 fn log_caps_lists_what_the_model_can_raise() {
-    let verso = TestDevice::default_profile();
+    let verso = TestDevice::new(quiet());
     let events: BTreeSet<String> = get(&verso, "/api/log/caps").result()["events"]
         .as_array()
         .expect("events")
@@ -76,7 +86,7 @@ fn log_caps_lists_what_the_model_can_raise() {
     }
     assert_eq!(events.len(), helios_spec::EVENTS.len());
 
-    let mut vario = Profile::default_profile();
+    let mut vario = quiet();
     vario.hardware.card_reader = false;
     vario.hardware.tamper_switch = false;
     vario
@@ -98,7 +108,7 @@ fn log_caps_lists_what_the_model_can_raise() {
 
 #[test]
 fn the_first_event_is_startup_and_ids_count_from_one() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     let id = subscribe(&device, "include=all");
     let events = pull(&device, id);
     assert_eq!(events[0]["id"], 1);
@@ -117,7 +127,7 @@ fn the_first_event_is_startup_and_ids_count_from_one() {
 
 #[test]
 fn include_new_all_and_last_seconds() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     device.advance(10);
     card(&device, "01045E31BB");
     device.advance(10);
@@ -139,7 +149,7 @@ fn include_new_all_and_last_seconds() {
 
 #[test]
 fn each_channel_has_its_own_queue_and_filter() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     let keys = subscribe(&device, "filter=KeyPressed,InputChanged");
     let everything = subscribe(&device, "");
     assert_ne!(keys, everything);
@@ -161,7 +171,7 @@ fn each_channel_has_its_own_queue_and_filter() {
 
 #[test]
 fn channels_carry_only_the_events_their_account_may_see() {
-    let mut profile = Profile::default_profile();
+    let mut profile = quiet();
     // The manual's chapter 4 account: Switch Control and Camera Monitoring only.
     profile.accounts.0[1].monitoring = vec![GroupName(Group::Camera)];
     profile.accounts.0[1].control = vec![GroupName(Group::Switch)];
@@ -204,7 +214,7 @@ fn channels_carry_only_the_events_their_account_may_see() {
 
 #[test]
 fn a_channel_nobody_pulls_closes_after_its_duration_and_each_pull_extends_it() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     let id = subscribe(&device, "duration=10");
     device.advance(9);
     assert!(pull(&device, id).is_empty());
@@ -230,7 +240,7 @@ fn a_channel_nobody_pulls_closes_after_its_duration_and_each_pull_extends_it() {
 
 #[test]
 fn an_unsubscribed_id_cannot_be_used_again() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     let id = subscribe(&device, "");
     assert_eq!(
         get(&device, &format!("/api/log/unsubscribe?id={id}")).json(),
@@ -249,7 +259,7 @@ fn an_unsubscribed_id_cannot_be_used_again() {
 
 #[test]
 fn pulls_come_in_batches_of_128_and_the_history_keeps_10000() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     let id = subscribe(&device, "");
     for n in 0..300 {
         key(&device, &(n % 10).to_string());
@@ -310,7 +320,7 @@ fn wait_until_waiting(device: &TestDevice, id: u64) {
 
 #[test]
 fn a_pull_on_an_empty_channel_waits_for_its_timeout() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     let id = subscribe(&device, "");
     let waiting = pull_in_background(&device, format!("/api/log/pull?id={id}&timeout=2"));
     wait_until_waiting(&device, id);
@@ -324,7 +334,7 @@ fn a_pull_on_an_empty_channel_waits_for_its_timeout() {
 
 #[test]
 fn a_waiting_pull_answers_at_once_when_an_event_arrives() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     let id = subscribe(&device, "");
     let waiting = pull_in_background(&device, format!("/api/log/pull?id={id}&timeout=40"));
     wait_until_waiting(&device, id);
@@ -356,7 +366,7 @@ fn a_waiting_pull_answers_at_once_when_an_event_arrives() {
 
 #[test]
 fn a_timeout_of_zero_answers_at_once() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     let id = subscribe(&device, "");
     assert_eq!(
         get(&device, &format!("/api/log/pull?id={id}&timeout=0")).result(),
@@ -366,7 +376,7 @@ fn a_timeout_of_zero_answers_at_once() {
 
 #[test]
 fn channel_ids_are_unpredictable() {
-    let device = TestDevice::default_profile();
+    let device = TestDevice::new(quiet());
     let ids: Vec<u64> = (0..20).map(|_| subscribe(&device, "")).collect();
     let distinct: BTreeSet<&u64> = ids.iter().collect();
     assert_eq!(distinct.len(), ids.len());
@@ -377,7 +387,7 @@ fn channel_ids_are_unpredictable() {
 
 #[test]
 fn hundreds_of_channels_long_polling_lose_and_duplicate_nothing() {
-    let mut profile = Profile::default_profile();
+    let mut profile = quiet();
     profile.services.insert(
         ServiceName(Service::Logging),
         ServiceSecurity {
