@@ -1,14 +1,18 @@
 //! One module per service: the handlers receive typed parameters and the caller, call the
 //! hardware, and return a reply. Every check the spec describes has already happened.
 
+mod config;
+mod firmware;
 mod io;
+mod pcap;
 mod switch;
 mod system;
 
+use helios_spec::functions::{config as config_fns, firmware as firmware_fns, pcap as pcap_fns};
 use helios_spec::functions::{io as io_fns, switch as switch_fns, system as system_fns};
-use helios_spec::{Function, Method};
+use helios_spec::{ErrorCode, Function, Method};
 use helios_wire::ApiError;
-use helios_wire::params::Params;
+use helios_wire::params::{Params, Typed};
 
 use crate::auth::Caller;
 use crate::device::Device;
@@ -35,6 +39,14 @@ const HANDLERS: &[(&Function, Handler)] = &[
     (&io_fns::caps::FUNCTION, io::caps),
     (&io_fns::status::FUNCTION, io::status),
     (&io_fns::ctrl::FUNCTION, io::ctrl),
+    (&system_fns::restart::FUNCTION, system::restart),
+    (&firmware_fns::FUNCTION, firmware::upload),
+    (&firmware_fns::apply::FUNCTION, firmware::apply),
+    (&config_fns::FUNCTION, config::config),
+    (&config_fns::factoryreset::FUNCTION, config::factoryreset),
+    (&pcap_fns::FUNCTION, pcap::pcap),
+    (&pcap_fns::restart::FUNCTION, pcap::restart),
+    (&pcap_fns::stop::FUNCTION, pcap::stop),
 ];
 
 /// The handler of `function`, if the reference intercom implements it.
@@ -50,5 +62,17 @@ fn done(call: &Call) -> Reply {
     match call.params.text("response") {
         Some(text) if call.params.given("response") => Reply::Text(text.to_owned()),
         _ => Reply::Json(None),
+    }
+}
+
+/// The bytes of a blob parameter, which the pipeline made sure the request carries.
+fn blob<'c>(call: &'c Call, name: &str) -> Result<&'c [u8], ApiError> {
+    match call.params.get(name) {
+        Some(Typed::Blob { data, .. }) => Ok(data),
+        _ => Err(ApiError::with_param(
+            ErrorCode::MissingParameter,
+            name,
+            "the parameter is missing",
+        )),
     }
 }
