@@ -48,7 +48,7 @@ pub(super) fn status(device: &Device, _: &Call) -> Result<Reply, ApiError> {
     }))))
 }
 
-/// 5.3: replies, then restarts `restart_delay` seconds later.
+/// 5.3: replies, then restarts `restart_delay` seconds later (erratum `restart-order`).
 pub(super) fn restart(device: &Device, _: &Call) -> Result<Reply, ApiError> {
     let delay = device.config().system.restart_delay;
     system::schedule(device, delay, Operation::Restart);
