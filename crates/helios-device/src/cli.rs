@@ -34,6 +34,10 @@ pub struct Options {
     /// Where to serve the stimulus interface of the simulation (off when absent).
     #[arg(long)]
     pub stimulus: Option<SocketAddr>,
+    /// A directory that keeps the configuration and the installed firmware across restarts
+    /// (the profile's `system.state_dir`); without either they live in memory only.
+    #[arg(long = "state", value_name = "DIR")]
+    pub state: Option<PathBuf>,
 }
 
 /// Parses the command line and runs until Ctrl-C.
@@ -50,10 +54,13 @@ pub fn main_with_args(args: impl IntoIterator<Item = String>) -> Result<()> {
 }
 
 async fn run(options: Options) -> Result<()> {
-    let profile = match &options.profile {
+    let mut profile = match &options.profile {
         Some(path) => Profile::load(path)?,
         None => Profile::default_profile(),
     };
+    if let Some(dir) = &options.state {
+        profile.system.state_dir = Some(dir.clone());
+    }
     let tls = match (&options.cert, &options.key) {
         (Some(cert), Some(key)) => Tls::load(cert, key)?,
         _ => Tls::self_signed()?,

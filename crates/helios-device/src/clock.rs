@@ -1,7 +1,7 @@
 //! Time, read through a trait so that tests drive it: the wall clock for `systemTime` and event
 //! times, a monotonic count since start for `upTime` and for every timeout of the simulation.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The device's clock.
@@ -72,5 +72,46 @@ impl Clock for ManualClock {
 
     fn uptime(&self) -> Duration {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).1
+    }
+}
+
+/// The clock as the running device sees it: the wall clock of `inner`, and an uptime that starts
+/// again at zero when the device restarts (`system/restart`, `firmware/apply`), whatever clock is
+/// underneath.
+#[derive(Debug)]
+pub struct BootClock {
+    inner: Arc<dyn Clock>,
+    /// The underlying clock's uptime at the last start.
+    booted_at: Mutex<Duration>,
+}
+
+impl BootClock {
+    /// A device that starts now: `inner`'s uptime so far counts as before the start.
+    pub fn new(inner: Arc<dyn Clock>) -> Self {
+        let booted_at = Mutex::new(inner.uptime());
+        Self { inner, booted_at }
+    }
+
+    /// The clock underneath, which a restart does not touch.
+    pub fn inner(&self) -> &Arc<dyn Clock> {
+        &self.inner
+    }
+
+    /// Restarts at uptime `at` of the current run (now or in the recent past): the uptime is
+    /// then the time since that moment.
+    pub fn restart_at(&self, at: Duration) {
+        let mut booted_at = self.booted_at.lock().unwrap_or_else(|e| e.into_inner());
+        *booted_at = (*booted_at + at).min(self.inner.uptime());
+    }
+}
+
+impl Clock for BootClock {
+    fn unix(&self) -> Duration {
+        self.inner.unix()
+    }
+
+    fn uptime(&self) -> Duration {
+        let booted_at = *self.booted_at.lock().unwrap_or_else(|e| e.into_inner());
+        self.inner.uptime().saturating_sub(booted_at)
     }
 }

@@ -1,19 +1,28 @@
 //! The device: its profile, clock, simulated hardware, event log and authentication state,
 //! behind one lock that no request holds across an await.
+//!
+//! The profile the device was started with is its factory configuration; the running
+//! configuration ([`Device::config`]) starts as that profile (or as what the state directory
+//! kept) and is replaced by configuration uploads, factory resets and firmware installations.
+//! Settings are read from [`Device::config`]; `profile` tells only what the device left the
+//! factory with. A restart ([`Device::restart`]) builds the [`State`] anew.
 
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use helios_wire::event::{Event, EventRecord};
+use tokio::sync::watch;
 
 use crate::auth::Authenticator;
-use crate::clock::Clock;
+use crate::capture::Capture;
+use crate::clock::{BootClock, Clock};
 use crate::events::{EventLog, Stamp};
 use crate::hardware::{
     Camera, DisplayContent, Ports, SimAudio, SimCalls, SimDisplays, SimPorts, SimSip, SimSwitches,
     Switches,
 };
 use crate::profile::Profile;
+use crate::system::{SystemState, config::Running};
 
 /// Everything that changes.
 #[derive(Debug)]
@@ -26,13 +35,32 @@ pub struct State {
     pub sip: SimSip,
     pub calls: SimCalls,
     pub audio: SimAudio,
+    pub system: SystemState,
+}
+
+impl State {
+    /// The state of a device that has just started with `profile`.
+    fn new(profile: &Profile) -> Self {
+        Self {
+            switches: Box::new(SimSwitches::new(&profile.switches.0)),
+            ports: Box::new(SimPorts::new(&profile.ports)),
+            events: EventLog::new(),
+            auth: Authenticator::new(profile),
+            displays: SimDisplays::default(),
+            sip: SimSip::new(&profile.sip_accounts),
+            calls: SimCalls::from_profile(profile),
+            audio: SimAudio::new(profile.hardware.audio_fault || !profile.hardware.microphone),
+            system: SystemState::default(),
+        }
+    }
 }
 
 /// The reference intercom.
 #[derive(Debug)]
 pub struct Device {
+    /// The profile the device started with: its factory configuration.
     pub profile: Profile,
-    clock: Arc<dyn Clock>,
+    clock: BootClock,
     state: Mutex<State>,
     /// Bumped whenever the state may have changed (an event raised, time passed), so that
     /// waiting pulls look again.
@@ -40,32 +68,32 @@ pub struct Device {
     me: Weak<Device>,
     /// Outside the state's lock: see `hardware::camera`.
     camera: Option<Arc<Camera>>,
+    running: Running,
+    capture: Arc<Capture>,
+    /// Counts the restarts, so that the server can drop the connections of the device that was.
+    boots: watch::Sender<u64>,
 }
 
 impl Device {
     /// A device that has just started: its first event is `DeviceState` startup.
     pub fn new(profile: Profile, clock: Arc<dyn Clock>) -> Arc<Self> {
-        let state = State {
-            switches: Box::new(SimSwitches::new(&profile.switches.0)),
-            ports: Box::new(SimPorts::new(&profile.ports)),
-            events: EventLog::new(),
-            auth: Authenticator::new(&profile),
-            displays: SimDisplays::default(),
-            sip: SimSip::new(&profile.sip_accounts),
-            calls: SimCalls::from_profile(&profile),
-            audio: SimAudio::new(profile.hardware.audio_fault || !profile.hardware.microphone),
-        };
+        let running = Running::load(&profile);
+        let state = State::new(&running.profile());
+        let mac = crate::system::mac_address(profile.device.seed);
         let camera = profile
             .camera
             .clone()
             .map(|config| Arc::new(Camera::new(config, profile.device.tz_shift, clock.clone())));
         let device = Arc::new_cyclic(|me| Self {
             profile,
-            clock,
+            capture: Arc::new(Capture::new(clock.clone(), mac, crate::capture::CAPACITY)),
+            clock: BootClock::new(clock),
             state: Mutex::new(state),
             camera,
             changes: tokio::sync::watch::Sender::new(0),
             me: me.clone(),
+            running,
+            boots: watch::Sender::new(0),
         });
         let started = device.now();
         device.with_state(|state, stamp| {
@@ -84,7 +112,56 @@ impl Device {
     }
 
     pub fn clock(&self) -> &dyn Clock {
-        &*self.clock
+        &self.clock
+    }
+
+    /// The running configuration.
+    pub fn config(&self) -> Arc<Profile> {
+        self.running.profile()
+    }
+
+    /// The running configuration with its document, and what changes it.
+    pub fn running(&self) -> &Running {
+        &self.running
+    }
+
+    /// The packet capture of the device's listeners.
+    pub fn capture(&self) -> &Arc<Capture> {
+        &self.capture
+    }
+
+    /// Tells of every restart, so that connections to the device that was can end.
+    pub fn boots(&self) -> watch::Receiver<u64> {
+        self.boots.subscribe()
+    }
+
+    /// Restarts now: uptime starts again at zero, the state (hardware, events, subscriptions,
+    /// logins, pending operations) is built anew from the running configuration, the capture
+    /// starts again, and the first event is `DeviceState` startup.
+    pub fn restart(&self) {
+        let mut state = self.lock();
+        let now = self.now();
+        self.restart_locked(&mut state, now);
+    }
+
+    /// Restarts at uptime `at` (now or in the recent past), with the state already locked.
+    pub(crate) fn restart_locked(&self, state: &mut State, at: Duration) {
+        self.clock.restart_at(at);
+        self.capture.restart();
+        *state = State::new(&self.config());
+        let stamp = self.stamp_at(Duration::ZERO);
+        state.events.raise(
+            Event::DeviceState {
+                state: "startup".into(),
+            },
+            stamp,
+        );
+        // The SIP accounts register again, as at the first start.
+        for event in state.sip.start(Duration::ZERO) {
+            state.events.raise(event, stamp);
+        }
+        self.boots.send_modify(|boots| *boots += 1);
+        self.signal_change();
     }
 
     /// Uptime now.
@@ -96,14 +173,14 @@ impl Device {
     pub fn stamp_at(&self, at: Duration) -> Stamp {
         let now = self.clock.uptime();
         let utc = self.clock.unix().saturating_sub(now.saturating_sub(at));
+        let config = self.config();
         Stamp {
             utc_time: secs(utc),
             up_time: secs(at),
-            tz_shift: self
-                .profile
+            tz_shift: config
                 .firmware()
                 .ge(&helios_spec::Version::V2_15)
-                .then_some(self.profile.device.tz_shift),
+                .then_some(config.device.tz_shift),
         }
     }
 
@@ -153,6 +230,7 @@ impl Device {
             state.sip.next_deadline(),
             state.calls.next_deadline(),
             state.audio.next_deadline(),
+            state.system.next_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -188,6 +266,7 @@ impl Device {
             let stamp = self.stamp_at(at);
             state.events.raise(event, stamp);
         }
+        crate::system::settle(self, state);
     }
 
     /// A call arrives from `peer` (a SIP URI or a phone number), the simulation's stimulus: it

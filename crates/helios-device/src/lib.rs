@@ -5,6 +5,7 @@
 //! [`server::start`] serves it. See `ARCHITECTURE.md` for the pipeline's order.
 
 pub mod auth;
+pub mod capture;
 pub mod cli;
 pub mod clock;
 pub mod device;
@@ -16,6 +17,7 @@ pub mod profile;
 pub mod reply;
 pub mod server;
 pub mod stimulus;
+pub mod system;
 pub mod tls;
 
 pub use device::Device;

@@ -84,7 +84,7 @@ async fn handle(State(device): State<Arc<Device>>, request: Request) -> Response
 fn with_server_header(device: &Device, mut response: Response<Body>) -> Response<Body> {
     response.headers_mut().insert(
         header::SERVER,
-        server_header(&device.profile.device.sw_version.text),
+        server_header(&device.config().device.sw_version.text),
     );
     response
 }
@@ -127,7 +127,8 @@ fn checked(
     body: &[u8],
     connection: Connection,
 ) -> Result<Reply, Refusal> {
-    let profile = &device.profile;
+    let config = device.config();
+    let profile = &*config;
     let path = uri.path();
     let function = route(device, http_method, path)?;
     let method = Method::parse(http_method.as_str())
@@ -212,7 +213,8 @@ fn route(
             None => Route::NotFound,
         },
     };
-    let newer = |function: &Function| !function.origin.present_in(device.profile.firmware());
+    let firmware = device.config().firmware();
+    let newer = |function: &Function| !function.origin.present_in(firmware);
     match found {
         Route::Found(function) if !newer(function) => Ok(function),
         Route::WrongMethod(function) if !newer(function) => Err(ApiError::new(
@@ -251,7 +253,7 @@ fn authenticate(
     device.with_state(|state, stamp| {
         state
             .auth
-            .check(&device.profile, auth, &attempt)
+            .check(&device.config(), auth, &attempt)
             .map_err(|denial| {
                 if let Some(address) = denial.blocked_now {
                     state.events.raise(

@@ -1,6 +1,7 @@
 //! The device profile: a TOML file that says which intercom the reference device is (model,
 //! firmware, hardware inventory), how its nine services are secured, its accounts and privileges,
-//! its licences, time zone and simulation seed.
+//! its licences, time zone and simulation seed, and how its system functions behave in time and
+//! where it keeps its configuration (`[system]`).
 //!
 //! Every rule the manual sets on these is checked while reading, through serde, so that an
 //! invalid profile is refused with toml's own message, which names the line and column.
@@ -53,6 +54,45 @@ pub struct Profile {
     pub licences: Vec<LicenceName>,
     /// The SMTP service `email/send` uses; without it the function answers 14.
     pub email: Option<EmailSettings>,
+    /// Maintenance: delays of the system functions and where the configuration is kept.
+    #[serde(default)]
+    pub system: SystemSettings,
+}
+
+/// How the system functions (manual 5.3 to 5.7) behave in time, and where the device keeps its
+/// configuration and installed firmware across restarts.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemSettings {
+    /// Seconds after which a configuration upload or a factory reset takes effect (manual 5.6
+    /// and 5.7: "approx. 15 s").
+    #[serde(default = "default_config_delay")]
+    pub config_delay: u32,
+    /// Seconds between the reply of `system/restart` or `firmware/apply` and the restart.
+    #[serde(default = "default_restart_delay")]
+    pub restart_delay: u32,
+    /// The directory that keeps the configuration and firmware across restarts (`--state`);
+    /// none keeps them in memory only.
+    #[serde(default)]
+    pub state_dir: Option<std::path::PathBuf>,
+}
+
+impl Default for SystemSettings {
+    fn default() -> Self {
+        Self {
+            config_delay: default_config_delay(),
+            restart_delay: default_restart_delay(),
+            state_dir: None,
+        }
+    }
+}
+
+fn default_config_delay() -> u32 {
+    15
+}
+
+fn default_restart_delay() -> u32 {
+    2
 }
 
 /// What `system/info` reports, and the device-wide settings.

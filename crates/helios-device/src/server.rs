@@ -1,6 +1,10 @@
 //! Serving the router over HTTP and HTTPS on the addresses given, each connection tagged with
 //! its transport and peer (the pipeline's steps 7 and login blocking need them), with a ticker
 //! that lets simulated time-outs happen on time, and a graceful shutdown.
+//!
+//! Every accepted connection is wrapped, below TLS, in the capture's [`Recorded`] stream, which
+//! records what it reads and writes for `pcap`. A device restart ends the connections to the
+//! device that was, as a reboot does.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,12 +24,17 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
+use crate::capture::Recorded;
 use crate::device::Device;
 use crate::pipeline::{Connection, app};
 use crate::tls::Tls;
 
 /// How long a TLS handshake may take.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a connection outlives a restart of the device, so that a reply already on its way
+/// (that of `system/restart` itself when it restarts at once) still reaches the client.
+const RESTART_GRACE: Duration = Duration::from_millis(500);
 
 /// A running server.
 #[derive(Debug)]
@@ -60,7 +69,13 @@ pub async fn start(
             .await
             .with_context(|| format!("binding HTTP to {address}"))?;
         running_http = Some(listener.local_addr()?);
-        tasks.spawn(accept(listener, None, router.clone(), stop.clone()));
+        tasks.spawn(accept(
+            listener,
+            None,
+            router.clone(),
+            device.clone(),
+            stop.clone(),
+        ));
     }
     if let Some((address, tls)) = https {
         let listener = TcpListener::bind(address)
@@ -68,7 +83,13 @@ pub async fn start(
             .with_context(|| format!("binding HTTPS to {address}"))?;
         running_https = Some(listener.local_addr()?);
         let acceptor = TlsAcceptor::from(tls.config);
-        tasks.spawn(accept(listener, Some(acceptor), router, stop.clone()));
+        tasks.spawn(accept(
+            listener,
+            Some(acceptor),
+            router,
+            device.clone(),
+            stop.clone(),
+        ));
     }
     tasks.spawn(tick(device, stop));
     Ok(Running {
@@ -94,6 +115,7 @@ async fn accept(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     router: Router,
+    device: Arc<Device>,
     mut stop: watch::Receiver<bool>,
 ) {
     let graceful = GracefulShutdown::new();
@@ -113,6 +135,13 @@ async fn accept(
             },
             _ = stop.changed() => break,
         };
+        let local = stream.local_addr().unwrap_or_else(|_| {
+            listener
+                .local_addr()
+                .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+        });
+        let stream = Recorded::new(stream, local, peer, device.capture().clone());
+        let boots = device.boots();
         let connection = Connection { transport, peer };
         let service =
             router
@@ -130,8 +159,11 @@ async fn accept(
                     .into_owned();
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
-                    if let Err(error) = conn.await {
-                        tracing::debug!(%error, %peer, "connection ended with an error");
+                    tokio::select! {
+                        ended = conn => if let Err(error) = ended {
+                            tracing::debug!(%error, %peer, "connection ended with an error");
+                        },
+                        () = restarted(boots) => tracing::debug!(%peer, "connection ended by a restart"),
                     }
                 });
             }
@@ -158,12 +190,23 @@ async fn accept(
                     let conn = Builder::new(TokioExecutor::new())
                         .serve_connection(TokioIo::new(stream), service)
                         .into_owned();
-                    if let Err(error) = watcher.watch(conn).await {
-                        tracing::debug!(%error, %peer, "connection ended with an error");
+                    tokio::select! {
+                        ended = watcher.watch(conn) => if let Err(error) = ended {
+                            tracing::debug!(%error, %peer, "connection ended with an error");
+                        },
+                        () = restarted(boots) => tracing::debug!(%peer, "connection ended by a restart"),
                     }
                 });
             }
         }
     }
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+}
+
+/// Resolves a moment after the device next restarts; never if it cannot restart any more.
+async fn restarted(mut boots: watch::Receiver<u64>) {
+    match boots.changed().await {
+        Ok(()) => tokio::time::sleep(RESTART_GRACE).await,
+        Err(_) => std::future::pending().await,
+    }
 }

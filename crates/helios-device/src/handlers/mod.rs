@@ -4,23 +4,27 @@
 mod audio;
 mod call;
 mod camera;
+mod config;
 mod display;
 mod email;
+mod firmware;
 mod io;
 pub mod log;
 mod mjpeg;
+mod pcap;
 mod phone;
 mod switch;
 mod system;
 
 use helios_spec::functions::{
-    audio as audio_fns, call as call_fns, camera as camera_fns, display as display_fns,
-    email as email_fns, io as io_fns, log as log_fns, phone as phone_fns, switch as switch_fns,
+    audio as audio_fns, call as call_fns, camera as camera_fns, config as config_fns,
+    display as display_fns, email as email_fns, firmware as firmware_fns, io as io_fns,
+    log as log_fns, pcap as pcap_fns, phone as phone_fns, switch as switch_fns,
     system as system_fns,
 };
-use helios_spec::{Function, Method};
+use helios_spec::{ErrorCode, Function, Method};
 use helios_wire::ApiError;
-use helios_wire::params::Params;
+use helios_wire::params::{Params, Typed};
 
 use crate::auth::Caller;
 use crate::device::Device;
@@ -62,6 +66,14 @@ const HANDLERS: &[(&Function, Handler)] = &[
     (&call_fns::hangup::FUNCTION, call::hangup),
     (&audio_fns::test::FUNCTION, audio::test),
     (&email_fns::send::FUNCTION, email::send),
+    (&system_fns::restart::FUNCTION, system::restart),
+    (&firmware_fns::FUNCTION, firmware::upload),
+    (&firmware_fns::apply::FUNCTION, firmware::apply),
+    (&config_fns::FUNCTION, config::config),
+    (&config_fns::factoryreset::FUNCTION, config::factoryreset),
+    (&pcap_fns::FUNCTION, pcap::pcap),
+    (&pcap_fns::restart::FUNCTION, pcap::restart),
+    (&pcap_fns::stop::FUNCTION, pcap::stop),
 ];
 
 /// The handler of `function`, if the reference intercom implements it.
@@ -77,5 +89,17 @@ fn done(call: &Call) -> Reply {
     match call.params.text("response") {
         Some(text) if call.params.given("response") => Reply::Text(text.to_owned()),
         _ => Reply::Json(None),
+    }
+}
+
+/// The bytes of a blob parameter, which the pipeline made sure the request carries.
+fn blob<'c>(call: &'c Call, name: &str) -> Result<&'c [u8], ApiError> {
+    match call.params.get(name) {
+        Some(Typed::Blob { data, .. }) => Ok(data),
+        _ => Err(ApiError::with_param(
+            ErrorCode::MissingParameter,
+            name,
+            "the parameter is missing",
+        )),
     }
 }

@@ -14,11 +14,12 @@ use crate::reply::Reply;
 
 /// The switches a request names: the one of its `switch`, or all. A number the profile does not
 /// have answers 12 (erratum `switch-domain`).
-fn selected<'a>(device: &'a Device, call: &Call) -> Result<Vec<&'a Switch>, ApiError> {
-    let all = device.profile.switches.0.iter();
+fn selected(device: &Device, call: &Call) -> Result<Vec<Switch>, ApiError> {
+    let config = device.config();
+    let all = config.switches.0.iter().cloned();
     match call.params.int("switch") {
         None => {
-            let mut all: Vec<&Switch> = all.collect();
+            let mut all: Vec<Switch> = all.collect();
             all.sort_by_key(|s| s.switch);
             Ok(all)
         }
@@ -62,7 +63,7 @@ pub(super) fn caps(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 /// 5.9, with `locked` and `held` when the profile's firmware is late enough to have them.
 pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let numbers: Vec<u8> = selected(device, call)?.iter().map(|s| s.switch.0).collect();
-    let firmware = device.profile.firmware();
+    let firmware = device.config().firmware();
     let later = |name: &str| {
         status::FUNCTION.replies[0]
             .result

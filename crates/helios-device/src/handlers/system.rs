@@ -1,4 +1,4 @@
-//! `system/info` and `system/status`.
+//! `system/info`, `system/status` and `system/restart`.
 
 use helios_spec::functions::system::info;
 use helios_wire::ApiError;
@@ -7,11 +7,12 @@ use serde_json::{Map, Value, json};
 use super::Call;
 use crate::device::Device;
 use crate::reply::Reply;
+use crate::system::{self, Operation};
 
 /// 5.1: the profile's identity, and the fields later firmware adds when the profile's firmware
 /// is that late.
 pub(super) fn info(device: &Device, _: &Call) -> Result<Reply, ApiError> {
-    let profile = &device.profile;
+    let profile = device.config();
     let firmware = profile.firmware();
     let fields = info::FUNCTION.replies[0].result.unwrap_or_default();
     let mut result = Map::new();
@@ -43,17 +44,25 @@ pub(super) fn status(device: &Device, _: &Call) -> Result<Reply, ApiError> {
     let clock = device.clock();
     Ok(Reply::Json(Some(json!({
         "systemTime": clock.unix().as_secs(),
-        "upTime": clock.uptime().as_secs(),
+        "upTime": device.now().as_secs(),
     }))))
 }
 
-/// A MAC address in 2N's range, derived from the seed so that it is stable per profile.
+/// 5.3: replies, then restarts `restart_delay` seconds later (erratum `restart-order`).
+pub(super) fn restart(device: &Device, _: &Call) -> Result<Reply, ApiError> {
+    let delay = device.config().system.restart_delay;
+    system::schedule(device, delay, Operation::Restart);
+    Ok(Reply::Json(None))
+}
+
+/// The MAC address as `macAddr` shows it.
 fn mac_address(seed: u64) -> String {
-    let bytes = seed.to_be_bytes();
-    format!(
-        "7C-1E-B3-{:02X}-{:02X}-{:02X}",
-        bytes[5], bytes[6], bytes[7]
-    )
+    let bytes = crate::system::mac_address(seed);
+    bytes
+        .iter()
+        .map(|byte| format!("{byte:02X}"))
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 fn boot_uuid(seed: u64) -> String {

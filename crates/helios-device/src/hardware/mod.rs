@@ -42,6 +42,8 @@ pub trait Switches: Send + Debug {
     fn settle(&mut self, now: Duration) -> Vec<SwitchChange>;
     /// The earliest pending time-out.
     fn next_deadline(&self) -> Option<Duration>;
+    /// Takes a new configuration at `now` (a configuration upload); returns the changes.
+    fn reconfigure(&mut self, config: &[Switch], now: Duration) -> Vec<SwitchChange>;
 }
 
 /// The logic inputs and outputs (manual 5.11 to 5.13).

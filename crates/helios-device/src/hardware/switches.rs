@@ -98,6 +98,35 @@ impl super::Switches for SimSwitches {
         self.switches.iter().filter_map(|s| s.off_at).min()
     }
 
+    /// Takes a new configuration at `now` (a configuration upload): a switch keeps its state
+    /// unless it is now disabled, which switches it off; a monostable one that is on goes off
+    /// its new duration after `now` at the latest. Returns the changes.
+    fn reconfigure(&mut self, config: &[Switch], now: Duration) -> Vec<SwitchChange> {
+        let mut changes = Vec::new();
+        for state in &mut self.switches {
+            let Some(new) = config.iter().find(|c| c.switch == state.config.switch) else {
+                continue;
+            };
+            state.config = new.clone();
+            if state.active && !new.enabled {
+                state.active = false;
+                changes.push(SwitchChange {
+                    switch: new.switch.0,
+                    active: false,
+                    at: now,
+                });
+            }
+            let latest = now + Duration::from_secs(u64::from(new.duration));
+            state.off_at = match (state.active, new.mode) {
+                (true, SwitchMode::Monostable) => {
+                    Some(state.off_at.map_or(latest, |off_at| off_at.min(latest)))
+                }
+                _ => None,
+            };
+        }
+        changes
+    }
+
     fn control(
         &mut self,
         switch: u8,

@@ -20,5 +20,5 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_13,
     params: &[],
     replies: &[Reply::json(None)],
-    errata: &[],
+    errata: &["config-delay"],
 };

@@ -44,5 +44,10 @@ pub const FUNCTION: Function = Function {
         Reply::media(MediaType::Xml).only(&[Method::Get, Method::Post]),
         Reply::json(None).only(&[Method::Put]),
     ],
-    errata: &["size-limits"],
+    errata: &[
+        "size-limits",
+        "config-upload",
+        "config-delay",
+        "config-passwords",
+    ],
 };

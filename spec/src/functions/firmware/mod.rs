@@ -44,5 +44,5 @@ pub const FUNCTION: Function = Function {
         "Mandatory parameter including device FW",
     )],
     replies: &[Reply::json(Some(RESULT))],
-    errata: &["size-limits"],
+    errata: &["size-limits", "firmware-image"],
 };

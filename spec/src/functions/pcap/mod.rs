@@ -24,5 +24,5 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_14,
     params: &[],
     replies: &[Reply::media(MediaType::Pcap)],
-    errata: &["pcap-paths", "pcap-reply-type"],
+    errata: &["pcap-paths", "pcap-reply-type", "pcap-recording"],
 };

@@ -20,5 +20,5 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_14,
     params: &[],
     replies: &[Reply::json(None)],
-    errata: &["pcap-paths"],
+    errata: &["pcap-paths", "pcap-recording"],
 };

@@ -20,5 +20,5 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_14,
     params: &[],
     replies: &[Reply::json(None)],
-    errata: &["pcap-paths", "manual-typos"],
+    errata: &["pcap-paths", "manual-typos", "pcap-recording"],
 };

@@ -1,0 +1,200 @@
+//! The device's packet capture (manual 5.29 to 5.31): the traffic of its own HTTP and HTTPS
+//! listeners, recorded as the Ethernet, IPv4 or IPv6 and TCP packets a capture on its network
+//! interface would show, downloaded by `pcap` as a libpcap file that Wireshark and tshark open.
+//!
+//! The server wraps every accepted connection in a [`Recorded`] stream, below TLS, so HTTP is
+//! recorded as plain text and HTTPS as the TLS records that crossed the socket. The packets are
+//! synthesised from what the connection read and wrote (see [`tcp`]): the real addresses and
+//! ports, a three-way handshake when the connection is accepted, one segment of at most
+//! [`tcp::MSS`] bytes per piece of data with sequence and acknowledgement numbers that follow
+//! the bytes, and a FIN exchange at close. The device's MAC address is the one `system/info`
+//! reports; the peer's is made up from its IP address.
+//!
+//! Memory is bounded: the capture is a ring of [`CAPACITY`] bytes (4 MiB) of pcap records
+//! (16-byte record header and frame), from which the oldest packets are dropped first. Recording
+//! runs from the start (erratum `pcap-recording`); `pcap/stop` stops it, keeping what was
+//! recorded; `pcap/restart` drops everything and records again; a device restart does the same.
+
+pub mod pcap;
+pub mod stream;
+pub mod tcp;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+pub use stream::Recorded;
+
+use crate::clock::Clock;
+
+/// The bytes of pcap records the capture keeps.
+pub const CAPACITY: usize = 4 << 20;
+
+/// The capture of one device.
+#[derive(Debug)]
+pub struct Capture {
+    clock: Arc<dyn Clock>,
+    /// The device's MAC address, the source of every packet it sends.
+    mac: [u8; 6],
+    ring: Mutex<Ring>,
+}
+
+#[derive(Debug)]
+struct Ring {
+    recording: bool,
+    capacity: usize,
+    /// The packets kept, oldest first, each with its time as Unix time.
+    packets: VecDeque<(Duration, Vec<u8>)>,
+    /// The bytes of pcap records the packets take.
+    bytes: usize,
+    /// How many connections were accepted, which makes each initial sequence number unique.
+    connections: u64,
+}
+
+impl Capture {
+    /// A capture that records, stamped with `clock`'s Unix time, keeping `capacity` bytes.
+    pub fn new(clock: Arc<dyn Clock>, mac: [u8; 6], capacity: usize) -> Self {
+        Self {
+            clock,
+            mac,
+            ring: Mutex::new(Ring {
+                recording: true,
+                capacity,
+                packets: VecDeque::new(),
+                bytes: 0,
+                connections: 0,
+            }),
+        }
+    }
+
+    pub fn is_recording(&self) -> bool {
+        self.lock().recording
+    }
+
+    /// Drops every packet and records again (`pcap/restart`, a device restart).
+    pub fn restart(&self) {
+        let mut ring = self.lock();
+        ring.packets.clear();
+        ring.bytes = 0;
+        ring.recording = true;
+    }
+
+    /// Stops recording (`pcap/stop`); what was recorded stays.
+    pub fn stop(&self) {
+        self.lock().recording = false;
+    }
+
+    /// How many packets the capture holds.
+    pub fn len(&self) -> usize {
+        self.lock().packets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The capture as a libpcap file.
+    pub fn pcap(&self) -> Vec<u8> {
+        let ring = self.lock();
+        let mut file = Vec::with_capacity(pcap::FILE_HEADER_LEN + ring.bytes);
+        pcap::write_file_header(&mut file);
+        for (at, frame) in &ring.packets {
+            pcap::write_record(&mut file, *at, frame);
+        }
+        file
+    }
+
+    /// The flow of a connection just accepted, numbered among all connections.
+    pub(crate) fn flow(
+        &self,
+        local: std::net::SocketAddr,
+        peer: std::net::SocketAddr,
+    ) -> tcp::Flow {
+        let number = {
+            let mut ring = self.lock();
+            ring.connections += 1;
+            ring.connections
+        };
+        tcp::Flow::new(local, peer, self.mac, number)
+    }
+
+    /// Records the frames that `build` makes, now, if the capture is recording. `build` runs
+    /// either way, so that a flow's sequence numbers follow every byte, recorded or not.
+    pub(crate) fn record(&self, build: impl FnOnce(bool) -> Vec<Vec<u8>>) {
+        let recording = self.is_recording();
+        let frames = build(recording);
+        if !recording || frames.is_empty() {
+            return;
+        }
+        let at = self.clock.unix();
+        let mut ring = self.lock();
+        // The capture may have stopped while the frames were built; they are then not kept.
+        if !ring.recording {
+            return;
+        }
+        for frame in frames {
+            let size = pcap::RECORD_HEADER_LEN + frame.len();
+            while ring.bytes + size > ring.capacity {
+                match ring.packets.pop_front() {
+                    Some((_, old)) => ring.bytes -= pcap::RECORD_HEADER_LEN + old.len(),
+                    None => break,
+                }
+            }
+            if size <= ring.capacity {
+                ring.bytes += size;
+                ring.packets.push_back((at, frame));
+            }
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Ring> {
+        self.ring.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+
+    fn capture(capacity: usize) -> Capture {
+        let clock = Arc::new(ManualClock::new(Duration::from_secs(1_437_987_102)));
+        Capture::new(clock, [0x7c, 0x1e, 0xb3, 0, 0, 1], capacity)
+    }
+
+    fn frame(tag: u8) -> Vec<u8> {
+        vec![tag; 100]
+    }
+
+    #[test]
+    fn the_ring_keeps_the_newest_packets_within_its_capacity() {
+        let capture = capture(1000);
+        for tag in 0..20 {
+            capture.record(|_| vec![frame(tag)]);
+        }
+        // 116 bytes a record: eight fit in 1000.
+        assert_eq!(capture.len(), 8);
+        let file = capture.pcap();
+        assert_eq!(file.len(), pcap::FILE_HEADER_LEN + 8 * 116);
+        let first = pcap::FILE_HEADER_LEN + pcap::RECORD_HEADER_LEN;
+        assert_eq!(file[first], 12, "the oldest kept is the 13th recorded");
+        assert_eq!(file[file.len() - 1], 19);
+    }
+
+    #[test]
+    fn stop_keeps_the_records_and_restart_drops_them() {
+        let capture = capture(CAPACITY);
+        capture.record(|_| vec![frame(1)]);
+        capture.stop();
+        let mut built = None;
+        capture.record(|build| {
+            built = Some(build);
+            vec![frame(2)]
+        });
+        assert_eq!(built, Some(false), "a stopped capture asks for no frames");
+        assert_eq!(capture.len(), 1);
+        capture.restart();
+        assert!(capture.is_empty() && capture.is_recording());
+        assert_eq!(capture.pcap().len(), pcap::FILE_HEADER_LEN);
+    }
+}

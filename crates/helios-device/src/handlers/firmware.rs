@@ -1,0 +1,41 @@
+//! `firmware` and `firmware/apply` (manual 5.4, 5.5): an uploaded image is checked at once and
+//! kept until `firmware/apply` installs it, which restarts the device on the new version.
+
+use std::cmp::Ordering;
+
+use helios_spec::ErrorCode;
+use helios_wire::ApiError;
+use serde_json::json;
+
+use super::{Call, blob};
+use crate::device::Device;
+use crate::reply::Reply;
+use crate::system::{self, Operation, firmware};
+
+/// 5.4: the image's version, and whether it is older than the running firmware. A corrupted,
+/// truncated or foreign image answers 12 naming `blob-fw`.
+pub(super) fn upload(device: &Device, call: &Call) -> Result<Reply, ApiError> {
+    let data = blob(call, "blob-fw")?;
+    let config = device.config();
+    let image = firmware::check(data, &config.device.variant).map_err(|error| {
+        ApiError::with_param(ErrorCode::InvalidParameter, "blob-fw", error.to_string())
+    })?;
+    let version = image.version.text.clone();
+    let downgrade =
+        firmware::compare_versions(&version, &config.device.sw_version.text) == Ordering::Less;
+    device.with_state(|state, _| state.system.uploaded = Some(image));
+    Ok(Reply::Json(Some(
+        json!({"version": version, "downgrade": downgrade}),
+    )))
+}
+
+/// 5.5: installs the uploaded image and restarts; without one, 15 and no restart (erratum
+/// `firmware-apply-without-upload`).
+pub(super) fn apply(device: &Device, _: &Call) -> Result<Reply, ApiError> {
+    let image = device
+        .with_state(|state, _| state.system.uploaded.take())
+        .ok_or_else(|| ApiError::new(ErrorCode::NoData, "no firmware has been uploaded"))?;
+    let delay = device.config().system.restart_delay;
+    system::schedule(device, delay, Operation::InstallFirmware(image));
+    Ok(Reply::Json(None))
+}
