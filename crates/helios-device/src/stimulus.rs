@@ -50,6 +50,8 @@ pub fn app(device: Arc<Device>) -> Router {
         .route("/", get(help))
         .route("/event", post(event))
         .route("/input", post(input))
+        .route("/call", post(call))
+        .route("/display", get(display))
         .route("/events", get(events))
         .route("/channels", get(channels))
         .with_state(device)
@@ -101,12 +103,13 @@ pub fn raise(
     }
     let spec = helios_spec::event(name)
         .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, format!("unknown event {name}")))?;
+    let config = device.config();
     let able = match spec.condition {
         Condition::Always => true,
-        Condition::Hardware(hardware) => device.profile.has_hardware(hardware),
-        Condition::Licence(licence) => device.profile.has_licence(licence),
+        Condition::Hardware(hardware) => config.has_hardware(hardware),
+        Condition::Licence(licence) => config.has_licence(licence),
     };
-    if !able || !spec.origin.present_in(device.profile.firmware()) {
+    if !able || !spec.origin.present_in(config.firmware()) {
         return Err(refuse(
             StatusCode::CONFLICT,
             format!("this model cannot raise {name}"),
@@ -141,6 +144,43 @@ async fn input(State(device): State<Arc<Device>>, Json(input): Json<Input>) -> A
         Ok(changed) => (StatusCode::OK, Json(json!({ "changed": changed }))),
         Err(error) => refuse(StatusCode::BAD_REQUEST, error.to_string()),
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct IncomingCall {
+    peer: String,
+}
+
+/// A call arrives from the outside: it rings as an incoming session.
+async fn call(State(device): State<Arc<Device>>, Json(incoming): Json<IncomingCall>) -> Answer {
+    match device.incoming_call(&incoming.peer) {
+        Ok(session) => (StatusCode::OK, Json(json!({ "session": session }))),
+        Err(error) => refuse(StatusCode::CONFLICT, error.to_string()),
+    }
+}
+
+/// What each display shows now.
+async fn display(State(device): State<Arc<Device>>) -> Json<Value> {
+    let displays: Vec<Value> = device
+        .config()
+        .displays
+        .iter()
+        .map(|display| {
+            let content = device.display_content(&display.display).map(|content| {
+                json!({
+                    "kind": format!("{:?}", content.kind).to_lowercase(),
+                    "format": content.format.name(),
+                    "size": content.size.map(|(w, h)| json!({"width": w, "height": h})),
+                    "bytes": content.bytes,
+                    "durationMs": content.duration_ms,
+                    "repeat": content.repeat,
+                    "setAtUptime": content.set_at.as_secs(),
+                })
+            });
+            json!({ "display": display.display, "content": content })
+        })
+        .collect();
+    Json(json!({ "displays": displays }))
 }
 
 async fn events(State(device): State<Arc<Device>>) -> Json<Value> {

@@ -288,6 +288,11 @@ fn the_stimulus_interface_raises_outside_world_events() {
         assert_eq!(changed.status(), 200);
         let inside = serde_json::json!({"event": "SwitchStateChanged", "params": {"switch": 1, "state": true}});
         let refused = client.post(format!("{base}/event")).json(&inside).send().await.expect("a reply").status();
+        let ring = serde_json::json!({"peer": "sip:2229@10.0.97.150"});
+        let rang: Value = client.post(format!("{base}/call")).json(&ring).send().await.expect("a reply").json().await.expect("JSON");
+        assert_eq!(rang["session"], 1);
+        let shown: Value = client.get(format!("{base}/display")).send().await.expect("a reply").json().await.expect("JSON");
+        assert_eq!(shown["displays"][0]["content"], Value::Null);
         let events: Value = client.get(format!("{base}/events")).send().await.expect("a reply").json().await.expect("JSON");
         let help = client.get(&base).send().await.expect("a reply").text().await.expect("text");
         (address, events, refused, help)
@@ -300,7 +305,15 @@ fn the_stimulus_interface_raises_outside_world_events() {
         .filter_map(|e| e["event"].as_str())
         .filter(|name| *name != "RegistrationStateChanged")
         .collect();
-    assert_eq!(names, ["DeviceState", "CardEntered", "InputChanged"]);
+    assert_eq!(
+        names,
+        [
+            "DeviceState",
+            "CardEntered",
+            "InputChanged",
+            "CallStateChanged"
+        ]
+    );
     assert_eq!(refused, 400);
     assert!(help.contains("POST /event"));
     served.stop();

@@ -62,7 +62,7 @@ pub(super) fn image(device: &Device, call: &Call) -> Result<Reply, ApiError> {
         device.with_state(|state, _| state.displays.clear(name));
         return Ok(Reply::Json(None));
     }
-    let rules = Rules::of(&device.profile, display);
+    let rules = Rules::of(&device.config(), display);
     let mut content = match (call.params.get("blob-image"), call.params.get("blob-video")) {
         (Some(Typed::Blob { data, format }), _) => rules.image(data, *format)?,
         (_, Some(Typed::Blob { data, format })) => rules.video(data, *format)?,

@@ -36,7 +36,8 @@ pub(super) fn send(device: &Device, call: &Call) -> Result<Reply, ApiError> {
         Vec::new()
     };
     // Erratum `email-smtp-failure`: no SMTP service is a processing error like a refusal.
-    let settings = device.profile.email.as_ref().ok_or_else(|| {
+    let config = device.config();
+    let settings = config.email.as_ref().ok_or_else(|| {
         ApiError::new(
             ErrorCode::ProcessingError,
             "the SMTP service is not configured",

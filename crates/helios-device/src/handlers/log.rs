@@ -16,7 +16,8 @@ use crate::reply::Reply;
 /// The event types this device can raise: the model's hardware and licences decide, and the
 /// firmware generation (5.23: "a subset of the full event type list").
 pub fn supported_events(device: &Device) -> Vec<&'static str> {
-    let profile = &device.profile;
+    let config = device.config();
+    let profile = &*config;
     EVENTS
         .iter()
         .filter(|event| event.origin.present_in(profile.firmware()))
@@ -59,7 +60,7 @@ pub(super) fn subscribe(device: &Device, call: &Call) -> Result<Reply, ApiError>
         Caller::Account(user) => Viewer::Account {
             user: user.clone(),
             privileges: device
-                .profile
+                .config()
                 .account(user)
                 .map(|account| Privilege::all().filter(|p| account.holds(*p)).collect())
                 .unwrap_or_default(),
