@@ -5,12 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use helios_client::{AuthMode, Call, Client, ClientError, Transfer};
-use helios_device::clock::ManualClock;
-use helios_device::server::{self, Running};
-use helios_device::tls::Tls;
-use helios_device::{Device, Profile};
 use helios_spec::Method;
 use helios_spec::functions::{camera, switch, system};
+use helios_test_support::helios_device::clock::ManualClock;
+use helios_test_support::helios_device::server::{self, Running};
+use helios_test_support::helios_device::tls::Tls;
+use helios_test_support::helios_device::{Device, Profile};
 use helios_wire::envelope::Envelope;
 
 struct Served {

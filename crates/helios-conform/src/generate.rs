@@ -2,10 +2,10 @@
 //! parameters and replies, for every function the device's firmware has.
 
 use helios_client::{Call, ParamValue, Transfer};
-use helios_spec::functions::system;
+use helios_spec::functions::{pcap, system};
 use helios_spec::{
-    Access, Auth, Domain, ErrorCode, FUNCTIONS, Function, Method, Presence, TextRule, Tier,
-    Transport, Version,
+    API_PREFIX, Access, Auth, Domain, ErrorCode, FUNCTIONS, Function, Method, Presence, TextRule,
+    Tier, Transport, Version,
 };
 
 use crate::case::{Case, Expect, Login};
@@ -153,11 +153,16 @@ pub fn cases(
     let full = full_account(profile);
     let login = full.map_or(Login::Anonymous, Login::Account);
     let info = &system::info::FUNCTION;
-    for (name, path) in [
-        ("unknown-path", "/api/nothing"),
-        ("no-api-prefix", "/pcap"),
-        ("trailing-segment", "/api/system/info/more"),
-    ] {
+    let unknown = [
+        ("unknown-path", format!("{API_PREFIX}/nothing")),
+        // The overview table's form of the pcap paths (erratum pcap-paths).
+        (
+            "no-api-prefix",
+            pcap::FUNCTION.path.replacen(API_PREFIX, "", 1),
+        ),
+        ("trailing-segment", format!("{}/more", info.path)),
+    ];
+    for (name, path) in unknown {
         cases.push(Case {
             id: format!("routing.{name}"),
             function: info,
@@ -165,7 +170,7 @@ pub fn cases(
             tier: Tier::ReadOnly,
             transport: Transport::Https,
             login,
-            call: Call::new(info).path(path),
+            call: Call::new(info).path(&path),
             expect: Expect::error(ErrorCode::InvalidPath),
             not_applicable: None,
         });

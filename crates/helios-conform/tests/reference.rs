@@ -2,28 +2,21 @@
 //! what is wrong, blames the harness only for harness faults, and never hangs or panics.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use helios_conform::{Options, Profile, REFERENCE_PROFILE, Target, Verdict, exit_code, run};
+use helios_test_support::{Reference, helios_device};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn reference(profile: helios_device::Profile) -> (helios_device::server::Running, Target) {
-    let tls = helios_device::tls::Tls::self_signed().expect("a certificate");
-    let ca_pem = Some(tls.cert_pem.clone().into_bytes());
-    let device =
-        helios_device::Device::new(profile, Arc::new(helios_device::clock::SystemClock::new()));
-    let any: SocketAddr = "127.0.0.1:0".parse().expect("an address");
-    let running = helios_device::server::start(device, Some(any), Some((any, tls)))
-        .await
-        .expect("the device starts");
+async fn reference(profile: helios_device::Profile) -> (Reference, Target) {
+    let reference = Reference::start(profile).await;
     let target = Target {
-        http: running.http.map(|a| format!("http://{a}")),
-        https: running.https.map(|a| format!("https://{a}")),
+        http: Some(reference.http.clone()),
+        https: Some(reference.https.clone()),
         insecure: false,
-        ca_pem,
+        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
     };
-    (running, target)
+    (reference, target)
 }
 
 fn options(only: &str) -> Options {
@@ -50,7 +43,7 @@ async fn the_switch_and_io_families_pass_on_the_reference_intercom() {
         assert_eq!(exit_code(&verdicts), 0, "{family}");
         assert!(result.outcomes.len() > 5, "{family}");
     }
-    running.shutdown().await;
+    running.stop().await;
 }
 
 #[tokio::test]
@@ -69,7 +62,7 @@ async fn a_device_that_departs_from_its_declaration_fails_the_right_cases() {
         .map(|o| o.id.as_str())
         .collect();
     assert_eq!(failed, ["switch_ctrl.account-viewer"]);
-    running.shutdown().await;
+    running.stop().await;
 }
 
 /// A server that answers every request with `reply`, or holds it without answering.

@@ -58,7 +58,7 @@ fn sign_and_check(challenge: &crate::auth::DigestChallenge) {
         username: "admin\u{e9}",
         password: "2n \"secret\"",
         method: "POST",
-        uri: "/api/switch/ctrl?switch=1&action=on",
+        uri: "/dir/index.html?switch=1&action=on",
         body: b"switch=1",
         cnonce: "0a4f113b",
         nc: 1,
