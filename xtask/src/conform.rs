@@ -13,8 +13,11 @@ use helios_spec::Tier;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom.
+    /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom; or
+    /// `replay` to send one case of an earlier run again (see CASE).
     url: Option<String>,
+    /// With `replay`: the id of the case, from the report directory's results.
+    case: Option<String>,
     /// The device's plain-HTTP address, to test services that require HTTPS (error 7).
     #[arg(long)]
     http: Option<String>,
@@ -56,6 +59,9 @@ pub(crate) fn main(args: Args) -> Result<()> {
 }
 
 fn run(args: Args) -> Result<i32> {
+    if args.url.as_deref() == Some("replay") {
+        return replay(&args);
+    }
     let profile_text = match &args.profile {
         Some(path) => {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
@@ -70,6 +76,7 @@ fn run(args: Args) -> Result<i32> {
         .collect::<Result<Vec<_>>>()?;
     let options = Options {
         only: args.only.clone(),
+        case: None,
         allow,
         rate: args.rate,
         timeout: args.timeout.map(Duration::from_secs),
@@ -82,7 +89,7 @@ fn run(args: Args) -> Result<i32> {
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let started = std::time::Instant::now();
-    let run = runtime.block_on(async {
+    let (run, target) = runtime.block_on(async {
         match &args.url {
             Some(url) => {
                 let (http, https) = if url.starts_with("https://") {
@@ -96,9 +103,10 @@ fn run(args: Args) -> Result<i32> {
                     insecure: args.insecure,
                     ca_pem,
                 };
-                Ok(helios_conform::run(&profile, &target, &options).await)
+                let run = helios_conform::run(&profile, &target, &options).await;
+                Ok::<_, anyhow::Error>((run, Some(target)))
             }
-            None => embedded(&profile, &options).await,
+            None => embedded(&profile, &options).await.map(|run| (run, None)),
         }
     })?;
     print!("{}", report::summary(&run));
@@ -109,10 +117,73 @@ fn run(args: Args) -> Result<i32> {
     );
     if let Some(dir) = &args.report_dir {
         report::write(&run, dir)?;
-        println!("reports in {}", dir.display());
+        // An embedded run leaves an empty target: a replay starts the reference intercom anew.
+        let recorded = target.unwrap_or(Target {
+            http: None,
+            https: None,
+            insecure: args.insecure,
+            ca_pem: None,
+        });
+        report::write_evidence(&run, dir, &profile_text, &recorded)?;
+        println!("reports and evidence in {}", dir.display());
     }
     let verdicts: Vec<_> = run.outcomes.iter().map(|o| o.verdict.clone()).collect();
     Ok(exit_code(&verdicts))
+}
+
+/// `cargo xtask conform replay <CASE> --report-dir DIR`: sends one case of an earlier run again,
+/// to the device of that run (or a fresh reference intercom when the run was embedded), with the
+/// profile it used, and judges it anew.
+fn replay(args: &Args) -> Result<i32> {
+    let id = args.case.clone().context("replay needs a case id")?;
+    let dir = args
+        .report_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("target/conform"));
+    let evidence = dir.join("evidence");
+    let profile_text = std::fs::read_to_string(evidence.join("profile.toml"))
+        .with_context(|| format!("reading the profile of the run in {}", evidence.display()))?;
+    let profile = Profile::parse(&profile_text).context("the recorded profile")?;
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(evidence.join("target.json"))?)?;
+    let text = |key: &str| recorded[key].as_str().map(str::to_owned);
+    let options = Options {
+        case: Some(id.clone()),
+        timeout: args.timeout.map(Duration::from_secs),
+        ..Options::default()
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    let run = runtime.block_on(async {
+        match (text("http"), text("https")) {
+            (None, None) => embedded(&profile, &options).await,
+            (http, https) => {
+                let insecure = recorded["insecure"].as_bool().unwrap_or(false) || args.insecure;
+                let ca_pem = match &args.ca {
+                    Some(path) => Some(std::fs::read(path)?),
+                    None => None,
+                };
+                let target = Target {
+                    http,
+                    https,
+                    insecure,
+                    ca_pem,
+                };
+                Ok(helios_conform::run(&profile, &target, &options).await)
+            }
+        }
+    })?;
+    let Some(outcome) = run.outcomes.iter().find(|o| o.id == id) else {
+        anyhow::bail!("no case {id} in this suite");
+    };
+    println!("{}: {}", outcome.id, outcome.verdict);
+    println!(
+        "  expected: {}\n  observed: {}",
+        outcome.expected, outcome.observed
+    );
+    for exchange in &outcome.exchanges {
+        println!("  sent: {}", exchange.to_curl());
+    }
+    Ok(exit_code(std::slice::from_ref(&outcome.verdict)))
 }
 
 /// Starts the reference intercom on free loopback ports and runs against it, its certificate

@@ -62,6 +62,11 @@ pub fn summary(run: &Run) -> String {
         );
         if let Some(exchange) = outcome.exchanges.last() {
             let _ = writeln!(out, "  reproduce: {}", exchange.to_curl());
+            let _ = writeln!(
+                out,
+                "  replay:    cargo xtask conform replay {} --report-dir <DIR>",
+                outcome.id
+            );
         }
     }
     out
@@ -137,5 +142,86 @@ pub fn write(run: &Run, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("results.ndjson"), ndjson(run))?;
     std::fs::write(dir.join("junit.xml"), junit(run)?)?;
+    Ok(())
+}
+
+/// The evidence folder a lab hands over: the profile used, the device's identity, the tool's
+/// version, every exchange of every case (request and response, bytes in base64, with its curl
+/// line), and `manifest.sha256` over all of it in `sha256sum -c` form.
+pub fn write_evidence(
+    run: &Run,
+    dir: &Path,
+    profile_text: &str,
+    target: &crate::run::Target,
+) -> anyhow::Result<()> {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+
+    let evidence = dir.join("evidence");
+    let exchanges = evidence.join("exchanges");
+    std::fs::create_dir_all(&exchanges)?;
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("profile.toml".into(), profile_text.as_bytes().to_vec()),
+        (
+            "tool.json".into(),
+            serde_json::to_vec_pretty(&json!({
+                "tool": "helios-conform",
+                "version": env!("CARGO_PKG_VERSION"),
+                "manual": helios_spec::MANUAL_VERSION.to_string(),
+            }))?,
+        ),
+        (
+            "target.json".into(),
+            serde_json::to_vec_pretty(
+                &json!({"http": target.http, "https": target.https, "insecure": target.insecure}),
+            )?,
+        ),
+        (
+            "device.json".into(),
+            serde_json::to_vec_pretty(&json!({
+                "variant": run.discovered.variant,
+                "swVersion": run.discovered.sw_version,
+                "switches": run.discovered.switches,
+                "outputs": run.discovered.outputs,
+                "inputs": run.discovered.inputs,
+                "resolutions": run.discovered.resolutions,
+                "sources": run.discovered.sources,
+                "displays": run.discovered.displays,
+                "events": run.discovered.events,
+            }))?,
+        ),
+    ];
+    let base64 = base64::engine::general_purpose::STANDARD;
+    for outcome in &run.outcomes {
+        if outcome.exchanges.is_empty() {
+            continue;
+        }
+        let exchanges: Vec<serde_json::Value> = outcome
+            .exchanges
+            .iter()
+            .map(|exchange| {
+                json!({
+                    "request": base64.encode(exchange.request_bytes()),
+                    "response": base64.encode(exchange.response_bytes()),
+                    "elapsedMs": exchange.elapsed.as_millis(),
+                    "curl": exchange.to_curl(),
+                })
+            })
+            .collect();
+        let record =
+            json!({"id": outcome.id, "verdict": outcome.verdict.id(), "exchanges": exchanges});
+        files.push((
+            format!("exchanges/{}.json", outcome.id),
+            serde_json::to_vec_pretty(&record)?,
+        ));
+    }
+    let mut manifest = String::new();
+    for (name, bytes) in &files {
+        std::fs::write(evidence.join(name), bytes)?;
+        let digest = Sha256::digest(bytes);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let _ = writeln!(manifest, "{hex}  {name}");
+    }
+    std::fs::write(evidence.join("manifest.sha256"), manifest)?;
     Ok(())
 }

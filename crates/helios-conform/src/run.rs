@@ -33,6 +33,8 @@ pub struct Target {
 pub struct Options {
     /// Only cases whose id or function path contains this.
     pub only: Option<String>,
+    /// Only the case with exactly this id (a replay).
+    pub case: Option<String>,
     /// Tiers beyond the profile's.
     pub allow: Vec<Tier>,
     pub rate: Option<u32>,
@@ -126,6 +128,9 @@ pub async fn run(profile: &Checked, target: &Target, options: &Options) -> Run {
             && !case.id.contains(only.as_str())
             && !case.function.path.contains(only.as_str())
         {
+            continue;
+        }
+        if options.case.as_ref().is_some_and(|id| *id != case.id) {
             continue;
         }
         let mut outcome = Outcome {

@@ -137,3 +137,40 @@ async fn garbage_stalls_and_closed_connections_are_reported_not_fatal() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
+    use sha2::{Digest, Sha256};
+    let profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile");
+    let (running, target) = reference(helios_device::Profile::default_profile()).await;
+    let result = run(&profile, &target, &options("/api/io/caps")).await;
+    let dir = std::env::temp_dir().join(format!("helios-evidence-{}", std::process::id()));
+    helios_conform::report::write(&result, &dir).expect("reports");
+    helios_conform::report::write_evidence(&result, &dir, REFERENCE_PROFILE, &target)
+        .expect("evidence");
+    let evidence = dir.join("evidence");
+    let manifest = std::fs::read_to_string(evidence.join("manifest.sha256")).expect("a manifest");
+    let mut checked = 0;
+    for line in manifest.lines() {
+        let (hash, name) = line.split_once("  ").expect("hash  name");
+        let bytes = std::fs::read(evidence.join(name)).expect("a listed file");
+        let digest: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(digest, hash, "{name}");
+        checked += 1;
+    }
+    let sent = result
+        .outcomes
+        .iter()
+        .filter(|o| !o.exchanges.is_empty())
+        .count();
+    assert_eq!(checked, 4 + sent);
+    let lines = std::fs::read_to_string(dir.join("results.ndjson")).expect("results");
+    assert_eq!(lines.lines().count(), result.outcomes.len());
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).expect("junit");
+    assert!(junit.contains("<testsuites") && junit.contains("io_caps"));
+    let _ = std::fs::remove_dir_all(&dir);
+    running.stop().await;
+}
