@@ -174,13 +174,22 @@ impl Device {
         let now = self.clock.uptime();
         let utc = self.clock.unix().saturating_sub(now.saturating_sub(at));
         let config = self.config();
+        // Which common fields the firmware's generation has (tzShift from 2.15, hash later).
+        let present = |name: &str| {
+            helios_spec::COMMON_FIELDS
+                .iter()
+                .find(|field| field.name == name)
+                .is_some_and(|field| {
+                    field
+                        .origin_in(helios_spec::Origin::V2_13)
+                        .present_in(config.firmware())
+                })
+        };
         Stamp {
             utc_time: secs(utc),
             up_time: secs(at),
-            tz_shift: config
-                .firmware()
-                .ge(&helios_spec::Version::V2_15)
-                .then_some(config.device.tz_shift),
+            tz_shift: present("tzShift").then_some(config.device.tz_shift),
+            hash: present("hash"),
         }
     }
 

@@ -24,6 +24,24 @@ pub struct Stamp {
     pub utc_time: u32,
     pub up_time: u32,
     pub tz_shift: Option<i32>,
+    /// Whether records carry the `hash` of later firmware (outside the 2.21 manual).
+    pub hash: bool,
+}
+
+/// A record's `hash`: 16 hexadecimal digits, FNV-1a over its id, time and type. No source says
+/// how a device computes it; clients only carry it along.
+fn record_hash(id: u32, utc_time: u32, event: &Event) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = id
+        .to_be_bytes()
+        .into_iter()
+        .chain(utc_time.to_be_bytes())
+        .chain(event.name().bytes());
+    for byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 /// Whose events a channel may carry (5.24's privilege table).
@@ -115,12 +133,13 @@ impl EventLog {
         if self.records.len() == HISTORY_LEN {
             self.records.pop_front();
         }
+        let hash = stamp.hash.then(|| record_hash(id, stamp.utc_time, &event));
         self.records.push_back(EventRecord {
             id,
             utc_time: stamp.utc_time,
             up_time: stamp.up_time,
             tz_shift: stamp.tz_shift,
-            hash: None,
+            hash,
             event,
         });
         id

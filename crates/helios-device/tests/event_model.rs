@@ -109,7 +109,7 @@ proptest! {
             }
             match op {
                 Op::Raise(kind) => {
-                    let stamp = Stamp { utc_time: 0, up_time: u32::try_from(now).unwrap_or(0), tz_shift: None };
+                    let stamp = Stamp { utc_time: 0, up_time: u32::try_from(now).unwrap_or(0), tz_shift: None, hash: false };
                     let id = log.raise(event(kind), stamp);
                     raised.push((id, kind));
                 }
