@@ -36,6 +36,10 @@ pub(crate) struct Args {
     /// Seconds a request may take.
     #[arg(long)]
     timeout: Option<u64>,
+    /// Judge by this firmware version instead of the one the device reports (for a device that
+    /// reports oddly).
+    #[arg(long)]
+    firmware: Option<String>,
     /// Where to write results.ndjson and junit.xml.
     #[arg(long)]
     report_dir: Option<PathBuf>,
@@ -74,9 +78,17 @@ fn run(args: Args) -> Result<i32> {
         .iter()
         .map(|id| Tier::from_id(id).with_context(|| format!("unknown tier `{id}`")))
         .collect::<Result<Vec<_>>>()?;
+    let firmware = match &args.firmware {
+        Some(text) => Some(
+            helios_spec::Version::parse(text)
+                .with_context(|| format!("`{text}` is not a firmware version"))?,
+        ),
+        None => None,
+    };
     let options = Options {
         only: args.only.clone(),
         case: None,
+        firmware,
         allow,
         rate: args.rate,
         timeout: args.timeout.map(Duration::from_secs),

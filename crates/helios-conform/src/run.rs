@@ -35,6 +35,8 @@ pub struct Options {
     pub only: Option<String>,
     /// Only the case with exactly this id (a replay).
     pub case: Option<String>,
+    /// Judge by this firmware generation instead of the one the device reports.
+    pub firmware: Option<helios_spec::Version>,
     /// Tiers beyond the profile's.
     pub allow: Vec<Tier>,
     pub rate: Option<u32>,
@@ -116,7 +118,9 @@ pub async fn run(profile: &Checked, target: &Target, options: &Options) -> Run {
         made: HashMap::new(),
     };
     let discovered = discover(&mut clients, profile).await;
-    let firmware = discovered.firmware(profile.firmware);
+    let firmware = options
+        .firmware
+        .unwrap_or_else(|| discovered.firmware(profile.firmware));
     let mut outcomes = discovery_outcomes(profile, &discovered);
     let rate = options.rate.unwrap_or(profile.rate);
     let pause = (rate > 0).then(|| Duration::from_secs(1) / rate);

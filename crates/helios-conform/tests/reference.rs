@@ -174,3 +174,47 @@ async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
     let _ = std::fs::remove_dir_all(&dir);
     running.stop().await;
 }
+
+/// The device's own generation decides: a 2.13 device has no pcap, audio test or e-mail (2 is
+/// right for them), no `response` parameter and no `tzShift`; a 2.50 device adds fields that are
+/// never a departure.
+#[tokio::test]
+async fn each_device_is_judged_by_its_own_firmware_generation() {
+    for firmware in ["2.13.0.0.1", "2.50.0.76.2"] {
+        let mut device_profile = helios_device::Profile::default_profile();
+        device_profile.device.sw_version =
+            helios_device::profile::FirmwareVersion::try_from(firmware.to_owned())
+                .expect("a version");
+        let declared = REFERENCE_PROFILE.replace(
+            "firmware = \"2.21.0.0.1\"",
+            &format!("firmware = \"{firmware}\""),
+        );
+        let profile = Profile::parse(&declared).expect("the profile");
+        let (running, target) = reference(device_profile).await;
+        let result = run(&profile, &target, &Options::default()).await;
+        let failures: Vec<String> = result
+            .outcomes
+            .iter()
+            .filter(|o| matches!(o.verdict, Verdict::Fail(_) | Verdict::Inconclusive(_)))
+            .map(|o| format!("{}: {}", o.id, o.verdict))
+            .collect();
+        assert!(failures.is_empty(), "{firmware}: {failures:#?}");
+        let newer: Vec<&str> = result
+            .outcomes
+            .iter()
+            .filter(|o| o.id.ends_with(".newer-than-firmware"))
+            .map(|o| o.id.as_str())
+            .collect();
+        if firmware.starts_with("2.13") {
+            assert!(newer.contains(&"pcap.newer-than-firmware"), "{newer:?}");
+            assert!(
+                newer.contains(&"email_send.newer-than-firmware"),
+                "{newer:?}"
+            );
+            assert!(!result.outcomes.iter().any(|o| o.id.contains(".response.")));
+        } else {
+            assert!(newer.is_empty(), "{newer:?}");
+        }
+        running.stop().await;
+    }
+}
