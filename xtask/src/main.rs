@@ -29,7 +29,7 @@ enum Command {
     Openapi,
     /// Run the conformance suite against a device; with no URL, against the reference
     /// intercom started on free loopback ports.
-    Conform(conform::Args),
+    Conform(Box<conform::Args>),
     /// Start the reference intercom (HTTP on 127.0.0.1:8080, HTTPS on 127.0.0.1:8443).
     Device {
         /// Options of the device: --http ADDR, --https ADDR, --profile FILE, --cert, --key.
@@ -49,7 +49,7 @@ enum Command {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Codegen { check } => codegen::run(check),
-        Command::Conform(args) => conform::main(args),
+        Command::Conform(args) => conform::main(*args),
         Command::Device { args } => helios_device::cli::main_with_args(
             std::iter::once("helios-device".to_owned()).chain(args),
         ),
