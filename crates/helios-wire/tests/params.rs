@@ -470,3 +470,28 @@ fn a_quoted_name_holding_filename_is_read_as_multer_reads_it() {
     assert_eq!(gathered.occurrences.len(), 1);
     assert_eq!(gathered.occurrences[0].name, "blob-xv; filename=");
 }
+
+/// Later firmware streams MJPEG at 1 to 15 frames a second and refuses more; the 2.21 manual
+/// sets no bound (erratum fps-range).
+#[test]
+fn later_firmware_narrows_fps() {
+    let snapshot = &camera::snapshot::FUNCTION;
+    let gathered = gather(
+        snapshot,
+        Method::Get,
+        Some("width=640&height=480&fps=16"),
+        None,
+        b"",
+        &Limits::default(),
+    )
+    .expect("gathered");
+    let manual =
+        validate(snapshot, Method::Get, &gathered, Version::MANUAL).expect("valid on 2.21");
+    assert_eq!(manual.int("fps"), Some(16));
+    let later = validate(snapshot, Method::Get, &gathered, Version::new(2, 50, 0))
+        .expect_err("out of the later range");
+    assert_eq!(
+        (later.code, later.param.as_deref()),
+        (ErrorCode::InvalidParameter, Some("fps"))
+    );
+}

@@ -95,7 +95,7 @@ pub fn validate(
         let raw = gathered.get(param.name);
         match (raw, param.presence) {
             (Some(raw), _) => {
-                let value = check(param, &raw.value)?;
+                let value = check(param, domain_for(param, firmware), &raw.value)?;
                 params.values.push((param.name, value, true));
             }
             (None, Presence::Mandatory) => return Err(missing(param.name)),
@@ -105,7 +105,11 @@ pub fn validate(
                     default: Some(default),
                 },
             ) => {
-                let value = check(param, &RawValue::Text(default.to_owned()))?;
+                let value = check(
+                    param,
+                    domain_for(param, firmware),
+                    &RawValue::Text(default.to_owned()),
+                )?;
                 params.values.push((param.name, value, false));
             }
             (None, Presence::Optional { default: None } | Presence::OneOf { .. }) => {}
@@ -151,12 +155,21 @@ fn check_groups(known: &[&'static Param], params: &Params) -> Result<(), ApiErro
     Ok(())
 }
 
-fn check(param: &Param, raw: &RawValue) -> Result<Typed, ApiError> {
+/// The domain a device running `firmware` enforces: the manual's, or the narrower one later
+/// firmware took (the MJPEG `fps` of 1 to 15).
+fn domain_for(param: &Param, firmware: Version) -> Domain {
+    match param.later_domain {
+        Some(later) if later.origin.present_in(firmware) => later.domain,
+        _ => param.domain,
+    }
+}
+
+fn check(param: &Param, domain: Domain, raw: &RawValue) -> Result<Typed, ApiError> {
     let name = param.name;
     let text = match raw {
         RawValue::Text(text) => text.as_str(),
         RawValue::Blob { data, .. } => {
-            let Domain::Blob { formats, .. } = param.domain else {
+            let Domain::Blob { formats, .. } = domain else {
                 return Err(invalid(name, "binary data for a simple parameter".into()));
             };
             return match sniff_blob(data, formats) {
@@ -168,7 +181,7 @@ fn check(param: &Param, raw: &RawValue) -> Result<Typed, ApiError> {
             };
         }
     };
-    match param.domain {
+    match domain {
         Domain::Int { min, max } => {
             let value = parse_int(text)
                 .ok_or_else(|| invalid(name, format!("`{}` is not an integer", shorten(text))))?;
