@@ -324,3 +324,82 @@ fn the_served_device_sends_without_blocking_its_runtime() {
     assert_eq!(message.attachment_count(), 1);
     runtime.block_on(running.shutdown());
 }
+
+/// A real SMTP server, Python's aiosmtpd (installed by `.ci/run`), storing into a Maildir: the
+/// message the device sends arrives whole, with its pictures.
+#[test]
+fn a_real_smtp_server_receives_the_message() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let maildir =
+        std::env::temp_dir().join(format!("helios-maildir-{}-{port}", std::process::id()));
+    let mut server = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(&maildir)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs (pip install aiosmtpd)");
+    let address: SocketAddr = format!("127.0.0.1:{port}").parse().expect("an address");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(address).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "aiosmtpd did not start (pip install aiosmtpd)"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let device = TestDevice::new(profile_mailing_to(address, 5));
+    device.advance(10);
+    let reply = send(
+        &device,
+        &[
+            ("to", "guard@example.com"),
+            ("subject", "Visitor"),
+            ("body", "Someone rang."),
+            ("pictureCount", "2"),
+            ("timeSpan", "1"),
+            ("width", "176"),
+            ("height", "144"),
+        ],
+    );
+    assert_eq!(reply.error_code(), None, "{}", reply.json());
+    let arrived = maildir.join("new");
+    let mut message = None;
+    while message.is_none() && started.elapsed() < Duration::from_secs(30) {
+        message = std::fs::read_dir(&arrived)
+            .ok()
+            .and_then(|mut entries| entries.next())
+            .and_then(|entry| entry.ok())
+            .and_then(|entry| std::fs::read(entry.path()).ok());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let bytes = message.expect("the message reached the Maildir");
+    let _ = std::fs::remove_dir_all(&maildir);
+    let parsed = MessageParser::default()
+        .parse(&bytes)
+        .expect("a readable message");
+    assert_eq!(parsed.subject(), Some("Visitor"));
+    let to = parsed
+        .to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address());
+    assert_eq!(to, Some("guard@example.com"));
+    assert_eq!(parsed.attachment_count(), 2);
+    for attachment in parsed.attachments() {
+        let image =
+            image::load_from_memory(attachment.contents()).expect("a JPEG a real decoder reads");
+        assert_eq!((image.width(), image.height()), (176, 144));
+    }
+}
