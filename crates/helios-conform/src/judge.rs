@@ -88,7 +88,11 @@ fn expect_success(case: &Case, exchange: &Exchange, firmware: Version) -> Verdic
         return Verdict::Fail(format!("HTTP {}, not 200", response.status));
     }
     if reply.media != MediaType::Json {
-        return expect_media(exchange, reply.media);
+        let verdict = expect_media(exchange, reply.media);
+        if reply.media == MediaType::Jpeg && verdict == Verdict::Pass {
+            return jpeg_size(case, exchange);
+        }
+        return verdict;
     }
     let (envelope, verdict) = match envelope(exchange) {
         Ok(read) => read,
@@ -110,6 +114,37 @@ fn expect_success(case: &Case, exchange: &Exchange, firmware: Version) -> Verdic
             (Some(_), None) => verdict.worst(Verdict::Fail("no result".into())),
             (None, _) => verdict,
         },
+    }
+}
+
+/// A JPEG reply decodes with a real decoder at the size the call asked for.
+fn jpeg_size(case: &Case, exchange: &Exchange) -> Verdict {
+    let asked = |name: &str| {
+        case.call
+            .params
+            .iter()
+            .rev()
+            .find_map(|(n, value)| match value {
+                helios_client::ParamValue::Text(text) if n == name => text.parse::<u32>().ok(),
+                _ => None,
+            })
+    };
+    let image = match image::load_from_memory_with_format(
+        &exchange.response.body,
+        image::ImageFormat::Jpeg,
+    ) {
+        Ok(image) => image,
+        Err(error) => return Verdict::Fail(format!("the JPEG does not decode: {error}")),
+    };
+    match (asked("width"), asked("height")) {
+        (Some(width), Some(height)) if (image.width(), image.height()) != (width, height) => {
+            Verdict::Fail(format!(
+                "a {}x{} JPEG where {width}x{height} was asked for",
+                image.width(),
+                image.height()
+            ))
+        }
+        _ => Verdict::Pass,
     }
 }
 
