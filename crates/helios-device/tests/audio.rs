@@ -3,19 +3,11 @@
 
 mod common;
 
+use common::{ADMIN, snapshot};
+
 use common::{Request, TestDevice};
 use helios_device::Profile;
 use helios_wire::event::Event;
-
-const ADMIN: (&str, &str) = ("admin", "2n");
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_json_snapshot!($name, $value);
-        });
-    };
-}
 
 /// The loop test results logged so far, with their upTime.
 fn results(device: &TestDevice) -> Vec<(String, u32)> {

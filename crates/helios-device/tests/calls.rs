@@ -4,24 +4,12 @@
 
 mod common;
 
+use common::{get, snapshot};
+
 use common::{Request, TestDevice};
 use helios_device::Profile;
 use helios_wire::event::Event;
 use serde_json::json;
-
-const ADMIN: (&str, &str) = ("admin", "2n");
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_json_snapshot!($name, $value);
-        });
-    };
-}
-
-fn get(device: &TestDevice, uri: &str) -> common::Reply {
-    device.send_digest(&Request::get(uri), ADMIN.0, ADMIN.1)
-}
 
 /// A call event as (session, direction, state, peer, reason, upTime).
 type CallEvent = (u32, String, String, String, Option<String>, u32);

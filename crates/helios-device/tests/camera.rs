@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::snapshot;
+
 use std::time::Duration;
 
 use axum::http::{HeaderMap, Method, Uri};
@@ -14,14 +16,6 @@ use helios_wire::mjpeg::{MjpegReader, boundary_from_content_type};
 use http_body_util::BodyExt;
 use image::GenericImageView;
 use serde_json::json;
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_json_snapshot!($name, $value);
-        });
-    };
-}
 
 /// The Camera service of the default profile is plain HTTP without authentication.
 fn get(device: &TestDevice, uri: &str) -> common::Reply {

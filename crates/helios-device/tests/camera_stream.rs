@@ -2,30 +2,20 @@
 //! comes, helios-wire's `MjpegReader` cuts it into frames, the image crate decodes each, and
 //! dropping the connection closes the stream on the device.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use helios_device::clock::SystemClock;
-use helios_device::server;
-use helios_device::{Device, Profile};
+use helios_device::Profile;
 use helios_wire::mjpeg::{MjpegReader, boundary_from_content_type};
 use image::GenericImageView;
 
 #[test]
 fn an_fps_5_stream_read_for_a_second_then_dropped() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let device = Device::new(Profile::default_profile(), Arc::new(SystemClock::new()));
-    let camera = device.camera().expect("a camera").clone();
-    let any: SocketAddr = "127.0.0.1:0".parse().expect("an address");
-    let running = runtime
-        .block_on(server::start(device, Some(any), None))
-        .expect("the server starts");
-    let address = running.http.expect("HTTP");
+    let served = common::Served::start(Profile::default_profile(), false);
+    let camera = served.device.camera().expect("a camera").clone();
+    let runtime = &served.runtime;
+    let address = served.running.http.expect("HTTP");
 
     let frames = runtime.block_on(async {
         let url = format!("http://{address}/api/camera/snapshot?width=320&height=240&fps=5");
@@ -79,5 +69,5 @@ fn an_fps_5_stream_read_for_a_second_then_dropped() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    runtime.block_on(running.shutdown());
+    served.stop();
 }

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::{ADMIN, snapshot};
+
 use std::io::Cursor;
 use std::time::Duration;
 
@@ -15,16 +17,7 @@ use helios_spec::BlobFormat;
 use helios_wire::params::{PartSpec, encode_multipart, multipart_content_type};
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 
-const ADMIN: (&str, &str) = ("admin", "2n");
 const BOUNDARY: &str = "helios-display-test";
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_json_snapshot!($name, $value);
-        });
-    };
-}
 
 /// A picture worth decoding: a gradient with a cross.
 fn picture(width: u32, height: u32) -> DynamicImage {

@@ -5,9 +5,10 @@
 mod common;
 mod smtp_sink;
 
+use common::{ADMIN, snapshot};
+
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{Request, TestDevice};
@@ -16,17 +17,8 @@ use helios_wire::params::encode_query;
 use mail_parser::{MessageParser, MimeHeaders};
 use smtp_sink::{Mode, SmtpSink};
 
-const ADMIN: (&str, &str) = ("admin", "2n");
 /// How long a test waits for a message the device said it sent.
 const ARRIVAL: Duration = Duration::from_secs(5);
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_json_snapshot!($name, $value);
-        });
-    };
-}
 
 fn profile_mailing_to(addr: SocketAddr, timeout_secs: u32) -> Profile {
     let mut profile = Profile::default_profile();
@@ -284,7 +276,6 @@ fn smtp_failures_answer_14_in_bounded_time() {
 
 #[test]
 fn the_served_device_sends_without_blocking_its_runtime() {
-    use helios_device::clock::SystemClock;
     use helios_device::profile::{AuthName, ServiceName, ServiceSecurity, TransportName};
     use helios_spec::Service;
 
@@ -298,21 +289,12 @@ fn the_served_device_sends_without_blocking_its_runtime() {
             auth: AuthName::None,
         },
     );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let device = helios_device::Device::new(profile, Arc::new(SystemClock::new()));
-    let any: SocketAddr = "127.0.0.1:0".parse().expect("an address");
-    let running = runtime
-        .block_on(helios_device::server::start(device, Some(any), None))
-        .expect("the server starts");
-    let url = format!(
-        "http://{}/api/email/send?to=somebody@email.com&subject=Served&pictureCount=1&width=160&height=120",
-        running.http.expect("HTTP")
+    let served = common::Served::start(profile, false);
+    let url = served.http(
+        "/api/email/send?to=somebody@email.com&subject=Served&pictureCount=1&width=160&height=120",
     );
-    let body: serde_json::Value = runtime
+    let body: serde_json::Value = served
+        .runtime
         .block_on(async { reqwest::get(&url).await?.json().await })
         .expect("a JSON reply");
     assert_eq!(body, serde_json::json!({"success": true}));
@@ -322,7 +304,7 @@ fn the_served_device_sends_without_blocking_its_runtime() {
         .expect("a readable message");
     assert_eq!(message.subject(), Some("Served"));
     assert_eq!(message.attachment_count(), 1);
-    runtime.block_on(running.shutdown());
+    served.stop();
 }
 
 /// A real SMTP server, Python's aiosmtpd (installed by `.ci/run`), storing into a Maildir: the

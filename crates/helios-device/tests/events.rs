@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::{ADMIN, get};
+
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -13,8 +15,6 @@ use helios_device::stimulus;
 use helios_spec::{Group, Service};
 use serde_json::{Map, Value, json};
 
-const ADMIN: (&str, &str) = ("admin", "2n");
-
 /// The default profile without SIP registrations at start, so that the only event before a
 /// test acts is `DeviceState` startup.
 fn quiet() -> Profile {
@@ -23,10 +23,6 @@ fn quiet() -> Profile {
         account.registered = false;
     }
     profile
-}
-
-fn get(device: &TestDevice, uri: &str) -> common::Reply {
-    device.send_digest(&Request::get(uri), ADMIN.0, ADMIN.1)
 }
 
 fn subscribe(device: &TestDevice, query: &str) -> u64 {

@@ -3,15 +3,11 @@
 
 mod common;
 
+use common::{ADMIN, get, snapshot};
+
 use common::{Request, TestDevice};
 use helios_wire::event::Event;
 use serde_json::{Value, json};
-
-const ADMIN: (&str, &str) = ("admin", "2n");
-
-fn get(device: &TestDevice, uri: &str) -> common::Reply {
-    device.send_digest(&Request::get(uri), ADMIN.0, ADMIN.1)
-}
 
 fn active(device: &TestDevice, switch: u8) -> bool {
     get(device, &format!("/api/switch/status?switch={switch}")).result()["switches"][0]["active"]
@@ -30,14 +26,6 @@ fn switch_events(device: &TestDevice) -> Vec<(u32, bool, u32)> {
             _ => None,
         })
         .collect()
-}
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_json_snapshot!($name, $value);
-        });
-    };
 }
 
 #[test]

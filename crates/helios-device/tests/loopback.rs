@@ -2,58 +2,34 @@
 //! with the device's certificate pinned, curl (`--digest`, `--basic`) and Python requests'
 //! `HTTPDigestAuth`.
 
-use std::io::Write;
-use std::net::SocketAddr;
-use std::process::Command;
-use std::sync::Arc;
+mod common;
 
-use helios_device::clock::SystemClock;
+use std::process::Command;
+
+use helios_device::Profile;
 use helios_device::profile::{AuthName, ServiceName, ServiceSecurity, TransportName};
-use helios_device::server::{self, Running};
-use helios_device::tls::Tls;
-use helios_device::{Device, Profile};
 use helios_spec::Service;
 use serde_json::Value;
 
+/// A served device and its certificate in a file, for clients that read one.
 struct Served {
-    running: Running,
-    device: Arc<Device>,
+    served: common::Served,
     cert: tempfile_path::TempCert,
-    runtime: tokio::runtime::Runtime,
 }
 
 impl Served {
     fn start(profile: Profile) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        let tls = Tls::self_signed().expect("a certificate");
-        let cert = tempfile_path::TempCert::write(&tls.cert_pem);
-        let device = Device::new(profile, Arc::new(SystemClock::new()));
-        let any: SocketAddr = "127.0.0.1:0".parse().expect("an address");
-        let running = runtime
-            .block_on(server::start(device.clone(), Some(any), Some((any, tls))))
-            .expect("the server starts");
-        Self {
-            running,
-            device,
-            cert,
-            runtime,
-        }
+        let served = common::Served::start(profile, true);
+        let cert = tempfile_path::TempCert::write(served.cert_pem.as_deref().unwrap_or_default());
+        Self { served, cert }
     }
+}
 
-    fn https(&self, path: &str) -> String {
-        format!("https://{}{path}", self.running.https.expect("HTTPS"))
-    }
+impl std::ops::Deref for Served {
+    type Target = common::Served;
 
-    fn http(&self, path: &str) -> String {
-        format!("http://{}{path}", self.running.http.expect("HTTP"))
-    }
-
-    fn stop(self) {
-        self.runtime.block_on(self.running.shutdown());
+    fn deref(&self) -> &common::Served {
+        &self.served
     }
 }
 
@@ -150,7 +126,7 @@ fn curl_digest_and_basic_against_the_device() {
         &served.http("/api/switch/status"),
     ]);
     assert_eq!(json["error"]["code"], 7);
-    served.stop();
+    served.served.stop();
 
     let mut profile = Profile::default_profile();
     profile.services.insert(
@@ -169,7 +145,7 @@ fn curl_digest_and_basic_against_the_device() {
         &served.http("/api/switch/caps?switch=1"),
     ]);
     assert_eq!(json["result"]["switches"][0]["mode"], "monostable");
-    served.stop();
+    served.served.stop();
 }
 
 #[test]
@@ -188,7 +164,7 @@ fn curl_digest_with_sha256() {
     ]);
     assert!(headers.contains("algorithm=SHA-256"), "{headers}");
     assert_eq!(json["result"]["ports"][0]["port"], "relay1");
-    served.stop();
+    served.served.stop();
 }
 
 #[test]
@@ -211,31 +187,13 @@ print(json.dumps({{"on": on, "status": status, "bad_status": bad.status_code, "b
         on = served.https("/api/io/ctrl?port=relay2&action=on"),
         status = served.https("/api/io/status?port=relay2"),
     );
-    let mut child = Command::new("python3")
-        .arg("-")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("the script is written");
-    let output = child.wait_with_output().expect("python3 finishes");
-    assert!(
-        output.status.success(),
-        "python requests failed (pip install requests): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON from the script");
+    let output = common::python(&script, &[], "requests");
+    let result: Value = serde_json::from_slice(&output).expect("JSON from the script");
     assert_eq!(result["on"], serde_json::json!({"success": true}));
     assert_eq!(result["status"]["result"]["ports"][0]["state"], 1);
     assert_eq!(result["bad_status"], 401);
     assert_eq!(result["bad"]["error"]["code"], 9);
-    served.stop();
+    served.served.stop();
 }
 
 #[test]
@@ -267,7 +225,7 @@ fn reqwest_over_https_with_the_pinned_certificate() {
         response.json::<Value>().await.expect("JSON")
     });
     assert_eq!(info["result"]["swVersion"], "2.21.0.0.1");
-    served.stop();
+    served.served.stop();
 }
 
 #[test]
@@ -316,5 +274,5 @@ fn the_stimulus_interface_raises_outside_world_events() {
     );
     assert_eq!(refused, 400);
     assert!(help.contains("POST /event"));
-    served.stop();
+    served.served.stop();
 }

@@ -228,5 +228,5 @@ fn the_capture_opens_in_tshark_with_the_requests_and_stops_when_told() {
     served.curl("/api/pcap", Some(&restarted));
     assert_eq!(request_uris(&restarted, http), ["/api/pcap", "/api/pcap"]);
 
-    served.runtime.block_on(served.running.shutdown());
+    served.0.stop();
 }

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::ADMIN;
+
 use std::net::{IpAddr, Ipv4Addr};
 
 use axum::http::StatusCode;
@@ -12,8 +14,6 @@ use helios_device::profile::{AuthName, ServiceName, ServiceSecurity, TransportNa
 use helios_spec::Service;
 use helios_wire::auth::{Algorithm, Challenge};
 use helios_wire::event::Event;
-
-const ADMIN: (&str, &str) = ("admin", "2n");
 
 fn with_service(
     service: Service,

@@ -3,15 +3,9 @@
 //! works on the later-firmware profile, and on the 2.21 profile it fails on the missing
 //! `macAddr`, so that the difference between generations shows.
 
-use std::io::Write;
-use std::net::SocketAddr;
-use std::process::{Command, Stdio};
-use std::sync::Arc;
+mod common;
 
-use helios_device::clock::SystemClock;
-use helios_device::server;
-use helios_device::tls::Tls;
-use helios_device::{Device, Profile};
+use helios_device::Profile;
 use serde_json::Value;
 
 const SCRIPT: &str = r#"
@@ -55,40 +49,12 @@ asyncio.run(main(sys.argv[1]))
 "#;
 
 fn py2n_against(profile: Profile) -> Value {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let tls = Tls::self_signed().expect("a certificate");
-    let device = Device::new(profile, Arc::new(SystemClock::new()));
-    let any: SocketAddr = "127.0.0.1:0".parse().expect("an address");
-    let running = runtime
-        .block_on(server::start(device, Some(any), Some((any, tls))))
-        .expect("the device starts");
-    let host = running.https.expect("HTTPS").to_string();
-    let mut child = Command::new("python3")
-        .args(["-", &host])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(SCRIPT.as_bytes())
-        .expect("the script is written");
-    let output = child.wait_with_output().expect("python3 finishes");
-    runtime.block_on(running.shutdown());
-    assert!(
-        output.status.success(),
-        "py2n failed to run (pip install py2n): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+    let served = common::Served::start(profile, true);
+    let host = served.running.https.expect("HTTPS").to_string();
+    let output = common::python(SCRIPT, &[&host], "py2n");
+    served.stop();
+    serde_json::from_slice(&output)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output)))
 }
 
 fn later_profile() -> Profile {

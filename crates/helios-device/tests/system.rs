@@ -296,5 +296,5 @@ fn over_loopback_the_reply_arrives_then_the_device_restarts_and_drops_its_connec
     // The old connection is closed by the device.
     let read = kept.read(&mut buffer).expect("the end of the connection");
     assert_eq!(read, 0, "{}", String::from_utf8_lossy(&buffer[..read]));
-    served.runtime.block_on(served.running.shutdown());
+    served.0.stop();
 }

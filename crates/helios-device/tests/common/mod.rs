@@ -1,7 +1,7 @@
 //! Helpers for the device's tests: a device on a manual clock, requests through the pipeline
 //! without sockets, and a Digest client built on helios-wire.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_macros)]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -243,4 +243,111 @@ impl Reply {
             _ => None,
         })
     }
+}
+
+/// The admin account of the shipped profiles.
+pub const ADMIN: (&str, &str) = ("admin", "2n");
+
+/// A GET as the admin.
+pub fn get(device: &TestDevice, uri: &str) -> Reply {
+    device.send_digest(&Request::get(uri), ADMIN.0, ADMIN.1)
+}
+
+/// An insta JSON snapshot in the workspace's `snapshots/`.
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_json_snapshot!($name, $value);
+        });
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use snapshot;
+
+/// An insta text snapshot in the workspace's `snapshots/`.
+macro_rules! text_snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use text_snapshot;
+
+/// A device served on loopback on the machine's clock, with the runtime that serves it.
+pub struct Served {
+    pub running: helios_device::server::Running,
+    pub device: Arc<Device>,
+    /// The certificate HTTPS presents, when HTTPS is served.
+    pub cert_pem: Option<String>,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+impl Served {
+    /// Serves `profile` over HTTP, and over HTTPS too when `https` is set.
+    pub fn start(profile: Profile, https: bool) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let tls = https.then(|| helios_device::tls::Tls::self_signed().expect("a certificate"));
+        let cert_pem = tls.as_ref().map(|tls| tls.cert_pem.clone());
+        let device = Device::new(profile, Arc::new(helios_device::clock::SystemClock::new()));
+        let any = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+        let running = runtime
+            .block_on(helios_device::server::start(
+                device.clone(),
+                Some(any),
+                tls.map(|tls| (any, tls)),
+            ))
+            .expect("the server starts");
+        Self {
+            running,
+            device,
+            cert_pem,
+            runtime,
+        }
+    }
+
+    pub fn http(&self, path: &str) -> String {
+        format!("http://{}{path}", self.running.http.expect("HTTP"))
+    }
+
+    pub fn https(&self, path: &str) -> String {
+        format!("https://{}{path}", self.running.https.expect("HTTPS"))
+    }
+
+    pub fn stop(self) {
+        self.runtime.block_on(self.running.shutdown());
+    }
+}
+
+/// Runs a Python script given on standard input with `args`; fails the test, naming the
+/// missing package, when Python cannot run it.
+pub fn python(script: &str, args: &[&str], needs: &str) -> Vec<u8> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("python3")
+        .arg("-")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("the script is written");
+    let output = child.wait_with_output().expect("python3 finishes");
+    assert!(
+        output.status.success(),
+        "the Python script failed (pip install {needs}): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
 }

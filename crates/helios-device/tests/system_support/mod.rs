@@ -9,33 +9,10 @@ use helios_device::Profile;
 use helios_wire::config_xml::{self, Document};
 use helios_wire::params::{PartSpec, encode_multipart, multipart_content_type};
 
+pub(crate) use crate::common::{ADMIN, get, snapshot, text_snapshot};
 use crate::common::{Reply, Request, TestDevice};
 
-pub const ADMIN: (&str, &str) = ("admin", "2n");
 const BOUNDARY: &str = "helios-system-test-boundary";
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_json_snapshot!($name, $value);
-        });
-    };
-}
-pub(crate) use snapshot;
-
-macro_rules! text_snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_snapshot!($name, $value);
-        });
-    };
-}
-pub(crate) use text_snapshot;
-
-/// A GET as the admin.
-pub fn get(device: &TestDevice, uri: &str) -> Reply {
-    device.send_digest(&Request::get(uri), ADMIN.0, ADMIN.1)
-}
 
 /// A PUT of one blob parameter as the admin, in a multipart body.
 pub fn put_blob(device: &TestDevice, uri: &str, name: &str, data: &[u8]) -> Reply {

@@ -1,23 +1,15 @@
 //! A device served on loopback with every service on plain HTTP (so that a capture shows the
 //! requests), driven by curl as the admin.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 
-use helios_device::clock::SystemClock;
+use helios_device::Profile;
 use helios_device::profile::{AuthName, ServiceName, ServiceSecurity, TransportName};
-use helios_device::server::{self, Running};
-use helios_device::tls::Tls;
-use helios_device::{Device, Profile};
 use helios_spec::Service;
 
 /// A device on loopback with every service on plain HTTP with Digest; HTTPS is served too.
-pub struct Served {
-    pub running: Running,
-    pub runtime: tokio::runtime::Runtime,
-}
+pub struct Served(pub crate::common::Served);
 
 impl Served {
     pub fn start(mut profile: Profile) -> Self {
@@ -31,26 +23,15 @@ impl Served {
                 },
             );
         }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        let tls = Tls::self_signed().expect("a certificate");
-        let device = Device::new(profile, Arc::new(SystemClock::new()));
-        let any: SocketAddr = "127.0.0.1:0".parse().expect("an address");
-        let running = runtime
-            .block_on(server::start(device, Some(any), Some((any, tls))))
-            .expect("the server starts");
-        Self { running, runtime }
+        Self(crate::common::Served::start(profile, true))
     }
 
     pub fn http_port(&self) -> u16 {
-        self.running.http.expect("HTTP").port()
+        self.0.running.http.expect("HTTP").port()
     }
 
     pub fn https_port(&self) -> u16 {
-        self.running.https.expect("HTTPS").port()
+        self.0.running.https.expect("HTTPS").port()
     }
 
     /// A request with curl as the admin (Digest: a 401, then the signed request).
