@@ -19,6 +19,16 @@ async fn reference(profile: helios_device::Profile) -> (Reference, Target) {
     (reference, target)
 }
 
+/// The cases that failed or could not be judged, with why.
+fn failures(result: &helios_conform::Run) -> Vec<String> {
+    result
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.verdict, Verdict::Fail(_) | Verdict::Inconclusive(_)))
+        .map(|o| format!("{}: {}", o.id, o.verdict))
+        .collect()
+}
+
 fn options(only: &str) -> Options {
     Options {
         only: Some(only.into()),
@@ -32,12 +42,7 @@ async fn the_switch_and_io_families_pass_on_the_reference_intercom() {
     let (running, target) = reference(helios_device::Profile::default_profile()).await;
     for family in ["/api/switch", "/api/io", "/api/system/info", "/api/log"] {
         let result = run(&profile, &target, &options(family)).await;
-        let failures: Vec<String> = result
-            .outcomes
-            .iter()
-            .filter(|o| matches!(o.verdict, Verdict::Fail(_) | Verdict::Inconclusive(_)))
-            .map(|o| format!("{}: {}", o.id, o.verdict))
-            .collect();
+        let failures = failures(&result);
         assert!(failures.is_empty(), "{family}: {failures:#?}");
         let verdicts: Vec<Verdict> = result.outcomes.iter().map(|o| o.verdict.clone()).collect();
         assert_eq!(exit_code(&verdicts), 0, "{family}");
@@ -192,12 +197,7 @@ async fn each_device_is_judged_by_its_own_firmware_generation() {
         let profile = Profile::parse(&declared).expect("the profile");
         let (running, target) = reference(device_profile).await;
         let result = run(&profile, &target, &Options::default()).await;
-        let failures: Vec<String> = result
-            .outcomes
-            .iter()
-            .filter(|o| matches!(o.verdict, Verdict::Fail(_) | Verdict::Inconclusive(_)))
-            .map(|o| format!("{}: {}", o.id, o.verdict))
-            .collect();
+        let failures = failures(&result);
         assert!(failures.is_empty(), "{firmware}: {failures:#?}");
         let newer: Vec<&str> = result
             .outcomes
