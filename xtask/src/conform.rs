@@ -33,6 +33,12 @@ pub(crate) struct Args {
     /// Requests per second at most.
     #[arg(long)]
     rate: Option<u32>,
+    /// The seed of generated values; a run with the same seed sends the same requests.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Generated requests (or sequences) per property.
+    #[arg(long)]
+    cases: Option<u32>,
     /// Seconds a request may take.
     #[arg(long)]
     timeout: Option<u64>,
@@ -92,6 +98,9 @@ fn run(args: Args) -> Result<i32> {
         allow,
         rate: args.rate,
         timeout: args.timeout.map(Duration::from_secs),
+        seed: args.seed,
+        cases: args.cases,
+        replay: None,
     };
     let ca_pem = match &args.ca {
         Some(path) => {

@@ -3,6 +3,7 @@
 //!
 //! It never depends on the reference intercom: it speaks HTTP only, so it cannot cheat.
 
+pub mod behaviour;
 pub mod case;
 pub mod discovery;
 pub mod generate;
@@ -10,11 +11,13 @@ pub mod judge;
 pub mod profile;
 pub mod report;
 pub mod run;
+pub mod session;
 pub mod shape;
 pub mod verdict;
 
 pub use profile::{Checked, Profile, ProfileError};
-pub use run::{Options, Outcome, Run, Target, run};
+pub use run::{Options, Outcome, Run, Target, run, run_with_progress};
+pub use session::Session;
 pub use verdict::{Verdict, exit_code};
 
 /// The lab profile of the reference intercom's default profile.

@@ -1,20 +1,19 @@
-//! Running a suite: discovery, then every case in order, one client per login and transport,
-//! at most `rate` requests per second, each case judged as it completes.
+//! Running a suite: a session with the device (discovery), then every request case in order,
+//! each judged as it completes, then the groups that check behaviour over time.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use helios_client::{AuthMode, Call, Client, ClientError, Exchange};
-use helios_spec::functions::{camera, display, io, log, switch, system};
-use helios_spec::{Function, Tier, Transport};
+use helios_client::Exchange;
+use helios_spec::Tier;
+use helios_spec::functions::system;
 use helios_wire::envelope::Envelope;
-use serde_json::Value;
 
-use crate::case::{Case, Login};
+use crate::case::Case;
 use crate::discovery::Discovered;
 use crate::generate::cases;
 use crate::judge::judge;
 use crate::profile::Checked;
+use crate::session::Session;
 use crate::verdict::Verdict;
 
 /// Where the device answers.
@@ -35,12 +34,19 @@ pub struct Options {
     pub only: Option<String>,
     /// Only the case with exactly this id (a replay).
     pub case: Option<String>,
+    /// What a replay sends exactly: the recording of the case's earlier outcome (the shrunk
+    /// request of a property, the shrunk sequence of a model).
+    pub replay: Option<serde_json::Value>,
     /// Judge by this firmware generation instead of the one the device reports.
     pub firmware: Option<helios_spec::Version>,
     /// Tiers beyond the profile's.
     pub allow: Vec<Tier>,
     pub rate: Option<u32>,
     pub timeout: Option<Duration>,
+    /// The seed of generated values.
+    pub seed: Option<u64>,
+    /// Generated requests (or sequences) per property.
+    pub cases: Option<u32>,
 }
 
 /// One case's outcome.
@@ -54,6 +60,29 @@ pub struct Outcome {
     pub expected: String,
     pub observed: String,
     pub exchanges: Vec<Exchange>,
+    /// What a replay must send to repeat exactly what was judged (see [`Options::replay`]).
+    pub replay: Option<serde_json::Value>,
+}
+
+impl Outcome {
+    /// A passing outcome of `function` to be filled in.
+    pub fn new(
+        id: impl Into<String>,
+        function: &helios_spec::Function,
+        check: &'static str,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            function: function.path,
+            service: function.service.name(),
+            check,
+            verdict: Verdict::Pass,
+            expected: String::new(),
+            observed: String::new(),
+            exchanges: Vec::new(),
+            replay: None,
+        }
+    }
 }
 
 /// The whole run.
@@ -61,135 +90,80 @@ pub struct Outcome {
 pub struct Run {
     pub discovered: Discovered,
     pub outcomes: Vec<Outcome>,
-}
-
-struct Clients<'a> {
-    target: &'a Target,
-    profile: &'a Checked,
-    timeout: Duration,
-    made: HashMap<(Transport, Login), Client>,
-}
-
-impl Clients<'_> {
-    fn get(&mut self, transport: Transport, login: Login) -> Result<&Client, String> {
-        if !self.made.contains_key(&(transport, login)) {
-            let base = match transport {
-                Transport::Http => self.target.http.as_ref(),
-                Transport::Https => self.target.https.as_ref(),
-            }
-            .ok_or_else(|| format!("no {transport:?} address"))?;
-            let mut builder = Client::builder(base)
-                .timeout(self.timeout)
-                .accept_invalid_certs(self.target.insecure);
-            if let Some(pem) = &self.target.ca_pem {
-                builder = builder.ca_pem(pem.clone());
-            }
-            builder = match login {
-                Login::Anonymous => builder.auth(AuthMode::None),
-                Login::Account(index) | Login::Basic(index) => {
-                    let account = self.profile.accounts.get(index).ok_or("no such account")?;
-                    builder.credentials(&account.user, &account.password).auth(
-                        if matches!(login, Login::Basic(_)) {
-                            AuthMode::Basic
-                        } else {
-                            AuthMode::Auto
-                        },
-                    )
-                }
-            };
-            let client = builder.build().map_err(|e| e.to_string())?;
-            self.made.insert((transport, login), client);
-        }
-        self.made
-            .get(&(transport, login))
-            .ok_or_else(|| "no client".into())
-    }
+    /// The seed the generated values came from.
+    pub seed: u64,
 }
 
 /// Runs the suite against `target`.
 pub async fn run(profile: &Checked, target: &Target, options: &Options) -> Run {
-    let timeout = options
-        .timeout
-        .unwrap_or(Duration::from_secs(profile.timeout_seconds));
-    let mut clients = Clients {
-        target,
+    run_with_progress(profile, target, options, &mut |_: &Outcome| {}).await
+}
+
+/// Runs the suite, telling `progress` of each outcome as it is judged.
+pub async fn run_with_progress(
+    profile: &Checked,
+    target: &Target,
+    options: &Options,
+    progress: &mut dyn FnMut(&Outcome),
+) -> Run {
+    let mut session = Session::open(profile, target, options).await;
+    let mut outcomes = discovery_outcomes(profile, &session.discovered);
+    for outcome in &outcomes {
+        progress(outcome);
+    }
+    let firmware = session.firmware;
+    for case in cases(
         profile,
-        timeout,
-        made: HashMap::new(),
-    };
-    let discovered = discover(&mut clients, profile).await;
-    let firmware = options
-        .firmware
-        .unwrap_or_else(|| discovered.firmware(profile.firmware));
-    let mut outcomes = discovery_outcomes(profile, &discovered);
-    let rate = options.rate.unwrap_or(profile.rate);
-    let pause = (rate > 0).then(|| Duration::from_secs(1) / rate);
-    let allowed = |tier: Tier| {
-        tier.allowed_by_default() || profile.tiers.contains(&tier) || options.allow.contains(&tier)
-    };
-    for case in cases(profile, &discovered, firmware, target.http.is_some()) {
-        if let Some(only) = &options.only
-            && !case.id.contains(only.as_str())
-            && !case.function.path.contains(only.as_str())
-        {
+        &session.discovered,
+        firmware,
+        target.http.is_some(),
+    ) {
+        if !session.selected(&case.id, case.function) {
             continue;
         }
-        if options.case.as_ref().is_some_and(|id| *id != case.id) {
-            continue;
-        }
-        let mut outcome = Outcome {
-            id: case.id.clone(),
-            function: case.function.path,
-            service: case.function.service.name(),
-            check: case.check,
-            verdict: Verdict::Pass,
-            expected: case.expect.describe(),
-            observed: String::new(),
-            exchanges: Vec::new(),
-        };
-        if let Some(why) = &case.not_applicable {
-            outcome.verdict = Verdict::NotApplicable(why.clone());
-        } else if !allowed(case.tier) {
-            outcome.verdict = Verdict::Skipped(format!(
-                "tier {} not allowed (--allow {})",
-                case.tier, case.tier
-            ));
-        } else {
-            if let Some(pause) = pause {
-                tokio::time::sleep(pause).await;
-            }
-            match send(&mut clients, &case).await {
-                Ok(exchange) => {
-                    outcome.verdict = judge(&case, &exchange, firmware);
-                    outcome.observed = observed(&exchange);
-                    outcome.exchanges.push(exchange);
-                }
-                Err(error) => {
-                    outcome.verdict = Verdict::Inconclusive(error);
-                }
-            }
-        }
+        let outcome = run_case(&mut session, &case).await;
+        progress(&outcome);
         outcomes.push(outcome);
     }
+    outcomes.extend(crate::behaviour::run(&mut session, progress).await);
     Run {
-        discovered,
+        seed: session.seed(),
+        discovered: session.discovered,
         outcomes,
     }
 }
 
-async fn send(clients: &mut Clients<'_>, case: &Case) -> Result<Exchange, String> {
-    let client = clients.get(case.transport, case.login)?;
-    client
-        .send(case.call.clone())
-        .await
-        .map_err(|error| match error {
-            ClientError::Transport(why) => format!("the request failed: {why}"),
-            other => other.to_string(),
-        })
+/// One request case: not applicable, skipped, or sent and judged.
+async fn run_case(session: &mut Session<'_>, case: &Case) -> Outcome {
+    let mut outcome = Outcome::new(case.id.clone(), case.function, case.check);
+    outcome.expected = case.expect.describe();
+    if let Some(why) = &case.not_applicable {
+        outcome.verdict = Verdict::NotApplicable(why.clone());
+    } else if !session.allowed(case.tier) {
+        outcome.verdict = Verdict::Skipped(format!(
+            "tier {} not allowed (--allow {})",
+            case.tier, case.tier
+        ));
+    } else {
+        match session
+            .send(case.transport, case.login, case.call.clone())
+            .await
+        {
+            Ok(exchange) => {
+                outcome.verdict = judge(case, &exchange, session.firmware);
+                outcome.observed = observed(&exchange);
+                outcome.exchanges.push(exchange);
+            }
+            Err(error) => {
+                outcome.verdict = Verdict::Inconclusive(error);
+            }
+        }
+    }
+    outcome
 }
 
 /// A short description of what came back.
-fn observed(exchange: &Exchange) -> String {
+pub fn observed(exchange: &Exchange) -> String {
     let response = &exchange.response;
     let media = response.media_type().unwrap_or_default();
     match exchange.envelope() {
@@ -207,94 +181,20 @@ fn observed(exchange: &Exchange) -> String {
     }
 }
 
-/// The result of a function, read by the full account over the transport its service allows.
-async fn fetch(
-    clients: &mut Clients<'_>,
-    profile: &Checked,
-    function: &'static Function,
-) -> Result<Value, Option<u64>> {
-    let security = profile.security(function.service);
-    let transport = if security.transport == Transport::Https || clients.target.http.is_none() {
-        Transport::Https
-    } else {
-        Transport::Http
-    };
-    let login = profile
-        .accounts
-        .iter()
-        .enumerate()
-        .max_by_key(|(_, a)| a.privileges.len())
-        .map_or(Login::Anonymous, |(i, _)| Login::Account(i));
-    let client = clients.get(transport, login).map_err(|_| None)?;
-    let exchange = client.send(Call::new(function)).await.map_err(|_| None)?;
-    match exchange.envelope() {
-        Ok((
-            Envelope::Success {
-                result: Some(result),
-            },
-            _,
-        )) => Ok(result),
-        Ok((Envelope::Failure { code, .. }, _)) => Err(Some(code)),
-        _ => Err(None),
-    }
-}
-
-/// How discovery reads one caps result.
-type Reader = fn(&mut Discovered, &Value);
-
-async fn discover(clients: &mut Clients<'_>, profile: &Checked) -> Discovered {
-    let mut found = Discovered::default();
-    if let Ok(info) = fetch(clients, profile, &system::info::FUNCTION).await {
-        found.read_info(&info);
-    }
-    let caps: [(&'static Function, Reader); 5] = [
-        (&switch::caps::FUNCTION, Discovered::read_switch_caps),
-        (&io::caps::FUNCTION, Discovered::read_io_caps),
-        (&camera::caps::FUNCTION, Discovered::read_camera_caps),
-        (&display::caps::FUNCTION, Discovered::read_display_caps),
-        (&log::caps::FUNCTION, Discovered::read_log_caps),
-    ];
-    for (function, read) in caps {
-        match fetch(clients, profile, function).await {
-            Ok(result) => read(&mut found, &result),
-            Err(Some(1)) => {
-                let group = function
-                    .path
-                    .rsplit_once('/')
-                    .map_or(function.path, |(group, _)| group);
-                for other in helios_spec::FUNCTIONS
-                    .iter()
-                    .filter(|f| f.path.starts_with(group))
-                {
-                    found.unsupported.push(other.path);
-                }
-            }
-            Err(_) => {}
-        }
-    }
-    found
-}
-
 /// Discovery's cross-check of the declaration: each mismatch is a case of its own.
 fn discovery_outcomes(profile: &Checked, found: &Discovered) -> Vec<Outcome> {
     let outcome = |id: &str, expected: String, observed: Option<&String>| {
-        let verdict = match observed {
+        let mut outcome = Outcome::new(id, &system::info::FUNCTION, "discovery");
+        outcome.verdict = match observed {
             None => Verdict::Inconclusive("system/info did not answer".into()),
             Some(seen) if *seen == expected => Verdict::Pass,
             Some(seen) => Verdict::Fail(format!(
                 "the device reports {seen:?}, the profile declares {expected:?}"
             )),
         };
-        Outcome {
-            id: id.to_owned(),
-            function: system::info::FUNCTION.path,
-            service: system::info::FUNCTION.service.name(),
-            check: "discovery",
-            verdict,
-            expected,
-            observed: observed.cloned().unwrap_or_default(),
-            exchanges: Vec::new(),
-        }
+        outcome.expected = expected;
+        outcome.observed = observed.cloned().unwrap_or_default();
+        outcome
     };
     vec![
         outcome(

@@ -1,0 +1,79 @@
+//! The health probe between behaviour groups: `system/status` must answer, and its uptime must
+//! not go backwards unless the group restarted the device on purpose. An uptime that went back
+//! is a silent restart, charged to the group that ran since the last probe.
+
+use helios_client::Call;
+use helios_spec::functions::system::status;
+
+use super::Group;
+use crate::run::Outcome;
+use crate::session::Session;
+use crate::verdict::Verdict;
+
+/// What the last probe saw.
+#[derive(Debug, Default)]
+pub struct Health {
+    /// The device's uptime in seconds, and when the runner read it.
+    last: Option<(u64, tokio::time::Instant)>,
+}
+
+impl Health {
+    /// Reads the uptime before the first group.
+    pub async fn read(session: &mut Session<'_>) -> Self {
+        Self {
+            last: uptime(session).await.ok(),
+        }
+    }
+
+    /// Probes after `group`: one outcome, `health.after.<group>`.
+    pub async fn probe(&mut self, session: &mut Session<'_>, group: &Group) -> Outcome {
+        let mut outcome = Outcome::new(
+            format!("health.after.{}", group.id),
+            &status::FUNCTION,
+            "health",
+        );
+        outcome.expected = "system/status answers with an uptime that did not go back".into();
+        let now = uptime(session).await;
+        outcome.verdict = match (&self.last, &now) {
+            (_, Err(why)) => Verdict::Fail(format!(
+                "after {}, the device's health probe failed: {why}",
+                group.id
+            )),
+            (Some((before, read_at)), Ok((after, _))) if after < before && !group.restarts => {
+                Verdict::Fail(format!(
+                    "the uptime went back from {before} s to {after} s ({:.0} s later): a silent \
+                     restart during {}",
+                    read_at.elapsed().as_secs_f64(),
+                    group.id
+                ))
+            }
+            _ => Verdict::Pass,
+        };
+        if let Ok((seconds, _)) = now {
+            outcome.observed = format!("uptime {seconds} s");
+            self.last = now.ok();
+        }
+        outcome
+    }
+}
+
+/// The device's uptime, with the instant it was read.
+async fn uptime(session: &mut Session<'_>) -> Result<(u64, tokio::time::Instant), String> {
+    // The field's spelling comes from the spec: `upTime`.
+    let field = status::FUNCTION
+        .replies
+        .iter()
+        .filter_map(|reply| reply.result)
+        .flatten()
+        .find(|f| f.name.eq_ignore_ascii_case("uptime"))
+        .map_or("upTime", |f| f.name);
+    match session.result(Call::new(&status::FUNCTION)).await {
+        Ok(result) => result
+            .get(field)
+            .and_then(serde_json::Value::as_u64)
+            .map(|seconds| (seconds, tokio::time::Instant::now()))
+            .ok_or_else(|| format!("no {field} in {result}")),
+        Err(Some(code)) => Err(format!("error {code}")),
+        Err(None) => Err("no reply".into()),
+    }
+}

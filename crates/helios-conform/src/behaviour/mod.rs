@@ -1,0 +1,68 @@
+//! Behaviour over time: groups of checks that need more than one request (stateful models,
+//! events, timing, destructive tiers), run after the request cases, with the device's health
+//! probed between groups so that a silent restart is charged to the group that caused it.
+
+mod health;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use helios_spec::Tier;
+
+use crate::run::Outcome;
+use crate::session::Session;
+use crate::verdict::Verdict;
+
+pub use health::Health;
+
+/// What a group's run returns: its outcomes, borrowed from nothing but the session.
+pub type Outcomes<'s> = Pin<Box<dyn Future<Output = Vec<Outcome>> + 's>>;
+
+/// One group of behaviour checks.
+#[derive(Debug)]
+pub struct Group {
+    /// The prefix of its case ids: `model.switch`, `timing.pull`, `config.restore`.
+    pub id: &'static str,
+    /// The blast-radius tier of the most dangerous request it sends.
+    pub tier: Tier,
+    /// Whether the group restarts the device on purpose (its uptime going back is expected).
+    pub restarts: bool,
+    pub run: for<'s, 'a> fn(&'s mut Session<'a>) -> Outcomes<'s>,
+}
+
+/// Every group, in the order they run: the least disruptive first.
+pub const GROUPS: &[Group] = &[];
+
+/// Runs the groups the operator selected and allowed, probing health after each.
+pub async fn run(session: &mut Session<'_>, progress: &mut dyn FnMut(&Outcome)) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    let mut health = Health::read(session).await;
+    for group in GROUPS {
+        if !session.group_selected(group.id) {
+            continue;
+        }
+        if !session.allowed(group.tier) {
+            let mut skipped = Outcome::new(
+                group.id,
+                &helios_spec::functions::system::status::FUNCTION,
+                "behaviour",
+            );
+            skipped.verdict = Verdict::Skipped(format!(
+                "tier {} not allowed (--allow {})",
+                group.tier, group.tier
+            ));
+            progress(&skipped);
+            outcomes.push(skipped);
+            continue;
+        }
+        let ran = (group.run)(session).await;
+        for outcome in &ran {
+            progress(outcome);
+        }
+        outcomes.extend(ran);
+        let probe = health.probe(session, group).await;
+        progress(&probe);
+        outcomes.push(probe);
+    }
+    outcomes
+}

@@ -1,0 +1,249 @@
+//! A session with one device: what discovery found, one client per login and transport, and
+//! the pacing that keeps the runner under the profile's rate limit. Every part of the runner
+//! (request cases, stateful models, timing checks, destructive groups) sends through it.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use helios_client::{AuthMode, Call, Client, ClientError, Exchange};
+use helios_spec::functions::{camera, display, io, log, switch, system};
+use helios_spec::{ErrorCode, Function, Tier, Transport, Version};
+use helios_wire::envelope::Envelope;
+use serde_json::Value;
+use tokio::time::Instant;
+
+use crate::case::Login;
+use crate::discovery::Discovered;
+use crate::profile::Checked;
+use crate::run::{Options, Target};
+
+/// The default number of generated requests per property (`--cases`).
+pub const DEFAULT_CASES: u32 = 16;
+
+/// One device, as the runner sees it.
+#[derive(Debug)]
+pub struct Session<'a> {
+    pub profile: &'a Checked,
+    pub target: &'a Target,
+    pub options: &'a Options,
+    /// How long one request may take.
+    pub timeout: Duration,
+    pub discovered: Discovered,
+    /// The firmware generation the device is judged by.
+    pub firmware: Version,
+    clients: HashMap<(Transport, Login), Client>,
+    /// The time between two requests at the rate limit.
+    spacing: Option<Duration>,
+    next_send: Option<Instant>,
+}
+
+impl<'a> Session<'a> {
+    /// Opens a session and runs discovery (`system/info` and every caps function).
+    pub async fn open(profile: &'a Checked, target: &'a Target, options: &'a Options) -> Self {
+        let rate = options.rate.unwrap_or(profile.rate);
+        let mut session = Self {
+            profile,
+            target,
+            options,
+            timeout: options
+                .timeout
+                .unwrap_or(Duration::from_secs(profile.timeout_seconds)),
+            discovered: Discovered::default(),
+            firmware: profile.firmware,
+            clients: HashMap::new(),
+            spacing: (rate > 0).then(|| Duration::from_secs(1) / rate),
+            next_send: None,
+        };
+        session.discovered = discover(&mut session).await;
+        session.firmware = options
+            .firmware
+            .unwrap_or_else(|| session.discovered.firmware(profile.firmware));
+        session
+    }
+
+    /// The seed of generated values (`--seed`), fixed by default so that two runs agree.
+    pub fn seed(&self) -> u64 {
+        self.options.seed.unwrap_or(0)
+    }
+
+    /// Generated requests per property (`--cases`).
+    pub fn cases(&self) -> u32 {
+        self.options.cases.unwrap_or(DEFAULT_CASES).max(1)
+    }
+
+    /// Whether the operator allowed a tier, in the profile or with `--allow`.
+    pub fn allowed(&self, tier: Tier) -> bool {
+        tier.allowed_by_default()
+            || self.profile.tiers.contains(&tier)
+            || self.options.allow.contains(&tier)
+    }
+
+    /// Whether `--only` and a replay's case id select a case.
+    pub fn selected(&self, id: &str, function: &Function) -> bool {
+        if let Some(only) = &self.options.only
+            && !id.contains(only.as_str())
+            && !function.path.contains(only.as_str())
+        {
+            return false;
+        }
+        self.options.case.as_ref().is_none_or(|case| case == id)
+    }
+
+    /// Whether `--only` and a replay's case id select a behaviour group whose case ids start
+    /// with `group`.
+    pub fn group_selected(&self, group: &str) -> bool {
+        let matches = |wanted: &str| wanted.starts_with(group) || group.contains(wanted);
+        self.options.only.as_deref().is_none_or(matches)
+            && self.options.case.as_deref().is_none_or(matches)
+    }
+
+    /// The login holding the most privileges.
+    pub fn full_login(&self) -> Login {
+        self.profile
+            .accounts
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, a)| a.privileges.len())
+            .map_or(Login::Anonymous, |(i, _)| Login::Account(i))
+    }
+
+    /// The transport a function's service accepts: HTTPS where it is required or where there is
+    /// no plain-HTTP address, HTTP otherwise.
+    pub fn transport_for(&self, function: &Function) -> Transport {
+        let security = self.profile.security(function.service);
+        if security.transport == Transport::Https || self.target.http.is_none() {
+            Transport::Https
+        } else {
+            Transport::Http
+        }
+    }
+
+    /// The client of a login over a transport, made on first use.
+    pub fn client(&mut self, transport: Transport, login: Login) -> Result<&Client, String> {
+        if !self.clients.contains_key(&(transport, login)) {
+            let client = self.make_client(transport, login)?;
+            self.clients.insert((transport, login), client);
+        }
+        self.clients
+            .get(&(transport, login))
+            .ok_or_else(|| "no client".into())
+    }
+
+    fn make_client(&self, transport: Transport, login: Login) -> Result<Client, String> {
+        let base = match transport {
+            Transport::Http => self.target.http.as_ref(),
+            Transport::Https => self.target.https.as_ref(),
+        }
+        .ok_or_else(|| format!("no {transport:?} address"))?;
+        let mut builder = Client::builder(base)
+            .timeout(self.timeout)
+            .accept_invalid_certs(self.target.insecure);
+        if let Some(pem) = &self.target.ca_pem {
+            builder = builder.ca_pem(pem.clone());
+        }
+        builder = match login {
+            Login::Anonymous => builder.auth(AuthMode::None),
+            Login::Account(index) | Login::Basic(index) => {
+                let account = self.profile.accounts.get(index).ok_or("no such account")?;
+                builder.credentials(&account.user, &account.password).auth(
+                    if matches!(login, Login::Basic(_)) {
+                        AuthMode::Basic
+                    } else {
+                        AuthMode::Auto
+                    },
+                )
+            }
+        };
+        builder.build().map_err(|e| e.to_string())
+    }
+
+    /// Waits until the rate limit allows one more request.
+    pub async fn pace(&mut self) {
+        let Some(spacing) = self.spacing else {
+            return;
+        };
+        let now = Instant::now();
+        if let Some(next) = self.next_send
+            && next > now
+        {
+            tokio::time::sleep_until(next).await;
+        }
+        self.next_send = Some(Instant::now() + spacing);
+    }
+
+    /// Sends one call as `login` over `transport`, paced. An error is the harness's or the
+    /// network's, never a verdict on the device.
+    pub async fn send(
+        &mut self,
+        transport: Transport,
+        login: Login,
+        call: Call,
+    ) -> Result<Exchange, String> {
+        self.pace().await;
+        let client = self.client(transport, login)?;
+        client.send(call).await.map_err(|error| match error {
+            ClientError::Transport(why) => format!("the request failed: {why}"),
+            other => other.to_string(),
+        })
+    }
+
+    /// Sends one call as the full account over the transport its service accepts.
+    pub async fn call(&mut self, call: Call) -> Result<Exchange, String> {
+        let transport = self.transport_for(call.function);
+        let login = self.full_login();
+        self.send(transport, login, call).await
+    }
+
+    /// The result of a successful call, or the error code it answered (`None` when the reply
+    /// was no envelope or the request failed).
+    pub async fn result(&mut self, call: Call) -> Result<Value, Option<u64>> {
+        let exchange = self.call(call).await.map_err(|_| None)?;
+        match exchange.envelope() {
+            Ok((
+                Envelope::Success {
+                    result: Some(result),
+                },
+                _,
+            )) => Ok(result),
+            Ok((Envelope::Success { result: None }, _)) => Ok(Value::Null),
+            Ok((Envelope::Failure { code, .. }, _)) => Err(Some(code)),
+            Err(_) => Err(None),
+        }
+    }
+}
+
+/// How discovery reads one caps result.
+type Reader = fn(&mut Discovered, &Value);
+
+async fn discover(session: &mut Session<'_>) -> Discovered {
+    let mut found = Discovered::default();
+    if let Ok(info) = session.result(Call::new(&system::info::FUNCTION)).await {
+        found.read_info(&info);
+    }
+    let caps: [(&'static Function, Reader); 5] = [
+        (&switch::caps::FUNCTION, Discovered::read_switch_caps),
+        (&io::caps::FUNCTION, Discovered::read_io_caps),
+        (&camera::caps::FUNCTION, Discovered::read_camera_caps),
+        (&display::caps::FUNCTION, Discovered::read_display_caps),
+        (&log::caps::FUNCTION, Discovered::read_log_caps),
+    ];
+    for (function, read) in caps {
+        match session.result(Call::new(function)).await {
+            Ok(result) => read(&mut found, &result),
+            Err(Some(code)) if code == u64::from(ErrorCode::NotSupported.code()) => {
+                let group = function
+                    .path
+                    .rsplit_once('/')
+                    .map_or(function.path, |(group, _)| group);
+                for other in helios_spec::FUNCTIONS
+                    .iter()
+                    .filter(|f| f.path.starts_with(group))
+                {
+                    found.unsupported.push(other.path);
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    found
+}
