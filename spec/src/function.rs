@@ -149,6 +149,9 @@ pub struct Param {
     /// A narrower domain that later firmware enforces, outside the 2.21 manual.
     pub later_domain: Option<LaterDomain>,
     pub errata: &'static [&'static str],
+    /// What a valid value must name that the device holds at the time (an active call, an open
+    /// channel, a frame in memory): no value drawn from the domain alone is sure to be valid.
+    pub state: Option<&'static str>,
 }
 
 impl Param {
@@ -168,6 +171,7 @@ impl Param {
             origin: None,
             later_domain: None,
             errata: &[],
+            state: None,
         }
     }
 
@@ -231,6 +235,12 @@ impl Param {
 
     pub const fn errata(mut self, ids: &'static [&'static str]) -> Self {
         self.errata = ids;
+        self
+    }
+
+    /// Valid values name `what` the device holds at the time.
+    pub const fn of_state(mut self, what: &'static str) -> Self {
+        self.state = Some(what);
         self
     }
 

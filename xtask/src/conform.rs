@@ -168,8 +168,29 @@ fn replay(args: &Args) -> Result<i32> {
     let recorded: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(evidence.join("target.json"))?)?;
     let text = |key: &str| recorded[key].as_str().map(str::to_owned);
+    let tool: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(evidence.join("tool.json"))?)?;
+    // What the case sent when it was judged (a property's smallest failing request, a model's
+    // shortest failing sequence), so that the replay sends exactly that.
+    let results = std::fs::read_to_string(dir.join("results.ndjson"))
+        .with_context(|| format!("reading {}", dir.join("results.ndjson").display()))?;
+    let line = results
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|line| line["id"] == id.as_str())
+        .with_context(|| format!("no case {id} in {}", dir.display()))?;
+    let allow = tool["allow"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|tier| tier.as_str().and_then(Tier::from_id))
+        .collect();
     let options = Options {
         case: Some(id.clone()),
+        replay: line.get("replay").cloned(),
+        seed: tool["seed"].as_u64(),
+        cases: tool["cases"].as_u64().and_then(|n| u32::try_from(n).ok()),
+        allow,
         timeout: args.timeout.map(Duration::from_secs),
         ..Options::default()
     };

@@ -93,6 +93,9 @@ pub struct Case {
     pub login: Login,
     pub call: Call,
     pub expect: Expect,
+    /// Parameters drawn anew for each of `--cases` requests, over those of `call`: when not
+    /// empty, the case is a property (see `property.rs`).
+    pub generated: Vec<crate::property::Values>,
     /// Why the case cannot run, decided before sending anything.
     pub not_applicable: Option<String>,
 }

@@ -4,13 +4,14 @@
 use helios_client::{Call, ParamValue, Transfer};
 use helios_spec::functions::{pcap, system};
 use helios_spec::{
-    API_PREFIX, Access, Auth, Domain, ErrorCode, FUNCTIONS, Function, Method, Presence, TextRule,
-    Tier, Transport, Version,
+    API_PREFIX, Access, Auth, Domain, ErrorCode, FUNCTIONS, Function, Method, Param, Presence,
+    TextRule, Tier, Transport, Version, When,
 };
 
 use crate::case::{Case, Expect, Login};
 use crate::discovery::Discovered;
 use crate::profile::Checked;
+use crate::property::Values;
 
 /// Functions whose valid call needs a peer or state no single request can make (a ringing
 /// call, an open channel, an SMTP server): the stateful part of the runner covers them.
@@ -117,6 +118,87 @@ fn call(function: &'static Function, method: Method, params: &[(String, String)]
     call
 }
 
+/// What a property draws for a parameter on this device: its caps values where the spec says
+/// so, every number of its range, every word of its enumeration; `None` keeps the fixed value.
+fn valid_values(function: &Function, param: &Param, found: &Discovered) -> Option<Values> {
+    let name = param.name.to_owned();
+    let words = |list: &[String]| {
+        (!list.is_empty()).then(|| Values::Words {
+            name: name.clone(),
+            words: list.to_vec(),
+        })
+    };
+    if let Some(caps) = param.caps {
+        return match (caps.list, caps.field) {
+            ("switches", _) => words(
+                &found
+                    .switches
+                    .iter()
+                    .filter(|(_, enabled)| *enabled)
+                    .map(|(id, _)| id.to_string())
+                    .collect::<Vec<_>>(),
+            ),
+            ("ports", _) => words(&found.outputs),
+            ("sources", _) => words(&found.sources),
+            ("displays", _) => words(&found.displays),
+            // A resolution is drawn as a whole, with the width; the height goes with it.
+            ("jpegResolution", "width") => {
+                let other = caps.paired_with?;
+                (!found.resolutions.is_empty()).then(|| {
+                    Values::Items(
+                        found
+                            .resolutions
+                            .iter()
+                            .map(|(w, h)| {
+                                vec![(name.clone(), w.to_string()), (other.into(), h.to_string())]
+                            })
+                            .collect(),
+                    )
+                })
+            }
+            _ => None,
+        };
+    }
+    // A parameter that turns the reply into another kind (`fps` into a stream, `response`
+    // into text) is drawn only where it keeps the default reply.
+    let mut domain = param.domain;
+    for reply in function.replies {
+        match reply.when {
+            When::ParamGiven(given) if given == param.name => return None,
+            When::ParamAtLeast { param: at, min, .. } if at == param.name => {
+                if let Domain::Int { min: low, max } = domain {
+                    domain = Domain::Int {
+                        min: low,
+                        max: max.min(min - 1),
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    match domain {
+        Domain::Int { min, max } if min <= max => Some(Values::Range { name, min, max }),
+        Domain::Enum(list) => Some(Values::Words {
+            name,
+            words: list.iter().map(|w| (*w).to_owned()).collect(),
+        }),
+        _ => None,
+    }
+}
+
+/// What a property draws outside a parameter's domain.
+fn invalid_drawn(param: &Param) -> Option<Values> {
+    let name = param.name.to_owned();
+    match param.domain {
+        Domain::Int { min, max } => Some(Values::Outside { name, min, max }),
+        Domain::Enum(list) => Some(Values::NotWord {
+            name,
+            words: list.iter().map(|w| (*w).to_owned()).collect(),
+        }),
+        _ => None,
+    }
+}
+
 /// Values outside a domain, each with a short name for the case id.
 fn invalid_values(domain: &Domain) -> Vec<(&'static str, String)> {
     match *domain {
@@ -172,6 +254,7 @@ pub fn cases(
             login,
             call: Call::new(info).path(&path),
             expect: Expect::error(ErrorCode::InvalidPath),
+            generated: Vec::new(),
             not_applicable: None,
         });
     }
@@ -222,6 +305,7 @@ fn function_cases(
         login,
         call,
         expect,
+        generated: Vec::new(),
         not_applicable: None,
     };
     let minimal =
@@ -474,6 +558,45 @@ fn function_cases(
                         text: Some(text.into()),
                     },
                 ));
+            }
+        }
+    }
+
+    // Properties: values drawn from each domain and the device's caps, `--cases` times.
+    if function.tier(first).is_some_and(Tier::allowed_by_default) {
+        let drawn: Vec<Values> = function
+            .params_for(first)
+            .filter(|p| p.state.is_none())
+            .filter(|p| !p.is_blob() && p.origin_in(function).present_in(firmware))
+            .filter_map(|p| valid_values(function, p, found))
+            .collect();
+        if !drawn.is_empty() {
+            cases.push(Case {
+                generated: drawn,
+                ..base(
+                    format!("{name}.{lower}.property.valid"),
+                    "property",
+                    first,
+                    valid.clone(),
+                    Expect::Success { text: None },
+                )
+            });
+        }
+        for param in function.params_for(first) {
+            if param.is_blob() || !param.origin_in(function).present_in(firmware) {
+                continue;
+            }
+            if let Some(outside) = invalid_drawn(param) {
+                cases.push(Case {
+                    generated: vec![outside],
+                    ..base(
+                        format!("{name}.{lower}.property.invalid.{}", param.name),
+                        "property",
+                        first,
+                        valid.clone(),
+                        Expect::error_naming(ErrorCode::InvalidParameter, param.name),
+                    )
+                });
             }
         }
     }

@@ -88,6 +88,9 @@ fn ndjson_line(outcome: &Outcome) -> String {
     if let Some(exchange) = outcome.exchanges.last() {
         line["curl"] = json!(exchange.to_curl());
     }
+    if let Some(replay) = &outcome.replay {
+        line["replay"] = replay.clone();
+    }
     line.to_string()
 }
 
@@ -168,6 +171,9 @@ pub fn write_evidence(
                 "tool": "helios-conform",
                 "version": env!("CARGO_PKG_VERSION"),
                 "manual": helios_spec::MANUAL_VERSION.to_string(),
+                "seed": run.seed,
+                "cases": run.cases,
+                "allow": run.allow.iter().map(ToString::to_string).collect::<Vec<_>>(),
             }))?,
         ),
         (

@@ -90,8 +90,11 @@ impl Outcome {
 pub struct Run {
     pub discovered: Discovered,
     pub outcomes: Vec<Outcome>,
-    /// The seed the generated values came from.
+    /// The seed the generated values came from, and how many were drawn per property.
     pub seed: u64,
+    pub cases: u32,
+    /// The tiers allowed beyond the profile's (`--allow`), for a replay to allow them again.
+    pub allow: Vec<Tier>,
 }
 
 /// Runs the suite against `target`.
@@ -128,6 +131,8 @@ pub async fn run_with_progress(
     outcomes.extend(crate::behaviour::run(&mut session, progress).await);
     Run {
         seed: session.seed(),
+        cases: session.cases(),
+        allow: options.allow.clone(),
         discovered: session.discovered,
         outcomes,
     }
@@ -144,6 +149,8 @@ async fn run_case(session: &mut Session<'_>, case: &Case) -> Outcome {
             "tier {} not allowed (--allow {})",
             case.tier, case.tier
         ));
+    } else if !case.generated.is_empty() {
+        crate::property::run(session, case, &mut outcome).await;
     } else {
         match session
             .send(case.transport, case.login, case.call.clone())

@@ -44,7 +44,8 @@ pub const FUNCTION: Function = Function {
         Domain::U32,
         "Optional call identifier. If the parameter is not included, the function returns statuses of all the active calls.",
     )
-    .errata(&["unknown-session"])],
+    .errata(&["unknown-session"])
+    .of_state("an active call")],
     replies: &[Reply::json(Some(RESULT))],
     errata: &[],
 };

@@ -66,7 +66,8 @@ pub const FUNCTION: Function = Function {
             },
             "Optional parameter defining the snapshot time in the intercom memory: <-30, 0> seconds. When used together with fps, fps is ignored and a single frame is returned.",
         )
-        .errata(&["snapshot-time-before-start"]),
+        .errata(&["snapshot-time-before-start"])
+        .of_state("a frame in memory, which reaches back no further than the device's uptime"),
     ],
     replies: &[
         Reply::media(MediaType::Jpeg),

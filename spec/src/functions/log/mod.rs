@@ -19,4 +19,5 @@ const ID: Param = Param::mandatory(
     Domain::U32,
     "Identifier of the existing channel obtained by preceding dialling of /api/log/subscribe",
 )
-.errata(&["unknown-subscription"]);
+.errata(&["unknown-subscription"])
+.of_state("an open channel");

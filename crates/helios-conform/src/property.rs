@@ -1,0 +1,274 @@
+//! Properties: a case whose parameters proptest draws from their domains and the device's caps,
+//! `--cases` times from a seed, and whose first failure is shrunk to the smallest request that
+//! still fails before it is reported. A replay sends that smallest request exactly.
+
+use std::fmt::Write as _;
+
+use helios_client::{Call, ParamValue, Transfer};
+use proptest::prelude::*;
+use proptest::strategy::{BoxedStrategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::case::Case;
+use crate::judge::judge;
+use crate::run::{Outcome, observed};
+use crate::session::Session;
+use crate::verdict::Verdict;
+
+/// How many shrinking steps one failure may take at most: each is a request to the device.
+const MAX_SHRINK_STEPS: u32 = 64;
+
+/// What one generated parameter (or pair of parameters) takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Values {
+    /// A decimal integer within the bounds.
+    Range { name: String, min: i64, max: i64 },
+    /// One of these words.
+    Words { name: String, words: Vec<String> },
+    /// One item of a caps list that sets several parameters together (a resolution's width
+    /// and height).
+    Items(Vec<Vec<(String, String)>>),
+    /// Anything but a decimal integer within the bounds: just outside them, far outside, or
+    /// not a number.
+    Outside { name: String, min: i64, max: i64 },
+    /// A lowercase word that is none of these (compared without case).
+    NotWord { name: String, words: Vec<String> },
+}
+
+impl Values {
+    fn strategy(&self) -> BoxedStrategy<Vec<(String, String)>> {
+        let named = |name: &String| {
+            let name = name.clone();
+            move |value: String| vec![(name.clone(), value)]
+        };
+        match self {
+            Self::Range { name, min, max } => (*min..=*max)
+                .prop_map(|n| n.to_string())
+                .prop_map(named(name))
+                .boxed(),
+            Self::Words { name, words } => proptest::sample::select(words.clone())
+                .prop_map(named(name))
+                .boxed(),
+            Self::Items(items) => proptest::sample::select(items.clone()).boxed(),
+            Self::Outside { name, min, max } => {
+                let mut choices: Vec<BoxedStrategy<String>> =
+                    vec!["[a-z][a-z0-9]{0,5}".prop_map(|s| s).boxed()];
+                if let Some(above) = max.checked_add(1) {
+                    let far = above.saturating_add(1 << 40);
+                    choices.push((above..=far).prop_map(|n| n.to_string()).boxed());
+                }
+                if let Some(below) = min.checked_sub(1) {
+                    let far = below.saturating_sub(1 << 40);
+                    // Shrinks toward `below`, the value next to the domain.
+                    choices.push(
+                        (0..=below.abs_diff(far))
+                            .prop_map(move |d| (below - d as i64).to_string())
+                            .boxed(),
+                    );
+                }
+                proptest::strategy::Union::new(choices)
+                    .prop_map(named(name))
+                    .boxed()
+            }
+            Self::NotWord { name, words } => {
+                let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+                "[a-z]{1,12}"
+                    .prop_filter("a word of the domain", move |w| !words.contains(w))
+                    .prop_map(named(name))
+                    .boxed()
+            }
+        }
+    }
+}
+
+/// One generated request: the parameters drawn, and how they travel.
+type Drawn = (Vec<Vec<(String, String)>>, Transfer);
+
+fn strategy(case: &Case, transfers: &[Transfer]) -> BoxedStrategy<Drawn> {
+    let values: Vec<_> = case.generated.iter().map(Values::strategy).collect();
+    (values, proptest::sample::select(transfers.to_vec())).boxed()
+}
+
+/// The case with the drawn parameters set, replacing fixed values of the same names.
+fn instance(case: &Case, params: &[(String, String)], transfer: Transfer) -> Case {
+    let mut one = case.clone();
+    one.call
+        .params
+        .retain(|(name, _)| !params.iter().any(|(drawn, _)| drawn == name));
+    one.call.params.extend(
+        params
+            .iter()
+            .map(|(n, v)| (n.clone(), ParamValue::Text(v.clone()))),
+    );
+    one.call.transfer = transfer;
+    one
+}
+
+fn flatten(drawn: &Drawn) -> (Vec<(String, String)>, Transfer) {
+    (drawn.0.concat(), drawn.1)
+}
+
+/// The seed of one property: the run's seed and the case id, so that `--only` changes nothing.
+fn rng(seed: u64, id: &str) -> TestRng {
+    let digest = Sha256::new()
+        .chain_update(seed.to_le_bytes())
+        .chain_update(id.as_bytes())
+        .finalize();
+    TestRng::from_seed(RngAlgorithm::ChaCha, &digest)
+}
+
+/// The transfers a property may draw: the query, and the bodies of 2.2 where POST is allowed.
+fn transfers(call: &Call) -> Vec<Transfer> {
+    if call.method == helios_spec::Method::Post {
+        vec![Transfer::Query, Transfer::UrlEncoded, Transfer::Multipart]
+    } else {
+        vec![call.transfer]
+    }
+}
+
+fn describe(params: &[(String, String)], transfer: Transfer) -> String {
+    let mut text = String::new();
+    for (name, value) in params {
+        let _ = write!(text, "{name}={value:?} ");
+    }
+    let _ = write!(text, "in the {transfer:?}");
+    text
+}
+
+fn recording(params: &[(String, String)], transfer: Transfer) -> Value {
+    json!({ "params": params, "transfer": format!("{transfer:?}") })
+}
+
+fn from_recording(value: &Value) -> Option<(Vec<(String, String)>, Transfer)> {
+    let params = serde_json::from_value(value.get("params")?.clone()).ok()?;
+    let transfer = match value.get("transfer")?.as_str()? {
+        "Query" => Transfer::Query,
+        "UrlEncoded" => Transfer::UrlEncoded,
+        "Multipart" => Transfer::Multipart,
+        _ => return None,
+    };
+    Some((params, transfer))
+}
+
+/// Sends one instance; `Err` is the harness's failure, `Ok(None)` a pass.
+async fn attempt(
+    session: &mut Session<'_>,
+    outcome: &mut Outcome,
+    case: &Case,
+) -> Result<Option<Verdict>, String> {
+    let exchange = session
+        .send(case.transport, case.login, case.call.clone())
+        .await?;
+    let verdict = judge(case, &exchange, session.firmware);
+    outcome.observed = observed(&exchange);
+    outcome.exchanges.push(exchange);
+    Ok(match verdict {
+        Verdict::Pass => None,
+        other => Some(other),
+    })
+}
+
+/// Runs a property case: `session.cases()` drawn requests, the first failure shrunk.
+pub async fn run(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) {
+    let replayed = session
+        .options
+        .replay
+        .as_ref()
+        .filter(|_| session.options.case.as_deref() == Some(case.id.as_str()))
+        .and_then(from_recording);
+    if let Some((params, transfer)) = replayed {
+        let one = instance(case, &params, transfer);
+        outcome.verdict = match attempt(session, outcome, &one).await {
+            Ok(found) => found.unwrap_or(Verdict::Pass),
+            Err(why) => Verdict::Inconclusive(why),
+        };
+        outcome.replay = Some(recording(&params, transfer));
+        return;
+    }
+    let config = Config {
+        cases: session.cases(),
+        ..Config::default()
+    };
+    let mut runner = TestRunner::new_with_rng(config, rng(session.seed(), &case.id));
+    let strategy = strategy(case, &transfers(&case.call));
+    let mut worst: Option<Verdict> = None;
+    for _ in 0..session.cases() {
+        let mut tree = match strategy.new_tree(&mut runner) {
+            Ok(tree) => tree,
+            Err(why) => {
+                outcome.verdict = Verdict::Inconclusive(format!("no values to draw: {why}"));
+                return;
+            }
+        };
+        let (params, transfer) = flatten(&tree.current());
+        let found = match attempt(session, outcome, &instance(case, &params, transfer)).await {
+            Ok(found) => found,
+            Err(why) => {
+                outcome.verdict = Verdict::Inconclusive(why);
+                return;
+            }
+        };
+        match found {
+            None => continue,
+            Some(Verdict::Fail(first)) => {
+                let (smallest, why, steps) = shrink(session, outcome, case, &mut tree, first).await;
+                let (params, transfer) = smallest;
+                outcome.verdict = Verdict::Fail(format!(
+                    "{why}; smallest failing request after {steps} shrinking steps: {}",
+                    describe(&params, transfer)
+                ));
+                outcome.replay = Some(recording(&params, transfer));
+                return;
+            }
+            Some(other) => {
+                worst = Some(worst.map_or(other.clone(), |w| w.worst(other)));
+            }
+        }
+    }
+    outcome.verdict = worst.unwrap_or(Verdict::Pass);
+    outcome.observed = format!(
+        "{} generated requests (seed {}), each answered as expected",
+        session.cases(),
+        session.seed()
+    );
+}
+
+/// Shrinks a failing draw: each simpler candidate is sent, kept when it still fails.
+async fn shrink(
+    session: &mut Session<'_>,
+    outcome: &mut Outcome,
+    case: &Case,
+    tree: &mut impl ValueTree<Value = Drawn>,
+    first: String,
+) -> ((Vec<(String, String)>, Transfer), String, u32) {
+    let mut smallest = flatten(&tree.current());
+    let mut seen = outcome.observed.clone();
+    let mut smallest_at = outcome.exchanges.len().checked_sub(1);
+    let mut why = first;
+    let mut steps = 0;
+    let mut simpler = tree.simplify();
+    while simpler && steps < MAX_SHRINK_STEPS {
+        steps += 1;
+        let (params, transfer) = flatten(&tree.current());
+        match attempt(session, outcome, &instance(case, &params, transfer)).await {
+            Ok(Some(Verdict::Fail(still))) => {
+                smallest = (params, transfer);
+                seen = outcome.observed.clone();
+                smallest_at = outcome.exchanges.len().checked_sub(1);
+                why = still;
+                simpler = tree.simplify();
+            }
+            // A pass, another verdict or a harness failure: this candidate went too far.
+            _ => simpler = tree.complicate(),
+        }
+    }
+    // The smallest failing exchange goes last: it is the one reports reproduce.
+    outcome.observed = seen;
+    if let Some(at) = smallest_at {
+        let exchange = outcome.exchanges.remove(at);
+        outcome.exchanges.push(exchange);
+    }
+    (smallest, why, steps)
+}
