@@ -110,6 +110,8 @@ fn run(args: Args) -> Result<i32> {
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let started = std::time::Instant::now();
+    let mut progress = crate::progress::Progress::new();
+    let mut judged = |outcome: &helios_conform::Outcome| progress.judged(outcome);
     let (run, target) = runtime.block_on(async {
         match &args.url {
             Some(url) => {
@@ -124,12 +126,17 @@ fn run(args: Args) -> Result<i32> {
                     insecure: args.insecure,
                     ca_pem,
                 };
-                let run = helios_conform::run(&profile, &target, &options).await;
+                let run =
+                    helios_conform::run_with_progress(&profile, &target, &options, &mut judged)
+                        .await;
                 Ok::<_, anyhow::Error>((run, Some(target)))
             }
-            None => embedded(&profile, &options).await.map(|run| (run, None)),
+            None => embedded(&profile, &options, &mut judged)
+                .await
+                .map(|run| (run, None)),
         }
     })?;
+    progress.finish();
     print!("{}", report::summary(&run));
     println!(
         "{} cases in {:.1} s",
@@ -197,7 +204,7 @@ fn replay(args: &Args) -> Result<i32> {
     let runtime = tokio::runtime::Runtime::new()?;
     let run = runtime.block_on(async {
         match (text("http"), text("https")) {
-            (None, None) => embedded(&profile, &options).await,
+            (None, None) => embedded(&profile, &options, &mut |_| {}).await,
             (http, https) => {
                 let insecure = recorded["insecure"].as_bool().unwrap_or(false) || args.insecure;
                 let ca_pem = match &args.ca {
@@ -233,6 +240,7 @@ fn replay(args: &Args) -> Result<i32> {
 async fn embedded(
     profile: &helios_conform::Checked,
     options: &Options,
+    progress: &mut dyn FnMut(&helios_conform::Outcome),
 ) -> Result<helios_conform::Run> {
     let tls = helios_device::tls::Tls::self_signed()?;
     let ca_pem = Some(tls.cert_pem.clone().into_bytes());
@@ -253,7 +261,7 @@ async fn embedded(
         target.http.as_deref().unwrap_or("-"),
         target.https.as_deref().unwrap_or("-")
     );
-    let run = helios_conform::run(profile, &target, options).await;
+    let run = helios_conform::run_with_progress(profile, &target, options, progress).await;
     running.shutdown().await;
     Ok(run)
 }

@@ -6,6 +6,7 @@ mod dict;
 mod docs;
 mod fuzz;
 mod openapi;
+mod progress;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
