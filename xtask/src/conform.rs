@@ -112,7 +112,8 @@ fn run(args: Args) -> Result<i32> {
     let started = std::time::Instant::now();
     let mut progress = crate::progress::Progress::new();
     let mut judged = |outcome: &helios_conform::Outcome| progress.judged(outcome);
-    let (run, target) = runtime.block_on(async {
+    // The target the run reached, and whether it was the embedded reference intercom.
+    let (run, target, embedded_run) = runtime.block_on(async {
         match &args.url {
             Some(url) => {
                 let (http, https) = if url.starts_with("https://") {
@@ -129,11 +130,11 @@ fn run(args: Args) -> Result<i32> {
                 let run =
                     helios_conform::run_with_progress(&profile, &target, &options, &mut judged)
                         .await;
-                Ok::<_, anyhow::Error>((run, Some(target)))
+                Ok::<_, anyhow::Error>((run, target, false))
             }
             None => embedded(&profile, &options, &mut judged)
                 .await
-                .map(|run| (run, None)),
+                .map(|(run, target)| (run, target, true)),
         }
     })?;
     progress.finish();
@@ -144,14 +145,18 @@ fn run(args: Args) -> Result<i32> {
         started.elapsed().as_secs_f64()
     );
     if let Some(dir) = &args.report_dir {
-        report::write(&run, dir)?;
-        // An embedded run leaves an empty target: a replay starts the reference intercom anew.
-        let recorded = target.unwrap_or(Target {
-            http: None,
-            https: None,
-            insecure: args.insecure,
-            ca_pem: None,
-        });
+        report::write(&run, dir, &target)?;
+        // An embedded run records an empty target: a replay starts the reference intercom anew.
+        let recorded = if embedded_run {
+            Target {
+                http: None,
+                https: None,
+                insecure: args.insecure,
+                ca_pem: None,
+            }
+        } else {
+            target
+        };
         report::write_evidence(&run, dir, &profile_text, &recorded)?;
         println!("reports and evidence in {}", dir.display());
     }
@@ -204,7 +209,9 @@ fn replay(args: &Args) -> Result<i32> {
     let runtime = tokio::runtime::Runtime::new()?;
     let run = runtime.block_on(async {
         match (text("http"), text("https")) {
-            (None, None) => embedded(&profile, &options, &mut |_| {}).await,
+            (None, None) => embedded(&profile, &options, &mut |_| {})
+                .await
+                .map(|(run, _)| run),
             (http, https) => {
                 let insecure = recorded["insecure"].as_bool().unwrap_or(false) || args.insecure;
                 let ca_pem = match &args.ca {
@@ -241,7 +248,7 @@ async fn embedded(
     profile: &helios_conform::Checked,
     options: &Options,
     progress: &mut dyn FnMut(&helios_conform::Outcome),
-) -> Result<helios_conform::Run> {
+) -> Result<(helios_conform::Run, Target)> {
     let tls = helios_device::tls::Tls::self_signed()?;
     let ca_pem = Some(tls.cert_pem.clone().into_bytes());
     let device = helios_device::Device::new(
@@ -263,7 +270,7 @@ async fn embedded(
     );
     let run = helios_conform::run_with_progress(profile, &target, options, progress).await;
     running.shutdown().await;
-    Ok(run)
+    Ok((run, target))
 }
 
 #[cfg(test)]

@@ -150,7 +150,7 @@ async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
     let (running, target) = reference(helios_device::Profile::default_profile()).await;
     let result = run(&profile, &target, &options("/api/io/caps")).await;
     let dir = std::env::temp_dir().join(format!("helios-evidence-{}", std::process::id()));
-    helios_conform::report::write(&result, &dir).expect("reports");
+    helios_conform::report::write(&result, &dir, &target).expect("reports");
     helios_conform::report::write_evidence(&result, &dir, REFERENCE_PROFILE, &target)
         .expect("evidence");
     let evidence = dir.join("evidence");
@@ -176,6 +176,21 @@ async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
     assert_eq!(lines.lines().count(), result.outcomes.len());
     let junit = std::fs::read_to_string(dir.join("junit.xml")).expect("junit");
     assert!(junit.contains("<testsuites") && junit.contains("io_caps"));
+    // The lab's page: self-contained, every case in it.
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+    for outcome in &result.outcomes {
+        assert!(
+            html.contains(&format!("data-id=\"{}\"", outcome.id)),
+            "{}",
+            outcome.id
+        );
+    }
+    for external in ["src=", "href=", "@import", "url("] {
+        assert!(
+            !html.contains(external),
+            "report.html loads nothing: {external}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
     running.stop().await;
 }

@@ -1,5 +1,6 @@
 //! Reports: a summary table per service for the terminal, every failure with its curl line,
-//! `results.ndjson` (one line per case, the source of truth) and `junit.xml` for CI.
+//! `results.ndjson` (one line per case, the source of truth), `junit.xml` for CI, `report.html`
+//! for a lab, and the evidence folder.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -11,16 +12,21 @@ use serde_json::json;
 use crate::run::{Outcome, Run};
 use crate::verdict::Verdict;
 
+pub mod html;
+
+/// The verdicts, in the order tables show them.
+pub const VERDICTS: [&str; 6] = [
+    "pass",
+    "fail",
+    "non-strict",
+    "not-applicable",
+    "skipped",
+    "inconclusive",
+];
+
 /// The terminal summary: counts per service and verdict, then each failure.
 pub fn summary(run: &Run) -> String {
-    let verdicts = [
-        "pass",
-        "fail",
-        "non-strict",
-        "not-applicable",
-        "skipped",
-        "inconclusive",
-    ];
+    let verdicts = VERDICTS;
     let mut table: BTreeMap<&str, [usize; 6]> = BTreeMap::new();
     for outcome in &run.outcomes {
         let row = table.entry(outcome.service).or_default();
@@ -140,11 +146,12 @@ pub fn junit(run: &Run) -> Result<String, quick_junit::SerializeError> {
     report.to_string()
 }
 
-/// Writes `results.ndjson` and `junit.xml` into `dir`.
-pub fn write(run: &Run, dir: &Path) -> anyhow::Result<()> {
+/// Writes `results.ndjson`, `junit.xml` and `report.html` into `dir`.
+pub fn write(run: &Run, dir: &Path, target: &crate::run::Target) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("results.ndjson"), ndjson(run))?;
     std::fs::write(dir.join("junit.xml"), junit(run)?)?;
+    std::fs::write(dir.join("report.html"), html::render(run, target)?)?;
     Ok(())
 }
 

@@ -1,0 +1,107 @@
+//! `report.html`: one self-contained page a lab can hand over: the device's identity, a summary
+//! per service, and every case with its verdict, and for each failure why, the curl line that
+//! reproduces it and the replay command. No external resources; askama escapes every value.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+
+use super::VERDICTS;
+use crate::run::{Run, Target};
+use crate::verdict::{Verdict, exit_code};
+
+struct ServiceRow {
+    name: &'static str,
+    counts: [usize; 6],
+}
+
+struct CaseRow {
+    id: String,
+    function: &'static str,
+    check: &'static str,
+    verdict: &'static str,
+    expected: String,
+    observed: String,
+    detail: String,
+    curl: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page {
+    device: String,
+    firmware: String,
+    target: String,
+    manual: String,
+    tool_version: &'static str,
+    seed: u64,
+    cases_per_property: u32,
+    overall: &'static str,
+    overall_class: &'static str,
+    verdicts: [&'static str; 6],
+    services: Vec<ServiceRow>,
+    rows: Vec<CaseRow>,
+}
+
+/// Renders the page.
+pub fn render(run: &Run, target: &Target) -> Result<String, askama::Error> {
+    let mut services: BTreeMap<&str, [usize; 6]> = BTreeMap::new();
+    for outcome in &run.outcomes {
+        let row = services.entry(outcome.service).or_default();
+        if let Some(at) = VERDICTS.iter().position(|v| *v == outcome.verdict.id()) {
+            row[at] += 1;
+        }
+    }
+    let verdicts: Vec<Verdict> = run.outcomes.iter().map(|o| o.verdict.clone()).collect();
+    let (overall, overall_class) = match exit_code(&verdicts) {
+        0 => ("PASS: no case failed", "pass"),
+        1 => ("FAIL: the device departs from the manual", "fail"),
+        _ => ("INCONCLUSIVE: nothing could be judged", "none"),
+    };
+    let page = Page {
+        device: run
+            .discovered
+            .variant
+            .clone()
+            .unwrap_or_else(|| "unknown device".into()),
+        firmware: run
+            .discovered
+            .sw_version
+            .clone()
+            .unwrap_or_else(|| "unknown".into()),
+        target: [&target.https, &target.http]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" and "),
+        manual: helios_spec::MANUAL_VERSION.to_string(),
+        tool_version: env!("CARGO_PKG_VERSION"),
+        seed: run.seed,
+        cases_per_property: run.cases,
+        overall,
+        overall_class,
+        verdicts: VERDICTS,
+        services: services
+            .into_iter()
+            .map(|(name, counts)| ServiceRow { name, counts })
+            .collect(),
+        rows: run
+            .outcomes
+            .iter()
+            .map(|o| CaseRow {
+                id: o.id.clone(),
+                function: o.function,
+                check: o.check,
+                verdict: o.verdict.id(),
+                expected: o.expected.clone(),
+                observed: o.observed.clone(),
+                detail: o.verdict.detail(),
+                curl: matches!(o.verdict, Verdict::Fail(_))
+                    .then(|| o.exchanges.last().map(|e| e.to_curl()))
+                    .flatten(),
+            })
+            .collect(),
+    };
+    page.render()
+}
