@@ -476,7 +476,40 @@ fn function_cases(
 
     // Parameters: each mandatory one missing, each out of domain, oversized, duplicated.
     for param in function.params_for(first) {
-        if param.is_blob() || !param.origin_in(function).present_in(firmware) {
+        if param.is_blob() {
+            continue;
+        }
+        if !param.origin_in(function).present_in(firmware) {
+            // A parameter newer than the device's firmware is ignored (erratum newer-function).
+            let mut case = base(
+                format!("{name}.{lower}.newer-param.{}", param.name),
+                "parameters",
+                first,
+                valid.clone(),
+                Expect::Success { text: None },
+            );
+            let any_text = matches!(
+                param.domain,
+                Domain::Text {
+                    rule: TextRule::Any,
+                    ..
+                }
+            );
+            match valid_value(function, param.name, &param.domain, found)
+                .or_else(|| any_text.then(|| "done".to_owned()))
+            {
+                Some(value) => case
+                    .call
+                    .params
+                    .push((param.name.to_owned(), ParamValue::Text(value))),
+                None => {
+                    case.not_applicable = Some(format!(
+                        "{} is newer than firmware {firmware} and has no value to draw",
+                        param.name
+                    ))
+                }
+            }
+            cases.push(case);
             continue;
         }
         let without: Vec<(String, String)> = params

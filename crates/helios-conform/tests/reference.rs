@@ -227,6 +227,18 @@ async fn each_device_is_judged_by_its_own_firmware_generation() {
                 "{newer:?}"
             );
             assert!(!result.outcomes.iter().any(|o| o.id.contains(".response.")));
+            // The newer `response` parameter is sent anyway, and ignored as the ruling says.
+            let ignored: Vec<&str> = result
+                .outcomes
+                .iter()
+                .filter(|o| o.id.contains(".newer-param.response"))
+                .filter(|o| o.verdict == Verdict::Pass)
+                .map(|o| o.id.as_str())
+                .collect();
+            assert!(
+                ignored.contains(&"switch_ctrl.get.newer-param.response"),
+                "{ignored:?}"
+            );
         } else {
             assert!(newer.is_empty(), "{newer:?}");
         }
