@@ -526,7 +526,8 @@ fn function_cases(
                 Expect::error_naming(ErrorCode::MissingParameter, param.name),
             ));
         }
-        for (label, value) in invalid_values(&param.domain) {
+        let invalid = invalid_values(&param.domain);
+        for (label, value) in &invalid {
             let mut bad = without.clone();
             bad.push((param.name.to_owned(), value.clone()));
             cases.push(base(
@@ -536,34 +537,34 @@ fn function_cases(
                 call(function, first, &bad),
                 Expect::error_naming(ErrorCode::InvalidParameter, param.name),
             ));
-            if param.is_mandatory() {
-                let good = params
-                    .iter()
-                    .find(|(n, _)| n == param.name)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default();
-                let mut twice = without.clone();
-                twice.push((param.name.to_owned(), value.clone()));
-                twice.push((param.name.to_owned(), good.clone()));
-                cases.push(base(
-                    format!("{name}.{lower}.duplicate.{}.last-valid-wins", param.name),
-                    "parameters",
-                    first,
-                    call(function, first, &twice),
-                    Expect::Success { text: None },
-                ));
-                let mut twice = without.clone();
-                twice.push((param.name.to_owned(), good));
-                twice.push((param.name.to_owned(), value));
-                cases.push(base(
-                    format!("{name}.{lower}.duplicate.{}.last-invalid-wins", param.name),
-                    "parameters",
-                    first,
-                    call(function, first, &twice),
-                    Expect::error_naming(ErrorCode::InvalidParameter, param.name),
-                ));
-                break;
-            }
+        }
+        // Duplicates of a mandatory parameter: the last occurrence wins, valid or not.
+        if let (true, Some((_, value))) = (param.is_mandatory(), invalid.first()) {
+            let good = params
+                .iter()
+                .find(|(n, _)| n == param.name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            let mut twice = without.clone();
+            twice.push((param.name.to_owned(), value.clone()));
+            twice.push((param.name.to_owned(), good.clone()));
+            cases.push(base(
+                format!("{name}.{lower}.duplicate.{}.last-valid-wins", param.name),
+                "parameters",
+                first,
+                call(function, first, &twice),
+                Expect::Success { text: None },
+            ));
+            let mut twice = without.clone();
+            twice.push((param.name.to_owned(), good));
+            twice.push((param.name.to_owned(), value.clone()));
+            cases.push(base(
+                format!("{name}.{lower}.duplicate.{}.last-invalid-wins", param.name),
+                "parameters",
+                first,
+                call(function, first, &twice),
+                Expect::error_naming(ErrorCode::InvalidParameter, param.name),
+            ));
         }
         if let Domain::Text { max_len, .. } = param.domain {
             let mut big = without.clone();

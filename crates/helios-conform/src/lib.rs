@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod generate;
 pub mod judge;
 pub mod profile;
+mod profile_settings;
 pub mod property;
 pub mod report;
 pub mod run;

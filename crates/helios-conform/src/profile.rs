@@ -9,6 +9,8 @@ use helios_spec::{
 };
 use serde::Deserialize;
 
+pub use crate::profile_settings::{Destructive, Logins};
+
 /// A profile that cannot be used (exit code 3).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -24,6 +26,10 @@ pub struct Profile {
     pub accounts: Vec<Account>,
     #[serde(default)]
     pub run: RunSettings,
+    #[serde(default)]
+    pub destructive: Destructive,
+    #[serde(default)]
+    pub logins: Logins,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -115,6 +121,8 @@ pub struct Checked {
     pub timeout_seconds: u64,
     pub rate: u32,
     pub stimulus: bool,
+    pub destructive: Destructive,
+    pub logins: Logins,
 }
 
 #[derive(Clone, Debug)]
@@ -213,6 +221,8 @@ impl Profile {
             timeout_seconds: self.run.timeout_seconds,
             rate: self.run.rate,
             stimulus: self.device.stimulus,
+            destructive: self.destructive,
+            logins: self.logins,
         })
     }
 }

@@ -27,24 +27,28 @@ impl Health {
 
     /// Probes after `group`: one outcome, `health.after.<group>`.
     pub async fn probe(&mut self, session: &mut Session<'_>, group: &Group) -> Outcome {
-        let mut outcome = Outcome::new(
-            format!("health.after.{}", group.id),
-            &status::FUNCTION,
-            "health",
-        );
+        self.probe_after(session, group.id, group.restarts).await
+    }
+
+    /// Probes after the group `id`, which restarts the device on purpose when `restarts`.
+    pub async fn probe_after(
+        &mut self,
+        session: &mut Session<'_>,
+        id: &str,
+        restarts: bool,
+    ) -> Outcome {
+        let mut outcome = Outcome::new(format!("health.after.{id}"), &status::FUNCTION, "health");
         outcome.expected = "system/status answers with an uptime that did not go back".into();
         let now = uptime(session).await;
         outcome.verdict = match (&self.last, &now) {
             (_, Err(why)) => Verdict::Fail(format!(
-                "after {}, the device's health probe failed: {why}",
-                group.id
+                "after {id}, the device's health probe failed: {why}"
             )),
-            (Some((before, read_at)), Ok((after, _))) if after < before && !group.restarts => {
+            (Some((before, read_at)), Ok((after, _))) if after < before && !restarts => {
                 Verdict::Fail(format!(
                     "the uptime went back from {before} s to {after} s ({:.0} s later): a silent \
-                     restart during {}",
+                     restart during {id}",
                     read_at.elapsed().as_secs_f64(),
-                    group.id
                 ))
             }
             _ => Verdict::Pass,
@@ -58,7 +62,9 @@ impl Health {
 }
 
 /// The device's uptime, with the instant it was read.
-async fn uptime(session: &mut Session<'_>) -> Result<(u64, tokio::time::Instant), String> {
+pub(super) async fn uptime(
+    session: &mut Session<'_>,
+) -> Result<(u64, tokio::time::Instant), String> {
     // The field's spelling comes from the spec: `upTime`.
     let field = status::FUNCTION
         .replies

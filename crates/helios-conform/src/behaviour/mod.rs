@@ -2,7 +2,9 @@
 //! events, timing, destructive tiers), run after the request cases, with the device's health
 //! probed between groups so that a silent restart is charged to the group that caused it.
 
+mod config;
 mod health;
+mod restart;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -31,12 +33,40 @@ pub struct Group {
 }
 
 /// Every group, in the order they run: the least disruptive first.
-pub const GROUPS: &[Group] = &[];
+pub const GROUPS: &[Group] = &[
+    Group {
+        id: "config",
+        tier: Tier::Config,
+        restarts: false,
+        run: config::roundtrip,
+    },
+    Group {
+        id: "restart",
+        tier: Tier::Reboot,
+        restarts: true,
+        run: restart::restart,
+    },
+    Group {
+        id: "firmware",
+        tier: Tier::Destructive,
+        restarts: false,
+        run: restart::firmware,
+    },
+    Group {
+        id: "factory-reset",
+        tier: Tier::Destructive,
+        restarts: true,
+        run: restart::factory_reset,
+    },
+];
 
 /// Runs the groups the operator selected and allowed, probing health after each.
-pub async fn run(session: &mut Session<'_>, progress: &mut dyn FnMut(&Outcome)) -> Vec<Outcome> {
+pub async fn run(
+    session: &mut Session<'_>,
+    health: &mut Health,
+    progress: &mut dyn FnMut(&Outcome),
+) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
-    let mut health = Health::read(session).await;
     for group in GROUPS {
         if !session.group_selected(group.id) {
             continue;

@@ -24,6 +24,7 @@ struct CaseRow {
     observed: String,
     detail: String,
     curl: Option<String>,
+    attachments: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -100,6 +101,7 @@ pub fn render(run: &Run, target: &Target) -> Result<String, askama::Error> {
                 curl: matches!(o.verdict, Verdict::Fail(_))
                     .then(|| o.exchanges.last().map(|e| e.to_curl()))
                     .flatten(),
+                attachments: o.attachments.clone(),
             })
             .collect(),
     };

@@ -170,6 +170,7 @@ pub fn write_evidence(
     let evidence = dir.join("evidence");
     let exchanges = evidence.join("exchanges");
     std::fs::create_dir_all(&exchanges)?;
+    std::fs::create_dir_all(evidence.join("attachments"))?;
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("profile.toml".into(), profile_text.as_bytes().to_vec()),
         (
@@ -206,6 +207,12 @@ pub fn write_evidence(
     ];
     let base64 = base64::engine::general_purpose::STANDARD;
     for outcome in &run.outcomes {
+        for (name, text) in &outcome.attachments {
+            files.push((
+                format!("attachments/{}.{name}", outcome.id),
+                text.clone().into_bytes(),
+            ));
+        }
         if outcome.exchanges.is_empty() {
             continue;
         }

@@ -1,0 +1,201 @@
+//! The reboot and destructive tiers: `system/restart` must restart the device and bring it back;
+//! `firmware` must refuse a corrupt image and accept the lab's own (never applied);
+//! `config/factoryreset` must restore the factory configuration and restart, after which the
+//! runner restores the configuration it found.
+
+use std::time::Duration;
+
+use helios_client::{Call, Transfer};
+use helios_spec::functions::{config, firmware, system};
+use helios_spec::{ErrorCode, Method};
+use helios_wire::envelope::Envelope;
+use sha2::{Digest, Sha256};
+use tokio::time::Instant;
+
+use super::Outcomes;
+use super::config::{download, restore};
+use crate::run::{Outcome, observed};
+use crate::session::Session;
+use crate::verdict::Verdict;
+
+/// How often the runner looks whether the device is back.
+const POLL: Duration = Duration::from_millis(500);
+
+pub(super) fn restart<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+    Box::pin(run_restart(session))
+}
+
+pub(super) fn firmware<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+    Box::pin(run_firmware(session))
+}
+
+pub(super) fn factory_reset<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+    Box::pin(run_factory_reset(session))
+}
+
+/// The device's uptime, or `None` while it does not answer.
+async fn uptime(session: &mut Session<'_>) -> Option<u64> {
+    super::health::uptime(session)
+        .await
+        .ok()
+        .map(|(seconds, _)| seconds)
+}
+
+/// Waits until the device answers with an uptime that went back below `before` plus the time
+/// since: it restarted. The time it took, or why not.
+async fn comes_back(session: &mut Session<'_>, before: u64) -> Result<Duration, Verdict> {
+    let limit = Duration::from_secs(session.profile.destructive.restart_timeout_seconds);
+    let started = Instant::now();
+    let mut answered = false;
+    loop {
+        if let Some(now) = uptime(session).await {
+            answered = true;
+            if now < before + started.elapsed().as_secs() {
+                return Ok(started.elapsed());
+            }
+        }
+        if started.elapsed() > limit {
+            return Err(Verdict::Fail(if answered {
+                format!(
+                    "the uptime kept counting for {} s: the device did not restart",
+                    limit.as_secs()
+                )
+            } else {
+                format!(
+                    "the device did not answer again within {} s",
+                    limit.as_secs()
+                )
+            }));
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Sends `call` and requires a success envelope.
+async fn succeeds(session: &mut Session<'_>, call: Call, outcome: &mut Outcome) -> bool {
+    match session.call(call).await {
+        Ok(exchange) => {
+            let ok = matches!(exchange.envelope(), Ok((Envelope::Success { .. }, _)));
+            outcome.observed = observed(&exchange);
+            outcome.exchanges.push(exchange);
+            if !ok {
+                outcome.verdict = Verdict::Fail(format!("answered {}", outcome.observed));
+            }
+            ok
+        }
+        Err(why) => {
+            outcome.verdict = Verdict::Inconclusive(why);
+            false
+        }
+    }
+}
+
+async fn run_restart(session: &mut Session<'_>) -> Vec<Outcome> {
+    let function = &system::restart::FUNCTION;
+    let mut outcome = Outcome::new("restart.comes-back", function, "restart");
+    outcome.expected = "success, then the device restarts and answers again".into();
+    let Some(before) = uptime(session).await else {
+        outcome.verdict = Verdict::Inconclusive("system/status did not answer before".into());
+        return vec![outcome];
+    };
+    if succeeds(session, Call::new(function), &mut outcome).await {
+        match comes_back(session, before).await {
+            Ok(took) => {
+                outcome.observed = format!("answered again {:.1} s later", took.as_secs_f64());
+            }
+            Err(verdict) => outcome.verdict = verdict,
+        }
+    }
+    vec![outcome]
+}
+
+/// Bytes no device takes for firmware: a fixed pseudo-random run, the same in every run.
+fn corrupt_image() -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    let mut block = Sha256::digest(b"helios-conform corrupt firmware").to_vec();
+    while bytes.len() < 64 * 1024 {
+        bytes.extend_from_slice(&block);
+        block = Sha256::digest(&block).to_vec();
+    }
+    bytes
+}
+
+fn upload_call(image: Vec<u8>) -> Call {
+    let blob = firmware::FUNCTION.params[0].name;
+    Call::new(&firmware::FUNCTION)
+        .method(Method::Put)
+        .blob(blob, image, "firmware.bin", "application/octet-stream")
+        .transfer(Transfer::Multipart)
+}
+
+async fn run_firmware(session: &mut Session<'_>) -> Vec<Outcome> {
+    let blob = firmware::FUNCTION.params[0].name;
+    let mut corrupt = Outcome::new("firmware.corrupt-image", &firmware::FUNCTION, "firmware");
+    corrupt.expected = format!("error {} naming {blob}", ErrorCode::InvalidParameter.code());
+    match session.call(upload_call(corrupt_image())).await {
+        Ok(exchange) => {
+            corrupt.observed = observed(&exchange);
+            corrupt.verdict = match exchange.envelope() {
+                Ok((Envelope::Failure { code, param, .. }, _))
+                    if code == u64::from(ErrorCode::InvalidParameter.code())
+                        && param.as_deref().is_none_or(|p| p == blob) =>
+                {
+                    Verdict::Pass
+                }
+                _ => Verdict::Fail(format!("a corrupt image answered {}", corrupt.observed)),
+            };
+            corrupt.exchanges.push(exchange);
+        }
+        Err(why) => corrupt.verdict = Verdict::Inconclusive(why),
+    }
+    let mut declared = Outcome::new("firmware.declared-image", &firmware::FUNCTION, "firmware");
+    declared.expected = "success with the image's version, not applied".into();
+    match session.profile.destructive.firmware_image.clone() {
+        None => {
+            declared.verdict = Verdict::NotApplicable(
+                "the profile declares no [destructive] firmware_image".into(),
+            );
+        }
+        Some(path) => match std::fs::read(&path) {
+            Err(why) => {
+                declared.verdict = Verdict::Inconclusive(format!("reading {path}: {why}"));
+            }
+            Ok(image) => {
+                let _ = succeeds(session, upload_call(image), &mut declared).await;
+            }
+        },
+    }
+    vec![corrupt, declared]
+}
+
+async fn run_factory_reset(session: &mut Session<'_>) -> Vec<Outcome> {
+    let function = &config::factoryreset::FUNCTION;
+    let probe = session.profile.destructive.config_probe.clone();
+    let mut reset = Outcome::new("factory-reset.restarts", function, "factory-reset");
+    reset.expected = "success, then the device restarts with the factory configuration".into();
+    let before = match download(session, &mut reset).await {
+        Ok(document) => document,
+        Err(verdict) => {
+            reset.verdict = verdict;
+            return vec![reset];
+        }
+    };
+    let original = before.get(&probe).unwrap_or_default();
+    let Some(uptime_before) = uptime(session).await else {
+        reset.verdict = Verdict::Inconclusive("system/status did not answer before".into());
+        return vec![reset];
+    };
+    if !succeeds(session, Call::new(function), &mut reset).await {
+        return vec![reset];
+    }
+    match comes_back(session, uptime_before).await {
+        Ok(took) => reset.observed = format!("answered again {:.1} s later", took.as_secs_f64()),
+        Err(verdict) => {
+            reset.verdict = verdict;
+            return vec![reset];
+        }
+    }
+    // The configuration the group found goes back, and what differs is reported.
+    let restored = restore(session, "factory-reset", &before, &probe, &original).await;
+    vec![reset, restored]
+}
