@@ -3,7 +3,8 @@
 //!
 //! route (2) → method (3) → service enabled (4) → transport (7) → authentication (9, 8) →
 //! privilege (10) → licence (5) → model support (1) → parameters (13, 11, 12) → handler.
-//! Handlers receive typed parameters and never re-check any of this.
+//! Handlers receive typed parameters and never re-check any of this. A device started with
+//! faults (`crate::faults`) departs from these steps only where a fault names the function.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;

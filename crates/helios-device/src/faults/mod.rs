@@ -64,7 +64,7 @@ impl Area {
             Self::Calls => "calls",
             Self::Events => "events",
             Self::Camera => "camera",
-            Self::System => "config and firmware",
+            Self::System => "system",
         }
     }
 }
