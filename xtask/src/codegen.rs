@@ -1,5 +1,5 @@
-//! `cargo xtask codegen [--check]`: writes every file derived from the spec, or with `--check`
-//! fails when one on disk differs from what the spec generates now.
+//! `cargo xtask codegen [--check]`: writes every file derived from the spec (and the device's
+//! fault catalogue), or with `--check` fails when one on disk differs from what they generate now.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +11,10 @@ fn generated() -> Result<Vec<(String, String)>> {
         ("spec/openapi.json".to_owned(), openapi_text()?),
         ("docs/functions.md".to_owned(), crate::docs::functions_md()),
         ("docs/errata.md".to_owned(), crate::docs::errata_md()),
+        (
+            "docs/faults.md".to_owned(),
+            helios_device::faults::catalogue_md(),
+        ),
     ]
     .into_iter()
     .chain(

@@ -9,6 +9,7 @@ use clap::Parser;
 
 use crate::clock::SystemClock;
 use crate::device::Device;
+use crate::faults::{self, Fault};
 use crate::profile::Profile;
 use crate::server;
 use crate::tls::Tls;
@@ -38,11 +39,22 @@ pub struct Options {
     /// (the profile's `system.state_dir`); without either they live in memory only.
     #[arg(long = "state", value_name = "DIR")]
     pub state: Option<PathBuf>,
+    /// Depart from the manual in this way (repeatable), on top of the profile's `faults`; the
+    /// names are those of --list-faults.
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<Fault>,
+    /// Print the fault catalogue (name, area, function, what departs from the manual) and exit.
+    #[arg(long)]
+    pub list_faults: bool,
 }
 
 /// Parses the command line and runs until Ctrl-C.
 pub fn main_with_args(args: impl IntoIterator<Item = String>) -> Result<()> {
     let options = Options::parse_from(args);
+    if options.list_faults {
+        print!("{}", faults::listing());
+        return Ok(());
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -60,6 +72,13 @@ async fn run(options: Options) -> Result<()> {
     };
     if let Some(dir) = &options.state {
         profile.system.state_dir = Some(dir.clone());
+    }
+    for fault in &options.faults {
+        profile.faults = profile.faults.with(*fault);
+    }
+    if !profile.faults.is_empty() {
+        let names: Vec<&str> = profile.faults.iter().map(Fault::name).collect();
+        println!("FAULTS {}", names.join(" "));
     }
     let tls = match (&options.cert, &options.key) {
         (Some(cert), Some(key)) => Tls::load(cert, key)?,

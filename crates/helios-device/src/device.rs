@@ -17,6 +17,7 @@ use crate::auth::Authenticator;
 use crate::capture::Capture;
 use crate::clock::{BootClock, Clock};
 use crate::events::{EventLog, Stamp};
+use crate::faults::{Fault, Faults};
 use crate::hardware::{
     Camera, DisplayContent, Ports, SimAudio, SimCalls, SimDisplays, SimPorts, SimSip, SimSwitches,
     Switches,
@@ -39,10 +40,10 @@ pub struct State {
 }
 
 impl State {
-    /// The state of a device that has just started with `profile`.
-    fn new(profile: &Profile) -> Self {
+    /// The state of a device that has just started with `profile`, with the firmware's `faults`.
+    fn new(profile: &Profile, faults: Faults) -> Self {
         Self {
-            switches: Box::new(SimSwitches::new(&profile.switches.0)),
+            switches: Box::new(SimSwitches::new(&profile.switches.0).with_faults(faults)),
             ports: Box::new(SimPorts::new(&profile.ports)),
             events: EventLog::new(),
             auth: Authenticator::new(profile),
@@ -78,7 +79,7 @@ impl Device {
     /// A device that has just started: its first event is `DeviceState` startup.
     pub fn new(profile: Profile, clock: Arc<dyn Clock>) -> Arc<Self> {
         let running = Running::load(&profile);
-        let state = State::new(&running.profile());
+        let state = State::new(&running.profile(), profile.faults);
         let mac = crate::system::mac_address(profile.device.seed);
         let camera = profile
             .camera
@@ -115,6 +116,12 @@ impl Device {
         &self.clock
     }
 
+    /// The faults the device was started with: the firmware's, so that no configuration
+    /// upload or factory reset removes them.
+    pub fn faults(&self) -> Faults {
+        self.profile.faults
+    }
+
     /// The running configuration.
     pub fn config(&self) -> Arc<Profile> {
         self.running.profile()
@@ -148,7 +155,7 @@ impl Device {
     pub(crate) fn restart_locked(&self, state: &mut State, at: Duration) {
         self.clock.restart_at(at);
         self.capture.restart();
-        *state = State::new(&self.config());
+        *state = State::new(&self.config(), self.faults());
         let stamp = self.stamp_at(Duration::ZERO);
         state.events.raise(
             Event::DeviceState {
@@ -247,6 +254,11 @@ impl Device {
     }
 
     fn settle(&self, state: &mut State) {
+        if self.faults().has(Fault::SilentRestart) {
+            while self.now() >= crate::faults::SILENT_RESTART_AFTER {
+                self.restart_locked(state, crate::faults::SILENT_RESTART_AFTER);
+            }
+        }
         state.events.expire(self.now());
         state.displays.settle(self.now());
         if let Some(camera) = &self.camera {

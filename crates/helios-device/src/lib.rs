@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod device;
 pub mod events;
+pub mod faults;
 pub mod handlers;
 pub mod hardware;
 pub mod pipeline;

@@ -3,7 +3,8 @@
 //!
 //! route (2) → method (3) → service enabled (4) → transport (7) → authentication (9, 8) →
 //! privilege (10) → licence (5) → model support (1) → parameters (13, 11, 12) → handler.
-//! Handlers receive typed parameters and never re-check any of this.
+//! Handlers receive typed parameters and never re-check any of this. A device started with
+//! faults (`crate::faults`) departs from these steps only where a fault names the function.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -12,13 +13,16 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Response, header};
-use helios_spec::{Access, ErrorCode, Function, Method, Route, Transport};
+use helios_spec::{
+    Access, Auth, ErrorCode, Function, Licence, Method, Privilege, Route, Transport,
+};
 use helios_wire::ApiError;
 use helios_wire::event::Event;
 use helios_wire::params::{Limits, gather, validate};
 
 use crate::auth::{Attempt, Caller};
 use crate::device::Device;
+use crate::faults::{self, Fault};
 use crate::handlers::{self, Call};
 use crate::reply::{Reply, error_response, server_header};
 
@@ -129,33 +133,47 @@ fn checked(
 ) -> Result<Reply, Refusal> {
     let config = device.config();
     let profile = &*config;
+    let faults = device.faults();
     let path = uri.path();
     let function = route(device, http_method, path)?;
     let method = Method::parse(http_method.as_str())
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidMethod, "an unknown method"))?;
 
     let security = profile.security(function.service);
-    if !security.enabled {
+    if !security.enabled && !faults.hits(Fault::DisabledServiceServed, function) {
         return Err(ApiError::new(ErrorCode::Disabled, "the service is disabled").into());
     }
-    if security.transport == Transport::Https && connection.transport == Transport::Http {
+    if security.transport == Transport::Https
+        && connection.transport == Transport::Http
+        && !faults.hits(Fault::PlainHttpServed, function)
+    {
         return Err(ApiError::new(ErrorCode::InvalidConnection, "HTTPS is required").into());
     }
 
     let caller = match function.access {
         Access::Open { .. } => Caller::Anonymous,
-        Access::Privilege(_) | Access::EventFiltered => authenticate(
-            device,
-            security.auth,
-            http_method,
-            uri,
-            headers,
-            body,
-            connection,
-        )?,
+        _ if faults.hits(Fault::CredentialsSkipped, function) => Caller::Anonymous,
+        Access::Privilege(_) | Access::EventFiltered => {
+            // With `basic-accepted` the service takes Basic too, whatever it is set to.
+            let auth = match security.auth {
+                Auth::Digest if faults.hits(Fault::BasicAccepted, function) => Auth::Basic,
+                auth => auth,
+            };
+            authenticate(device, auth, http_method, uri, headers, body, connection).map_err(
+                |mut refusal| {
+                    if faults.hits(Fault::NoChallenge, function) {
+                        refusal.challenges.clear();
+                    }
+                    refusal
+                },
+            )?
+        }
     };
     if let (Access::Privilege(privilege), Caller::Account(user)) = (function.access, &caller) {
-        let holds = profile.account(user).is_some_and(|a| a.holds(privilege));
+        let account = profile.account(user);
+        let holds = account.is_some_and(|a| a.holds(privilege))
+            || (faults.hits(Fault::MonitoringControls, function)
+                && account.is_some_and(|a| a.holds(Privilege::monitoring(privilege.group))));
         if !holds {
             return Err(ApiError::new(
                 ErrorCode::InsufficientPrivileges,
@@ -164,14 +182,19 @@ fn checked(
             .into());
         }
     }
-    if let Some(licence) = function.licences.iter().find(|l| !profile.has_licence(**l)) {
+    let licensed = |licence: &&Licence| {
+        profile.has_licence(**licence) || faults.hits(Fault::LicenceUnchecked, function)
+    };
+    if let Some(licence) = function.licences.iter().find(|l| !licensed(l)) {
         return Err(ApiError::new(
             ErrorCode::Licensed,
             format!("needs the {} licence", licence.name()),
         )
         .into());
     }
-    if let Some(hardware) = function.hardware.filter(|h| !profile.has_hardware(*h)) {
+    if let Some(hardware) = function.hardware.filter(|h| !profile.has_hardware(*h))
+        && !faults.hits(Fault::HardwareUnchecked, function)
+    {
         return Err(ApiError::new(
             ErrorCode::NotSupported,
             format!("this model has no {}", hardware.id()),
@@ -182,8 +205,11 @@ fn checked(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok());
-    let gathered = gather(function, method, uri.query(), content_type, body, &LIMITS)?;
-    let params = validate(function, method, &gathered, profile.firmware())?;
+    let limited = faults::params::size_limits_of(faults, function);
+    let gathered = gather(&limited, method, uri.query(), content_type, body, &LIMITS)?;
+    let gathered = faults::params::rewrite(faults, function, gathered);
+    let params = validate(function, method, &gathered, profile.firmware())
+        .map_err(|error| faults::params::misreport(faults, function, error))?;
 
     let handler = handlers::handler(function).ok_or_else(|| {
         ApiError::new(
@@ -213,8 +239,12 @@ fn route(
             None => Route::NotFound,
         },
     };
+    let found = faults::routing::reroute(device.faults(), parsed, path, found);
     let firmware = device.config().firmware();
-    let newer = |function: &Function| !function.origin.present_in(firmware);
+    let newer = |function: &Function| {
+        !function.origin.present_in(firmware)
+            && !device.faults().hits(Fault::EarlyFunctionServed, function)
+    };
     match found {
         Route::Found(function) if !newer(function) => Ok(function),
         Route::WrongMethod(function) if !newer(function) => Err(ApiError::new(

@@ -1,7 +1,8 @@
 //! The device profile: a TOML file that says which intercom the reference device is (model,
 //! firmware, hardware inventory), how its nine services are secured, its accounts and privileges,
 //! its licences, time zone and simulation seed, and how its system functions behave in time and
-//! where it keeps its configuration (`[system]`).
+//! where it keeps its configuration (`[system]`), and the faults it departs from the manual with
+//! (`faults`, for tests of the runner).
 //!
 //! Every rule the manual sets on these is checked while reading, through serde, so that an
 //! invalid profile is refused with toml's own message, which names the line and column.
@@ -57,6 +58,10 @@ pub struct Profile {
     /// Maintenance: delays of the system functions and where the configuration is kept.
     #[serde(default)]
     pub system: SystemSettings,
+    /// Deliberate departures from the manual (`crate::faults`), by name; none for the
+    /// reference behaviour. Unknown names are refused with the list of known ones.
+    #[serde(default)]
+    pub faults: crate::faults::Faults,
 }
 
 /// How the system functions (manual 5.3 to 5.7) behave in time, and where the device keeps its

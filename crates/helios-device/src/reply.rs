@@ -21,6 +21,12 @@ pub enum Reply {
     Text(String),
     /// Bytes of a media type (XML, JPEG, pcap).
     Bytes { media: MediaType, body: Bytes },
+    /// Bytes under a Content-Type no spec media type names: only the fault catalogue's
+    /// mislabelled and hand-written replies (`crate::faults`) use it.
+    Raw {
+        content_type: &'static str,
+        body: Bytes,
+    },
     /// A body that goes on for as long as the client reads (the MJPEG push of 5.20), with its
     /// full Content-Type (a multipart type carries its boundary).
     Stream { content_type: String, body: Body },
@@ -36,6 +42,11 @@ impl std::fmt::Debug for Reply {
             Self::Bytes { media, body } => f
                 .debug_struct("Bytes")
                 .field("media", media)
+                .field("len", &body.len())
+                .finish(),
+            Self::Raw { content_type, body } => f
+                .debug_struct("Raw")
+                .field("content_type", content_type)
                 .field("len", &body.len())
                 .finish(),
             Self::Stream { content_type, .. } => f
@@ -62,6 +73,9 @@ impl Reply {
                 Self::Json(result) => json(StatusCode::OK, write_success(result.as_ref())),
                 Self::Text(text) => with_type(StatusCode::OK, MediaType::Text.mime(), text.into()),
                 Self::Bytes { media, body } => with_type(StatusCode::OK, media.mime(), body.into()),
+                Self::Raw { content_type, body } => {
+                    with_type(StatusCode::OK, content_type, body.into())
+                }
                 Self::Stream { content_type, body } => {
                     let mut response = Response::new(body);
                     if let Ok(value) = HeaderValue::from_str(&content_type) {

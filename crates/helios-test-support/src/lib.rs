@@ -26,7 +26,8 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// The device with `profile` on the machine's clock.
+    /// The device with `profile` on the machine's clock; `profile.faults` makes it depart from
+    /// the manual (`helios_device::faults`), for tests that the runner catches it.
     pub async fn start(profile: Profile) -> Self {
         Self::start_with_clock(profile, Arc::new(SystemClock::new())).await
     }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::Call;
 use crate::device::Device;
+use crate::faults::Fault;
 use crate::hardware::CallError;
 use crate::reply::Reply;
 
@@ -75,6 +76,11 @@ pub(super) fn dial(device: &Device, call: &Call) -> Result<Reply, ApiError> {
         state.events.raise(event, stamp);
         Ok::<_, ApiError>(session)
     })?;
+    let session = if device.faults().has(Fault::DialWrongSession) {
+        session.wrapping_add(1)
+    } else {
+        session
+    };
     Ok(Reply::Json(Some(json!({ "session": session }))))
 }
 
@@ -92,7 +98,11 @@ pub(super) fn answer(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 pub(super) fn hangup(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let session = session(call)?;
     let reason = call.params.word("reason").unwrap_or("normal");
+    let keeps = device.faults().has(Fault::HangupKeepsCall);
     device.with_state(|state, stamp| {
+        if keeps && state.calls.sessions().any(|s| s.session == session) {
+            return Ok(Reply::Json(None));
+        }
         let event = state
             .calls
             .hangup(session, reason)

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Call, mjpeg};
 use crate::device::Device;
+use crate::faults::Fault;
 use crate::hardware::Camera;
 use crate::hardware::camera::{FrameError, View};
 use crate::reply::Reply;
@@ -34,6 +35,9 @@ pub(super) fn caps(device: &Device, _: &Call) -> Result<Reply, ApiError> {
         .iter()
         .map(|source| json!({ "source": source }))
         .collect();
+    if device.faults().has(Fault::SourcesMissing) {
+        return Ok(Reply::Json(Some(json!({ "jpegResolution": resolutions }))));
+    }
     Ok(Reply::Json(Some(
         json!({ "jpegResolution": resolutions, "sources": sources }),
     )))
@@ -43,11 +47,19 @@ pub(super) fn caps(device: &Device, _: &Call) -> Result<Reply, ApiError> {
 /// `fps` >= 1 an MJPEG push, and else the current frame.
 pub(super) fn snapshot(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let camera = camera(device)?;
-    let view = view(camera, call)?;
-    let frame = match (call.params.int("time"), call.params.int("fps")) {
+    let faults = device.faults();
+    let mut view = view(camera, call)?;
+    if faults.has(Fault::WrongResolution)
+        && let Some(&(width, height)) = camera.config().resolutions.iter().max()
+    {
+        (view.width, view.height) = (width, height);
+    }
+    let time = call.params.int("time");
+    let time = time.filter(|_| !faults.has(Fault::TimeIgnored));
+    let frame = match (time, call.params.int("fps")) {
         (Some(time), _) if time < 0 => camera.past(view, time.unsigned_abs()),
         (None, Some(fps)) if fps >= 1 => {
-            return mjpeg::push(camera.clone(), view, fps.unsigned_abs());
+            return mjpeg::push(camera.clone(), view, fps.unsigned_abs(), faults);
         }
         _ => camera.live(view),
     };

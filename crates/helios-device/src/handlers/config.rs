@@ -7,6 +7,7 @@ use helios_wire::ApiError;
 
 use super::{Call, blob};
 use crate::device::Device;
+use crate::faults::Fault;
 use crate::reply::Reply;
 use crate::system::{self, Operation};
 
@@ -18,6 +19,12 @@ pub(super) fn config(device: &Device, call: &Call) -> Result<Reply, ApiError> {
             .running()
             .download()
             .map_err(|error| ApiError::new(ErrorCode::ProcessingError, error.to_string()))?;
+        if device.faults().has(Fault::ConfigAsText) {
+            return Ok(Reply::Raw {
+                content_type: MediaType::Text.mime(),
+                body: xml.into(),
+            });
+        }
         return Ok(Reply::Bytes {
             media: MediaType::Xml,
             body: xml.into(),
@@ -27,6 +34,9 @@ pub(super) fn config(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let config = device.running().prepare(upload).map_err(|invalid| {
         ApiError::with_param(ErrorCode::InvalidParameter, "blob-cfg", invalid.0)
     })?;
+    if device.faults().has(Fault::ConfigUploadLost) {
+        return Ok(Reply::Json(None));
+    }
     let delay = device.config().system.config_delay;
     system::schedule(device, delay, Operation::ApplyConfig(Box::new(config)));
     Ok(Reply::Json(None))

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::{Call, blob};
 use crate::device::Device;
+use crate::faults::Fault;
 use crate::reply::Reply;
 use crate::system::{self, Operation, firmware};
 
@@ -17,7 +18,12 @@ use crate::system::{self, Operation, firmware};
 pub(super) fn upload(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let data = blob(call, "blob-fw")?;
     let config = device.config();
-    let image = firmware::check(data, &config.device.variant).map_err(|error| {
+    let check = if device.faults().has(Fault::CorruptFirmwareAccepted) {
+        firmware::check_header
+    } else {
+        firmware::check
+    };
+    let image = check(data, &config.device.variant).map_err(|error| {
         ApiError::with_param(ErrorCode::InvalidParameter, "blob-fw", error.to_string())
     })?;
     let version = image.version.text.clone();
@@ -32,10 +38,18 @@ pub(super) fn upload(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 /// 5.5: installs the uploaded image and restarts; without one, 15 and no restart (erratum
 /// `firmware-apply-without-upload`).
 pub(super) fn apply(device: &Device, _: &Call) -> Result<Reply, ApiError> {
-    let image = device
-        .with_state(|state, _| state.system.uploaded.take())
-        .ok_or_else(|| ApiError::new(ErrorCode::NoData, "no firmware has been uploaded"))?;
+    let image = device.with_state(|state, _| state.system.uploaded.take());
     let delay = device.config().system.restart_delay;
-    system::schedule(device, delay, Operation::InstallFirmware(image));
+    let operation = match image {
+        Some(image) => Operation::InstallFirmware(image),
+        None if device.faults().has(Fault::ApplyWithoutUpload) => Operation::Restart,
+        None => {
+            return Err(ApiError::new(
+                ErrorCode::NoData,
+                "no firmware has been uploaded",
+            ));
+        }
+    };
+    system::schedule(device, delay, operation);
     Ok(Reply::Json(None))
 }

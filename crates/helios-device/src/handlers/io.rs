@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use super::{Call, done};
 use crate::device::Device;
-use crate::hardware::PortError;
+use crate::faults::Fault;
+use crate::hardware::{PortError, Ports};
+use crate::profile::PortType;
 use crate::reply::Reply;
 
 fn invalid_port(detail: String) -> ApiError {
@@ -54,22 +56,44 @@ pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 pub(super) fn ctrl(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let port = call.params.text("port").unwrap_or_default().to_owned();
     let on = call.params.word("action") == Some("on");
-    device.with_state(|state, stamp| match state.ports.set_output(&port, on) {
-        Ok(changed) => {
-            if changed {
-                state.events.raise(
-                    Event::OutputChanged {
-                        port: port.clone(),
-                        state: on,
-                    },
-                    stamp,
-                );
+    let faults = device.faults();
+    device.with_state(|state, stamp| {
+        let port = if faults.has(Fault::WrongOutput) {
+            output_after(state.ports.as_ref(), &port)
+        } else {
+            port.clone()
+        };
+        match state.ports.set_output(&port, on) {
+            Ok(changed) => {
+                if changed {
+                    state
+                        .events
+                        .raise(Event::OutputChanged { port, state: on }, stamp);
+                }
+                Ok(())
             }
-            Ok(())
-        }
-        Err(error @ (PortError::Unknown(_) | PortError::Input(_) | PortError::Output(_))) => {
-            Err(invalid_port(error.to_string()))
+            Err(error @ (PortError::Unknown(_) | PortError::Input(_) | PortError::Output(_))) => {
+                Err(invalid_port(error.to_string()))
+            }
         }
     })?;
+    if faults.has(Fault::ResponseIgnored) {
+        return Ok(Reply::Json(None));
+    }
     Ok(done(call))
+}
+
+/// The output after `name` in io/caps order, wrapping round (the `wrong-output` fault's
+/// off-by-one); `name` itself when it is no output, so that errors stay as they are.
+fn output_after(ports: &dyn Ports, name: &str) -> String {
+    let outputs: Vec<&str> = ports
+        .ports()
+        .into_iter()
+        .filter(|(port, _)| port.kind == PortType::Output)
+        .map(|(port, _)| port.port.as_str())
+        .collect();
+    match outputs.iter().position(|output| *output == name) {
+        Some(index) => outputs[(index + 1) % outputs.len()].to_owned(),
+        None => name.to_owned(),
+    }
 }

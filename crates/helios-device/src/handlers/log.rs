@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use helios_spec::{Condition, EVENTS, ErrorCode, Privilege};
 use helios_wire::ApiError;
+use helios_wire::envelope::write_success;
+use helios_wire::event::{Event, EventRecord};
 use helios_wire::params::{Include, Typed};
 use serde_json::{Value, json};
 
@@ -11,6 +13,7 @@ use super::Call;
 use crate::auth::Caller;
 use crate::device::Device;
 use crate::events::{LogError, Viewer};
+use crate::faults::{Fault, Faults};
 use crate::reply::Reply;
 
 /// The event types this device can raise: the model's hardware and licences decide, and the
@@ -31,9 +34,14 @@ pub fn supported_events(device: &Device) -> Vec<&'static str> {
 }
 
 pub(super) fn caps(device: &Device, _: &Call) -> Result<Reply, ApiError> {
-    Ok(Reply::Json(Some(
-        json!({ "events": supported_events(device) }),
-    )))
+    let result = json!({ "events": supported_events(device) });
+    if device.faults().has(Fault::JsonAsHtml) {
+        return Ok(Reply::Raw {
+            content_type: "text/html",
+            body: write_success(Some(&result)).into(),
+        });
+    }
+    Ok(Reply::Json(Some(result)))
 }
 
 fn log_error(error: LogError) -> ApiError {
@@ -67,6 +75,7 @@ pub(super) fn subscribe(device: &Device, call: &Call) -> Result<Reply, ApiError>
         },
     };
     let filter = match call.params.get("filter") {
+        Some(Typed::Events(_)) if device.faults().has(Fault::FilterIgnored) => Vec::new(),
         Some(Typed::Events(names)) => names.clone(),
         _ => Vec::new(),
     };
@@ -75,7 +84,11 @@ pub(super) fn subscribe(device: &Device, call: &Call) -> Result<Reply, ApiError>
         _ => Include::New,
     };
     let seconds = call.params.int("duration").unwrap_or(90);
-    let duration = Duration::from_secs(u64::try_from(seconds).unwrap_or(90));
+    let duration = if device.faults().has(Fault::ChannelNeverExpires) {
+        Duration::from_secs(u64::from(u32::MAX))
+    } else {
+        Duration::from_secs(u64::try_from(seconds).unwrap_or(90))
+    };
     let now = device.now();
     let id = device.with_state(|state, _| {
         // Unpredictable 32-bit ids, never 0 and never one that is open.
@@ -95,14 +108,40 @@ pub(super) fn subscribe(device: &Device, call: &Call) -> Result<Reply, ApiError>
 
 pub(super) fn unsubscribe(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let id = channel_id(call);
-    device
-        .with_state(|state, _| state.events.unsubscribe(id))
-        .map_err(log_error)?;
+    match device.with_state(|state, _| state.events.unsubscribe(id)) {
+        Err(LogError::UnknownChannel(_)) if device.faults().has(Fault::UnsubscribeUnknown) => {}
+        result => result.map_err(log_error)?,
+    }
     Ok(Reply::Json(None))
 }
 
-fn events_reply(records: &[helios_wire::event::EventRecord]) -> Reply {
-    let events: Vec<Value> = records.iter().map(|record| record.to_json()).collect();
+/// The reply of a pull: the records as the manual writes them, or as the faulty firmware does
+/// (`pull-duplicates`, `switch-event-inverted`).
+fn events_reply(faults: Faults, records: &[EventRecord]) -> Reply {
+    let times = if faults.has(Fault::PullDuplicates) {
+        2
+    } else {
+        1
+    };
+    let events: Vec<Value> = records
+        .iter()
+        .flat_map(|record| std::iter::repeat_n(record, times))
+        .map(|record| match &record.event {
+            Event::SwitchStateChanged { switch, state }
+                if faults.has(Fault::SwitchEventInverted) =>
+            {
+                EventRecord {
+                    event: Event::SwitchStateChanged {
+                        switch: *switch,
+                        state: !state,
+                    },
+                    ..record.clone()
+                }
+                .to_json()
+            }
+            _ => record.to_json(),
+        })
+        .collect();
     Reply::Json(Some(json!({ "events": events })))
 }
 
@@ -125,11 +164,12 @@ pub(super) fn pull(device: &Device, call: &Call) -> Result<Reply, ApiError> {
             Ok((records, duration))
         })
         .map_err(log_error)?;
-    if !records.is_empty() || timeout == 0 {
-        return Ok(events_reply(&records));
+    let faults = device.faults();
+    if !records.is_empty() || timeout == 0 || faults.has(Fault::PullTimeoutIgnored) {
+        return Ok(events_reply(faults, &records));
     }
     let Some(device) = device.arc() else {
-        return Ok(events_reply(&records));
+        return Ok(events_reply(faults, &records));
     };
     let deadline = now + Duration::from_secs(timeout).min(duration);
     Ok(Reply::Later(Box::pin(wait(device, id, deadline))))
@@ -161,5 +201,5 @@ async fn wait(
         }
     };
     device.with_state(|state, _| state.events.set_waiting(id, false, device.now()));
-    outcome.map(|records| events_reply(&records))
+    outcome.map(|records| events_reply(device.faults(), &records))
 }

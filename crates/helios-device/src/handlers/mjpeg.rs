@@ -19,6 +19,7 @@ use helios_wire::ApiError;
 use helios_wire::mjpeg::{Boundary, write_part};
 use tokio::time::{Interval, MissedTickBehavior};
 
+use crate::faults::{Fault, Faults};
 use crate::hardware::Camera;
 use crate::hardware::camera::scene::FRAME_RATE;
 use crate::hardware::camera::{StreamGuard, View};
@@ -41,17 +42,28 @@ struct Push {
 
 /// The push reply at `fps` frames a second. The camera has no more than [`FRAME_RATE`] distinct
 /// frames a second, so a higher rate is sent at that rate (erratum `fps-range`).
-pub(super) fn push(camera: Arc<Camera>, view: View, fps: u64) -> Result<Reply, ApiError> {
+pub(super) fn push(
+    camera: Arc<Camera>,
+    view: View,
+    fps: u64,
+    faults: Faults,
+) -> Result<Reply, ApiError> {
     let boundary = Boundary::new(BOUNDARY)
         .map_err(|e| ApiError::new(ErrorCode::ProcessingError, e.to_string()))?;
     let content_type = boundary.content_type();
     let rate = u32::try_from(fps.clamp(1, FRAME_RATE)).unwrap_or(1);
+    let period = Duration::from_secs(1) / rate;
+    let period = if faults.has(Fault::MjpegHalfRate) {
+        period * 2
+    } else {
+        period
+    };
     let state = Push {
         _open: camera.open_stream(),
         camera,
         view,
         boundary,
-        period: Duration::from_secs(1) / rate,
+        period,
         interval: None,
     };
     let frames = futures_util::stream::unfold(state, |mut push| async move {

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Call, done};
 use crate::device::Device;
+use crate::faults::Fault;
 use crate::hardware::{SwitchAction, SwitchError};
 use crate::profile::{Switch, SwitchMode};
 use crate::reply::Reply;
@@ -81,16 +82,21 @@ pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
             })
     };
     let (locked, held) = (later("locked"), later("held"));
+    let faults = device.faults();
     device.with_state(|state, _| {
         let switches: Vec<Value> = numbers
             .iter()
             .map(|&number| {
                 let mut item = Map::new();
                 item.insert("switch".into(), json!(number));
-                item.insert(
-                    "active".into(),
-                    json!(state.switches.active(number).unwrap_or(false)),
-                );
+                let active = state.switches.active(number).unwrap_or(false)
+                    != faults.has(Fault::SwitchStatusInverted);
+                let active = if faults.has(Fault::ActiveAsNumber) {
+                    json!(u8::from(active))
+                } else {
+                    json!(active)
+                };
+                item.insert("active".into(), active);
                 if locked {
                     item.insert("locked".into(), json!(false));
                 }

@@ -1,11 +1,13 @@
 //! `system/info`, `system/status` and `system/restart`.
 
+use helios_spec::MediaType;
 use helios_spec::functions::system::info;
 use helios_wire::ApiError;
 use serde_json::{Map, Value, json};
 
 use super::Call;
 use crate::device::Device;
+use crate::faults::Fault;
 use crate::reply::Reply;
 use crate::system::{self, Operation};
 
@@ -39,13 +41,22 @@ pub(super) fn info(device: &Device, _: &Call) -> Result<Reply, ApiError> {
     Ok(Reply::Json(Some(Value::Object(result))))
 }
 
-/// 5.2: the real time and the uptime.
+/// 5.2: the real time and the uptime, once the device has caught up with the clock (a restart
+/// that fell due since the last tick has happened).
 pub(super) fn status(device: &Device, _: &Call) -> Result<Reply, ApiError> {
-    let clock = device.clock();
-    Ok(Reply::Json(Some(json!({
-        "systemTime": clock.unix().as_secs(),
-        "upTime": device.now().as_secs(),
-    }))))
+    let up_time = device.with_state(|_, _| device.now());
+    let result = json!({
+        "systemTime": device.clock().unix().as_secs(),
+        "upTime": up_time.as_secs(),
+    });
+    if device.faults().has(Fault::SuccessAsString) {
+        let body = json!({ "success": "true", "result": result }).to_string();
+        return Ok(Reply::Raw {
+            content_type: MediaType::Json.mime(),
+            body: body.into(),
+        });
+    }
+    Ok(Reply::Json(Some(result)))
 }
 
 /// 5.3: replies, then restarts `restart_delay` seconds later (erratum `restart-order`).

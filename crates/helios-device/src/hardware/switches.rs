@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::faults::{Fault, Faults};
 use crate::profile::{Switch, SwitchMode};
 
 /// What `switch/ctrl` asks for.
@@ -44,6 +45,7 @@ struct State {
 #[derive(Clone, Debug)]
 pub struct SimSwitches {
     switches: Vec<State>,
+    faults: Faults,
 }
 
 impl SimSwitches {
@@ -57,7 +59,17 @@ impl SimSwitches {
             })
             .collect();
         switches.sort_by_key(|state| state.config.switch);
-        Self { switches }
+        Self {
+            switches,
+            faults: Faults::NONE,
+        }
+    }
+
+    /// The same switches with a faulty firmware's `faults` (`disabled-switch-operates`,
+    /// `monostable-never-off`).
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
     }
 
     fn state(&self, switch: u8) -> Option<&State> {
@@ -138,7 +150,7 @@ impl super::Switches for SimSwitches {
             .iter_mut()
             .find(|s| s.config.switch.0 == switch)
             .ok_or(SwitchError::Unknown(switch))?;
-        if !state.config.enabled {
+        if !state.config.enabled && !self.faults.has(Fault::DisabledSwitchOperates) {
             return Err(SwitchError::Disabled(switch));
         }
         let on = match action {
@@ -148,7 +160,7 @@ impl super::Switches for SimSwitches {
         };
         // A monostable switch switched on (again) stays on for its duration from now.
         state.off_at = match (on, state.config.mode) {
-            (true, SwitchMode::Monostable) => {
+            (true, SwitchMode::Monostable) if !self.faults.has(Fault::MonostableNeverOff) => {
                 Some(now + Duration::from_secs(u64::from(state.config.duration)))
             }
             _ => None,

@@ -1,0 +1,288 @@
+//! The runner against the reference intercom started with each fault of the catalogue
+//! (`helios_device::faults`): each fault must fail at least one case of the function it affects,
+//! and the same device without faults must pass. Faults today's runner cannot catch are marked
+//! pending with why; a pending fault that is caught fails this test until its mark is removed,
+//! so the list only shrinks (the expectations file of rustls's BoGo shim).
+
+use helios_conform::{
+    Checked, Options, Profile, REFERENCE_PROFILE, Target, Verdict, exit_code, run,
+};
+use helios_spec::{Licence, Service};
+use helios_test_support::helios_device::faults::{Fault, Faults};
+use helios_test_support::helios_device::profile::{
+    AuthName, FirmwareVersion, LicenceName, ServiceName, ServiceSecurity, TransportName,
+};
+use helios_test_support::{Reference, helios_device};
+use tokio::task::JoinSet;
+
+/// A device and the lab's declaration of it: what a fault needs in order to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Setup {
+    /// The reference profiles.
+    Default,
+    /// A 2.13 device, which has no pcap.
+    Firmware213,
+    /// The Audio service disabled.
+    AudioDisabled,
+    /// No Enhanced Audio licence.
+    NoEnhancedAudio,
+    /// A model without a display.
+    NoDisplay,
+}
+
+const SETUPS: [Setup; 5] = [
+    Setup::Default,
+    Setup::Firmware213,
+    Setup::AudioDisabled,
+    Setup::NoEnhancedAudio,
+    Setup::NoDisplay,
+];
+
+impl Setup {
+    fn device(self, faults: Faults) -> helios_device::Profile {
+        let mut profile = helios_device::Profile::default_profile();
+        match self {
+            Self::Default => {}
+            Self::Firmware213 => {
+                profile.device.sw_version =
+                    FirmwareVersion::try_from("2.13.0.0.1".to_owned()).expect("a firmware version");
+            }
+            Self::AudioDisabled => {
+                profile.services.insert(
+                    ServiceName(Service::Audio),
+                    ServiceSecurity {
+                        enabled: false,
+                        transport: TransportName::Https,
+                        auth: AuthName::Digest,
+                    },
+                );
+            }
+            Self::NoEnhancedAudio => {
+                profile
+                    .licences
+                    .retain(|l| *l != LicenceName(Licence::EnhancedAudio));
+            }
+            Self::NoDisplay => profile.displays.clear(),
+        }
+        profile.faults = faults;
+        profile
+    }
+
+    fn declaration(self) -> Checked {
+        let text = match self {
+            Self::Default | Self::NoDisplay => REFERENCE_PROFILE.to_owned(),
+            Self::Firmware213 => REFERENCE_PROFILE.replace("2.21.0.0.1", "2.13.0.0.1"),
+            Self::AudioDisabled => REFERENCE_PROFILE.replace(
+                "[services.audio]\nenabled = true",
+                "[services.audio]\nenabled = false",
+            ),
+            Self::NoEnhancedAudio => REFERENCE_PROFILE.replace(
+                "licences = [\"enhanced-integration\", \"enhanced-audio\"]",
+                "licences = [\"enhanced-integration\"]",
+            ),
+        };
+        assert!(
+            self == Setup::Default || self == Setup::NoDisplay || text != REFERENCE_PROFILE,
+            "{self:?} changes the declaration"
+        );
+        Profile::parse(&text).expect("a valid declaration")
+    }
+}
+
+/// What the runner makes of one fault.
+struct Expectation {
+    fault: Fault,
+    setup: Setup,
+    /// Why today's runner cannot catch it; `None` when it must.
+    pending: Option<&'static str>,
+}
+
+const fn caught(fault: Fault, setup: Setup) -> Expectation {
+    Expectation {
+        fault,
+        setup,
+        pending: None,
+    }
+}
+
+const fn pending(fault: Fault, why: &'static str) -> Expectation {
+    Expectation {
+        fault,
+        setup: Setup::Default,
+        pending: Some(why),
+    }
+}
+
+const SWITCH_MODEL: &str = "needs stateful switch model";
+const EVENT_MODEL: &str = "needs stateful event channel model";
+const CALL_MODEL: &str = "needs stateful call model (a far end to dial)";
+
+use Fault::*;
+
+const EXPECTATIONS: &[Expectation] = &[
+    caught(PathPrefixServed, Setup::Default),
+    caught(EarlyFunctionServed, Setup::Firmware213),
+    caught(PutAccepted, Setup::Default),
+    caught(PostRefused, Setup::Default),
+    caught(DisabledServiceServed, Setup::AudioDisabled),
+    caught(LicenceUnchecked, Setup::NoEnhancedAudio),
+    caught(HardwareUnchecked, Setup::NoDisplay),
+    caught(PlainHttpServed, Setup::Default),
+    caught(BasicAccepted, Setup::Default),
+    caught(NoChallenge, Setup::Default),
+    caught(CredentialsSkipped, Setup::Default),
+    caught(MonitoringControls, Setup::Default),
+    caught(MissingAsInvalid, Setup::Default),
+    caught(WrongParamNamed, Setup::Default),
+    caught(InvalidValueIgnored, Setup::Default),
+    pending(
+        SwitchNumberWraps,
+        "runner: generate.rs sends only the first invalid value of a mandatory parameter",
+    ),
+    caught(FirstOccurrenceWins, Setup::Default),
+    caught(MultipartIgnored, Setup::Default),
+    caught(OversizedAccepted, Setup::Default),
+    caught(SuccessAsString, Setup::Default),
+    caught(ActiveAsNumber, Setup::Default),
+    caught(SourcesMissing, Setup::Default),
+    caught(JsonAsHtml, Setup::Default),
+    caught(ConfigAsText, Setup::Default),
+    caught(ResponseIgnored, Setup::Default),
+    pending(DisabledSwitchOperates, SWITCH_MODEL),
+    pending(MonostableNeverOff, SWITCH_MODEL),
+    pending(SwitchStatusInverted, SWITCH_MODEL),
+    pending(WrongOutput, "needs stateful I/O model"),
+    pending(DialWrongSession, CALL_MODEL),
+    pending(HangupKeepsCall, CALL_MODEL),
+    pending(FilterIgnored, EVENT_MODEL),
+    pending(ChannelNeverExpires, EVENT_MODEL),
+    pending(PullDuplicates, EVENT_MODEL),
+    pending(PullTimeoutIgnored, EVENT_MODEL),
+    pending(SwitchEventInverted, EVENT_MODEL),
+    pending(UnsubscribeUnknown, EVENT_MODEL),
+    caught(WrongResolution, Setup::Default),
+    pending(MjpegHalfRate, "needs timing checks of the MJPEG push"),
+    pending(TimeIgnored, "needs camera memory checks (time)"),
+    pending(
+        ConfigUploadLost,
+        "needs config tier checks (upload round trip)",
+    ),
+    pending(CorruptFirmwareAccepted, "needs firmware image checks"),
+    pending(ApplyWithoutUpload, "needs reboot tier checks"),
+    pending(
+        SilentRestart,
+        "needs a health probe (upTime) between groups",
+    ),
+];
+
+/// A case that did not pass: its id, function and verdict.
+struct Failure {
+    id: String,
+    function: &'static str,
+    verdict: Verdict,
+}
+
+/// The cases of a run that failed or could not be judged, and the run's exit code.
+async fn failed_cases(setup: Setup, faults: Faults) -> (Vec<Failure>, i32) {
+    let reference = Reference::start(setup.device(faults)).await;
+    let target = Target {
+        http: Some(reference.http.clone()),
+        https: Some(reference.https.clone()),
+        insecure: false,
+        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
+    };
+    let result = run(&setup.declaration(), &target, &Options::default()).await;
+    reference.stop().await;
+    let verdicts: Vec<Verdict> = result.outcomes.iter().map(|o| o.verdict.clone()).collect();
+    let failed = result
+        .outcomes
+        .into_iter()
+        .filter(|o| matches!(o.verdict, Verdict::Fail(_) | Verdict::Inconclusive(_)))
+        .map(|o| Failure {
+            id: o.id,
+            function: o.function,
+            verdict: o.verdict,
+        })
+        .collect();
+    (failed, exit_code(&verdicts))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_setup_passes_without_faults() {
+    for setup in SETUPS {
+        let (failed, code) = failed_cases(setup, Faults::NONE).await;
+        let failed: Vec<String> = failed
+            .iter()
+            .map(|f| format!("{}: {}", f.id, f.verdict))
+            .collect();
+        assert!(failed.is_empty(), "{setup:?}: {failed:#?}");
+        assert_eq!(code, 0, "{setup:?}");
+    }
+}
+
+#[test]
+fn every_fault_has_one_expectation() {
+    for fault in Fault::ALL {
+        let count = EXPECTATIONS.iter().filter(|e| e.fault == *fault).count();
+        assert_eq!(count, 1, "{fault}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_fault_fails_a_case_of_its_function_or_is_pending() {
+    // Two runs at a time: each takes about half a second against the reference, on one core.
+    let mut runs = JoinSet::new();
+    let mut results = Vec::new();
+    for (index, expectation) in EXPECTATIONS.iter().enumerate() {
+        let (fault, setup) = (expectation.fault, expectation.setup);
+        runs.spawn(async move { (index, failed_cases(setup, Faults::NONE.with(fault)).await) });
+        if runs.len() == 2 {
+            results.extend(runs.join_next().await.map(|r| r.expect("a run")));
+        }
+    }
+    results.extend(runs.join_all().await);
+    results.sort_by_key(|(index, _)| *index);
+
+    let mut problems = Vec::new();
+    println!("{:26} {:22} caught by", "fault", "function");
+    for (index, (failed, _)) in results {
+        let expectation = &EXPECTATIONS[index];
+        let fault = expectation.fault;
+        let function = fault.function().path;
+        // Caught: a case of the fault's own function failed (not merely inconclusive).
+        let caught: Vec<&str> = failed
+            .iter()
+            .filter(|f| f.function == function && matches!(f.verdict, Verdict::Fail(_)))
+            .map(|f| f.id.as_str())
+            .collect();
+        let elsewhere: Vec<String> = failed
+            .iter()
+            .filter(|f| !caught.contains(&f.id.as_str()))
+            .map(|f| format!("{} ({})", f.id, f.verdict.id()))
+            .collect();
+        let row = match (expectation.pending, caught.is_empty()) {
+            (None, false) => caught.join(", "),
+            (None, true) => {
+                problems.push(format!("{fault}: no case of {function} failed"));
+                "NOT CAUGHT".to_owned()
+            }
+            (Some(why), true) => format!("pending: {why}"),
+            (Some(_), false) => {
+                problems.push(format!(
+                    "{fault} is caught by {caught:?}: remove the pending mark"
+                ));
+                format!("caught while pending: {}", caught.join(", "))
+            }
+        };
+        println!("{:26} {function:22} {row}", fault.name());
+        if !elsewhere.is_empty() {
+            println!(
+                "{:26} {:22} (also failed: {})",
+                "",
+                "",
+                elsewhere.join(", ")
+            );
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
