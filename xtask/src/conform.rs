@@ -247,7 +247,7 @@ fn replay(args: &Args) -> Result<i32> {
 async fn embedded(
     profile: &helios_conform::Checked,
     options: &Options,
-    progress: &mut dyn FnMut(&helios_conform::Outcome),
+    progress: &mut (dyn FnMut(&helios_conform::Outcome) + Send),
 ) -> Result<(helios_conform::Run, Target)> {
     let tls = helios_device::tls::Tls::self_signed()?;
     let ca_pem = Some(tls.cert_pem.clone().into_bytes());

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use helios_client::{Call, ParamValue, Transfer};
 use proptest::prelude::*;
-use proptest::strategy::{BoxedStrategy, ValueTree};
+use proptest::strategy::{SBoxedStrategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -38,7 +38,7 @@ pub enum Values {
 }
 
 impl Values {
-    fn strategy(&self) -> BoxedStrategy<Vec<(String, String)>> {
+    fn strategy(&self) -> SBoxedStrategy<Vec<(String, String)>> {
         let named = |name: &String| {
             let name = name.clone();
             move |value: String| vec![(name.clone(), value)]
@@ -47,17 +47,17 @@ impl Values {
             Self::Range { name, min, max } => (*min..=*max)
                 .prop_map(|n| n.to_string())
                 .prop_map(named(name))
-                .boxed(),
+                .sboxed(),
             Self::Words { name, words } => proptest::sample::select(words.clone())
                 .prop_map(named(name))
-                .boxed(),
-            Self::Items(items) => proptest::sample::select(items.clone()).boxed(),
+                .sboxed(),
+            Self::Items(items) => proptest::sample::select(items.clone()).sboxed(),
             Self::Outside { name, min, max } => {
-                let mut choices: Vec<BoxedStrategy<String>> =
-                    vec!["[a-z][a-z0-9]{0,5}".prop_map(|s| s).boxed()];
+                let mut choices: Vec<SBoxedStrategy<String>> =
+                    vec!["[a-z][a-z0-9]{0,5}".prop_map(|s| s).sboxed()];
                 if let Some(above) = max.checked_add(1) {
                     let far = above.saturating_add(1 << 40);
-                    choices.push((above..=far).prop_map(|n| n.to_string()).boxed());
+                    choices.push((above..=far).prop_map(|n| n.to_string()).sboxed());
                 }
                 if let Some(below) = min.checked_sub(1) {
                     let far = below.saturating_sub(1 << 40);
@@ -65,19 +65,19 @@ impl Values {
                     choices.push(
                         (0..=below.abs_diff(far))
                             .prop_map(move |d| (below - d as i64).to_string())
-                            .boxed(),
+                            .sboxed(),
                     );
                 }
                 proptest::strategy::Union::new(choices)
                     .prop_map(named(name))
-                    .boxed()
+                    .sboxed()
             }
             Self::NotWord { name, words } => {
                 let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
                 "[a-z]{1,12}"
                     .prop_filter("a word of the domain", move |w| !words.contains(w))
                     .prop_map(named(name))
-                    .boxed()
+                    .sboxed()
             }
         }
     }
@@ -86,9 +86,9 @@ impl Values {
 /// One generated request: the parameters drawn, and how they travel.
 type Drawn = (Vec<Vec<(String, String)>>, Transfer);
 
-fn strategy(case: &Case, transfers: &[Transfer]) -> BoxedStrategy<Drawn> {
+fn strategy(case: &Case, transfers: &[Transfer]) -> SBoxedStrategy<Drawn> {
     let values: Vec<_> = case.generated.iter().map(Values::strategy).collect();
-    (values, proptest::sample::select(transfers.to_vec())).boxed()
+    (values, proptest::sample::select(transfers.to_vec())).sboxed()
 }
 
 /// The case with the drawn parameters set, replacing fixed values of the same names.
@@ -187,22 +187,18 @@ pub async fn run(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) 
         outcome.replay = Some(recording(&params, transfer));
         return;
     }
-    let config = Config {
+    let draws = Draws {
+        case,
+        seed: session.seed(),
         cases: session.cases(),
-        ..Config::default()
     };
-    let mut runner = TestRunner::new_with_rng(config, rng(session.seed(), &case.id));
-    let strategy = strategy(case, &transfers(&case.call));
     let mut worst: Option<Verdict> = None;
-    for _ in 0..session.cases() {
-        let mut tree = match strategy.new_tree(&mut runner) {
-            Ok(tree) => tree,
-            Err(why) => {
-                outcome.verdict = Verdict::Inconclusive(format!("no values to draw: {why}"));
-                return;
-            }
+    for index in 0..draws.cases {
+        let Some((drawn, _)) = draws.tree(index, &[]) else {
+            outcome.verdict = Verdict::Inconclusive("no values to draw".into());
+            return;
         };
-        let (params, transfer) = flatten(&tree.current());
+        let (params, transfer) = flatten(&drawn);
         let found = match attempt(session, outcome, &instance(case, &params, transfer)).await {
             Ok(found) => found,
             Err(why) => {
@@ -213,7 +209,7 @@ pub async fn run(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) 
         match found {
             None => continue,
             Some(Verdict::Fail(first)) => {
-                let (smallest, why, steps) = shrink(session, outcome, case, &mut tree, first).await;
+                let (smallest, why, steps) = shrink(session, outcome, &draws, index, first).await;
                 let (params, transfer) = smallest;
                 outcome.verdict = Verdict::Fail(format!(
                     "{why}; smallest failing request after {steps} shrinking steps: {}",
@@ -230,40 +226,87 @@ pub async fn run(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) 
     outcome.verdict = worst.unwrap_or(Verdict::Pass);
     outcome.observed = format!(
         "{} generated requests (seed {}), each answered as expected",
-        session.cases(),
-        session.seed()
+        draws.cases, draws.seed
     );
+}
+
+/// A move of shrinking.
+#[derive(Clone, Copy)]
+enum Step {
+    Simplify,
+    Complicate,
+}
+
+/// The draws of one property. proptest's value trees are not `Send`, and the runner's future
+/// must be (a lab spawns runs), so no tree lives across a request: each is rebuilt from the
+/// seed and the shrinking moves made so far, which proptest makes deterministic.
+struct Draws<'c> {
+    case: &'c Case,
+    seed: u64,
+    cases: u32,
+}
+
+impl Draws<'_> {
+    /// The `index`th draw after `steps`, and whether the last step moved.
+    fn tree(&self, index: u32, steps: &[Step]) -> Option<(Drawn, bool)> {
+        let config = Config {
+            cases: self.cases,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new_with_rng(config, rng(self.seed, &self.case.id));
+        let strategy = strategy(self.case, &transfers(&self.case.call));
+        let mut tree = strategy.new_tree(&mut runner).ok()?;
+        for _ in 0..index {
+            tree = strategy.new_tree(&mut runner).ok()?;
+        }
+        let mut moved = true;
+        for step in steps {
+            moved = match step {
+                Step::Simplify => tree.simplify(),
+                Step::Complicate => tree.complicate(),
+            };
+        }
+        Some((tree.current(), moved))
+    }
 }
 
 /// Shrinks a failing draw: each simpler candidate is sent, kept when it still fails.
 async fn shrink(
     session: &mut Session<'_>,
     outcome: &mut Outcome,
-    case: &Case,
-    tree: &mut impl ValueTree<Value = Drawn>,
+    draws: &Draws<'_>,
+    index: u32,
     first: String,
 ) -> ((Vec<(String, String)>, Transfer), String, u32) {
-    let mut smallest = flatten(&tree.current());
+    let case = draws.case;
+    let mut smallest = draws.tree(index, &[]).map_or_else(
+        || (Vec::new(), case.call.transfer),
+        |(drawn, _)| flatten(&drawn),
+    );
     let mut seen = outcome.observed.clone();
     let mut smallest_at = outcome.exchanges.len().checked_sub(1);
     let mut why = first;
-    let mut steps = 0;
-    let mut simpler = tree.simplify();
-    while simpler && steps < MAX_SHRINK_STEPS {
-        steps += 1;
-        let (params, transfer) = flatten(&tree.current());
+    let mut moves = vec![Step::Simplify];
+    let mut count = 0;
+    while count < MAX_SHRINK_STEPS {
+        let Some((drawn, true)) = draws.tree(index, &moves) else {
+            break;
+        };
+        count += 1;
+        let (params, transfer) = flatten(&drawn);
         match attempt(session, outcome, &instance(case, &params, transfer)).await {
             Ok(Some(Verdict::Fail(still))) => {
                 smallest = (params, transfer);
                 seen = outcome.observed.clone();
                 smallest_at = outcome.exchanges.len().checked_sub(1);
                 why = still;
-                simpler = tree.simplify();
+                moves.push(Step::Simplify);
             }
             // A pass, another verdict or a harness failure: this candidate went too far.
-            _ => simpler = tree.complicate(),
+            _ => moves.push(Step::Complicate),
         }
     }
+    let steps = count;
     // The smallest failing exchange goes last: it is the one reports reproduce.
     outcome.observed = seen;
     if let Some(at) = smallest_at {

@@ -117,7 +117,7 @@ pub async fn run_with_progress(
     profile: &Checked,
     target: &Target,
     options: &Options,
-    progress: &mut dyn FnMut(&Outcome),
+    progress: &mut (dyn FnMut(&Outcome) + Send),
 ) -> Run {
     let mut session = Session::open(profile, target, options).await;
     let mut outcomes = discovery_outcomes(profile, &session.discovered);

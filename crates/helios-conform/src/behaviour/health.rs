@@ -10,11 +10,16 @@ use crate::run::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
 
+/// How far the uptime may lag the runner's clock between two probes beyond the first probe's
+/// round trip (the device read its clock somewhere within it): readings are whole seconds.
+const SLACK_SECONDS: f64 = 1.5;
+
 /// What the last probe saw.
 #[derive(Debug, Default)]
 pub struct Health {
-    /// The device's uptime in seconds, and when the runner read it.
-    last: Option<(u64, tokio::time::Instant)>,
+    /// The device's uptime in seconds, when the runner asked for it, and how long the answer
+    /// took.
+    last: Option<(u64, tokio::time::Instant, std::time::Duration)>,
 }
 
 impl Health {
@@ -44,16 +49,22 @@ impl Health {
             (_, Err(why)) => Verdict::Fail(format!(
                 "after {id}, the device's health probe failed: {why}"
             )),
-            (Some((before, read_at)), Ok((after, _))) if after < before && !restarts => {
+            // The uptime must keep pace with the runner's clock: losing more than the rounding
+            // of two whole-second readings means it started again in between.
+            (Some((before, read_at, took)), Ok((after, asked, _)))
+                if !restarts
+                    && (*after as f64) + SLACK_SECONDS + took.as_secs_f64()
+                        < (*before as f64) + (*asked - *read_at).as_secs_f64() =>
+            {
                 Verdict::Fail(format!(
-                    "the uptime went back from {before} s to {after} s ({:.0} s later): a silent \
-                     restart during {id}",
+                    "the uptime went from {before} s to {after} s in {:.1} s: a silent restart \
+                     during {id}",
                     read_at.elapsed().as_secs_f64(),
                 ))
             }
             _ => Verdict::Pass,
         };
-        if let Ok((seconds, _)) = now {
+        if let Ok((seconds, _, _)) = now {
             outcome.observed = format!("uptime {seconds} s");
             self.last = now.ok();
         }
@@ -64,7 +75,8 @@ impl Health {
 /// The device's uptime, with the instant it was read.
 pub(super) async fn uptime(
     session: &mut Session<'_>,
-) -> Result<(u64, tokio::time::Instant), String> {
+) -> Result<(u64, tokio::time::Instant, std::time::Duration), String> {
+    let asked = tokio::time::Instant::now();
     // The field's spelling comes from the spec: `upTime`.
     let field = status::FUNCTION
         .replies
@@ -77,7 +89,7 @@ pub(super) async fn uptime(
         Ok(result) => result
             .get(field)
             .and_then(serde_json::Value::as_u64)
-            .map(|seconds| (seconds, tokio::time::Instant::now()))
+            .map(|seconds| (seconds, asked, asked.elapsed()))
             .ok_or_else(|| format!("no {field} in {result}")),
         Err(Some(code)) => Err(format!("error {code}")),
         Err(None) => Err("no reply".into()),

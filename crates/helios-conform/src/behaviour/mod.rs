@@ -18,7 +18,7 @@ use crate::verdict::Verdict;
 pub use health::Health;
 
 /// What a group's run returns: its outcomes, borrowed from nothing but the session.
-pub type Outcomes<'s> = Pin<Box<dyn Future<Output = Vec<Outcome>> + 's>>;
+pub type Outcomes<'s> = Pin<Box<dyn Future<Output = Vec<Outcome>> + Send + 's>>;
 
 /// One group of behaviour checks.
 #[derive(Debug)]
@@ -64,7 +64,7 @@ pub const GROUPS: &[Group] = &[
 pub async fn run(
     session: &mut Session<'_>,
     health: &mut Health,
-    progress: &mut dyn FnMut(&Outcome),
+    progress: &mut (dyn FnMut(&Outcome) + Send),
 ) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for group in GROUPS {

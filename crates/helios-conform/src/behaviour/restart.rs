@@ -38,7 +38,7 @@ async fn uptime(session: &mut Session<'_>) -> Option<u64> {
     super::health::uptime(session)
         .await
         .ok()
-        .map(|(seconds, _)| seconds)
+        .map(|(seconds, _, _)| seconds)
 }
 
 /// Waits until the device answers with an uptime that went back below `before` plus the time
@@ -132,40 +132,60 @@ async fn run_firmware(session: &mut Session<'_>) -> Vec<Outcome> {
     let blob = firmware::FUNCTION.params[0].name;
     let mut corrupt = Outcome::new("firmware.corrupt-image", &firmware::FUNCTION, "firmware");
     corrupt.expected = format!("error {} naming {blob}", ErrorCode::InvalidParameter.code());
-    match session.call(upload_call(corrupt_image())).await {
+    refused(session, upload_call(corrupt_image()), blob, &mut corrupt).await;
+    let mut declared = Outcome::new("firmware.declared-image", &firmware::FUNCTION, "firmware");
+    declared.expected = "success with the image's version, not applied".into();
+    let mut damaged = Outcome::new("firmware.damaged-image", &firmware::FUNCTION, "firmware");
+    damaged.expected = format!(
+        "error {} naming {blob} for the declared image with its last byte changed",
+        ErrorCode::InvalidParameter.code()
+    );
+    let image = match session.profile.destructive.firmware_image.clone() {
+        None => {
+            let why = "the profile declares no [destructive] firmware_image";
+            declared.verdict = Verdict::NotApplicable(why.into());
+            damaged.verdict = Verdict::NotApplicable(why.into());
+            None
+        }
+        Some(path) => match std::fs::read(&path) {
+            Err(why) => {
+                declared.verdict = Verdict::Inconclusive(format!("reading {path}: {why}"));
+                damaged.verdict = Verdict::Inconclusive(format!("reading {path}: {why}"));
+                None
+            }
+            Ok(image) => Some(image),
+        },
+    };
+    if let Some(image) = image {
+        // A damaged copy first: a device that took it must not be left with the good image.
+        let mut broken = image.clone();
+        if let Some(last) = broken.last_mut() {
+            *last ^= 0xff;
+        }
+        refused(session, upload_call(broken), blob, &mut damaged).await;
+        let _ = succeeds(session, upload_call(image), &mut declared).await;
+    }
+    vec![corrupt, damaged, declared]
+}
+
+/// Sends an image the device must refuse with error 12 naming the blob.
+async fn refused(session: &mut Session<'_>, call: Call, blob: &str, outcome: &mut Outcome) {
+    match session.call(call).await {
         Ok(exchange) => {
-            corrupt.observed = observed(&exchange);
-            corrupt.verdict = match exchange.envelope() {
+            outcome.observed = observed(&exchange);
+            outcome.verdict = match exchange.envelope() {
                 Ok((Envelope::Failure { code, param, .. }, _))
                     if code == u64::from(ErrorCode::InvalidParameter.code())
                         && param.as_deref().is_none_or(|p| p == blob) =>
                 {
                     Verdict::Pass
                 }
-                _ => Verdict::Fail(format!("a corrupt image answered {}", corrupt.observed)),
+                _ => Verdict::Fail(format!("a broken image answered {}", outcome.observed)),
             };
-            corrupt.exchanges.push(exchange);
+            outcome.exchanges.push(exchange);
         }
-        Err(why) => corrupt.verdict = Verdict::Inconclusive(why),
+        Err(why) => outcome.verdict = Verdict::Inconclusive(why),
     }
-    let mut declared = Outcome::new("firmware.declared-image", &firmware::FUNCTION, "firmware");
-    declared.expected = "success with the image's version, not applied".into();
-    match session.profile.destructive.firmware_image.clone() {
-        None => {
-            declared.verdict = Verdict::NotApplicable(
-                "the profile declares no [destructive] firmware_image".into(),
-            );
-        }
-        Some(path) => match std::fs::read(&path) {
-            Err(why) => {
-                declared.verdict = Verdict::Inconclusive(format!("reading {path}: {why}"));
-            }
-            Ok(image) => {
-                let _ = succeeds(session, upload_call(image), &mut declared).await;
-            }
-        },
-    }
-    vec![corrupt, declared]
 }
 
 async fn run_factory_reset(session: &mut Session<'_>) -> Vec<Outcome> {

@@ -152,5 +152,5 @@ catalogue! {
     ApplyWithoutUpload: "apply-without-upload", System, firmware::apply::FUNCTION,
         "firmware/apply with nothing uploaded answers success and restarts; erratum firmware-apply-without-upload answers 15";
     SilentRestart: "silent-restart", System, system::status::FUNCTION,
-        "the device restarts by itself every 20 s of uptime, so system/status upTime falls back; 5.2: upTime counts since the last restart, which only a request or power loss causes";
+        "the device restarts by itself every 3 s of uptime, so system/status upTime falls back; 5.2: upTime counts since the last restart, which only a request or power loss causes";
 }

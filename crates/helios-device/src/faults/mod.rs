@@ -26,7 +26,7 @@ use serde::Deserialize;
 pub use catalogue::Fault;
 
 /// The uptime at which a device with `silent-restart` restarts by itself, again and again.
-pub const SILENT_RESTART_AFTER: std::time::Duration = std::time::Duration::from_secs(20);
+pub const SILENT_RESTART_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The part of the manual a fault breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
