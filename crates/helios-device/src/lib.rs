@@ -4,6 +4,7 @@
 //! [`pipeline::app`] is the whole API as an axum router (testable without sockets);
 //! [`server::start`] serves it. See `ARCHITECTURE.md` for the pipeline's order.
 
+pub mod apitest;
 pub mod auth;
 pub mod capture;
 pub mod cli;

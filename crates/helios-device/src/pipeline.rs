@@ -49,9 +49,11 @@ pub const LIMITS: Limits = Limits {
     max_unknown: 4096,
 };
 
-/// The whole API as a router: every path goes through [`process`].
+/// The whole API as a router: every path goes through [`process`], but those of the device's own
+/// test page (`apitest.html` and its files), which are not part of the API.
 pub fn app(device: Arc<Device>) -> Router {
     Router::new()
+        .merge(crate::apitest::routes())
         .fallback(handle)
         .with_state(device)
         .layer(tower_http::trace::TraceLayer::new_for_http())

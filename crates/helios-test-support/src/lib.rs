@@ -1,10 +1,13 @@
 //! Starts the reference intercom on ephemeral loopback ports, HTTP and HTTPS with a fresh
 //! self-signed certificate, for the tests of crates that must not depend on the device
-//! themselves (the runner speaks HTTP only; this is where it meets the device).
+//! themselves (the runner speaks HTTP only; this is where it meets the device); and
+//! [`browser`], a headless Chromium for tests of pages (the device's `apitest.html`, reports).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+
+pub mod browser;
 
 pub use helios_device;
 use helios_device::clock::{Clock, ManualClock, SystemClock};

@@ -351,3 +351,48 @@ pub fn python(script: &str, args: &[&str], needs: &str) -> Vec<u8> {
     );
     output.stdout
 }
+
+/// A GET as the admin to a served device (`base` is its origin; `cert` the HTTPS certificate to
+/// trust) through reqwest, answering the Digest challenge with helios-wire.
+pub async fn admin_get_over(base: &str, cert: Option<&str>, target: &str) -> anyhow::Result<Value> {
+    let mut client = reqwest::Client::builder();
+    if let Some(pem) = cert {
+        client = client.add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes())?);
+    }
+    let client = client.build()?;
+    let url = format!("{base}{target}");
+    let first = client.get(&url).send().await?;
+    let values: Vec<Vec<u8>> = first
+        .headers()
+        .get_all("www-authenticate")
+        .iter()
+        .map(|v| v.as_bytes().to_vec())
+        .collect();
+    let challenge = parse_challenges(&values)?
+        .0
+        .into_iter()
+        .find_map(|c| match c {
+            Challenge::Digest(d) => Some(d),
+            _ => None,
+        })
+        .ok_or_else(|| anyhow::anyhow!("no Digest challenge from {url}"))?;
+    let response = challenge.respond(&DigestRequest {
+        username: ADMIN.0,
+        password: ADMIN.1,
+        method: "GET",
+        uri: target,
+        body: b"",
+        cnonce: "0a4f113b",
+        nc: 1,
+        qop: None,
+    })?;
+    let reply = client
+        .get(&url)
+        .header(
+            "authorization",
+            Credentials::Digest(response).to_header_value()?,
+        )
+        .send()
+        .await?;
+    Ok(reply.json().await?)
+}
