@@ -21,6 +21,10 @@ pub(crate) struct Args {
     /// The device's plain-HTTP address, to test services that require HTTPS (error 7).
     #[arg(long)]
     http: Option<String>,
+    /// Run the same cases against two devices and report every case that behaves differently
+    /// (exit 1 when one does).
+    #[arg(long, num_args = 2, value_names = ["URL_A", "URL_B"], conflicts_with = "url")]
+    compare: Option<Vec<String>>,
     /// The lab's declaration of the device (TOML).
     #[arg(long)]
     profile: Option<PathBuf>,
@@ -109,6 +113,9 @@ fn run(args: Args) -> Result<i32> {
         None => None,
     };
     let runtime = tokio::runtime::Runtime::new()?;
+    if let Some(urls) = &args.compare {
+        return compare(&runtime, &profile, &options, urls, &args, ca_pem.as_ref());
+    }
     let started = std::time::Instant::now();
     let mut progress = crate::progress::Progress::new();
     let mut judged = |outcome: &helios_conform::Outcome| progress.judged(outcome);
@@ -162,6 +169,44 @@ fn run(args: Args) -> Result<i32> {
     }
     let verdicts: Vec<_> = run.outcomes.iter().map(|o| o.verdict.clone()).collect();
     Ok(exit_code(&verdicts))
+}
+
+/// `cargo xtask conform --compare A B`: the same cases against two devices, and every case that
+/// behaves differently.
+fn compare(
+    runtime: &tokio::runtime::Runtime,
+    profile: &helios_conform::Checked,
+    options: &Options,
+    urls: &[String],
+    args: &Args,
+    ca_pem: Option<&Vec<u8>>,
+) -> Result<i32> {
+    let [a, b] = urls else {
+        anyhow::bail!("--compare needs two device addresses");
+    };
+    let target = |url: &String| Target {
+        http: (!url.starts_with("https://")).then(|| url.clone()),
+        https: url.starts_with("https://").then(|| url.clone()),
+        insecure: args.insecure,
+        ca_pem: ca_pem.cloned(),
+    };
+    let mut runs = Vec::new();
+    for url in [a, b] {
+        let mut progress = crate::progress::Progress::new();
+        let mut judged = |outcome: &helios_conform::Outcome| progress.judged(outcome);
+        let run = runtime.block_on(helios_conform::run_with_progress(
+            profile,
+            &target(url),
+            options,
+            &mut judged,
+        ));
+        progress.finish();
+        println!("{url}: {} cases", run.outcomes.len());
+        runs.push(run);
+    }
+    let differences = helios_conform::compare::differences(&runs[0], &runs[1]);
+    print!("{}", helios_conform::compare::table(&differences, a, b));
+    Ok(i32::from(!differences.is_empty()))
 }
 
 /// `cargo xtask conform replay <CASE> --report-dir DIR`: sends one case of an earlier run again,

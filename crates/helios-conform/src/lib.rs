@@ -5,6 +5,7 @@
 
 pub mod behaviour;
 pub mod case;
+pub mod compare;
 pub mod discovery;
 pub mod generate;
 pub mod judge;
