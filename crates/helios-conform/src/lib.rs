@@ -8,6 +8,7 @@ pub mod case;
 pub mod discovery;
 pub mod generate;
 pub mod judge;
+pub mod model;
 pub mod profile;
 pub mod report;
 pub mod run;

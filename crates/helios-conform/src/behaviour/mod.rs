@@ -2,7 +2,10 @@
 //! events, timing, destructive tiers), run after the request cases, with the device's health
 //! probed between groups so that a silent restart is charged to the group that caused it.
 
+mod calls;
 mod health;
+mod outputs;
+mod switches;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -31,7 +34,7 @@ pub struct Group {
 }
 
 /// Every group, in the order they run: the least disruptive first.
-pub const GROUPS: &[Group] = &[];
+pub const GROUPS: &[Group] = &[switches::GROUP, outputs::GROUP, calls::GROUP];
 
 /// Runs the groups the operator selected and allowed, probing health after each.
 pub async fn run(session: &mut Session<'_>, progress: &mut dyn FnMut(&Outcome)) -> Vec<Outcome> {
