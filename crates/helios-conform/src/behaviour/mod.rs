@@ -3,6 +3,7 @@
 //! probed between groups so that a silent restart is charged to the group that caused it.
 
 mod calls;
+mod channels;
 mod health;
 mod outputs;
 mod switches;
@@ -34,7 +35,12 @@ pub struct Group {
 }
 
 /// Every group, in the order they run: the least disruptive first.
-pub const GROUPS: &[Group] = &[switches::GROUP, outputs::GROUP, calls::GROUP];
+pub const GROUPS: &[Group] = &[
+    switches::GROUP,
+    outputs::GROUP,
+    calls::GROUP,
+    channels::GROUP,
+];
 
 /// Runs the groups the operator selected and allowed, probing health after each.
 pub async fn run(session: &mut Session<'_>, progress: &mut dyn FnMut(&Outcome)) -> Vec<Outcome> {

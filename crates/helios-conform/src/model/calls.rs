@@ -11,7 +11,7 @@
 //! refusal of a live call is only right when the call has in fact ended, which the runner
 //! checks. At most four calls at once (erratum `call-limit`: another limit is non-strict).
 
-use helios_client::{Call, Stimulus};
+use helios_client::Call;
 use helios_spec::ErrorCode;
 use helios_spec::functions::call;
 use proptest::prelude::*;
@@ -113,7 +113,7 @@ impl ReferenceStateMachine for Calls {
             }),
             1 => select(ops).prop_map(|op| CallStep::Unknown { op }),
             3 => Just(CallStep::Status),
-            1 => select(vec![300u64, 1200]).prop_map(|ms| CallStep::Wait { ms }),
+            1 => select(vec![150u64, 600]).prop_map(|ms| CallStep::Wait { ms }),
         ]
         .boxed()
     }
@@ -239,7 +239,7 @@ impl Model for Calls {
                 Ok(())
             }
             CallStep::Ring => {
-                let stimulus = stimulus(session)?;
+                let stimulus = super::stimulus(session)?;
                 let made = match stimulus.incoming_call(CALLER).await {
                     Ok(answer) => Some(session_id(&answer, "the stimulus interface's call")?),
                     Err(_) => {
@@ -335,15 +335,6 @@ fn op_call(op: Op, session: u32, reason: Option<&str>) -> Call {
         }
         Op::Status => with_session(&call::status::FUNCTION, session),
     }
-}
-
-fn stimulus(session: &Session<'_>) -> Result<Stimulus, Departure> {
-    let url = session
-        .profile
-        .stimulus_url
-        .as_deref()
-        .ok_or_else(|| Departure::Harness("no stimulus interface".into()))?;
-    Stimulus::new(url, session.timeout).map_err(|e| Departure::Harness(e.to_string()))
 }
 
 fn session_id(result: &Value, what: &str) -> Result<u32, Departure> {

@@ -10,8 +10,10 @@
 
 pub mod calls;
 pub mod channels;
+pub mod events;
 pub mod log;
 pub mod outputs;
+pub mod recorder;
 pub mod switches;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -110,6 +112,16 @@ impl<T> Execution<T> {
     fn failed(&self) -> bool {
         matches!(self.end, End::Fail { .. })
     }
+}
+
+/// The stimulus interface the profile declares.
+pub fn stimulus(session: &Session<'_>) -> Result<helios_client::Stimulus, Departure> {
+    let url =
+        session.profile.stimulus_url.as_deref().ok_or_else(|| {
+            Departure::Harness("the profile declares no stimulus interface".into())
+        })?;
+    helios_client::Stimulus::new(url, session.timeout)
+        .map_err(|e| Departure::Harness(e.to_string()))
 }
 
 /// The seed of a model's generator: the run's seed and the model's id, so that models do not
@@ -238,6 +250,7 @@ async fn generated<M: Model>(
     };
     let mut runner = TestRunner::new_with_rng(config, rng(session.seed(), M::ID));
     let cases = session.cases();
+    let started = tokio::time::Instant::now();
     let mut steps = 0;
     let mut findings = Log::default();
     for case in 0..cases {
@@ -261,7 +274,10 @@ async fn generated<M: Model>(
             }
         }
     }
-    let summary = format!("{cases} sequences, {steps} steps, as the model predicts");
+    let summary = format!(
+        "{cases} sequences, {steps} steps in {:.1} s, as the model predicts",
+        started.elapsed().as_secs_f64()
+    );
     Ok((
         Execution {
             sent: Vec::new(),
