@@ -4,7 +4,9 @@
 
 mod calls;
 mod channels;
+mod events;
 mod health;
+mod observe;
 mod outputs;
 mod switches;
 
@@ -40,6 +42,7 @@ pub const GROUPS: &[Group] = &[
     outputs::GROUP,
     calls::GROUP,
     channels::GROUP,
+    events::GROUP,
 ];
 
 /// Runs the groups the operator selected and allowed, probing health after each.

@@ -81,6 +81,8 @@ pub struct Record {
     pub name: String,
     pub params: Value,
     pub up_time: u32,
+    /// Whether the params fit the manual's description of the event.
+    pub fits: bool,
 }
 
 impl Record {
@@ -91,6 +93,7 @@ impl Record {
             name: record.event.name().to_owned(),
             params: Value::Object(record.event.params()),
             up_time: record.up_time,
+            fits: !matches!(record.event, helios_wire::event::Event::Other { .. }),
         })
     }
 
