@@ -41,7 +41,7 @@ async fn every_behaviour_group_passes_on_the_reference_intercom() {
         insecure: false,
         ca_pem: Some(reference.cert_pem.clone().into_bytes()),
     };
-    for only in ["model."] {
+    for only in ["model.", "events.", "timing."] {
         let options = Options {
             only: Some(only.into()),
             ..Options::default()
@@ -203,4 +203,46 @@ async fn the_channel_model_catches_privileges_the_lab_did_not_declare() {
         4,
     )
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timing_checks_catch_a_long_poll_and_a_memory_that_ignore_their_numbers() {
+    fn ignored(line: &str) -> String {
+        line.replace("timeout=2", "timeout=4")
+            .replace("time=-5", "time=0")
+    }
+    let reference = Reference::start(device_profile(&plain(
+        helios_device::profile::DEFAULT_PROFILE,
+    )))
+    .await;
+    let profile = Profile::parse(&plain(REFERENCE_PROFILE)).expect("the lab profile");
+    let upstream: SocketAddr = reference
+        .http
+        .trim_start_matches("http://")
+        .parse()
+        .expect("the device's address");
+    let target = Target {
+        http: Some(proxy::start(upstream, ignored).await),
+        https: None,
+        insecure: false,
+        ca_pem: None,
+    };
+    let options = Options {
+        only: Some("timing.".into()),
+        ..Options::default()
+    };
+    let result = run(&profile, &target, &options).await;
+    for id in ["timing.pull.timeout", "timing.snapshot.time"] {
+        let failed = outcome(&result, id);
+        assert!(
+            matches!(failed.verdict, Verdict::Fail(_)),
+            "{id}: {}",
+            failed.verdict
+        );
+    }
+    assert_eq!(
+        outcome(&result, "timing.switch.monostable").verdict,
+        Verdict::Pass
+    );
+    reference.stop().await;
 }

@@ -9,6 +9,7 @@ mod health;
 mod observe;
 mod outputs;
 mod switches;
+mod timing;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -43,6 +44,7 @@ pub const GROUPS: &[Group] = &[
     calls::GROUP,
     channels::GROUP,
     events::GROUP,
+    timing::GROUP,
 ];
 
 /// Runs the groups the operator selected and allowed, probing health after each.

@@ -99,6 +99,29 @@ impl Log {
     }
 }
 
+impl Log {
+    /// Sends `call` through a client of its own (checks that run side by side).
+    pub async fn send_with(
+        &mut self,
+        client: &helios_client::Client,
+        call: Call,
+    ) -> Result<Answer, Departure> {
+        let sent = Instant::now();
+        let exchange = client
+            .send(call)
+            .await
+            .map_err(|e| Departure::Harness(e.to_string()))?;
+        let received = Instant::now();
+        let reply = read(&exchange);
+        self.exchanges.push(exchange);
+        Ok(Answer {
+            sent,
+            received,
+            reply: reply?,
+        })
+    }
+}
+
 /// The result or refusal an exchange carries; anything else is a departure.
 pub fn read(exchange: &Exchange) -> Result<Result<Value, Refusal>, Departure> {
     match exchange.envelope() {
