@@ -220,6 +220,7 @@ async fn audio_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
         .iter()
         .all(|l| session.profile.has_licence(*l));
     if !licensed
+        || !function.origin.present_in(session.firmware)
         || !session
             .discovered
             .events
@@ -227,7 +228,9 @@ async fn audio_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
             .any(|e| e == "AudioLoopTest")
     {
         return Err(Skip::NotApplicable(
-            "no Enhanced Audio licence, or log/caps lacks AudioLoopTest".into(),
+            "no audio/test on this firmware, no Enhanced Audio licence, or log/caps lacks \
+             AudioLoopTest"
+                .into(),
         ));
     }
     let watch = Watch::open(session, "AudioLoopTest", log).await?;

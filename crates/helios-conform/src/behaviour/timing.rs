@@ -326,7 +326,7 @@ async fn channel_duration_found(session: &Session<'_>, log: &mut Log) -> Result<
             "the runner's pulls came too late to decide".into(),
         ));
     }
-    if let Ok(_) = &expired.reply {
+    if expired.reply.is_ok() {
         return Ok(Found::Fail(format!(
             "a channel never pulled still answered {} ms after it opened with duration=3",
             ms(expired.sent - opened.received)

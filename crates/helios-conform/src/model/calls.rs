@@ -11,7 +11,7 @@
 //! refusal of a live call is only right when the call has in fact ended, which the runner
 //! checks. At most four calls at once (erratum `call-limit`: another limit is non-strict).
 
-use helios_client::Call;
+use helios_client::{Call, Stimulus};
 use helios_spec::ErrorCode;
 use helios_spec::functions::call;
 use proptest::prelude::*;
@@ -113,7 +113,7 @@ impl ReferenceStateMachine for Calls {
             }),
             1 => select(ops).prop_map(|op| CallStep::Unknown { op }),
             3 => Just(CallStep::Status),
-            1 => select(vec![150u64, 600]).prop_map(|ms| CallStep::Wait { ms }),
+            1 => select(vec![100u64, 400]).prop_map(|ms| CallStep::Wait { ms }),
         ]
         .boxed()
     }
@@ -179,7 +179,8 @@ impl Model for Calls {
     const FUNCTION: &'static helios_spec::Function = &call::dial::FUNCTION;
     const EXPECTED: &'static str = "call/dial, answer, hangup and status follow the call state \
         machine across sessions, whatever the far end does";
-    type Context = ();
+    /// The stimulus interface's client, made once.
+    type Context = Option<Stimulus>;
     type Run = Run;
 
     fn not_applicable(state: &Self) -> Option<String> {
@@ -191,7 +192,7 @@ impl Model for Calls {
 
     async fn start(
         session: &mut Session<'_>,
-        _: &mut (),
+        _: &mut Option<Stimulus>,
         _: &Self,
         log: &mut Log,
     ) -> Result<Run, Departure> {
@@ -201,7 +202,7 @@ impl Model for Calls {
 
     async fn step(
         session: &mut Session<'_>,
-        _: &mut (),
+        ringer: &mut Option<Stimulus>,
         run: &mut Run,
         transition: &CallStep,
         log: &mut Log,
@@ -239,7 +240,10 @@ impl Model for Calls {
                 Ok(())
             }
             CallStep::Ring => {
-                let stimulus = super::stimulus(session)?;
+                let stimulus = match ringer {
+                    Some(stimulus) => stimulus,
+                    None => ringer.insert(super::stimulus(session)?),
+                };
                 let made = match stimulus.incoming_call(CALLER).await {
                     Ok(answer) => Some(session_id(&answer, "the stimulus interface's call")?),
                     Err(_) => {
@@ -316,9 +320,9 @@ impl Model for Calls {
         }
     }
 
-    async fn finish(_: &mut Session<'_>, _: &mut (), _: Run) {}
+    async fn finish(_: &mut Session<'_>, _: &mut Option<Stimulus>, _: Run) {}
 
-    async fn close(session: &mut Session<'_>, _: ()) {
+    async fn close(session: &mut Session<'_>, _: Option<Stimulus>) {
         let _ = hang_up_all(session, &mut Log::default()).await;
     }
 }

@@ -210,6 +210,14 @@ impl ReferenceStateMachine for Channels {
     }
 }
 
+/// What lives across the sequences of a run.
+#[derive(Debug, Default)]
+pub struct Context {
+    recorder: Option<Recorder>,
+    stimulus: Option<helios_client::Stimulus>,
+    sources: Vec<Source>,
+}
+
 /// A channel the sequence opened.
 #[derive(Debug)]
 struct Opened {
@@ -246,7 +254,7 @@ impl Model for Channels {
     const EXPECTED: &'static str = "each channel delivers the events its include, filter and \
         account's privileges call for, in order, exactly once, with the params raised; closed \
         and unknown ids answer 12";
-    type Context = Option<Recorder>;
+    type Context = Context;
     type Run = Run;
 
     fn not_applicable(state: &Self) -> Option<String> {
@@ -258,7 +266,7 @@ impl Model for Channels {
 
     async fn start(
         session: &mut Session<'_>,
-        recorder: &mut Option<Recorder>,
+        context: &mut Context,
         state: &Self,
         log: &mut Log,
     ) -> Result<Run, Departure> {
@@ -278,22 +286,28 @@ impl Model for Channels {
                 Source::World { .. } => {}
             }
         }
-        match recorder {
+        context.sources.clone_from(&state.sources);
+        match &mut context.recorder {
             Some(recorder) => {
                 recorder.refresh(session, log, 0).await?;
             }
-            None => *recorder = Some(Recorder::open(session, log).await?),
+            None => context.recorder = Some(Recorder::open(session, log).await?),
         }
         Ok(run)
     }
 
     async fn step(
         session: &mut Session<'_>,
-        recorder: &mut Option<Recorder>,
+        context: &mut Context,
         run: &mut Run,
         transition: &ChannelStep,
         log: &mut Log,
     ) -> Result<(), Departure> {
+        let Context {
+            recorder,
+            stimulus,
+            sources,
+        } = context;
         let Some(recorder) = recorder else {
             return Err(Departure::Harness("no recorder channel".into()));
         };
@@ -385,12 +399,13 @@ impl Model for Channels {
                 closed(&answer, log, "an id no subscription returned")
             }
             ChannelStep::Raise { source, variant } => {
-                raise(session, recorder, run, *source, *variant, log).await
+                let source = sources.get(*source).cloned();
+                raise(session, recorder, stimulus, run, source, *variant, log).await
             }
         }
     }
 
-    async fn finish(session: &mut Session<'_>, _: &mut Option<Recorder>, run: Run) {
+    async fn finish(session: &mut Session<'_>, _: &mut Context, run: Run) {
         let mut log = Log::default();
         for opened in run.channels.iter().filter(|c| !c.closed) {
             let call = Call::new(&log::unsubscribe::FUNCTION).param("id", opened.id);
@@ -398,8 +413,8 @@ impl Model for Channels {
         }
     }
 
-    async fn close(session: &mut Session<'_>, recorder: Option<Recorder>) {
-        if let Some(recorder) = recorder {
+    async fn close(session: &mut Session<'_>, context: Context) {
+        if let Some(recorder) = context.recorder {
             recorder.close(session).await;
         }
     }
@@ -432,16 +447,16 @@ fn closed(answer: &Answer, log: &mut Log, what: &str) -> Result<(), Departure> {
 async fn raise(
     session: &mut Session<'_>,
     recorder: &mut Recorder,
+    stimulus: &mut Option<helios_client::Stimulus>,
     run: &mut Run,
-    source: usize,
+    source: Option<Source>,
     variant: bool,
     log: &mut Log,
 ) -> Result<(), Departure> {
-    let sources = Channels::new(session).sources;
-    let Some(source) = sources.get(source) else {
+    let Some(source) = source else {
         return Ok(());
     };
-    let (what, expected, answer) = match source {
+    let (what, expected, answer) = match &source {
         Source::Output { port } => {
             let was = run.outputs.insert(port.clone(), variant).unwrap_or(false);
             let answer = log.send(session, output(port, variant)).await?;
@@ -463,7 +478,10 @@ async fn raise(
                 return Ok(());
             };
             let params = sample_params(spec, variant);
-            let stimulus = super::stimulus(session)?;
+            let stimulus = match stimulus {
+                Some(stimulus) => stimulus,
+                None => stimulus.insert(super::stimulus(session)?),
+            };
             let sent = Instant::now();
             stimulus
                 .event(event, &params)
