@@ -246,3 +246,33 @@ async fn the_timing_checks_catch_a_long_poll_and_a_memory_that_ignore_their_numb
     );
     reference.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_checks_catch_an_account_that_misses_its_events() {
+    // The device's viewer may not monitor I/O, the lab declares it may: the viewer's channel
+    // stays empty where the manual wants OutputChanged.
+    let text = helios_device::profile::DEFAULT_PROFILE.replacen(
+        "monitoring = [\"system\", \"phone\", \"io\", \"switch\", \"audio\", \"camera\", \"display\", \"email\", \"uid\", \"keypad\"]\ncontrol = []",
+        "monitoring = [\"system\", \"phone\", \"switch\", \"audio\", \"camera\", \"display\", \"email\", \"uid\", \"keypad\"]\ncontrol = []",
+        1,
+    );
+    let reference = Reference::start(device_profile(&text)).await;
+    let profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile");
+    let target = Target {
+        http: Some(reference.http.clone()),
+        https: Some(reference.https.clone()),
+        insecure: false,
+        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
+    };
+    let options = Options {
+        only: Some("events.output".into()),
+        ..Options::default()
+    };
+    let result = run(&profile, &target, &options).await;
+    let failed = outcome(&result, "events.output");
+    match &failed.verdict {
+        Verdict::Fail(why) => assert!(why.contains("viewer"), "{why}"),
+        other => panic!("events.output: {other}"),
+    }
+    reference.stop().await;
+}
