@@ -59,6 +59,11 @@ pub(crate) struct Args {
     /// Pin the device's certificate (PEM).
     #[arg(long)]
     ca: Option<PathBuf>,
+    /// Ask on stderr for the events only someone at the device can raise (a card on the
+    /// reader), when the device has no stimulus interface; each waits for the event with the
+    /// profile's `operator_seconds`.
+    #[arg(long)]
+    interactive: bool,
 }
 
 pub(crate) fn main(args: Args) -> Result<()> {
@@ -105,6 +110,7 @@ fn run(args: Args) -> Result<i32> {
         seed: args.seed,
         cases: args.cases,
         replay: None,
+        interactive: args.interactive,
     };
     let ca_pem = match &args.ca {
         Some(path) => {
@@ -287,8 +293,8 @@ fn replay(args: &Args) -> Result<i32> {
     Ok(exit_code(std::slice::from_ref(&outcome.verdict)))
 }
 
-/// Starts the reference intercom on free loopback ports and runs against it, its certificate
-/// pinned.
+/// Starts the reference intercom on free loopback ports, with its stimulus interface, and runs
+/// against it, its certificate pinned.
 async fn embedded(
     profile: &helios_conform::Checked,
     options: &Options,
@@ -301,6 +307,9 @@ async fn embedded(
         Arc::new(helios_device::clock::SystemClock::new()),
     );
     let any: SocketAddr = "127.0.0.1:0".parse()?;
+    let stimulus = helios_device::stimulus::serve(device.clone(), any).await?;
+    let mut profile = profile.clone();
+    profile.stimulus_url = Some(format!("http://{stimulus}"));
     let running = helios_device::server::start(device, Some(any), Some((any, tls))).await?;
     let target = Target {
         http: running.http.map(|a| format!("http://{a}")),
@@ -313,7 +322,7 @@ async fn embedded(
         target.http.as_deref().unwrap_or("-"),
         target.https.as_deref().unwrap_or("-")
     );
-    let run = helios_conform::run_with_progress(profile, &target, options, progress).await;
+    let run = helios_conform::run_with_progress(&profile, &target, options, progress).await;
     running.shutdown().await;
     Ok((run, target))
 }

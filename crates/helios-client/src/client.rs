@@ -161,16 +161,42 @@ impl Client {
     /// credentials (and once more when the device says the nonce was stale). Returns the last
     /// exchange.
     pub async fn send(&self, call: Call) -> Result<Exchange, ClientError> {
+        self.send_within(call, None)
+            .await
+            .map(|(exchange, _)| exchange)
+    }
+
+    /// Sends a call whose reply does not end (an MJPEG stream) and reads its body for
+    /// `window` after the response head arrived, then lets it go. Returns the exchange with the
+    /// body read so far, and when each chunk arrived (since the head) with the body's length
+    /// after it, so that a caller can time what the bytes carry.
+    pub async fn stream(
+        &self,
+        call: Call,
+        window: Duration,
+    ) -> Result<(Exchange, Vec<(Duration, usize)>), ClientError> {
+        self.send_within(call, Some(window)).await
+    }
+
+    async fn send_within(
+        &self,
+        call: Call,
+        window: Option<Duration>,
+    ) -> Result<(Exchange, Vec<(Duration, usize)>), ClientError> {
         let prepared = prepare(&self.base, &call)?;
-        let mut exchange = self.exchange(&prepared, self.preemptive(&prepared)).await?;
+        let mut exchange = self
+            .exchange(&prepared, self.preemptive(&prepared), window)
+            .await?;
         for _ in 0..2 {
-            if exchange.response.status != 401 || self.auth == AuthMode::None {
+            if exchange.0.response.status != 401 || self.auth == AuthMode::None {
                 break;
             }
-            let Some(authorization) = self.answer(&exchange, &prepared) else {
+            let Some(authorization) = self.answer(&exchange.0, &prepared) else {
                 break;
             };
-            exchange = self.exchange(&prepared, Some(authorization)).await?;
+            exchange = self
+                .exchange(&prepared, Some(authorization), window)
+                .await?;
         }
         Ok(exchange)
     }
@@ -231,7 +257,8 @@ impl Client {
         &self,
         prepared: &Prepared,
         authorization: Option<String>,
-    ) -> Result<Exchange, ClientError> {
+        window: Option<Duration>,
+    ) -> Result<(Exchange, Vec<(Duration, usize)>), ClientError> {
         let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
             .map_err(|e| ClientError::Request(e.to_string()))?;
         let mut headers = prepared.headers.clone();
@@ -241,7 +268,7 @@ impl Client {
         let mut request = self
             .http
             .request(method, &prepared.url)
-            .timeout(self.timeout)
+            .timeout(self.timeout + window.unwrap_or_default())
             .body(prepared.body.clone());
         for (name, value) in &headers {
             request = request.header(name, value);
@@ -263,15 +290,28 @@ impl Client {
             })
             .collect();
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| ClientError::Transport(describe(&e)))?
-        {
+        let mut arrivals = Vec::new();
+        let head = Instant::now();
+        loop {
+            let chunk = match window {
+                None => response.chunk().await,
+                Some(window) => {
+                    let left = window.saturating_sub(head.elapsed());
+                    match tokio::time::timeout(left, response.chunk()).await {
+                        Ok(chunk) => chunk,
+                        // The window is over: what came so far is the answer.
+                        Err(_) => break,
+                    }
+                }
+            };
+            let Some(chunk) = chunk.map_err(|e| ClientError::Transport(describe(&e)))? else {
+                break;
+            };
             if body.len() + chunk.len() > MAX_RESPONSE {
                 return Err(ClientError::TooLarge);
             }
             body.extend_from_slice(&chunk);
+            arrivals.push((head.elapsed(), body.len()));
         }
         let exchange = Exchange {
             request: RawRequest {
@@ -293,7 +333,7 @@ impl Client {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(exchange.clone());
-        Ok(exchange)
+        Ok((exchange, arrivals))
     }
 
     fn curl_auth(&self) -> Option<String> {

@@ -4,6 +4,15 @@
 use helios_spec::Version;
 use serde_json::Value;
 
+/// One switch of `switch/caps`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SwitchCaps {
+    pub switch: u8,
+    pub enabled: bool,
+    /// `Some(switchOnDuration)` in seconds for a monostable switch, `None` for a bistable one.
+    pub monostable: Option<u32>,
+}
+
 /// What discovery learnt.
 #[derive(Clone, Debug, Default)]
 pub struct Discovered {
@@ -11,6 +20,8 @@ pub struct Discovered {
     pub sw_version: Option<String>,
     /// The switches and whether each is enabled.
     pub switches: Vec<(u8, bool)>,
+    /// Each switch as `switch/caps` describes it: mode and duration too.
+    pub switch_caps: Vec<SwitchCaps>,
     pub outputs: Vec<String>,
     pub inputs: Vec<String>,
     pub resolutions: Vec<(u32, u32)>,
@@ -40,6 +51,22 @@ impl Discovered {
             .filter_map(|item| {
                 let id = u8::try_from(item["switch"].as_u64()?).ok()?;
                 Some((id, item["enabled"].as_bool().unwrap_or(false)))
+            })
+            .collect();
+        self.switch_caps = list(result, "switches")
+            .filter_map(|item| {
+                let switch = u8::try_from(item["switch"].as_u64()?).ok()?;
+                let monostable = (item["mode"].as_str() == Some("monostable")).then(|| {
+                    item["switchOnDuration"]
+                        .as_u64()
+                        .and_then(|d| u32::try_from(d).ok())
+                        .unwrap_or(0)
+                });
+                Some(SwitchCaps {
+                    switch,
+                    enabled: item["enabled"].as_bool().unwrap_or(false),
+                    monostable,
+                })
             })
             .collect();
     }

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod discovery;
 pub mod generate;
 pub mod judge;
+pub mod model;
 pub mod profile;
 mod profile_settings;
 pub mod property;

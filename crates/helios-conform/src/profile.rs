@@ -30,6 +30,64 @@ pub struct Profile {
     pub destructive: Destructive,
     #[serde(default)]
     pub logins: Logins,
+    #[serde(default)]
+    pub stimulus: StimulusRow,
+    #[serde(default)]
+    pub calls: CallsRow,
+    #[serde(default)]
+    pub tolerances: Tolerances,
+}
+
+/// The device's stimulus interface, through which the runner plays the world outside it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StimulusRow {
+    /// Its base URL (`http://192.0.2.10:8081`); none when the device has no such interface.
+    pub url: Option<String>,
+}
+
+/// What the call model may dial.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallsRow {
+    /// Numbers or SIP URIs the runner may call; none, and the call model does not dial.
+    #[serde(default)]
+    pub numbers: Vec<String>,
+}
+
+/// How far timed behaviour may stray from the manual's numbers before it is a departure.
+/// Each default is explained where the check that uses it lives (`behaviour/timing.rs`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tolerances {
+    /// A pull with `timeout` answers within this of its timeout, or of the event that ends it.
+    pub pull_ms: u64,
+    /// A monostable switch turns off within this of its `switchOnDuration`.
+    pub switch_ms: u64,
+    /// A channel closes within this of its `duration` after the last pull.
+    pub channel_ms: u64,
+    /// An action's event is in the log within this of the action's reply.
+    pub event_ms: u64,
+    /// An MJPEG stream's measured rate is within this percentage of its `fps`.
+    pub fps_percent: u64,
+    /// `time=-N` gives a frame within this of N seconds before the request.
+    pub snapshot_ms: u64,
+    /// How long the runner waits for the operator in `--interactive` mode.
+    pub operator_seconds: u64,
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Self {
+            pull_ms: 500,
+            switch_ms: 500,
+            channel_ms: 500,
+            event_ms: 1000,
+            fps_percent: 20,
+            snapshot_ms: 1500,
+            operator_seconds: 30,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -123,6 +181,11 @@ pub struct Checked {
     pub stimulus: bool,
     pub destructive: Destructive,
     pub logins: Logins,
+    /// The stimulus interface's base URL, from `[stimulus]` or set by an embedded run.
+    pub stimulus_url: Option<String>,
+    /// What the call model may dial (`[calls] numbers`).
+    pub dial_numbers: Vec<String>,
+    pub tolerances: Tolerances,
 }
 
 #[derive(Clone, Debug)]
@@ -220,7 +283,10 @@ impl Profile {
             tiers,
             timeout_seconds: self.run.timeout_seconds,
             rate: self.run.rate,
-            stimulus: self.device.stimulus,
+            stimulus: self.device.stimulus || self.stimulus.url.is_some(),
+            stimulus_url: self.stimulus.url,
+            dial_numbers: self.calls.numbers,
+            tolerances: self.tolerances,
             destructive: self.destructive,
             logins: self.logins,
         })

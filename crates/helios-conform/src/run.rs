@@ -48,6 +48,9 @@ pub struct Options {
     pub seed: Option<u64>,
     /// Generated requests (or sequences) per property.
     pub cases: Option<u32>,
+    /// Ask the operator to raise the events only someone at the device can (a card on the
+    /// reader), when the device has no stimulus interface.
+    pub interactive: bool,
 }
 
 /// One case's outcome.

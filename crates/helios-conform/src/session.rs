@@ -129,6 +129,19 @@ impl<'a> Session<'a> {
             .ok_or_else(|| "no client".into())
     }
 
+    /// A client of its own for a login, outside the session's pacing: for checks that run
+    /// side by side (a long-poll while another request raises its event).
+    pub fn fresh_client(&self, transport: Transport, login: Login) -> Result<Client, String> {
+        self.make_client(transport, login)
+    }
+
+    /// The logins of the profile's accounts, in the profile's order.
+    pub fn account_logins(&self) -> Vec<Login> {
+        (0..self.profile.accounts.len())
+            .map(Login::Account)
+            .collect()
+    }
+
     fn make_client(&self, transport: Transport, login: Login) -> Result<Client, String> {
         let base = match transport {
             Transport::Http => self.target.http.as_ref(),

@@ -62,6 +62,15 @@ impl Reference {
         }
     }
 
+    /// Starts the device's stimulus interface on a free loopback port; returns its URL.
+    pub async fn start_stimulus(&self) -> String {
+        let any = SocketAddr::from(([127, 0, 0, 1], 0));
+        let bound = helios_device::stimulus::serve(self.device.clone(), any)
+            .await
+            .expect("the stimulus interface starts on loopback");
+        format!("http://{bound}")
+    }
+
     pub async fn stop(self) {
         self.running.shutdown().await;
     }

@@ -2,9 +2,16 @@
 //! events, timing, destructive tiers), run after the request cases, with the device's health
 //! probed between groups so that a silent restart is charged to the group that caused it.
 
+mod calls;
+mod channels;
 mod config;
+mod events;
 mod health;
+mod observe;
+mod outputs;
 mod restart;
+mod switches;
+mod timing;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -34,6 +41,12 @@ pub struct Group {
 
 /// Every group, in the order they run: the least disruptive first.
 pub const GROUPS: &[Group] = &[
+    switches::GROUP,
+    outputs::GROUP,
+    calls::GROUP,
+    channels::GROUP,
+    events::GROUP,
+    timing::GROUP,
     Group {
         id: "config",
         tier: Tier::Config,

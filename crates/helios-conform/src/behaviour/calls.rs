@@ -1,0 +1,24 @@
+//! `model.call`: the call model (`model/calls.rs`) against the device.
+
+use helios_spec::Tier;
+
+use super::{Group, Outcomes};
+use crate::model::{self, calls::Calls};
+use crate::session::Session;
+
+pub(super) const GROUP: Group = Group {
+    id: "model.call",
+    tier: Tier::Reversible,
+    restarts: false,
+    run,
+};
+
+fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+    Box::pin(async move {
+        let init = Calls::new(
+            session.profile.dial_numbers.clone(),
+            session.profile.stimulus_url.clone(),
+        );
+        vec![model::check::<Calls>(session, init).await]
+    })
+}

@@ -1,0 +1,21 @@
+//! `model.channel`: the event channel model (`model/channels.rs`) against the device.
+
+use helios_spec::Tier;
+
+use super::{Group, Outcomes};
+use crate::model::{self, channels::Channels};
+use crate::session::Session;
+
+pub(super) const GROUP: Group = Group {
+    id: "model.channel",
+    tier: Tier::Reversible,
+    restarts: false,
+    run,
+};
+
+fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+    Box::pin(async move {
+        let init = Channels::new(session);
+        vec![model::check::<Channels>(session, init).await]
+    })
+}

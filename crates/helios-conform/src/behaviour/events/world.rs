@@ -1,0 +1,69 @@
+//! Events of the outside world: raised through the stimulus interface, or by the operator when
+//! asked in `--interactive` mode.
+
+use super::*;
+
+/// What the operator is asked to do for an event of the outside world.
+fn request(event: &Event) -> &'static str {
+    match event.name {
+        "CardEntered" => "tap a card on the reader",
+        "KeyPressed" | "KeyReleased" => "press and release a key",
+        "CodeEntered" => "enter a code on the keypad",
+        "MotionDetected" => "move in front of the camera",
+        "NoiseDetected" => "make a noise near the microphone",
+        "TamperSwitchActivated" => "open the device's cover",
+        "UnauthorizedDoorOpen" => "open the door without authorisation",
+        "DoorOpenTooLong" => "hold the door open past its time",
+        "UserAuthenticated" => "authenticate as a phone book user",
+        "SilentAlarm" => "raise a silent alarm",
+        _ => "raise this event at the device",
+    }
+}
+
+pub(super) async fn world_event(
+    session: &mut Session<'_>,
+    event: &'static Event,
+    log: &mut Log,
+) -> Checked {
+    if let Ok(stimulus) = stimulus(session) {
+        let params = sample_params(event, false);
+        let watch = Watch::open(session, event.name, log).await?;
+        stimulus
+            .event(event.name, &params)
+            .await
+            .map_err(|e| Skip::Departure(Departure::Harness(e.to_string())))?;
+        let wait = wait(session);
+        return watched(session, watch, &[params], wait, log).await;
+    }
+    if !session.options.interactive {
+        return Err(Skip::NotApplicable(format!(
+            "{} needs someone at the device: no stimulus interface, and not --interactive",
+            event.name
+        )));
+    }
+    let seconds = session.profile.tolerances.operator_seconds;
+    let watch = Watch::open(session, event.name, log).await?;
+    eprintln!(
+        "conform: operator: {} now ({}; waiting up to {seconds} s)",
+        request(event),
+        event.name
+    );
+    let found = watch.collect(session, 1, seconds, log).await?;
+    watch.close(session, log).await;
+    let Some(record) = found.iter().flat_map(|(_, r)| r).next() else {
+        return Err(Skip::Departure(Departure::Harness(format!(
+            "no {} within {seconds} s: did the operator act?",
+            event.name
+        ))));
+    };
+    if !record.fits {
+        return Err(Skip::Departure(Departure::Fail(format!(
+            "{} with params the manual does not allow: {}",
+            event.name, record.params
+        ))));
+    }
+    // Each account allowed to see it got the one the operator raised.
+    let params = record.params.clone();
+    judge(session, event.name, &found, &[params])
+        .map_err(|why| Skip::Departure(Departure::Fail(why)))
+}

@@ -1,0 +1,21 @@
+//! `model.switch`: the switch model (`model/switches.rs`) against the device.
+
+use helios_spec::Tier;
+
+use super::{Group, Outcomes};
+use crate::model::{self, switches::Switches};
+use crate::session::Session;
+
+pub(super) const GROUP: Group = Group {
+    id: "model.switch",
+    tier: Tier::Reversible,
+    restarts: false,
+    run,
+};
+
+fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+    Box::pin(async move {
+        let init = Switches::new(session.discovered.switch_caps.clone());
+        vec![model::check::<Switches>(session, init).await]
+    })
+}

@@ -1,0 +1,186 @@
+//! Sending one sequence (from the model's initial state, step by step, stopping at the first
+//! departure) and shrinking a failing one.
+
+use super::*;
+
+/// How one sequence ended.
+#[derive(Debug)]
+pub(super) enum End {
+    Pass,
+    /// The device departed from the model at this step (`None`: while being brought to the
+    /// model's initial state).
+    Fail {
+        at: Option<usize>,
+        why: String,
+    },
+    Harness(String),
+}
+
+/// One sequence sent.
+#[derive(Debug)]
+pub(super) struct Execution<T> {
+    /// The transitions sent, the failing one last.
+    pub(super) sent: Vec<T>,
+    pub(super) end: End,
+    pub(super) log: Log,
+}
+
+impl<T> Execution<T> {
+    pub(super) fn failed(&self) -> bool {
+        matches!(self.end, End::Fail { .. })
+    }
+}
+
+pub(super) async fn execute<M: Model>(
+    session: &mut Session<'_>,
+    context: &mut M::Context,
+    state: &M::State,
+    transitions: &[M::Transition],
+    seen: Option<&AtomicUsize>,
+) -> Execution<M::Transition> {
+    let mut log = Log::default();
+    let mut sent = Vec::new();
+    let mut run = match M::start(session, context, state, &mut log).await {
+        Ok(run) => run,
+        Err(departure) => {
+            let end = match departure {
+                Departure::Fail(why) => End::Fail {
+                    at: None,
+                    why: format!("bringing the device to a known state: {why}"),
+                },
+                Departure::Harness(why) => End::Harness(why),
+            };
+            return Execution { sent, end, log };
+        }
+    };
+    let mut end = End::Pass;
+    for (index, transition) in transitions.iter().enumerate() {
+        if let Some(seen) = seen {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+        sent.push(transition.clone());
+        log.note(format!("{}. {transition:?}", index + 1));
+        match M::step(session, context, &mut run, transition, &mut log).await {
+            Ok(()) => {}
+            Err(Departure::Fail(why)) => {
+                end = End::Fail {
+                    at: Some(index),
+                    why,
+                };
+                break;
+            }
+            Err(Departure::Harness(why)) => {
+                end = End::Harness(why);
+                break;
+            }
+        }
+    }
+    M::finish(session, context, run).await;
+    Execution { sent, end, log }
+}
+
+pub(super) type Tree<M> = <Sequential<
+    <M as ReferenceStateMachine>::State,
+    <M as ReferenceStateMachine>::Transition,
+    Just<<M as ReferenceStateMachine>::State>,
+    proptest::strategy::BoxedStrategy<<M as ReferenceStateMachine>::Transition>,
+> as Strategy>::Tree;
+
+/// A move of shrinking, with how many transitions the device had been sent when it was made
+/// (proptest-state-machine shrinks by what the last run reached).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Move {
+    Simplify(usize),
+    Complicate(usize),
+}
+
+/// One drawn sequence: the initial state, the transitions, and proptest's counter of those
+/// the device was sent.
+pub(super) type Drawn<M> = (
+    <M as ReferenceStateMachine>::State,
+    Vec<<M as ReferenceStateMachine>::Transition>,
+    Option<Arc<AtomicUsize>>,
+);
+
+/// Where the sequences of one model run come from. proptest's value trees are not `Send`, and
+/// the runner's future must be (a lab spawns runs), so no tree lives across a request: each
+/// draw is rebuilt from the seed, its index and the shrinking moves made so far, which
+/// proptest makes deterministic.
+pub(super) struct Source<M: Model> {
+    pub(super) init: M::State,
+    pub(super) seed: u64,
+}
+
+impl<M: Model> Source<M> {
+    /// The `index`th sequence after `moves`, and whether the last move changed it.
+    pub(super) fn draw(&self, index: usize, moves: &[Move]) -> Result<(Drawn<M>, bool), String> {
+        let first = self.init.clone();
+        let strategy = Sequential::new(
+            SizeRange::from(1..=MAX_STEPS),
+            move || Just(first.clone()),
+            M::preconditions,
+            M::transitions,
+            M::apply,
+        );
+        let config = Config {
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new_with_rng(config, rng(self.seed, M::ID));
+        let why = |why| format!("generating a sequence: {why}");
+        let mut tree: Tree<M> = strategy.new_tree(&mut runner).map_err(why)?;
+        for _ in 0..index {
+            tree = strategy.new_tree(&mut runner).map_err(why)?;
+        }
+        let mut moved = true;
+        for step in moves {
+            let (Move::Simplify(reached) | Move::Complicate(reached)) = *step;
+            if let (_, _, Some(seen)) = tree.current() {
+                seen.store(reached, Ordering::SeqCst);
+            }
+            moved = match step {
+                Move::Simplify(_) => tree.simplify(),
+                Move::Complicate(_) => tree.complicate(),
+            };
+        }
+        Ok((tree.current(), moved))
+    }
+}
+
+/// How many transitions a run reached, by proptest's counter.
+pub(super) fn reached(seen: Option<&Arc<AtomicUsize>>) -> usize {
+    seen.map_or(0, |seen| seen.load(Ordering::SeqCst))
+}
+
+/// Shrinks a failing sequence: each simpler candidate is sent; one that still fails is kept
+/// and simplified further, one that passes is complicated back. The shortest failure wins.
+pub(super) async fn shrink<M: Model>(
+    session: &mut Session<'_>,
+    context: &mut M::Context,
+    source: &Source<M>,
+    index: usize,
+    failed: Execution<M::Transition>,
+    reached_first: usize,
+) -> Execution<M::Transition> {
+    let started = tokio::time::Instant::now();
+    let mut best = failed;
+    let mut moves = vec![Move::Simplify(reached_first)];
+    let mut runs = 0;
+    while runs < MAX_SHRINK_RUNS && started.elapsed() < MAX_SHRINK_TIME {
+        let Ok(((state, transitions, seen), true)) = source.draw(index, &moves) else {
+            break;
+        };
+        runs += 1;
+        let candidate = execute::<M>(session, context, &state, &transitions, seen.as_deref()).await;
+        let now = reached(seen.as_ref());
+        if candidate.failed() {
+            if candidate.sent.len() <= best.sent.len() {
+                best = candidate;
+            }
+            moves.push(Move::Simplify(now));
+        } else {
+            moves.push(Move::Complicate(now));
+        }
+    }
+    best
+}

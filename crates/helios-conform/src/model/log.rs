@@ -1,0 +1,209 @@
+//! What a model's sequence sends and learns: every exchange (the evidence), the errata findings
+//! (non-strict departures), a line per step, and the helpers that read an answer as a model
+//! needs it.
+
+use helios_client::{Call, Exchange};
+use helios_spec::{ErrorCode, Transport};
+use helios_wire::envelope::Envelope;
+use serde_json::Value;
+use tokio::time::Instant;
+
+use crate::case::Login;
+use crate::session::Session;
+
+/// Why a step could not go on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Departure {
+    /// The device departs from the manual.
+    Fail(String),
+    /// The network or the harness failed: nothing is known of the device.
+    Harness(String),
+}
+
+/// A refusal: the error code and the parameter it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: u64,
+    pub param: Option<String>,
+}
+
+/// One answer, with when its request left and its reply came back: the window in which the
+/// device acted on it.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub sent: Instant,
+    pub received: Instant,
+    pub reply: Result<Value, Refusal>,
+}
+
+/// The record of one sequence.
+#[derive(Debug, Default)]
+pub struct Log {
+    pub exchanges: Vec<Exchange>,
+    /// Non-strict findings: the erratum and what was seen.
+    pub findings: Vec<(&'static str, String)>,
+    /// A line per step, for the report.
+    pub notes: Vec<String>,
+}
+
+impl Log {
+    pub fn note(&mut self, line: String) {
+        self.notes.push(line);
+    }
+
+    pub fn finding(&mut self, erratum: &'static str, why: String) {
+        if !self.findings.iter().any(|(e, _)| *e == erratum) {
+            self.findings.push((erratum, why));
+        }
+    }
+
+    /// Keeps another sequence's findings (not its exchanges: a passing run keeps the evidence
+    /// of its findings only).
+    pub fn absorb_findings(&mut self, other: Log) {
+        for (erratum, why) in other.findings {
+            self.finding(erratum, why);
+        }
+    }
+
+    /// Sends `call` as the full account.
+    pub async fn send(
+        &mut self,
+        session: &mut Session<'_>,
+        call: Call,
+    ) -> Result<Answer, Departure> {
+        let login = session.full_login();
+        self.send_as(session, login, call).await
+    }
+
+    /// Sends `call` as `login` over the transport its service accepts, and reads the envelope.
+    pub async fn send_as(
+        &mut self,
+        session: &mut Session<'_>,
+        login: Login,
+        call: Call,
+    ) -> Result<Answer, Departure> {
+        let transport: Transport = session.transport_for(call.function);
+        let sent = Instant::now();
+        let exchange = session
+            .send(transport, login, call)
+            .await
+            .map_err(Departure::Harness)?;
+        let received = Instant::now();
+        let reply = read(&exchange);
+        self.exchanges.push(exchange);
+        Ok(Answer {
+            sent,
+            received,
+            reply: reply?,
+        })
+    }
+}
+
+impl Log {
+    /// Sends `call` through a client of its own (checks that run side by side).
+    pub async fn send_with(
+        &mut self,
+        client: &helios_client::Client,
+        call: Call,
+    ) -> Result<Answer, Departure> {
+        let sent = Instant::now();
+        let exchange = client
+            .send(call)
+            .await
+            .map_err(|e| Departure::Harness(e.to_string()))?;
+        let received = Instant::now();
+        let reply = read(&exchange);
+        self.exchanges.push(exchange);
+        Ok(Answer {
+            sent,
+            received,
+            reply: reply?,
+        })
+    }
+}
+
+/// The result or refusal an exchange carries; anything else is a departure.
+pub fn read(exchange: &Exchange) -> Result<Result<Value, Refusal>, Departure> {
+    match exchange.envelope() {
+        Ok((Envelope::Success { result }, _)) => Ok(Ok(result.unwrap_or(Value::Null))),
+        Ok((Envelope::Failure { code, param, .. }, _)) => Ok(Err(Refusal {
+            code,
+            param: param.map(|p| p.to_string()),
+        })),
+        Err(error) => Err(Departure::Fail(format!(
+            "{} answered HTTP {} without the JSON envelope: {error}",
+            exchange.request.url, exchange.response.status
+        ))),
+    }
+}
+
+impl Answer {
+    /// The result of a call that must succeed.
+    pub fn success(&self, what: &str) -> Result<&Value, Departure> {
+        match &self.reply {
+            Ok(result) => Ok(result),
+            Err(refusal) => Err(Departure::Fail(format!(
+                "{what} answered error {}{}; the model expects success",
+                refusal.code,
+                refusal
+                    .param
+                    .as_ref()
+                    .map(|p| format!(" naming {p}"))
+                    .unwrap_or_default()
+            ))),
+        }
+    }
+
+    /// A call that must be refused with `code` naming `param`; other codes an erratum admits
+    /// (`admitted`) are non-strict findings.
+    pub fn refused(
+        &self,
+        log: &mut Log,
+        what: &str,
+        code: ErrorCode,
+        param: Option<&str>,
+        admitted: &[(ErrorCode, &'static str)],
+    ) -> Result<(), Departure> {
+        let refusal = match &self.reply {
+            Ok(_) => {
+                return Err(Departure::Fail(format!(
+                    "{what} succeeded; the model expects error {}",
+                    code.code()
+                )));
+            }
+            Err(refusal) => refusal,
+        };
+        if refusal.code == u64::from(code.code()) {
+            if let Some(param) = param
+                && refusal.param.as_deref().is_some_and(|named| named != param)
+            {
+                return Err(Departure::Fail(format!(
+                    "{what} answered error {} naming {:?}, not {param}",
+                    refusal.code, refusal.param
+                )));
+            }
+            return Ok(());
+        }
+        match admitted
+            .iter()
+            .find(|(other, _)| u64::from(other.code()) == refusal.code)
+        {
+            Some((_, erratum)) => {
+                log.finding(
+                    erratum,
+                    format!(
+                        "{what} answered error {}, not {}",
+                        refusal.code,
+                        code.code()
+                    ),
+                );
+                Ok(())
+            }
+            None => Err(Departure::Fail(format!(
+                "{what} answered error {}; the model expects {}",
+                refusal.code,
+                code.code()
+            ))),
+        }
+    }
+}

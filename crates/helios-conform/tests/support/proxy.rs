@@ -1,0 +1,86 @@
+//! A misbehaving front for the reference intercom: a plain-HTTP proxy that rewrites each
+//! request line with a function before passing it on, so that a test can make a device that
+//! departs from the manual in one precise way (a `trigger` that only switches on, a hang-up of
+//! the wrong call) without touching the device.
+
+use std::net::SocketAddr;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Starts the proxy in front of `upstream`; returns its `http://` URL.
+pub(crate) async fn start(upstream: SocketAddr, rewrite: fn(&str) -> String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a listener");
+    let address = listener.local_addr().expect("an address");
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            tokio::spawn(serve(client, upstream, rewrite));
+        }
+    });
+    format!("http://{address}")
+}
+
+/// One request per connection: read it, rewrite its request line, forward it with
+/// `Connection: close`, and hand the whole answer back, closing too.
+async fn serve(mut client: TcpStream, upstream: SocketAddr, rewrite: fn(&str) -> String) {
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 8192];
+    let head_end = loop {
+        let Ok(read) = client.read(&mut buffer).await else {
+            return;
+        };
+        if read == 0 {
+            return;
+        }
+        request.extend_from_slice(&buffer[..read]);
+        if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    while request.len() < head_end + length {
+        let Ok(read) = client.read(&mut buffer).await else {
+            return;
+        };
+        if read == 0 {
+            break;
+        }
+        request.extend_from_slice(&buffer[..read]);
+    }
+    let mut lines = head.split("\r\n");
+    let first = rewrite(lines.next().unwrap_or_default());
+    let mut forwarded = format!("{first}\r\nconnection: close\r\n");
+    for line in lines.filter(|l| !l.is_empty()) {
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            forwarded.push_str(line);
+            forwarded.push_str("\r\n");
+        }
+    }
+    forwarded.push_str("\r\n");
+    let mut bytes = forwarded.into_bytes();
+    bytes.extend_from_slice(&request[head_end..]);
+    let Ok(mut device) = TcpStream::connect(upstream).await else {
+        return;
+    };
+    if device.write_all(&bytes).await.is_err() {
+        return;
+    }
+    let mut answer = Vec::new();
+    if device.read_to_end(&mut answer).await.is_err() {
+        return;
+    }
+    // The client must not reuse the connection: say so after the status line.
+    if let Some(at) = answer.windows(2).position(|w| w == b"\r\n") {
+        answer.splice(at + 2..at + 2, b"connection: close\r\n".iter().copied());
+    }
+    let _ = client.write_all(&answer).await;
+    let _ = client.shutdown().await;
+}
