@@ -187,8 +187,14 @@ impl Client {
         let mut exchange = self
             .exchange(&prepared, self.preemptive(&prepared), window)
             .await?;
-        for _ in 0..2 {
+        for attempt in 0..2 {
             if exchange.0.response.status != 401 || self.auth == AuthMode::None {
+                break;
+            }
+            // Credentials refused a second time are wrong, unless the device says only the
+            // nonce was stale: another try would be one more failed login against the
+            // device's blocking.
+            if attempt > 0 && !stale(&exchange.0) {
                 break;
             }
             let Some(authorization) = self.answer(&exchange.0, &prepared) else {
@@ -197,6 +203,11 @@ impl Client {
             exchange = self
                 .exchange(&prepared, Some(authorization), window)
                 .await?;
+        }
+        if exchange.0.response.status == 401 {
+            // Refused credentials open no session: the next call must not send them unasked,
+            // which would be one more failed login.
+            *self.digest.lock().unwrap_or_else(|e| e.into_inner()) = None;
         }
         Ok(exchange)
     }
@@ -474,5 +485,18 @@ fn prepare(base: &str, call: &Call) -> Result<Prepared, ClientError> {
         target,
         headers,
         body,
+    })
+}
+
+/// Whether a 401 says the Digest nonce was stale (the credentials were right).
+fn stale(exchange: &Exchange) -> bool {
+    let values: Vec<&str> = exchange
+        .response
+        .headers_named("www-authenticate")
+        .collect();
+    parse_challenges(&values).is_ok_and(|(challenges, _)| {
+        challenges
+            .iter()
+            .any(|c| matches!(c, Challenge::Digest(digest) if digest.stale))
     })
 }

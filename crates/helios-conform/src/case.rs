@@ -13,6 +13,8 @@ pub enum Login {
     Account(usize),
     /// An account of the profile, sending Basic credentials unasked.
     Basic(usize),
+    /// An account of the profile with a wrong password: a failed login, within the budget.
+    WrongPassword(usize),
 }
 
 /// What the device must answer.

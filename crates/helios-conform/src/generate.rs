@@ -263,7 +263,61 @@ pub fn cases(
             &mut cases, function, profile, found, firmware, login, has_http,
         );
     }
+    wrong_password_cases(&mut cases, profile, found, firmware, has_http);
     cases
+}
+
+/// A wrong password answers 9 with a challenge: one case per service that asks for
+/// credentials, as many as the budget of failed logins allows, so that the runner never blocks
+/// its own address.
+fn wrong_password_cases(
+    cases: &mut Vec<Case>,
+    profile: &Checked,
+    found: &Discovered,
+    firmware: Version,
+    has_http: bool,
+) {
+    let Some(account) = full_account(profile) else {
+        return;
+    };
+    let mut services = Vec::new();
+    for function in FUNCTIONS {
+        let security = profile.security(function.service);
+        let first = function.methods[0].method;
+        if services.len() >= profile.logins.budget()
+            || services.contains(&function.service)
+            || security.auth == Auth::None
+            || !security.enabled
+            || !matches!(function.access, Access::Privilege(_))
+            || !function.origin.present_in(firmware)
+            || function
+                .tier(first)
+                .is_none_or(|tier| !tier.allowed_by_default())
+            || function.licences.iter().any(|l| !profile.has_licence(*l))
+        {
+            continue;
+        }
+        let Some(params) = valid_params(function, first, found) else {
+            continue;
+        };
+        services.push(function.service);
+        cases.push(Case {
+            id: format!("{}.wrong-password", function.name()),
+            function,
+            check: "security",
+            tier: Tier::ReadOnly,
+            transport: if has_http {
+                security.transport
+            } else {
+                Transport::Https
+            },
+            login: Login::WrongPassword(account),
+            call: call(function, first, &params),
+            expect: Expect::error(ErrorCode::AuthRequired),
+            generated: Vec::new(),
+            not_applicable: None,
+        });
+    }
 }
 
 /// The index of the account holding the most privileges.

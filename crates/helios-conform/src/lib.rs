@@ -4,6 +4,7 @@
 //! It never depends on the reference intercom: it speaks HTTP only, so it cannot cheat.
 
 pub mod behaviour;
+pub mod budget;
 pub mod case;
 pub mod compare;
 pub mod discovery;

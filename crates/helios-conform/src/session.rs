@@ -12,6 +12,7 @@ use helios_wire::envelope::Envelope;
 use serde_json::Value;
 use tokio::time::Instant;
 
+use crate::budget::LoginBudget;
 use crate::case::Login;
 use crate::discovery::Discovered;
 use crate::profile::Checked;
@@ -32,6 +33,8 @@ pub struct Session<'a> {
     /// The firmware generation the device is judged by.
     pub firmware: Version,
     clients: HashMap<(Transport, Login), Client>,
+    /// Failed logins, kept below what blocks the address.
+    logins: LoginBudget,
     /// The time between two requests at the rate limit.
     spacing: Option<Duration>,
     next_send: Option<Instant>,
@@ -51,6 +54,7 @@ impl<'a> Session<'a> {
             discovered: Discovered::default(),
             firmware: profile.firmware,
             clients: HashMap::new(),
+            logins: LoginBudget::new(profile.logins),
             spacing: (rate > 0).then(|| Duration::from_secs(1) / rate),
             next_send: None,
         };
@@ -95,6 +99,34 @@ impl<'a> Session<'a> {
         let matches = |wanted: &str| wanted.starts_with(group) || group.contains(wanted);
         self.options.only.as_deref().is_none_or(matches)
             && self.options.case.as_deref().is_none_or(matches)
+    }
+
+    /// Why no valid call of `function` can succeed on this device, as declared and discovered:
+    /// newer than its firmware, its service disabled, a licence absent, its hardware missing.
+    pub fn unavailable(&self, function: &Function) -> Option<String> {
+        if !function.origin.present_in(self.firmware) {
+            return Some(format!(
+                "{} is newer than firmware {}",
+                function.path, self.firmware
+            ));
+        }
+        if !self.profile.security(function.service).enabled {
+            return Some(format!(
+                "the {} service is disabled",
+                function.service.name()
+            ));
+        }
+        if let Some(licence) = function
+            .licences
+            .iter()
+            .find(|l| !self.profile.has_licence(**l))
+        {
+            return Some(format!("no {} licence", licence.id()));
+        }
+        if self.discovered.unsupported.contains(&function.path) {
+            return Some(format!("the model has no {}", function.path));
+        }
+        None
     }
 
     /// The login holding the most privileges.
@@ -156,6 +188,13 @@ impl<'a> Session<'a> {
         }
         builder = match login {
             Login::Anonymous => builder.auth(AuthMode::None),
+            Login::WrongPassword(index) => {
+                let account = self.profile.accounts.get(index).ok_or("no such account")?;
+                let wrong = format!("{}-not-the-password", account.password);
+                builder
+                    .credentials(&account.user, &wrong)
+                    .auth(AuthMode::Auto)
+            }
             Login::Account(index) | Login::Basic(index) => {
                 let account = self.profile.accounts.get(index).ok_or("no such account")?;
                 builder.credentials(&account.user, &account.password).auth(
@@ -192,12 +231,26 @@ impl<'a> Session<'a> {
         login: Login,
         call: Call,
     ) -> Result<Exchange, String> {
+        if matches!(login, Login::WrongPassword(_)) && !self.logins.admit().await {
+            return Err(
+                "the device blocks at the first failed login ([logins] block_after)".into(),
+            );
+        }
         self.pace().await;
         let client = self.client(transport, login)?;
-        client.send(call).await.map_err(|error| match error {
+        let sent = client.send(call).await.map_err(|error| match error {
             ClientError::Transport(why) => format!("the request failed: {why}"),
             other => other.to_string(),
-        })
+        });
+        // Every refused login counts, planned or not.
+        if login != Login::Anonymous
+            && sent
+                .as_ref()
+                .is_ok_and(|exchange| exchange.response.status == 401)
+        {
+            self.logins.record();
+        }
+        sent
     }
 
     /// Sends one call as the full account over the transport its service accepts.

@@ -147,10 +147,6 @@ const fn pending(fault: Fault, why: &'static str) -> Expectation {
     }
 }
 
-const SWITCH_MODEL: &str = "needs stateful switch model";
-const EVENT_MODEL: &str = "needs stateful event channel model";
-const CALL_MODEL: &str = "needs stateful call model (a far end to dial)";
-
 use Fault::*;
 
 const EXPECTATIONS: &[Expectation] = &[
@@ -179,24 +175,31 @@ const EXPECTATIONS: &[Expectation] = &[
     caught(JsonAsHtml, Setup::Default),
     caught(ConfigAsText, Setup::Default),
     caught(ResponseIgnored, Setup::Default),
-    pending(DisabledSwitchOperates, SWITCH_MODEL),
-    pending(MonostableNeverOff, SWITCH_MODEL),
-    pending(SwitchStatusInverted, SWITCH_MODEL),
-    pending(WrongOutput, "needs stateful I/O model"),
-    pending(DialWrongSession, CALL_MODEL),
-    pending(HangupKeepsCall, CALL_MODEL),
-    pending(FilterIgnored, EVENT_MODEL),
-    pending(ChannelNeverExpires, EVENT_MODEL),
-    pending(PullDuplicates, EVENT_MODEL),
-    pending(PullTimeoutIgnored, EVENT_MODEL),
-    pending(SwitchEventInverted, EVENT_MODEL),
-    pending(UnsubscribeUnknown, EVENT_MODEL),
+    caught(DisabledSwitchOperates, Setup::Default),
+    caught(MonostableNeverOff, Setup::Default),
+    caught(SwitchStatusInverted, Setup::Default),
+    caught(WrongOutput, Setup::Default),
+    caught(DialWrongSession, Setup::Default),
+    caught(HangupKeepsCall, Setup::Default),
+    pending(
+        FilterIgnored,
+        "the channel model rarely combines a filter with other event types in 4 sequences; \
+         timing.pull.event sees early wake-ups, filed under log/pull",
+    ),
+    caught(ChannelNeverExpires, Setup::Default),
+    caught(PullDuplicates, Setup::Default),
+    caught(PullTimeoutIgnored, Setup::Default),
+    caught(SwitchEventInverted, Setup::Default),
+    caught(UnsubscribeUnknown, Setup::Default),
     caught(WrongResolution, Setup::Default),
-    pending(MjpegHalfRate, "needs timing checks of the MJPEG push"),
-    pending(TimeIgnored, "needs camera memory checks (time)"),
+    caught(MjpegHalfRate, Setup::Default),
+    caught(TimeIgnored, Setup::Default),
     caught(ConfigUploadLost, Setup::Destructive),
     caught(CorruptFirmwareAccepted, Setup::Destructive),
-    pending(ApplyWithoutUpload, "needs reboot tier checks"),
+    pending(
+        ApplyWithoutUpload,
+        "no group applies firmware: firmware/apply restarts into the uploaded image",
+    ),
     caught(SilentRestart, Setup::Destructive),
 ];
 
@@ -267,6 +270,21 @@ async fn each_fault_fails_a_case_of_its_function_or_is_pending() {
     }
     results.extend(runs.join_all().await);
     results.sort_by_key(|(index, _)| *index);
+    // Timing checks under the load of two runs may be inconclusive rather than failed (they
+    // never blame the device for the runner's own lateness): a fault that must be caught and
+    // was not gets one more run, alone.
+    for (index, (failed, _)) in &mut results {
+        let expectation = &EXPECTATIONS[*index];
+        let function = expectation.fault.function().path;
+        let caught = failed
+            .iter()
+            .any(|f| f.function == function && matches!(f.verdict, Verdict::Fail(_)));
+        if expectation.pending.is_none() && !caught {
+            *failed = failed_cases(expectation.setup, Faults::NONE.with(expectation.fault))
+                .await
+                .0;
+        }
+    }
 
     let mut problems = Vec::new();
     println!("{:26} {:22} caught by", "fault", "function");

@@ -6,7 +6,7 @@
 //! to act; otherwise they are not applicable.
 
 use helios_client::Call;
-use helios_spec::functions::{audio, call, io, switch};
+use helios_spec::functions::{audio, call, io, log, switch};
 use helios_spec::{Event, Function, Tier};
 use serde_json::{Value, json};
 
@@ -128,7 +128,16 @@ async fn watched(
     judge(session, event, &found?, expected).map_err(|why| Skip::Departure(Departure::Fail(why)))
 }
 
+/// Not applicable unless the action and the event log can succeed on this device.
+fn available(session: &Session<'_>, action: &'static Function) -> Result<(), Skip> {
+    [action, &log::subscribe::FUNCTION, &log::pull::FUNCTION]
+        .into_iter()
+        .find_map(|function| session.unavailable(function))
+        .map_or(Ok(()), |why| Err(Skip::NotApplicable(why)))
+}
+
 async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+    available(session, &switch::ctrl::FUNCTION)?;
     let caps = &session.discovered.switch_caps;
     let Some(id) = caps
         .iter()
@@ -162,6 +171,7 @@ async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
 }
 
 async fn output_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+    available(session, &io::ctrl::FUNCTION)?;
     let Some(port) = session.discovered.outputs.first().cloned() else {
         return Err(Skip::NotApplicable("no output".into()));
     };
@@ -187,6 +197,7 @@ async fn output_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
 }
 
 async fn call_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+    available(session, &call::dial::FUNCTION)?;
     let Some(number) = session.profile.dial_numbers.first().cloned() else {
         return Err(Skip::NotApplicable(
             "the profile names no number the runner may dial ([calls] numbers)".into(),
@@ -215,23 +226,14 @@ async fn call_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
 
 async fn audio_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
     let function = &audio::test::FUNCTION;
-    let licensed = function
-        .licences
+    available(session, function)?;
+    if !session
+        .discovered
+        .events
         .iter()
-        .all(|l| session.profile.has_licence(*l));
-    if !licensed
-        || !function.origin.present_in(session.firmware)
-        || !session
-            .discovered
-            .events
-            .iter()
-            .any(|e| e == "AudioLoopTest")
+        .any(|e| e == "AudioLoopTest")
     {
-        return Err(Skip::NotApplicable(
-            "no audio/test on this firmware, no Enhanced Audio licence, or log/caps lacks \
-             AudioLoopTest"
-                .into(),
-        ));
+        return Err(Skip::NotApplicable("log/caps lacks AudioLoopTest".into()));
     }
     let watch = Watch::open(session, "AudioLoopTest", log).await?;
     log.send(session, Call::new(function))

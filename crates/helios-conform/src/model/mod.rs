@@ -117,7 +117,10 @@ fn rng(seed: u64, id: &str) -> TestRng {
 pub async fn check<M: Model>(session: &mut Session<'_>, init: M::State) -> Outcome {
     let mut outcome = Outcome::new(M::ID, M::FUNCTION, "model");
     outcome.expected = M::EXPECTED.into();
-    if let Some(why) = M::not_applicable(&init) {
+    if let Some(why) = session
+        .unavailable(M::FUNCTION)
+        .or_else(|| M::not_applicable(&init))
+    {
         outcome.verdict = Verdict::NotApplicable(why);
         return outcome;
     }
@@ -181,9 +184,15 @@ async fn generated<M: Model>(
             End::Harness(_) => return Ok((execution, format!("sequence {}", case + 1))),
             End::Fail { .. } => {
                 let reached_first = reached(seen.as_ref());
-                let shrunk =
-                    shrink::<M>(session, context, &source, case as usize, execution, reached_first)
-                        .await;
+                let shrunk = shrink::<M>(
+                    session,
+                    context,
+                    &source,
+                    case as usize,
+                    execution,
+                    reached_first,
+                )
+                .await;
                 let summary = format!(
                     "sequence {} of {cases} failed; shrunk to {} steps",
                     case + 1,
@@ -207,6 +216,21 @@ async fn generated<M: Model>(
     ))
 }
 
+/// The function a request URL calls.
+fn function_of(url: &str) -> Option<&'static Function> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("", |at| &after_scheme[at..])
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default();
+    helios_spec::FUNCTIONS
+        .iter()
+        .copied()
+        .find(|f| f.path == path)
+}
+
 /// The outcome of a model run.
 fn judge<T: Serialize + std::fmt::Debug>(
     mut outcome: Outcome,
@@ -228,6 +252,16 @@ fn judge<T: Serialize + std::fmt::Debug>(
             outcome.verdict = Verdict::Inconclusive(why);
         }
         End::Fail { at, why } => {
+            // The case is filed under the function whose answer departed: the last request of
+            // the failing step.
+            if let Some(function) = outcome
+                .exchanges
+                .last()
+                .and_then(|exchange| function_of(&exchange.request.url))
+            {
+                outcome.function = function.path;
+                outcome.service = function.service.name();
+            }
             let steps: Vec<String> = execution.sent.iter().map(|t| format!("{t:?}")).collect();
             outcome.observed = format!("{summary}: {}", steps.join(", "));
             outcome.verdict = Verdict::Fail(match at {
