@@ -26,10 +26,18 @@ async fn quick_device() -> (Reference, Target, helios_conform::Checked) {
     let built = helios_device::system::firmware::build(&variant, "2.21.0.0.2", &[7; 4096])
         .expect("an image");
     std::fs::write(&image, built).expect("the image is written");
-    let lab = format!(
-        "{REFERENCE_PROFILE}\n[destructive]\nconfig_delay_seconds = 1\nrestart_timeout_seconds = 30\nfirmware_image = {:?}\n",
-        image.display().to_string()
-    );
+    let image = image.display().to_string();
+    let lab = REFERENCE_PROFILE
+        .replace("config_delay_seconds = 15", "config_delay_seconds = 1")
+        .replace(
+            "restart_timeout_seconds = 120",
+            "restart_timeout_seconds = 30",
+        )
+        .replace(
+            "# firmware_image = \"images/helios-2.21.0.0.2.fw\"",
+            &format!("firmware_image = {image:?}"),
+        );
+    assert!(lab.contains("config_delay_seconds = 1\n") && lab.contains(&image));
     (
         reference,
         target,

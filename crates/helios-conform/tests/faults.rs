@@ -98,10 +98,7 @@ impl Setup {
                 "licences = [\"enhanced-integration\", \"enhanced-audio\"]",
                 "licences = [\"enhanced-integration\"]",
             ),
-            Self::Destructive => format!(
-                "{REFERENCE_PROFILE}\n[destructive]\nconfig_delay_seconds = 1\nrestart_timeout_seconds = 30\nfirmware_image = {:?}\n",
-                firmware_image()
-            ),
+            Self::Destructive => quick_destructive(&firmware_image()),
         };
         assert!(
             self == Setup::Default || self == Setup::NoDisplay || text != REFERENCE_PROFILE,
@@ -109,6 +106,23 @@ impl Setup {
         );
         Profile::parse(&text).expect("a valid declaration")
     }
+}
+
+/// The reference declaration with a one-second configuration delay, a short restart timeout
+/// and the firmware image at `image`.
+fn quick_destructive(image: &str) -> String {
+    let text = REFERENCE_PROFILE
+        .replace("config_delay_seconds = 15", "config_delay_seconds = 1")
+        .replace(
+            "restart_timeout_seconds = 120",
+            "restart_timeout_seconds = 30",
+        )
+        .replace(
+            "# firmware_image = \"images/helios-2.21.0.0.2.fw\"",
+            &format!("firmware_image = {image:?}"),
+        );
+    assert!(text.contains("config_delay_seconds = 1\n") && text.contains(image));
+    text
 }
 
 /// A firmware image the reference intercom takes, written once for the destructive setup.
