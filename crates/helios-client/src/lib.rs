@@ -26,7 +26,9 @@
 mod call;
 mod client;
 mod exchange;
+mod streaming;
 
 pub use call::{Call, ParamValue, Transfer};
 pub use client::{AuthMode, Client, ClientBuilder, ClientError, MAX_RESPONSE};
 pub use exchange::{Exchange, RawRequest, RawResponse};
+pub use streaming::Streaming;

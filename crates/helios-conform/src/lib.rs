@@ -7,6 +7,7 @@ pub mod case;
 pub mod discovery;
 pub mod generate;
 pub mod judge;
+pub mod load;
 pub mod profile;
 pub mod report;
 pub mod run;
