@@ -11,7 +11,7 @@ use helios_wire::event::Event;
 use serde_json::{Value, json};
 
 /// The documented bound on the resident size of the whole process (ARCHITECTURE.md).
-const BOUND_BYTES: u64 = 64 << 20;
+const BOUND_BYTES: u64 = 32 << 20;
 const CHANNELS: usize = 1_000;
 
 fn mib(bytes: u64) -> f64 {

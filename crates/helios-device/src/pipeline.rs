@@ -237,6 +237,10 @@ fn authenticate(
     body: &[u8],
     connection: Connection,
 ) -> Result<Caller, Refusal> {
+    // A service without authentication lets everyone in: no need to lock the state for that.
+    if auth == helios_spec::Auth::None {
+        return Ok(Caller::Anonymous);
+    }
     let target = uri
         .path_and_query()
         .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());

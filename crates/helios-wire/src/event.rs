@@ -139,16 +139,17 @@ impl Event {
         }
     }
 
-    /// The params of a typed variant, through its serde form.
+    /// The params of a typed variant, through its serde form (taken out of it, not copied).
     fn tagged(&self) -> (String, Map<String, Value>) {
-        let value = serde_json::to_value(self).unwrap_or(Value::Null);
-        let name = value
-            .get("event")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let params = match value.get("params") {
-            Some(Value::Object(params)) => params.clone(),
+        let Ok(Value::Object(mut value)) = serde_json::to_value(self) else {
+            return (String::new(), Map::new());
+        };
+        let name = match value.remove("event") {
+            Some(Value::String(name)) => name,
+            _ => String::new(),
+        };
+        let params = match value.remove("params") {
+            Some(Value::Object(params)) => params,
             _ => Map::new(),
         };
         (name, params)
