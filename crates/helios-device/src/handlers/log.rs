@@ -5,7 +5,7 @@ use std::time::Duration;
 use helios_spec::{Condition, EVENTS, ErrorCode, Privilege};
 use helios_wire::ApiError;
 use helios_wire::params::{Include, Typed};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::Call;
 use crate::auth::Caller;
@@ -101,9 +101,18 @@ pub(super) fn unsubscribe(device: &Device, call: &Call) -> Result<Reply, ApiErro
     Ok(Reply::Json(None))
 }
 
+/// `{"events":[...]}`, each record written straight to text (the same bytes as the value).
 fn events_reply(records: &[helios_wire::event::EventRecord]) -> Reply {
-    let events: Vec<Value> = records.iter().map(|record| record.to_json()).collect();
-    Reply::Json(Some(json!({ "events": events })))
+    let mut text = Vec::with_capacity(16 + records.len() * 160);
+    text.extend_from_slice(br#"{"events":["#);
+    for (index, record) in records.iter().enumerate() {
+        if index > 0 {
+            text.push(b',');
+        }
+        record.write_json(&mut text);
+    }
+    text.extend_from_slice(b"]}");
+    Reply::JsonText(text)
 }
 
 /// At once when the channel holds events; otherwise the reply waits until an event arrives or
