@@ -30,7 +30,7 @@ fn event(n: usize) -> Event {
         direction: "in".into(),
         reader: "internal".into(),
         uid: format!("{n:014X}"),
-        valid: n % 2 == 0,
+        valid: n.is_multiple_of(2),
     }
 }
 
