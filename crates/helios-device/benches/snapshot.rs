@@ -2,17 +2,31 @@
 //! concurrent clients, against a bare hyper server serving the same bytes (the ceiling of the
 //! HTTP stack); and the camera's encoding, frames per second per resolution, beside the cost of
 //! a client asking for a frame that is already encoded (no encoding work per extra client).
+//!
+//! On a machine shared with other work, the load can change between criterion's measurement of
+//! the device and of its ceiling; the ratio is therefore also measured in interleaved rounds
+//! (device, ceiling, ceiling, device, ...), each round's ratio taken, and the median recorded
+//! for `cargo xtask bench`.
+//!
+//! Two switches take parts of the device's work away, to see what each costs:
+//! `HELIOS_BENCH_MANUAL_CLOCK=1` stops the clock (one frame, encoded once) and
+//! `HELIOS_BENCH_NO_CAPTURE=1` stops the packet capture.
 
 mod support;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use helios_device::clock::ManualClock;
 use helios_device::hardware::camera::View;
 use helios_device::{Device, Profile};
 use helios_spec::functions::camera::snapshot;
+use serde_json::json;
+
+/// Interleaved rounds, and batches per side in each.
+const ROUNDS: usize = 21;
+const BATCHES: usize = 10;
 
 /// Concurrent clients, each with its own kept-alive connection.
 const CLIENTS: usize = 4;
@@ -43,7 +57,15 @@ async fn batch(clients: &[reqwest::Client], url: &str, expected: usize) {
 
 fn http(c: &mut Criterion) {
     let runtime = support::runtime();
-    let served = runtime.block_on(support::serve(Profile::default_profile()));
+    let served = if std::env::var_os("HELIOS_BENCH_MANUAL_CLOCK").is_some() {
+        let clock = Arc::new(ManualClock::new(Duration::from_secs(1_437_987_102)));
+        runtime.block_on(support::serve_with_clock(Profile::default_profile(), clock))
+    } else {
+        runtime.block_on(support::serve(Profile::default_profile()))
+    };
+    if std::env::var_os("HELIOS_BENCH_NO_CAPTURE").is_some() {
+        served.device.capture().stop();
+    }
     let url = format!(
         "{}{}?width=640&height=480",
         served.base,
@@ -73,6 +95,46 @@ fn http(c: &mut Criterion) {
             .iter(|| batch(&clients, &bare.base, jpeg.len()));
     });
     group.finish();
+
+    let rate = |url: &str| {
+        let started = Instant::now();
+        runtime.block_on(async {
+            for _ in 0..BATCHES {
+                batch(&clients, url, jpeg.len()).await;
+            }
+        });
+        (BATCHES * CLIENTS * PER_CLIENT) as f64 / started.elapsed().as_secs_f64()
+    };
+    let mut rounds = Vec::new();
+    for round in 0..ROUNDS {
+        let (device, ceiling) = if round % 2 == 0 {
+            let device = rate(&url);
+            (device, rate(&bare.base))
+        } else {
+            let ceiling = rate(&bare.base);
+            (rate(&url), ceiling)
+        };
+        rounds.push((device / ceiling, device, ceiling));
+    }
+    rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (ratio, device, ceiling) = rounds[ROUNDS / 2];
+    println!(
+        "snapshot/interleaved: median of {ROUNDS} rounds: device {device:.0}/s, ceiling {ceiling:.0}/s, ratio {ratio:.3} (range {:.3} to {:.3})",
+        rounds[0].0,
+        rounds[ROUNDS - 1].0
+    );
+    support::record(
+        "snapshot",
+        &json!({
+            "rounds": ROUNDS,
+            "median_ratio": ratio,
+            "device_per_second": device,
+            "ceiling_per_second": ceiling,
+            "lowest_ratio": rounds[0].0,
+            "highest_ratio": rounds[ROUNDS - 1].0,
+            "jpeg_bytes": jpeg.len(),
+        }),
+    );
     drop(bare);
     runtime.block_on(served.running.shutdown());
 }

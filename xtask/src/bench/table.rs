@@ -209,6 +209,23 @@ pub(crate) fn render(home: &Path, figures: &Path, since: Option<SystemTime>) -> 
         let path: PathBuf = figures.join(format!("{name}.json"));
         fresh(&path, since).then(|| read_json(&path)).flatten()
     };
+    if let Some(snapshot) = harness("snapshot") {
+        let figure = |key: &str| snapshot[key].as_f64().unwrap_or(0.0);
+        t.row(
+            &format!(
+                "snapshot 640x480, {} interleaved rounds",
+                snapshot["rounds"].as_u64().unwrap_or(0)
+            ),
+            &format!("{} replies/s", thousands(figure("device_per_second"))),
+            &format!("{} replies/s", thousands(figure("ceiling_per_second"))),
+            &format!("{:.3}", figure("median_ratio")),
+            &format!(
+                "ratio >= 0.9 (median; rounds {:.2} to {:.2})",
+                figure("lowest_ratio"),
+                figure("highest_ratio")
+            ),
+        );
+    }
     if let Some(mjpeg) = harness("mjpeg") {
         let held = mjpeg["most_streams_held"].as_u64().unwrap_or(0);
         let capped = mjpeg["capped"].as_bool().unwrap_or(false);
