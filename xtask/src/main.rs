@@ -1,5 +1,6 @@
 //! `cargo xtask`: the workspace's automation, in Rust so that it runs wherever cargo does.
 
+mod bench;
 mod codegen;
 mod conform;
 mod dict;
@@ -31,6 +32,9 @@ enum Command {
     /// Run the conformance suite against a device; with no URL, against the reference
     /// intercom started on free loopback ports.
     Conform(Box<conform::Args>),
+    /// Benchmarks: without a URL, the criterion and harness benches of the reference intercom
+    /// and the parsers, printed as one table; with a URL, load mode against that device.
+    Bench(Box<bench::Args>),
     /// Start the reference intercom (HTTP on 127.0.0.1:8080, HTTPS on 127.0.0.1:8443).
     Device {
         /// Options of the device: --http ADDR, --https ADDR, --profile FILE, --cert, --key.
@@ -49,6 +53,7 @@ enum Command {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
+        Command::Bench(args) => bench::main(*args),
         Command::Codegen { check } => codegen::run(check),
         Command::Conform(args) => conform::main(*args),
         Command::Device { args } => helios_device::cli::main_with_args(

@@ -11,6 +11,7 @@ use helios_wire::params::{PartSpec, encode_multipart, encode_query, multipart_co
 
 use crate::call::{Call, ParamValue, Transfer};
 use crate::exchange::{Exchange, RawRequest, RawResponse};
+use crate::streaming::Streaming;
 
 /// The most bytes of a response body read; a device that sends more is cut off with an error.
 pub const MAX_RESPONSE: usize = 64 << 20;
@@ -49,6 +50,7 @@ pub struct ClientBuilder {
     insecure: bool,
     ca_pem: Option<Vec<u8>>,
     timeout: Duration,
+    keep_log: bool,
 }
 
 impl ClientBuilder {
@@ -80,6 +82,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether the client keeps every exchange in its log (the default). A load generator turns
+    /// it off: a long run would otherwise hold every reply in memory.
+    pub fn keep_log(mut self, keep: bool) -> Self {
+        self.keep_log = keep;
+        self
+    }
+
     pub fn build(self) -> Result<Client, ClientError> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(self.timeout)
@@ -102,6 +111,7 @@ impl ClientBuilder {
             auth: self.auth,
             insecure: self.insecure,
             timeout: self.timeout,
+            keep_log: self.keep_log,
             digest: Mutex::new(None),
             log: Mutex::new(Vec::new()),
         })
@@ -125,6 +135,7 @@ pub struct Client {
     auth: AuthMode,
     insecure: bool,
     timeout: Duration,
+    keep_log: bool,
     digest: Mutex<Option<DigestSession>>,
     log: Mutex<Vec<Exchange>>,
 }
@@ -149,6 +160,7 @@ impl Client {
             insecure: false,
             ca_pem: None,
             timeout: Duration::from_secs(30),
+            keep_log: true,
         }
     }
 
@@ -264,12 +276,39 @@ impl Client {
         }
     }
 
-    async fn exchange(
+    /// Opens a call whose reply is a stream (an MJPEG push): authenticates as [`send`] does,
+    /// then hands over the reply as it arrives, without the overall timeout (the connection
+    /// timeout still applies). The exchange is not logged: it has no end.
+    ///
+    /// [`send`]: Client::send
+    pub async fn open(&self, call: Call) -> Result<Streaming, ClientError> {
+        let prepared = prepare(&self.base, &call)?;
+        let mut opened = self
+            .start(&prepared, self.preemptive(&prepared), None)
+            .await?;
+        for _ in 0..2 {
+            if opened.1.status() != 401 || self.auth == AuthMode::None {
+                break;
+            }
+            let (refused, _) = self.finish(&prepared, opened, None).await?;
+            let Some(authorization) = self.answer(&refused, &prepared) else {
+                return Ok(Streaming::refused(refused));
+            };
+            opened = self.start(&prepared, Some(authorization), None).await?;
+        }
+        let (_, response, _) = opened;
+        Ok(Streaming::open(response))
+    }
+
+    /// Sends a prepared request and returns, once the response's head has arrived, the
+    /// headers sent, the response and when the request started. `timeout` bounds the whole
+    /// exchange when given.
+    async fn start(
         &self,
         prepared: &Prepared,
         authorization: Option<String>,
-        window: Option<Duration>,
-    ) -> Result<(Exchange, Vec<(Duration, usize)>), ClientError> {
+        timeout: Option<Duration>,
+    ) -> Result<(Vec<(String, String)>, reqwest::Response, Instant), ClientError> {
         let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
             .map_err(|e| ClientError::Request(e.to_string()))?;
         let mut headers = prepared.headers.clone();
@@ -279,16 +318,47 @@ impl Client {
         let mut request = self
             .http
             .request(method, &prepared.url)
-            .timeout(self.timeout + window.unwrap_or_default())
             .body(prepared.body.clone());
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
         for (name, value) in &headers {
             request = request.header(name, value);
         }
         let started = Instant::now();
-        let mut response = request
+        let response = request
             .send()
             .await
             .map_err(|e| ClientError::Transport(describe(&e)))?;
+        Ok((headers, response, started))
+    }
+
+    /// One exchange, its body read whole, or for `window` after the head when given (a stream),
+    /// with when each chunk arrived.
+    async fn exchange(
+        &self,
+        prepared: &Prepared,
+        authorization: Option<String>,
+        window: Option<Duration>,
+    ) -> Result<(Exchange, Vec<(Duration, usize)>), ClientError> {
+        let started = self
+            .start(
+                prepared,
+                authorization,
+                Some(self.timeout + window.unwrap_or_default()),
+            )
+            .await?;
+        self.finish(prepared, started, window).await
+    }
+
+    /// Reads the body of a started exchange (whole, or for `window` after the head) and logs
+    /// the exchange.
+    async fn finish(
+        &self,
+        prepared: &Prepared,
+        (headers, mut response, started): (Vec<(String, String)>, reqwest::Response, Instant),
+        window: Option<Duration>,
+    ) -> Result<(Exchange, Vec<(Duration, usize)>), ClientError> {
         let status = response.status().as_u16();
         let response_headers: Vec<(String, String)> = response
             .headers()
@@ -340,10 +410,12 @@ impl Client {
             curl_auth: self.curl_auth(),
             insecure: self.insecure,
         };
-        self.log
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(exchange.clone());
+        if self.keep_log {
+            self.log
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(exchange.clone());
+        }
         Ok((exchange, arrivals))
     }
 
@@ -363,7 +435,7 @@ impl Client {
 }
 
 /// reqwest's error with its causes, which name the real problem (refused, timed out, TLS).
-fn describe(error: &reqwest::Error) -> String {
+pub(crate) fn describe(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

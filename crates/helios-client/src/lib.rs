@@ -27,8 +27,10 @@ mod call;
 mod client;
 mod exchange;
 mod stimulus;
+mod streaming;
 
 pub use call::{Call, ParamValue, Transfer};
 pub use client::{AuthMode, Client, ClientBuilder, ClientError, MAX_RESPONSE};
 pub use exchange::{Exchange, RawRequest, RawResponse};
 pub use stimulus::Stimulus;
+pub use streaming::Streaming;

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod discovery;
 pub mod generate;
 pub mod judge;
+pub mod load;
 pub mod model;
 pub mod profile;
 mod profile_settings;

@@ -65,12 +65,31 @@ async fn handle(State(device): State<Arc<Device>>, request: Request) -> Response
         .get::<Connection>()
         .copied()
         .unwrap_or_default();
+    serve(&device, connection, request).await
+}
+
+/// One request on a connection: what the server calls for every request, without the router
+/// and its layers around it (they took a quarter of the time of serving a snapshot).
+pub async fn serve<B>(
+    device: &Device,
+    connection: Connection,
+    request: Request<B>,
+) -> Response<Body>
+where
+    B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
     let (parts, body) = request.into_parts();
+    tracing::debug!(method = %parts.method, uri = %parts.uri, peer = %connection.peer, "request");
+    // The device's own test page is not part of the API: no pipeline.
+    if let Some(response) = crate::apitest::respond(device, &parts.method, parts.uri.path()) {
+        return response;
+    }
     // The body limit is the request limit plus room for multipart framing.
-    let response = match to_bytes(body, LIMITS.max_request + (1 << 20)).await {
+    let response = match to_bytes(Body::new(body), LIMITS.max_request + (1 << 20)).await {
         Ok(body) => {
             process(
-                &device,
+                device,
                 &parts.method,
                 &parts.uri,
                 &parts.headers,
@@ -84,7 +103,7 @@ async fn handle(State(device): State<Arc<Device>>, request: Request) -> Response
             &[],
         ),
     };
-    with_server_header(&device, response)
+    with_server_header(device, response)
 }
 
 fn with_server_header(device: &Device, mut response: Response<Body>) -> Response<Body> {
@@ -269,6 +288,10 @@ fn authenticate(
     body: &[u8],
     connection: Connection,
 ) -> Result<Caller, Refusal> {
+    // A service without authentication lets everyone in: no need to lock the state for that.
+    if auth == helios_spec::Auth::None {
+        return Ok(Caller::Anonymous);
+    }
     let target = uri
         .path_and_query()
         .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());

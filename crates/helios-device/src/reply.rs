@@ -17,6 +17,9 @@ pub type LaterReply =
 pub enum Reply {
     /// `{"success":true}`, with `result` if any.
     Json(Option<Value>),
+    /// `{"success":true,"result":...}` with a result already written as compact JSON text (a
+    /// `log/pull` reply, written record by record without building a value first).
+    JsonText(Vec<u8>),
     /// The `response` parameter's text, exactly as given (possibly empty).
     Text(String),
     /// Bytes of a media type (XML, JPEG, pcap).
@@ -38,6 +41,10 @@ impl std::fmt::Debug for Reply {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Json(result) => f.debug_tuple("Json").field(result).finish(),
+            Self::JsonText(text) => f
+                .debug_tuple("JsonText")
+                .field(&String::from_utf8_lossy(text))
+                .finish(),
             Self::Text(text) => f.debug_tuple("Text").field(text).finish(),
             Self::Bytes { media, body } => f
                 .debug_struct("Bytes")
@@ -71,6 +78,14 @@ impl Reply {
         loop {
             return match reply {
                 Self::Json(result) => json(StatusCode::OK, write_success(result.as_ref())),
+                Self::JsonText(result) => {
+                    // The bytes `write_success` gives for the same result as a value.
+                    let mut body = Vec::with_capacity(result.len() + 30);
+                    body.extend_from_slice(br#"{"success":true,"result":"#);
+                    body.extend_from_slice(&result);
+                    body.push(b'}');
+                    json(StatusCode::OK, body)
+                }
                 Self::Text(text) => with_type(StatusCode::OK, MediaType::Text.mime(), text.into()),
                 Self::Bytes { media, body } => with_type(StatusCode::OK, media.mime(), body.into()),
                 Self::Raw { content_type, body } => {

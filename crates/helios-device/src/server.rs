@@ -1,4 +1,5 @@
-//! Serving the router over HTTP and HTTPS on the addresses given, each connection tagged with
+//! Serving the API over HTTP and HTTPS on the addresses given (each request straight into
+//! [`pipeline::serve`], the router's own path without its layers), each connection tagged with
 //! its transport and peer (the pipeline's steps 7 and login blocking need them), with a ticker
 //! that lets simulated time-outs happen on time, and a graceful shutdown.
 //!
@@ -10,23 +11,23 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::convert::Infallible;
+
 use anyhow::{Context, Result};
-use axum::Router;
 use axum::extract::Request;
 use helios_spec::Transport;
+use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt;
 
 use crate::capture::Recorded;
 use crate::device::Device;
-use crate::pipeline::{Connection, app};
+use crate::pipeline::{self, Connection};
 use crate::tls::Tls;
 
 /// How long a TLS handshake may take.
@@ -59,7 +60,6 @@ pub async fn start(
     http: Option<SocketAddr>,
     https: Option<(SocketAddr, Tls)>,
 ) -> Result<Running> {
-    let router = app(device.clone());
     let (shutdown, stop) = watch::channel(false);
     let mut tasks = JoinSet::new();
     let mut running_http = None;
@@ -69,13 +69,7 @@ pub async fn start(
             .await
             .with_context(|| format!("binding HTTP to {address}"))?;
         running_http = Some(listener.local_addr()?);
-        tasks.spawn(accept(
-            listener,
-            None,
-            router.clone(),
-            device.clone(),
-            stop.clone(),
-        ));
+        tasks.spawn(accept(listener, None, device.clone(), stop.clone()));
     }
     if let Some((address, tls)) = https {
         let listener = TcpListener::bind(address)
@@ -86,7 +80,6 @@ pub async fn start(
         tasks.spawn(accept(
             listener,
             Some(acceptor),
-            router,
             device.clone(),
             stop.clone(),
         ));
@@ -114,7 +107,6 @@ async fn tick(device: Arc<Device>, mut stop: watch::Receiver<bool>) {
 async fn accept(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
-    router: Router,
     device: Arc<Device>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -143,14 +135,11 @@ async fn accept(
         let stream = Recorded::new(stream, local, peer, device.capture().clone());
         let boots = device.boots();
         let connection = Connection { transport, peer };
-        let service =
-            router
-                .clone()
-                .map_request(move |mut request: Request<hyper::body::Incoming>| {
-                    request.extensions_mut().insert(connection);
-                    request
-                });
-        let service = TowerToHyperService::new(service);
+        let serving = device.clone();
+        let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+            let device = serving.clone();
+            async move { Ok::<_, Infallible>(pipeline::serve(&device, connection, request).await) }
+        });
         let builder = Builder::new(TokioExecutor::new());
         match &tls {
             None => {

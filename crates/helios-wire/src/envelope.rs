@@ -38,11 +38,19 @@ pub enum ReadError {
 
 /// `{"success":true}` or `{"success":true,"result":...}`.
 pub fn write_success(result: Option<&Value>) -> Vec<u8> {
-    let value = match result {
-        Some(result) => json!({"success": true, "result": result}),
-        None => json!({"success": true}),
-    };
-    value.to_string().into_bytes()
+    /// The envelope around a borrowed result: written without copying the result into a new
+    /// value first (a `log/pull` result holds up to 128 records).
+    #[derive(serde::Serialize)]
+    struct Success<'a> {
+        success: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        result: Option<&'a Value>,
+    }
+    serde_json::to_vec(&Success {
+        success: true,
+        result,
+    })
+    .unwrap_or_else(|_| br#"{"success":true}"#.to_vec())
 }
 
 /// The negative reply for `error`: its code, the parameter it names, and the manual's

@@ -139,16 +139,17 @@ impl Event {
         }
     }
 
-    /// The params of a typed variant, through its serde form.
+    /// The params of a typed variant, through its serde form (taken out of it, not copied).
     fn tagged(&self) -> (String, Map<String, Value>) {
-        let value = serde_json::to_value(self).unwrap_or(Value::Null);
-        let name = value
-            .get("event")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let params = match value.get("params") {
-            Some(Value::Object(params)) => params.clone(),
+        let Ok(Value::Object(mut value)) = serde_json::to_value(self) else {
+            return (String::new(), Map::new());
+        };
+        let name = match value.remove("event") {
+            Some(Value::String(name)) => name,
+            _ => String::new(),
+        };
+        let params = match value.remove("params") {
+            Some(Value::Object(params)) => params,
             _ => Map::new(),
         };
         (name, params)
@@ -166,6 +167,53 @@ pub struct EventRecord {
     /// Later firmware's 16-digit hash, outside the manual.
     pub hash: Option<String>,
     pub event: Event,
+}
+
+/// A record as it is written: the manual's member order, the event's name and params side by
+/// side in it.
+#[derive(Serialize)]
+struct WireRecord<'a> {
+    id: u32,
+    #[serde(rename = "tzShift", skip_serializing_if = "Option::is_none")]
+    tz_shift: Option<i32>,
+    #[serde(rename = "utcTime")]
+    utc_time: u32,
+    #[serde(rename = "upTime")]
+    up_time: u32,
+    #[serde(flatten)]
+    event: WireEvent<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hash: Option<&'a str>,
+}
+
+/// A typed event writes its own `event` and `params`; an unknown one its raw parts.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum WireEvent<'a> {
+    Known(&'a Event),
+    Other {
+        event: &'a str,
+        params: &'a Map<String, Value>,
+    },
+}
+
+impl<'a> WireRecord<'a> {
+    fn of(record: &'a EventRecord) -> Self {
+        Self {
+            id: record.id,
+            tz_shift: record.tz_shift,
+            utc_time: record.utc_time,
+            up_time: record.up_time,
+            event: match &record.event {
+                Event::Other { name, params } => WireEvent::Other {
+                    event: name,
+                    params,
+                },
+                known => WireEvent::Known(known),
+            },
+            hash: record.hash.as_deref(),
+        }
+    }
 }
 
 /// Why a value is not an event record at all.
@@ -189,6 +237,18 @@ impl EventRecord {
             record.insert("hash".into(), json!(hash));
         }
         Value::Object(record)
+    }
+
+    /// The record as [`to_json`](Self::to_json) gives it, written straight to JSON text (the
+    /// same bytes as serialising that value) without building the value first: the device
+    /// writes up to 128 of these per pull.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let written = serde_json::to_writer(&mut *out, &WireRecord::of(self));
+        if written.is_err() {
+            // Serialising maps, strings and numbers into memory cannot fail; if it ever did,
+            // the value route gives the same text.
+            out.extend_from_slice(self.to_json().to_string().as_bytes());
+        }
     }
 
     /// Reads one record. Departures that can be tolerated become findings.

@@ -38,6 +38,7 @@ fn every_manual_example_reads_as_its_typed_event() {
         } else {
             assert!(findings.is_empty(), "{name}: {findings:?}");
             assert_eq!(record.to_json(), value, "{name} writes back as printed");
+            assert_eq!(written(&record), record.to_json().to_string(), "{name}");
         }
     }
 }
@@ -80,6 +81,7 @@ fn unknown_and_broken_events_are_kept_raw() {
     assert_eq!(record.event.name(), "FutureThing");
     assert_eq!(record.hash.as_deref(), Some("0123456789abcdef"));
     assert_eq!(record.to_json(), value);
+    assert_eq!(written(&record), record.to_json().to_string());
 
     let value = json!({"id": 9, "utcTime": 1, "upTime": 2, "event": "CardEntered",
         "params": {"uid": "01045E31BB"}});
@@ -188,6 +190,15 @@ proptest! {
         prop_assert!(findings.is_empty(), "{:?}", findings);
         let typed = !matches!(record.event, Event::Other { .. });
         prop_assert!(typed, "read as a raw event");
-        prop_assert_eq!(record.to_json(), value);
+        prop_assert_eq!(&record.to_json(), &value);
+        // Written straight to text, the very bytes of the value serialised.
+        prop_assert_eq!(written(&record), value.to_string());
     }
+}
+
+/// `write_json`'s text.
+fn written(record: &EventRecord) -> String {
+    let mut out = Vec::new();
+    record.write_json(&mut out);
+    String::from_utf8(out).expect("UTF-8 JSON")
 }

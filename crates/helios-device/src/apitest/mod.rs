@@ -85,6 +85,22 @@ pub fn routes() -> Router<Arc<Device>> {
     router.route(DESCRIPTION, get(description))
 }
 
+/// The page's files for the server, which calls the pipeline without the router: `None` for
+/// any other request.
+pub fn respond(device: &Device, method: &axum::http::Method, path: &str) -> Option<Response<Body>> {
+    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
+        return None;
+    }
+    if path == DESCRIPTION {
+        let text = describe::describe(&device.config()).to_string();
+        return Some(file(device, "application/json", Body::from(text)));
+    }
+    ASSETS
+        .iter()
+        .find(|(asset, _, _)| *asset == path)
+        .map(|&(_, media, content)| file(device, media, Body::from(content)))
+}
+
 async fn description(State(device): State<Arc<Device>>) -> Response<Body> {
     let text = describe::describe(&device.config()).to_string();
     file(&device, "application/json", Body::from(text))

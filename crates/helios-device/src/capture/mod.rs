@@ -11,7 +11,9 @@
 //! reports; the peer's is made up from its IP address.
 //!
 //! Memory is bounded: the capture is a ring of [`CAPACITY`] bytes (4 MiB) of pcap records
-//! (16-byte record header and frame), from which the oldest packets are dropped first. Recording
+//! (16-byte record header and frame), from which the oldest packets are dropped first. The ring
+//! keeps each segment's payload and ends, and builds the frames when the capture is downloaded
+//! (see [`tcp::Segment`]). Recording
 //! runs from the start (erratum `pcap-recording`); `pcap/stop` stops it, keeping what was
 //! recorded; `pcap/restart` drops everything and records again; a device restart does the same.
 
@@ -24,6 +26,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use stream::Recorded;
+pub use tcp::Segment;
 
 use crate::clock::Clock;
 
@@ -44,7 +47,7 @@ struct Ring {
     recording: bool,
     capacity: usize,
     /// The packets kept, oldest first, each with its time as Unix time.
-    packets: VecDeque<(Duration, Vec<u8>)>,
+    packets: VecDeque<(Duration, Segment)>,
     /// The bytes of pcap records the packets take.
     bytes: usize,
     /// How many connections were accepted, which makes each initial sequence number unique.
@@ -98,8 +101,10 @@ impl Capture {
         let ring = self.lock();
         let mut file = Vec::with_capacity(pcap::FILE_HEADER_LEN + ring.bytes);
         pcap::write_file_header(&mut file);
-        for (at, frame) in &ring.packets {
-            pcap::write_record(&mut file, *at, frame);
+        for (at, segment) in &ring.packets {
+            if let Some(frame) = segment.frame() {
+                pcap::write_record(&mut file, *at, &frame);
+            }
         }
         file
     }
@@ -118,9 +123,9 @@ impl Capture {
         tcp::Flow::new(local, peer, self.mac, number)
     }
 
-    /// Records the frames that `build` makes, now, if the capture is recording. `build` runs
+    /// Records the segments that `build` makes, now, if the capture is recording. `build` runs
     /// either way, so that a flow's sequence numbers follow every byte, recorded or not.
-    pub(crate) fn record(&self, build: impl FnOnce(bool) -> Vec<Vec<u8>>) {
+    pub(crate) fn record(&self, build: impl FnOnce(bool) -> Vec<Segment>) {
         let recording = self.is_recording();
         let frames = build(recording);
         if !recording || frames.is_empty() {
@@ -132,17 +137,17 @@ impl Capture {
         if !ring.recording {
             return;
         }
-        for frame in frames {
-            let size = pcap::RECORD_HEADER_LEN + frame.len();
+        for segment in frames {
+            let size = pcap::RECORD_HEADER_LEN + segment.frame_len();
             while ring.bytes + size > ring.capacity {
                 match ring.packets.pop_front() {
-                    Some((_, old)) => ring.bytes -= pcap::RECORD_HEADER_LEN + old.len(),
+                    Some((_, old)) => ring.bytes -= pcap::RECORD_HEADER_LEN + old.frame_len(),
                     None => break,
                 }
             }
             if size <= ring.capacity {
                 ring.bytes += size;
-                ring.packets.push_back((at, frame));
+                ring.packets.push_back((at, segment));
             }
         }
     }
@@ -162,8 +167,13 @@ mod tests {
         Capture::new(clock, [0x7c, 0x1e, 0xb3, 0, 0, 1], capacity)
     }
 
-    fn frame(tag: u8) -> Vec<u8> {
-        vec![tag; 100]
+    /// A segment whose frame is 100 bytes (54 of headers), its payload all `tag`.
+    fn frame(tag: u8) -> Segment {
+        let local = "127.0.0.1:80".parse().expect("an address");
+        let peer = "127.0.0.1:50000".parse().expect("an address");
+        let mut flow = tcp::Flow::new(local, peer, [0x7c, 0x1e, 0xb3, 0, 0, 1], 1);
+        let mut segments = flow.data(tcp::Direction::Out, 46, Some(vec![tag; 46].into()));
+        segments.pop().expect("one segment")
     }
 
     #[test]
@@ -176,7 +186,7 @@ mod tests {
         assert_eq!(capture.len(), 8);
         let file = capture.pcap();
         assert_eq!(file.len(), pcap::FILE_HEADER_LEN + 8 * 116);
-        let first = pcap::FILE_HEADER_LEN + pcap::RECORD_HEADER_LEN;
+        let first = pcap::FILE_HEADER_LEN + pcap::RECORD_HEADER_LEN + 99;
         assert_eq!(file[first], 12, "the oldest kept is the 13th recorded");
         assert_eq!(file[file.len() - 1], 19);
     }

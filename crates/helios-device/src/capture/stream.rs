@@ -1,12 +1,17 @@
 //! The hook between a connection and the capture: a stream that passes every read and write
 //! through unchanged and records the bytes, as segments of its connection's flow.
+//!
+//! Vectored writes pass through as such: hyper writes a reply's head and body with one vectored
+//! write when the stream supports it, and would otherwise copy every body into one buffer first.
+//! The bytes are copied for the capture only while it records.
 
-use std::io;
+use std::io::{self, IoSlice};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::Capture;
@@ -38,10 +43,12 @@ impl<S> Recorded<S> {
         }
     }
 
-    fn data(&mut self, direction: Direction, bytes: &[u8]) {
+    /// Records `length` bytes that went `direction`; `copy` gives them, called only while the
+    /// capture records.
+    fn data(&mut self, direction: Direction, length: usize, copy: impl FnOnce() -> Bytes) {
         let flow = &mut self.flow;
         self.capture
-            .record(|build| flow.data(direction, bytes, build));
+            .record(|build| flow.data(direction, length, build.then(copy)));
     }
 
     fn close(&mut self, direction: Direction) {
@@ -72,7 +79,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Recorded<S> {
             if read.is_empty() && buf.remaining() > 0 {
                 this.close(Direction::In);
             } else {
-                this.data(Direction::In, read);
+                this.data(Direction::In, read.len(), || Bytes::copy_from_slice(read));
             }
         }
         poll
@@ -88,9 +95,40 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Recorded<S> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
         if let Poll::Ready(Ok(written)) = poll {
-            this.data(Direction::Out, &buf[..written.min(buf.len())]);
+            let written = &buf[..written.min(buf.len())];
+            this.data(Direction::Out, written.len(), || {
+                Bytes::copy_from_slice(written)
+            });
         }
         poll
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(written)) = poll {
+            this.data(Direction::Out, written, || {
+                // The first `written` bytes of the slices, in order.
+                let mut bytes = Vec::with_capacity(written);
+                for buf in bufs {
+                    let left = written - bytes.len();
+                    if left == 0 {
+                        break;
+                    }
+                    bytes.extend_from_slice(&buf[..left.min(buf.len())]);
+                }
+                Bytes::from(bytes)
+            });
+        }
+        poll
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -1,10 +1,15 @@
 //! The TCP segments of one connection, synthesised from the bytes it carried: the real
 //! addresses and ports, initial sequence numbers derived from the addresses and the connection's
-//! number, sequence and acknowledgement numbers that follow every byte in each direction, built
-//! into Ethernet frames with etherparse (which computes the IP and TCP checksums).
+//! number, sequence and acknowledgement numbers that follow every byte in each direction.
+//!
+//! A [`Segment`] keeps what its frame needs (both ends as they were, the flags, the payload) and
+//! is built into an Ethernet frame with etherparse, which computes the IP and TCP checksums, only
+//! when the capture is downloaded: building headers and checksums for every byte served would
+//! cost more than serving it, and most captures are never read.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
+use bytes::Bytes;
 use etherparse::PacketBuilder;
 
 /// The most payload one segment carries: an Ethernet MTU less the IPv4 and TCP headers.
@@ -21,7 +26,7 @@ pub enum Direction {
     Out,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Flags {
     syn: bool,
     ack: bool,
@@ -30,12 +35,43 @@ struct Flags {
 }
 
 /// One side of the connection.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct End {
     address: SocketAddr,
     mac: [u8; 6],
     /// The sequence number of the next byte this side sends.
     next: u32,
+}
+
+/// One TCP segment, its frame not built yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    from: End,
+    to: End,
+    flags: Flags,
+    payload: Bytes,
+}
+
+/// The sizes of the headers before a segment's payload: Ethernet, IP, TCP without options.
+const ETHERNET_LEN: usize = 14;
+const IPV4_LEN: usize = 20;
+const IPV6_LEN: usize = 40;
+const TCP_LEN: usize = 20;
+
+impl Segment {
+    /// The Ethernet frame; `None` only if etherparse refuses it, which the sizes here rule out.
+    pub fn frame(&self) -> Option<Vec<u8>> {
+        segment(&self.from, &self.to, self.flags, &self.payload)
+    }
+
+    /// The length of [`frame`](Self::frame), known without building it.
+    pub fn frame_len(&self) -> usize {
+        let ip = match (self.from.address.ip(), self.to.address.ip()) {
+            (IpAddr::V4(_), IpAddr::V4(_)) => IPV4_LEN,
+            _ => IPV6_LEN,
+        };
+        ETHERNET_LEN + ip + TCP_LEN + self.payload.len()
+    }
 }
 
 /// A connection as the capture sees it.
@@ -72,52 +108,78 @@ impl Flow {
     }
 
     /// The three-way handshake of an accepted connection: SYN, SYN-ACK, ACK.
-    pub fn handshake(&mut self, build: bool) -> Vec<Vec<u8>> {
+    pub fn handshake(&mut self, build: bool) -> Vec<Segment> {
         let mut frames = Vec::new();
         let syn = Flags {
             syn: true,
             ..Flags::default()
         };
-        self.send(Direction::In, syn, &[], 1, build, &mut frames);
+        self.send(Direction::In, syn, Bytes::new(), 1, build, &mut frames);
         let syn_ack = Flags {
             syn: true,
             ack: true,
             ..Flags::default()
         };
-        self.send(Direction::Out, syn_ack, &[], 1, build, &mut frames);
-        self.send(Direction::In, ack(), &[], 0, build, &mut frames);
+        self.send(Direction::Out, syn_ack, Bytes::new(), 1, build, &mut frames);
+        self.send(Direction::In, ack(), Bytes::new(), 0, build, &mut frames);
         frames
     }
 
-    /// Bytes that went `direction`, in segments of at most [`MSS`] bytes.
-    pub fn data(&mut self, direction: Direction, bytes: &[u8], build: bool) -> Vec<Vec<u8>> {
-        let mut frames = Vec::new();
+    /// `length` bytes that went `direction`, in segments of at most [`MSS`] bytes each sharing
+    /// `payload` (the bytes themselves) when it is given; without it the sequence numbers move
+    /// on and no segment is made.
+    pub fn data(
+        &mut self,
+        direction: Direction,
+        length: usize,
+        payload: Option<Bytes>,
+    ) -> Vec<Segment> {
         let flags = Flags {
             ack: true,
             psh: true,
             ..Flags::default()
         };
-        for chunk in bytes.chunks(MSS) {
-            let length = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-            self.send(direction, flags, chunk, length, build, &mut frames);
+        let Some(payload) = payload else {
+            let sender = match direction {
+                Direction::In => &mut self.peer,
+                Direction::Out => &mut self.device,
+            };
+            // Sequence numbers are modulo 2^32.
+            sender.next = sender.next.wrapping_add(length as u32);
+            return Vec::new();
+        };
+        let mut frames = Vec::with_capacity(payload.len().div_ceil(MSS));
+        let mut start = 0;
+        while start < payload.len() {
+            let end = (start + MSS).min(payload.len());
+            let length = u32::try_from(end - start).unwrap_or(u32::MAX);
+            self.send(
+                direction,
+                flags,
+                payload.slice(start..end),
+                length,
+                true,
+                &mut frames,
+            );
+            start = end;
         }
         frames
     }
 
     /// The side `direction` sends from closes: its FIN, and the other side's ACK.
-    pub fn close(&mut self, direction: Direction, build: bool) -> Vec<Vec<u8>> {
+    pub fn close(&mut self, direction: Direction, build: bool) -> Vec<Segment> {
         let mut frames = Vec::new();
         let fin = Flags {
             fin: true,
             ack: true,
             ..Flags::default()
         };
-        self.send(direction, fin, &[], 1, build, &mut frames);
+        self.send(direction, fin, Bytes::new(), 1, build, &mut frames);
         let other = match direction {
             Direction::In => Direction::Out,
             Direction::Out => Direction::In,
         };
-        self.send(other, ack(), &[], 0, build, &mut frames);
+        self.send(other, ack(), Bytes::new(), 0, build, &mut frames);
         frames
     }
 
@@ -126,17 +188,22 @@ impl Flow {
         &mut self,
         direction: Direction,
         flags: Flags,
-        payload: &[u8],
+        payload: Bytes,
         length: u32,
         build: bool,
-        frames: &mut Vec<Vec<u8>>,
+        frames: &mut Vec<Segment>,
     ) {
         let (from, to) = match direction {
             Direction::In => (self.peer, self.device),
             Direction::Out => (self.device, self.peer),
         };
-        if build && let Some(frame) = segment(&from, &to, flags, payload) {
-            frames.push(frame);
+        if build {
+            frames.push(Segment {
+                from,
+                to,
+                flags,
+                payload,
+            });
         }
         let sender = match direction {
             Direction::In => &mut self.peer,
@@ -215,8 +282,10 @@ mod tests {
 
     use super::*;
 
-    fn tcp_of(frame: &[u8]) -> (u32, u32, bool, bool, bool, Vec<u8>) {
-        let packet = SlicedPacket::from_ethernet(frame).expect("a frame etherparse reads");
+    fn tcp_of(segment: &Segment) -> (u32, u32, bool, bool, bool, Vec<u8>) {
+        let frame = segment.frame().expect("a frame");
+        assert_eq!(frame.len(), segment.frame_len());
+        let packet = SlicedPacket::from_ethernet(&frame).expect("a frame etherparse reads");
         assert!(matches!(packet.net, Some(NetSlice::Ipv4(_))));
         let Some(TransportSlice::Tcp(tcp)) = packet.transport else {
             panic!("a TCP segment");
@@ -243,19 +312,20 @@ mod tests {
         assert!(syn && has_ack);
         assert_eq!(acked, client_isn.wrapping_add(1));
 
-        let request = flow.data(Direction::In, b"GET / HTTP/1.1\r\n\r\n", true);
+        let get = Bytes::from_static(b"GET / HTTP/1.1\r\n\r\n");
+        let request = flow.data(Direction::In, get.len(), Some(get));
         let (seq, ack, .., payload) = tcp_of(&request[0]);
         assert_eq!(seq, client_isn.wrapping_add(1));
         assert_eq!(ack, server_isn.wrapping_add(1));
         assert_eq!(payload, b"GET / HTTP/1.1\r\n\r\n");
 
-        let big = vec![b'x'; MSS * 2 + 1];
-        let reply = flow.data(Direction::Out, &big, true);
+        let big = Bytes::from(vec![b'x'; MSS * 2 + 1]);
+        let reply = flow.data(Direction::Out, big.len(), Some(big));
         assert_eq!(reply.len(), 3);
         let (second, ..) = tcp_of(&reply[1]);
         assert_eq!(second, server_isn.wrapping_add(1 + MSS as u32));
         // Bytes not recorded still move the numbers on.
-        assert!(flow.data(Direction::In, b"more", false).is_empty());
+        assert!(flow.data(Direction::In, 4, None).is_empty());
         let close = flow.close(Direction::In, true);
         let (seq, .., fin, _) = tcp_of(&close[0]);
         assert!(fin);

@@ -7,7 +7,7 @@ use helios_wire::ApiError;
 use helios_wire::envelope::write_success;
 use helios_wire::event::{Event, EventRecord};
 use helios_wire::params::{Include, Typed};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::Call;
 use crate::auth::Caller;
@@ -115,15 +115,33 @@ pub(super) fn unsubscribe(device: &Device, call: &Call) -> Result<Reply, ApiErro
     Ok(Reply::Json(None))
 }
 
-/// The reply of a pull: the records as the manual writes them, or as the faulty firmware does
-/// (`pull-duplicates`, `switch-event-inverted`).
+/// The reply of a pull: `{"events":[...]}`, each record written straight to text (the same
+/// bytes as the value), or what the faulty firmware writes (`pull-duplicates`,
+/// `switch-event-inverted`).
 fn events_reply(faults: Faults, records: &[EventRecord]) -> Reply {
+    if faults.has(Fault::PullDuplicates) || faults.has(Fault::SwitchEventInverted) {
+        return faulty_events_reply(faults, records);
+    }
+    let mut text = Vec::with_capacity(16 + records.len() * 160);
+    text.extend_from_slice(br#"{"events":["#);
+    for (index, record) in records.iter().enumerate() {
+        if index > 0 {
+            text.push(b',');
+        }
+        record.write_json(&mut text);
+    }
+    text.extend_from_slice(b"]}");
+    Reply::JsonText(text)
+}
+
+/// The records as the faulty firmware writes them.
+fn faulty_events_reply(faults: Faults, records: &[EventRecord]) -> Reply {
     let times = if faults.has(Fault::PullDuplicates) {
         2
     } else {
         1
     };
-    let events: Vec<Value> = records
+    let events: Vec<serde_json::Value> = records
         .iter()
         .flat_map(|record| std::iter::repeat_n(record, times))
         .map(|record| match &record.event {

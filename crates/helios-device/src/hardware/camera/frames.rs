@@ -5,10 +5,15 @@
 //! finds the bytes that were served live), any other frame for one second; on top of that the
 //! encoded bytes never exceed [`BUDGET_BYTES`], the oldest frames going first. Encoding happens
 //! outside the cache's lock, so that clients of other frames never wait on it; clients of the
-//! same frame wait for the one encoding (`OnceLock`).
+//! same frame wait for the one encoding (`OnceLock`), except live clients: while another client
+//! encodes the frame of this tick, a live client gets the newest frame of its view already
+//! encoded (one tick, 67 ms, older), as a camera serves the last frame its encoder finished.
+//! Waiting would hold a server thread for the whole encoding, for every such client at once.
+//! With one client at a time (and under a manual clock) nobody ever finds an encoding under way,
+//! so what a client sees stays a function of the clock.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use bytes::Bytes;
@@ -35,29 +40,61 @@ pub struct FrameKey {
 /// An encoded frame, or why encoding failed.
 pub type Encoded = Result<Bytes, String>;
 
+/// One frame: whether a client has taken on its encoding, and the encoding once done.
+#[derive(Debug, Default)]
+struct Slot {
+    claimed: AtomicBool,
+    encoded: OnceLock<Encoded>,
+}
+
+type Entries = BTreeMap<FrameKey, Arc<Slot>>;
+
 #[derive(Debug, Default)]
 pub struct FrameCache {
-    entries: Mutex<BTreeMap<FrameKey, Arc<OnceLock<Encoded>>>>,
+    entries: Mutex<Entries>,
     encodes: AtomicU64,
 }
 
 impl FrameCache {
     /// The frame of `key`, drawn by `draw` and encoded if no client asked for it before.
-    /// `now` is the current tick, which decides what is old enough to drop.
-    pub fn get(&self, key: FrameKey, now: u64, draw: impl FnOnce() -> Picture) -> Encoded {
-        let slot = {
+    /// `now` is the current tick, which decides what is old enough to drop. With `live`, a
+    /// client that finds another encoding this frame gets the newest frame of the same view
+    /// already encoded, with its tick, rather than waiting. Returns the tick of the frame given.
+    pub fn get(
+        &self,
+        key: FrameKey,
+        now: u64,
+        live: bool,
+        draw: impl FnOnce() -> Picture,
+    ) -> (u64, Encoded) {
+        let (slot, newest) = {
             let mut entries = self.lock();
             prune(&mut entries, now);
-            entries.entry(key).or_default().clone()
+            let slot = entries.entry(key).or_default().clone();
+            let busy = slot.encoded.get().is_none() && slot.claimed.load(Ordering::Acquire);
+            let newest = (live && busy)
+                .then(|| newest_before(&entries, key))
+                .flatten();
+            (slot, newest)
         };
+        if let Some(encoded) = slot.encoded.get() {
+            return (key.tick, encoded.clone());
+        }
+        if slot.claimed.swap(true, Ordering::AcqRel) {
+            if let Some(newest) = newest {
+                return newest;
+            }
+            return (key.tick, slot.encoded.wait().clone());
+        }
         let encoded = slot
+            .encoded
             .get_or_init(|| {
                 self.encodes.fetch_add(1, Ordering::Relaxed);
                 encode(&draw())
             })
             .clone();
         keep_within_budget(&mut self.lock());
-        encoded
+        (key.tick, encoded)
     }
 
     /// How many frames have been encoded since the device started.
@@ -71,14 +108,26 @@ impl FrameCache {
         (entries.len(), encoded_bytes(&entries))
     }
 
-    fn lock(&self) -> MutexGuard<'_, BTreeMap<FrameKey, Arc<OnceLock<Encoded>>>> {
+    fn lock(&self) -> MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
+/// The newest frame of `key`'s view before it that is encoded, with its tick.
+fn newest_before(entries: &Entries, key: FrameKey) -> Option<(u64, Encoded)> {
+    entries
+        .range(..key)
+        .rev()
+        .filter(|(k, _)| (k.source, k.width, k.height) == (key.source, key.width, key.height))
+        .find_map(|(k, slot)| match slot.encoded.get() {
+            Some(Ok(jpeg)) => Some((k.tick, Ok(jpeg.clone()))),
+            _ => None,
+        })
+}
+
 /// Drops frames past their time: whole-second frames after the memory window, others after a
 /// second.
-fn prune(entries: &mut BTreeMap<FrameKey, Arc<OnceLock<Encoded>>>, now: u64) {
+fn prune(entries: &mut Entries, now: u64) {
     let memory_ticks = (MEMORY_SECONDS.unsigned_abs() + 1) * FRAME_RATE;
     entries.retain(|key, _| {
         let keep = if key.tick % FRAME_RATE == 0 {
@@ -90,7 +139,7 @@ fn prune(entries: &mut BTreeMap<FrameKey, Arc<OnceLock<Encoded>>>, now: u64) {
     });
 }
 
-fn keep_within_budget(entries: &mut BTreeMap<FrameKey, Arc<OnceLock<Encoded>>>) {
+fn keep_within_budget(entries: &mut Entries) {
     let mut total = encoded_bytes(entries);
     while total > BUDGET_BYTES {
         let Some((_, slot)) = entries.pop_first() else {
@@ -100,12 +149,12 @@ fn keep_within_budget(entries: &mut BTreeMap<FrameKey, Arc<OnceLock<Encoded>>>) 
     }
 }
 
-fn encoded_bytes(entries: &BTreeMap<FrameKey, Arc<OnceLock<Encoded>>>) -> usize {
+fn encoded_bytes(entries: &Entries) -> usize {
     entries.values().map(|slot| slot_bytes(slot)).sum()
 }
 
-fn slot_bytes(slot: &OnceLock<Encoded>) -> usize {
-    match slot.get() {
+fn slot_bytes(slot: &Slot) -> usize {
+    match slot.encoded.get() {
         Some(Ok(jpeg)) => jpeg.len(),
         _ => 0,
     }

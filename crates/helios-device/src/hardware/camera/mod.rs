@@ -95,7 +95,7 @@ impl Camera {
         let capture = capture.ok_or(FrameError::BeforeStart(0))?;
         let tick = tick_at(uptime);
         let unix_ms = capture.unix_ms + (tick % FRAME_RATE) * 1000 / FRAME_RATE;
-        self.frame(view, tick, unix_ms, tick)
+        self.frame(view, tick, unix_ms, tick, true)
     }
 
     /// The frame of `seconds_ago` seconds back, from memory: the capture of the whole second
@@ -106,7 +106,13 @@ impl Camera {
             Some(then.as_secs())
         });
         let capture = capture.ok_or(FrameError::BeforeStart(seconds_ago))?;
-        self.frame(view, capture.tick(), capture.unix_ms, tick_at(uptime))
+        self.frame(
+            view,
+            capture.tick(),
+            capture.unix_ms,
+            tick_at(uptime),
+            false,
+        )
     }
 
     /// How many JPEGs the camera has encoded: each (tick, source, resolution) once.
@@ -141,7 +147,16 @@ impl Camera {
         (uptime, capture)
     }
 
-    fn frame(&self, view: View, tick: u64, unix_ms: u64, now: u64) -> Result<Frame, FrameError> {
+    /// The frame of `tick`; `live` lets a client take the newest frame encoded while another
+    /// encodes this one (see [`frames`]).
+    fn frame(
+        &self,
+        view: View,
+        tick: u64,
+        unix_ms: u64,
+        now: u64,
+        live: bool,
+    ) -> Result<Frame, FrameError> {
         let source = self
             .config
             .sources
@@ -158,13 +173,13 @@ impl Camera {
             unix_ms,
             tz_shift: self.tz_shift,
         };
-        let jpeg = self
-            .frames
-            .get(key, now, || {
-                scene::render(source, view.width, view.height, moment)
-            })
-            .map_err(FrameError::Encoding)?;
-        Ok(Frame { tick, jpeg })
+        let (tick, jpeg) = self.frames.get(key, now, live, || {
+            scene::render(source, view.width, view.height, moment)
+        });
+        Ok(Frame {
+            tick,
+            jpeg: jpeg.map_err(FrameError::Encoding)?,
+        })
     }
 }
 

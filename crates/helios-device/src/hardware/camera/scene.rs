@@ -69,17 +69,21 @@ impl Picture {
 pub fn render(source: &str, width: u32, height: u32, moment: Moment) -> Picture {
     let mut picture = Picture::new(width, height);
     let base = source_colour(source);
-    for y in 0..height {
-        for x in 0..width {
-            let at = (y as usize * width as usize + x as usize) * 3;
-            let shade = |channel: u8, part: u32, whole: u32| {
-                let ramp = u64::from(part) * 96 / u64::from(whole.max(1));
-                u8::try_from((u64::from(channel) + ramp).min(255)).unwrap_or(u8::MAX)
-            };
-            picture.rgb[at] = shade(base[0], x, width);
-            picture.rgb[at + 1] = shade(base[1], y, height);
-            picture.rgb[at + 2] = base[2];
+    let shade = |channel: u8, part: u32, whole: u32| {
+        let ramp = u64::from(part) * 96 / u64::from(whole.max(1));
+        u8::try_from((u64::from(channel) + ramp).min(255)).unwrap_or(u8::MAX)
+    };
+    // Red follows x and green y: one row of pixels is worked out once, then copied down with
+    // its green changed (a division per pixel made this the camera's slowest step).
+    let mut row: Vec<u8> = (0..width)
+        .flat_map(|x| [shade(base[0], x, width), 0, base[2]])
+        .collect();
+    for (y, line) in (0..height).zip(picture.rgb.chunks_exact_mut(row.len().max(1))) {
+        let green = shade(base[1], y, height);
+        for pixel in row.chunks_exact_mut(3) {
+            pixel[1] = green;
         }
+        line.copy_from_slice(&row);
     }
 
     // The sweeping bar: the motion that shows the stream is live.

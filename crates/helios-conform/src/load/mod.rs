@@ -1,0 +1,181 @@
+//! Load mode: what a device delivers. Snapshot latency percentiles and throughput at each
+//! resolution `camera/caps` lists, the MJPEG rate achieved against the rate requested, and event
+//! latency from `switch/ctrl` to the `SwitchStateChanged` record in a waiting `log/pull`.
+//!
+//! Requests are paced open-loop ([`pacing`]): each is due at a fixed time whatever happened to
+//! the ones before, and its latency counts from that time, so that a slow reply delays no later
+//! request and hides no queueing (no coordinated omission). The rate is the operator's
+//! `--rate`, else the profile's limit, else [`DEFAULT_RATE`].
+//!
+//! Like the suite, it speaks HTTP only through `helios-client`, and it changes nothing the
+//! profile's tiers do not allow: the event phase toggles a switch (a reversible action) and
+//! puts it back.
+
+pub mod events;
+pub mod mjpeg;
+pub mod pacing;
+pub mod report;
+pub mod snapshot;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use helios_client::{AuthMode, Call, Client};
+use helios_spec::functions::{camera, switch};
+use helios_spec::{Auth, Function, Privilege, Transport};
+use helios_wire::envelope::Envelope;
+use serde_json::Value;
+
+use crate::discovery::Discovered;
+use crate::profile::Checked;
+use crate::run::Target;
+pub use report::{EventFigures, LoadReport, Percentiles, SnapshotFigures, StreamFigures};
+
+/// Requests per second when neither the operator nor the profile sets a rate.
+pub const DEFAULT_RATE: u32 = 20;
+
+/// What the operator chose.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// How long each measurement runs: each resolution's snapshots, the streams, the events.
+    pub duration: Duration,
+    /// Requests per second; overrides the profile's limit when given.
+    pub rate: Option<u32>,
+    pub timeout: Option<Duration>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            duration: Duration::from_secs(5),
+            rate: None,
+            timeout: None,
+        }
+    }
+}
+
+/// The rate used, and where it came from.
+pub fn rate(profile: &Checked, options: &LoadOptions) -> (u32, &'static str) {
+    match options.rate {
+        Some(rate) => (rate.max(1), "--rate"),
+        None if profile.rate > 0 => (profile.rate, "the profile's limit"),
+        None => (DEFAULT_RATE, "the default"),
+    }
+}
+
+/// Clients of one device, one per function, each with the login and transport its service asks.
+pub(crate) struct Clients<'a> {
+    target: &'a Target,
+    profile: &'a Checked,
+    timeout: Duration,
+}
+
+impl Clients<'_> {
+    /// A client for `function`, logged in as an account that holds `privilege` (if the service
+    /// asks for authentication). Exchanges are not logged: a load run makes thousands.
+    pub(crate) fn for_function(
+        &self,
+        function: &Function,
+        privilege: Option<Privilege>,
+    ) -> Result<Arc<Client>, String> {
+        let security = self.profile.security(function.service);
+        let base = match (security.transport, &self.target.http, &self.target.https) {
+            (Transport::Http, Some(http), _) => http,
+            (_, _, Some(https)) => https,
+            (_, Some(http), None) => http,
+            (_, None, None) => return Err("the target has no address".into()),
+        };
+        let mut builder = Client::builder(base)
+            .timeout(self.timeout)
+            .accept_invalid_certs(self.target.insecure)
+            .keep_log(false);
+        if let Some(pem) = &self.target.ca_pem {
+            builder = builder.ca_pem(pem.clone());
+        }
+        builder = match security.auth {
+            Auth::None => builder.auth(AuthMode::None),
+            Auth::Basic | Auth::Digest => {
+                let account = match privilege {
+                    Some(privilege) => self.profile.accounts.iter().find(|a| a.holds(privilege)),
+                    None => self.profile.full_account(),
+                }
+                .ok_or_else(|| {
+                    format!(
+                        "the profile has no account for {} of the {} service",
+                        function.path,
+                        function.service.name()
+                    )
+                })?;
+                builder
+                    .credentials(&account.user, &account.password)
+                    .auth(AuthMode::Auto)
+            }
+        };
+        builder.build().map(Arc::new).map_err(|e| e.to_string())
+    }
+}
+
+/// The `result` of a call that succeeded, or why there is none.
+pub(crate) async fn result(client: &Client, call: Call) -> Result<Value, String> {
+    let exchange = client.send(call).await.map_err(|e| e.to_string())?;
+    match exchange.envelope() {
+        Ok((Envelope::Success { result }, _)) => Ok(result.unwrap_or(Value::Null)),
+        Ok((Envelope::Failure { code, .. }, _)) => Err(format!("error {code}")),
+        Err(error) => Err(format!("HTTP {}: {error}", exchange.response.status)),
+    }
+}
+
+/// Runs every measurement against `target`.
+pub async fn run(profile: &Checked, target: &Target, options: &LoadOptions) -> LoadReport {
+    let (rate, rate_source) = rate(profile, options);
+    let clients = Clients {
+        target,
+        profile,
+        timeout: options
+            .timeout
+            .unwrap_or(Duration::from_secs(profile.timeout_seconds)),
+    };
+    let mut report = LoadReport {
+        rate,
+        rate_source,
+        duration: options.duration,
+        ..LoadReport::default()
+    };
+    let mut found = Discovered::default();
+    let camera_privilege = Some(Privilege::monitoring(helios_spec::Group::Camera));
+    match clients.for_function(&camera::caps::FUNCTION, camera_privilege) {
+        Ok(client) => match result(&client, Call::new(&camera::caps::FUNCTION)).await {
+            Ok(caps) => found.read_camera_caps(&caps),
+            Err(why) => report
+                .notes
+                .push(format!("camera/caps: {why}: no camera figures")),
+        },
+        Err(why) => report.notes.push(why),
+    }
+    let switch_privilege = Some(Privilege::monitoring(helios_spec::Group::Switch));
+    match clients.for_function(&switch::caps::FUNCTION, switch_privilege) {
+        Ok(client) => match result(&client, Call::new(&switch::caps::FUNCTION)).await {
+            Ok(caps) => found.read_switch_caps(&caps),
+            Err(why) => report
+                .notes
+                .push(format!("switch/caps: {why}: no event figures")),
+        },
+        Err(why) => report.notes.push(why),
+    }
+    if !found.resolutions.is_empty() {
+        snapshot::measure(&clients, &found, rate, options.duration, &mut report).await;
+        mjpeg::measure(&clients, &found, options.duration, &mut report).await;
+    }
+    if !found.switches.is_empty() {
+        events::measure(
+            &clients,
+            profile,
+            &found,
+            rate,
+            options.duration,
+            &mut report,
+        )
+        .await;
+    }
+    report
+}

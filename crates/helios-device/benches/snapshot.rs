@@ -1,0 +1,195 @@
+//! Snapshot throughput: 640x480 JPEG snapshots over loopback HTTP with keep-alive from several
+//! concurrent clients, against a bare hyper server serving the same bytes (the ceiling of the
+//! HTTP stack); and the camera's encoding, frames per second per resolution, beside the cost of
+//! a client asking for a frame that is already encoded (no encoding work per extra client).
+//!
+//! On a machine shared with other work, the load can change between criterion's measurement of
+//! the device and of its ceiling; the ratio is therefore also measured in interleaved rounds
+//! (device, ceiling, ceiling, device, ...), each round's ratio taken, and the median recorded
+//! for `cargo xtask bench`.
+//!
+//! Two switches take parts of the device's work away, to see what each costs:
+//! `HELIOS_BENCH_MANUAL_CLOCK=1` stops the clock (one frame, encoded once) and
+//! `HELIOS_BENCH_NO_CAPTURE=1` stops the packet capture.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use helios_device::clock::ManualClock;
+use helios_device::hardware::camera::View;
+use helios_device::{Device, Profile};
+use helios_spec::functions::camera::snapshot;
+use serde_json::json;
+
+/// Interleaved rounds, and batches per side in each.
+const ROUNDS: usize = 21;
+const BATCHES: usize = 10;
+
+/// Concurrent clients, each with its own kept-alive connection.
+const CLIENTS: usize = 4;
+/// Requests each client sends one after another in one iteration.
+const PER_CLIENT: usize = 16;
+
+/// `CLIENTS` clients each GET `url` `PER_CLIENT` times; every reply must be the whole JPEG.
+async fn batch(clients: &[reqwest::Client], url: &str, expected: usize) {
+    let tasks: Vec<_> = clients
+        .iter()
+        .map(|client| {
+            let client = client.clone();
+            let url = url.to_owned();
+            tokio::spawn(async move {
+                for _ in 0..PER_CLIENT {
+                    let response = client.get(&url).send().await.expect("the server answers");
+                    assert_eq!(response.status(), 200);
+                    let body = response.bytes().await.expect("the body reads");
+                    assert!(body.len() > 1000 && body.len() < expected * 2);
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("a client task");
+    }
+}
+
+fn http(c: &mut Criterion) {
+    let runtime = support::runtime();
+    let served = if std::env::var_os("HELIOS_BENCH_MANUAL_CLOCK").is_some() {
+        let clock = Arc::new(ManualClock::new(Duration::from_secs(1_437_987_102)));
+        runtime.block_on(support::serve_with_clock(Profile::default_profile(), clock))
+    } else {
+        runtime.block_on(support::serve(Profile::default_profile()))
+    };
+    if std::env::var_os("HELIOS_BENCH_NO_CAPTURE").is_some() {
+        served.device.capture().stop();
+    }
+    let url = format!(
+        "{}{}?width=640&height=480",
+        served.base,
+        snapshot::FUNCTION.path
+    );
+    // The bytes the ceiling serves: one frame of the device, the same size as every other.
+    let jpeg = runtime.block_on(async {
+        reqwest::get(&url)
+            .await
+            .expect("the device answers")
+            .bytes()
+            .await
+            .expect("a JPEG")
+    });
+    let bare = runtime.block_on(support::bare(jpeg.clone(), "image/jpeg"));
+    let clients = support::clients(CLIENTS);
+
+    let mut group = c.benchmark_group("snapshot");
+    group.throughput(Throughput::Elements((CLIENTS * PER_CLIENT) as u64));
+    group.sample_size(20);
+    group.bench_function(BenchmarkId::new("device", "640x480"), |b| {
+        b.to_async(&runtime)
+            .iter(|| batch(&clients, &url, jpeg.len()));
+    });
+    group.bench_function(BenchmarkId::new("baseline", "640x480"), |b| {
+        b.to_async(&runtime)
+            .iter(|| batch(&clients, &bare.base, jpeg.len()));
+    });
+    group.finish();
+
+    let rate = |url: &str| {
+        let started = Instant::now();
+        runtime.block_on(async {
+            for _ in 0..BATCHES {
+                batch(&clients, url, jpeg.len()).await;
+            }
+        });
+        (BATCHES * CLIENTS * PER_CLIENT) as f64 / started.elapsed().as_secs_f64()
+    };
+    let mut rounds = Vec::new();
+    for round in 0..ROUNDS {
+        let (device, ceiling) = if round % 2 == 0 {
+            let device = rate(&url);
+            (device, rate(&bare.base))
+        } else {
+            let ceiling = rate(&bare.base);
+            (rate(&url), ceiling)
+        };
+        rounds.push((device / ceiling, device, ceiling));
+    }
+    rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (ratio, device, ceiling) = rounds[ROUNDS / 2];
+    println!(
+        "snapshot/interleaved: median of {ROUNDS} rounds: device {device:.0}/s, ceiling {ceiling:.0}/s, ratio {ratio:.3} (range {:.3} to {:.3})",
+        rounds[0].0,
+        rounds[ROUNDS - 1].0
+    );
+    support::record(
+        "snapshot",
+        &json!({
+            "rounds": ROUNDS,
+            "median_ratio": ratio,
+            "device_per_second": device,
+            "ceiling_per_second": ceiling,
+            "lowest_ratio": rounds[0].0,
+            "highest_ratio": rounds[ROUNDS - 1].0,
+            "jpeg_bytes": jpeg.len(),
+        }),
+    );
+    drop(bare);
+    runtime.block_on(served.running.shutdown());
+}
+
+/// One frame clock tick, rounded up so that each step reaches the next tick.
+const TICK: Duration = Duration::from_nanos(66_666_667);
+
+fn encoding(c: &mut Criterion) {
+    let clock = Arc::new(ManualClock::new(Duration::from_secs(1_437_987_102)));
+    let device = Device::new(Profile::default_profile(), clock.clone());
+    let camera = device
+        .camera()
+        .expect("the default profile has a camera")
+        .clone();
+    let resolutions = camera.config().resolutions.clone();
+
+    let mut group = c.benchmark_group("snapshot-encoding");
+    group.throughput(Throughput::Elements(1));
+    for (width, height) in resolutions {
+        let view = View {
+            source: 0,
+            width,
+            height,
+        };
+        // Each iteration is a new tick: the scene is drawn and encoded.
+        group.bench_function(
+            BenchmarkId::new("encode", format!("{width}x{height}")),
+            |b| {
+                b.iter(|| {
+                    clock.advance(TICK);
+                    camera.live(view).expect("a frame")
+                });
+            },
+        );
+    }
+    // A client joining: the frame of this tick is encoded already, so asking for it again
+    // costs a lookup, never an encoding.
+    let view = View {
+        source: 0,
+        width: 640,
+        height: 480,
+    };
+    camera.live(view).expect("a frame");
+    let before = camera.encodes();
+    group.bench_function(BenchmarkId::new("join", "640x480"), |b| {
+        b.iter(|| camera.live(view).expect("a frame"));
+    });
+    group.finish();
+    let extra = camera.encodes() - before;
+    println!("snapshot-encoding/join: {extra} encodings while clients joined an encoded frame");
+    assert_eq!(
+        extra, 0,
+        "a client joining an encoded frame encoded it again"
+    );
+}
+
+criterion_group!(benches, http, encoding);
+criterion_main!(benches);
