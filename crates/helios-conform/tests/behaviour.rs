@@ -231,7 +231,19 @@ async fn the_timing_checks_catch_a_long_poll_and_a_memory_that_ignore_their_numb
         only: Some("timing.".into()),
         ..Options::default()
     };
-    let result = run(&profile, &target, &options).await;
+    // Under the load of other tests a timing check may be inconclusive (the runner's own
+    // requests came too late to decide); it never passes a device that ignores the numbers.
+    // Up to three runs, until both are decided.
+    let mut result = run(&profile, &target, &options).await;
+    for _ in 0..2 {
+        let undecided = ["timing.pull.timeout", "timing.snapshot.time"]
+            .iter()
+            .any(|id| matches!(outcome(&result, id).verdict, Verdict::Inconclusive(_)));
+        if !undecided {
+            break;
+        }
+        result = run(&profile, &target, &options).await;
+    }
     for id in ["timing.pull.timeout", "timing.snapshot.time"] {
         let failed = outcome(&result, id);
         assert!(
