@@ -54,6 +54,14 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
             result,
         ));
         let mut log = Log::default();
+        let result = filtered_event(session, &mut log).await;
+        outcomes.push(outcome(
+            "events.filter",
+            &log::subscribe::FUNCTION,
+            log,
+            result,
+        ));
+        let mut log = Log::default();
         let result = output_event(session, &mut log).await;
         outcomes.push(outcome("events.output", &io::ctrl::FUNCTION, log, result));
         let mut log = Log::default();
@@ -160,6 +168,58 @@ async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
         .await?
         .success("switch/ctrl on")?;
     log.send(session, ctrl("off"))
+        .await?
+        .success("switch/ctrl off")?;
+    let expected = [
+        json!({"switch": id, "state": true}),
+        json!({"switch": id, "state": false}),
+    ];
+    let wait = wait(session);
+    watched(session, watch, &expected, wait, log).await
+}
+
+/// A channel filtered to `SwitchStateChanged` carries the switch's events and not those of an
+/// output changed in between (5.24: only the listed types).
+async fn filtered_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+    available(session, &switch::ctrl::FUNCTION)?;
+    available(session, &io::ctrl::FUNCTION)?;
+    let caps = &session.discovered.switch_caps;
+    let (Some(id), Some(port)) = (
+        caps.iter()
+            .filter(|c| c.enabled)
+            .min_by_key(|c| c.monostable.is_some())
+            .map(|c| c.switch),
+        session.discovered.outputs.first().cloned(),
+    ) else {
+        return Err(Skip::NotApplicable("no enabled switch and output".into()));
+    };
+    let switch = |action: &str| {
+        Call::new(&switch::ctrl::FUNCTION)
+            .param("switch", id)
+            .param("action", action)
+    };
+    let output = |action: &str| {
+        Call::new(&io::ctrl::FUNCTION)
+            .param("port", port.as_str())
+            .param("action", action)
+    };
+    log.send(session, switch("off"))
+        .await?
+        .success("switch/ctrl off")?;
+    log.send(session, output("off"))
+        .await?
+        .success("io/ctrl off")?;
+    let watch = Watch::open(session, "SwitchStateChanged", log).await?;
+    log.send(session, output("on"))
+        .await?
+        .success("io/ctrl on")?;
+    log.send(session, switch("on"))
+        .await?
+        .success("switch/ctrl on")?;
+    log.send(session, output("off"))
+        .await?
+        .success("io/ctrl off")?;
+    log.send(session, switch("off"))
         .await?
         .success("switch/ctrl off")?;
     let expected = [
