@@ -86,8 +86,10 @@ pub fn render(source: &str, width: u32, height: u32, moment: Moment) -> Picture 
         line.copy_from_slice(&row);
     }
 
-    // The sweeping bar: the motion that shows the stream is live.
-    let period = FRAME_RATE * 2;
+    // The sweeping bar: the motion that shows the stream is live. Its period, 7 s, is longer
+    // than the 5 s of `time=-5` and no divisor of it, so that frames seconds apart never look
+    // alike (a runner tells an old frame from the current one by the bar).
+    let period = FRAME_RATE * 7;
     let bar_width = (width / 40).max(2);
     let bar_x = u32::try_from((moment.tick % period) * u64::from(width) / period).unwrap_or(0);
     picture.fill(bar_x, 0, bar_x + bar_width, height, [255, 214, 0]);
