@@ -144,32 +144,46 @@ fn available(session: &Session<'_>, action: &'static Function) -> Result<(), Ski
         .map_or(Ok(()), |why| Err(Skip::NotApplicable(why)))
 }
 
-async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
-    available(session, &switch::ctrl::FUNCTION)?;
-    let caps = &session.discovered.switch_caps;
-    let Some(id) = caps
+/// The enabled switch the event checks use: a bistable one where there is one, so that no
+/// time-out adds events of its own.
+fn quiet_switch(session: &Session<'_>) -> Option<u8> {
+    session
+        .discovered
+        .switch_caps
         .iter()
         .filter(|c| c.enabled)
         .min_by_key(|c| c.monostable.is_some())
         .map(|c| c.switch)
-    else {
+}
+
+fn switch_ctrl(id: u8, action: &str) -> Call {
+    Call::new(&switch::ctrl::FUNCTION)
+        .param("switch", id)
+        .param("action", action)
+}
+
+fn io_ctrl(port: &str, action: &str) -> Call {
+    Call::new(&io::ctrl::FUNCTION)
+        .param("port", port)
+        .param("action", action)
+}
+
+/// Sends `call` as the full account and requires success.
+async fn act(session: &mut Session<'_>, log: &mut Log, call: Call) -> Result<(), Skip> {
+    let what = call.function.short_path().to_owned();
+    log.send(session, call).await?.success(&what)?;
+    Ok(())
+}
+
+async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+    available(session, &switch::ctrl::FUNCTION)?;
+    let Some(id) = quiet_switch(session) else {
         return Err(Skip::NotApplicable("no enabled switch".into()));
     };
-    let ctrl = |action: &str| {
-        Call::new(&switch::ctrl::FUNCTION)
-            .param("switch", id)
-            .param("action", action)
-    };
-    log.send(session, ctrl("off"))
-        .await?
-        .success("switch/ctrl off")?;
+    act(session, log, switch_ctrl(id, "off")).await?;
     let watch = Watch::open(session, "SwitchStateChanged", log).await?;
-    log.send(session, ctrl("on"))
-        .await?
-        .success("switch/ctrl on")?;
-    log.send(session, ctrl("off"))
-        .await?
-        .success("switch/ctrl off")?;
+    act(session, log, switch_ctrl(id, "on")).await?;
+    act(session, log, switch_ctrl(id, "off")).await?;
     let expected = [
         json!({"switch": id, "state": true}),
         json!({"switch": id, "state": false}),
@@ -183,45 +197,19 @@ async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
 async fn filtered_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
     available(session, &switch::ctrl::FUNCTION)?;
     available(session, &io::ctrl::FUNCTION)?;
-    let caps = &session.discovered.switch_caps;
     let (Some(id), Some(port)) = (
-        caps.iter()
-            .filter(|c| c.enabled)
-            .min_by_key(|c| c.monostable.is_some())
-            .map(|c| c.switch),
+        quiet_switch(session),
         session.discovered.outputs.first().cloned(),
     ) else {
         return Err(Skip::NotApplicable("no enabled switch and output".into()));
     };
-    let switch = |action: &str| {
-        Call::new(&switch::ctrl::FUNCTION)
-            .param("switch", id)
-            .param("action", action)
-    };
-    let output = |action: &str| {
-        Call::new(&io::ctrl::FUNCTION)
-            .param("port", port.as_str())
-            .param("action", action)
-    };
-    log.send(session, switch("off"))
-        .await?
-        .success("switch/ctrl off")?;
-    log.send(session, output("off"))
-        .await?
-        .success("io/ctrl off")?;
+    act(session, log, switch_ctrl(id, "off")).await?;
+    act(session, log, io_ctrl(&port, "off")).await?;
     let watch = Watch::open(session, "SwitchStateChanged", log).await?;
-    log.send(session, output("on"))
-        .await?
-        .success("io/ctrl on")?;
-    log.send(session, switch("on"))
-        .await?
-        .success("switch/ctrl on")?;
-    log.send(session, output("off"))
-        .await?
-        .success("io/ctrl off")?;
-    log.send(session, switch("off"))
-        .await?
-        .success("switch/ctrl off")?;
+    act(session, log, io_ctrl(&port, "on")).await?;
+    act(session, log, switch_ctrl(id, "on")).await?;
+    act(session, log, io_ctrl(&port, "off")).await?;
+    act(session, log, switch_ctrl(id, "off")).await?;
     let expected = [
         json!({"switch": id, "state": true}),
         json!({"switch": id, "state": false}),
@@ -235,19 +223,10 @@ async fn output_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
     let Some(port) = session.discovered.outputs.first().cloned() else {
         return Err(Skip::NotApplicable("no output".into()));
     };
-    let ctrl = |action: &str| {
-        Call::new(&io::ctrl::FUNCTION)
-            .param("port", port.as_str())
-            .param("action", action)
-    };
-    log.send(session, ctrl("off"))
-        .await?
-        .success("io/ctrl off")?;
+    act(session, log, io_ctrl(&port, "off")).await?;
     let watch = Watch::open(session, "OutputChanged", log).await?;
-    log.send(session, ctrl("on")).await?.success("io/ctrl on")?;
-    log.send(session, ctrl("off"))
-        .await?
-        .success("io/ctrl off")?;
+    act(session, log, io_ctrl(&port, "on")).await?;
+    act(session, log, io_ctrl(&port, "off")).await?;
     let expected = [
         json!({"port": port, "state": true}),
         json!({"port": port, "state": false}),
