@@ -10,7 +10,13 @@
 //!
 //! Two switches take parts of the device's work away, to see what each costs:
 //! `HELIOS_BENCH_MANUAL_CLOCK=1` stops the clock (one frame, encoded once) and
-//! `HELIOS_BENCH_NO_CAPTURE=1` stops the packet capture.
+//! `HELIOS_BENCH_NO_CAPTURE=1` stops the packet capture. For a profiler,
+//! `HELIOS_BENCH_PROFILE=device` (or `ceiling`) sends `HELIOS_BENCH_PROFILE_BATCHES` batches
+//! (default 2000) to one side alone and exits: under `valgrind --tool=callgrind`, the difference
+//! between two batch counts is the instructions a request costs, a figure that does not move
+//! with the load of a shared machine as times do.
+//!
+//! Both sides are sent the same request line, so the clients' own work is the same.
 
 mod support;
 
@@ -24,9 +30,10 @@ use helios_device::{Device, Profile};
 use helios_spec::functions::camera::snapshot;
 use serde_json::json;
 
-/// Interleaved rounds, and batches per side in each.
+/// Interleaved rounds, and how long each side runs in each: long enough that a scheduler's
+/// hiccup on a shared machine is a small part of a round.
 const ROUNDS: usize = 21;
-const BATCHES: usize = 10;
+const ROUND_TIME: Duration = Duration::from_millis(250);
 
 /// Concurrent clients, each with its own kept-alive connection.
 const CLIENTS: usize = 4;
@@ -81,8 +88,34 @@ fn http(c: &mut Criterion) {
             .expect("a JPEG")
     });
     let bare = runtime.block_on(support::bare(jpeg.clone(), "image/jpeg"));
+    // The same request line, so that the clients' own work (parsing the URL, writing the
+    // request) is the same on both sides and the ratio is the servers' alone.
+    let bare_url = format!(
+        "{}{}?width=640&height=480",
+        bare.base,
+        snapshot::FUNCTION.path
+    );
     let clients = support::clients(CLIENTS);
 
+    // Profiling one side alone: a fixed number of requests, then nothing else.
+    if let Ok(side) = std::env::var("HELIOS_BENCH_PROFILE") {
+        let target = if side == "device" { &url } else { &bare_url };
+        let batches: usize = std::env::var("HELIOS_BENCH_PROFILE_BATCHES")
+            .ok()
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(2000);
+        let started = Instant::now();
+        runtime.block_on(async {
+            for _ in 0..batches {
+                batch(&clients, target, jpeg.len()).await;
+            }
+        });
+        println!(
+            "{side}: {:.0}/s",
+            (batches * CLIENTS * PER_CLIENT) as f64 / started.elapsed().as_secs_f64()
+        );
+        std::process::exit(0);
+    }
     let mut group = c.benchmark_group("snapshot");
     group.throughput(Throughput::Elements((CLIENTS * PER_CLIENT) as u64));
     group.sample_size(20);
@@ -92,26 +125,28 @@ fn http(c: &mut Criterion) {
     });
     group.bench_function(BenchmarkId::new("baseline", "640x480"), |b| {
         b.to_async(&runtime)
-            .iter(|| batch(&clients, &bare.base, jpeg.len()));
+            .iter(|| batch(&clients, &bare_url, jpeg.len()));
     });
     group.finish();
 
     let rate = |url: &str| {
         let started = Instant::now();
+        let mut batches = 0;
         runtime.block_on(async {
-            for _ in 0..BATCHES {
+            while started.elapsed() < ROUND_TIME {
                 batch(&clients, url, jpeg.len()).await;
+                batches += 1;
             }
         });
-        (BATCHES * CLIENTS * PER_CLIENT) as f64 / started.elapsed().as_secs_f64()
+        (batches * CLIENTS * PER_CLIENT) as f64 / started.elapsed().as_secs_f64()
     };
     let mut rounds = Vec::new();
     for round in 0..ROUNDS {
         let (device, ceiling) = if round % 2 == 0 {
             let device = rate(&url);
-            (device, rate(&bare.base))
+            (device, rate(&bare_url))
         } else {
-            let ceiling = rate(&bare.base);
+            let ceiling = rate(&bare_url);
             (rate(&url), ceiling)
         };
         rounds.push((device / ceiling, device, ceiling));

@@ -24,7 +24,7 @@ use crate::auth::{Attempt, Caller};
 use crate::device::Device;
 use crate::faults::{self, Fault};
 use crate::handlers::{self, Call};
-use crate::reply::{Reply, error_response, server_header};
+use crate::reply::{Reply, error_response};
 
 /// The connection a request arrived on; the server puts it in the request's extensions.
 #[derive(Clone, Copy, Debug)]
@@ -85,8 +85,14 @@ where
     if let Some(response) = crate::apitest::respond(device, &parts.method, parts.uri.path()) {
         return response;
     }
-    // The body limit is the request limit plus room for multipart framing.
-    let response = match to_bytes(Body::new(body), LIMITS.max_request + (1 << 20)).await {
+    // The body limit is the request limit plus room for multipart framing. Most requests are
+    // GETs without a body: nothing to collect.
+    let body = if body.is_end_stream() {
+        Ok(bytes::Bytes::new())
+    } else {
+        to_bytes(Body::new(body), LIMITS.max_request + (1 << 20)).await
+    };
+    let response = match body {
         Ok(body) => {
             process(
                 device,
@@ -109,7 +115,7 @@ where
 fn with_server_header(device: &Device, mut response: Response<Body>) -> Response<Body> {
     response.headers_mut().insert(
         header::SERVER,
-        server_header(&device.config().device.sw_version.text),
+        device.config().device.sw_version.server_header.clone(),
     );
     response
 }

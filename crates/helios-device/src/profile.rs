@@ -128,6 +128,8 @@ pub struct DeviceInfo {
 pub struct FirmwareVersion {
     pub text: String,
     pub version: Version,
+    /// The `Server` header of every reply (see [`crate::reply::server_header`]), made once.
+    pub server_header: axum::http::HeaderValue,
 }
 
 impl TryFrom<String> for FirmwareVersion {
@@ -136,7 +138,12 @@ impl TryFrom<String> for FirmwareVersion {
     fn try_from(text: String) -> Result<Self, String> {
         let version = Version::parse(&text)
             .ok_or_else(|| format!("`{text}` is not a firmware version such as 2.21.0.0.1"))?;
-        Ok(Self { text, version })
+        let server_header = crate::reply::server_header(&text);
+        Ok(Self {
+            text,
+            version,
+            server_header,
+        })
     }
 }
 

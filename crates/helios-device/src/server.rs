@@ -16,9 +16,9 @@ use std::convert::Infallible;
 use anyhow::{Context, Result};
 use axum::extract::Request;
 use helios_spec::Transport;
+use hyper::server::conn::http1::Builder;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto::Builder;
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -26,6 +26,7 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use crate::capture::Recorded;
+use crate::capture::stream::Announced;
 use crate::device::Device;
 use crate::pipeline::{self, Connection};
 use crate::tls::Tls;
@@ -133,19 +134,22 @@ async fn accept(
                 .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
         });
         let stream = Recorded::new(stream, local, peer, device.capture().clone());
+        let outgoing = stream.outgoing();
         let boots = device.boots();
         let connection = Connection { transport, peer };
         let serving = device.clone();
         let service = service_fn(move |request: Request<hyper::body::Incoming>| {
             let device = serving.clone();
-            async move { Ok::<_, Infallible>(pipeline::serve(&device, connection, request).await) }
+            let outgoing = outgoing.clone();
+            async move {
+                let response = pipeline::serve(&device, connection, request).await;
+                Ok::<_, Infallible>(response.map(|body| Announced::new(body, outgoing)))
+            }
         });
-        let builder = Builder::new(TokioExecutor::new());
+        let builder = Builder::new();
         match &tls {
             None => {
-                let conn = builder
-                    .serve_connection(TokioIo::new(stream), service)
-                    .into_owned();
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
                     tokio::select! {
@@ -176,9 +180,7 @@ async fn accept(
                             return;
                         }
                     };
-                    let conn = Builder::new(TokioExecutor::new())
-                        .serve_connection(TokioIo::new(stream), service)
-                        .into_owned();
+                    let conn = Builder::new().serve_connection(TokioIo::new(stream), service);
                     tokio::select! {
                         ended = watcher.watch(conn) => if let Err(error) = ended {
                             tracing::debug!(%error, %peer, "connection ended with an error");

@@ -230,3 +230,45 @@ fn the_capture_opens_in_tshark_with_the_requests_and_stops_when_told() {
 
     served.0.stop();
 }
+
+/// A reply's body is kept by the capture as the bytes served (shared with the reply, not
+/// copied): tshark reassembles the HTTP replies of the capture, and the JPEG curl received is
+/// one of them, byte for byte; so is a reply of many segments written in pieces (`system/caps`
+/// after the JPEG, to show that nothing of one reply leaks into the next).
+#[test]
+fn the_capture_holds_the_jpeg_that_was_served() {
+    let served = Served::start(Profile::default_profile());
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let http = served.http_port();
+    let jpeg = served.curl("/api/camera/snapshot?width=640&height=480", None);
+    assert!(
+        jpeg.len() > 4 * 1460,
+        "a reply of many segments: {}",
+        jpeg.len()
+    );
+    let caps = served.curl("/api/system/caps", None);
+    let file = dir.path().join("capture.pcap");
+    served.curl("/api/pcap", Some(&file));
+    let objects = dir.path().join("objects");
+    tshark(
+        &file,
+        &[
+            "-d",
+            &format!("tcp.port=={http},http"),
+            "--export-objects",
+            &format!("http,{}", objects.display()),
+        ],
+    );
+    let exported: Vec<Vec<u8>> = std::fs::read_dir(&objects)
+        .expect("tshark exported the HTTP objects")
+        .map(|entry| std::fs::read(entry.expect("an entry").path()).expect("an object"))
+        .collect();
+    assert!(
+        exported.contains(&jpeg),
+        "the JPEG served ({} bytes) is not among the {} replies tshark found",
+        jpeg.len(),
+        exported.len()
+    );
+    assert!(exported.contains(&caps), "the system/caps reply");
+    served.0.stop();
+}

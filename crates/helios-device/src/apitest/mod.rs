@@ -20,7 +20,6 @@ use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::routing::get;
 
 use crate::device::Device;
-use crate::reply::server_header;
 
 /// The page's address.
 pub const PAGE: &str = "/apitest.html";
@@ -124,7 +123,7 @@ fn file(device: &Device, media: &'static str, body: Body) -> Response<Body> {
     );
     headers.insert(
         header::SERVER,
-        server_header(&device.config().device.sw_version.text),
+        device.config().device.sw_version.server_header.clone(),
     );
     response
 }

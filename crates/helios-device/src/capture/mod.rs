@@ -11,9 +11,10 @@
 //! reports; the peer's is made up from its IP address.
 //!
 //! Memory is bounded: the capture is a ring of [`CAPACITY`] bytes (4 MiB) of pcap records
-//! (16-byte record header and frame), from which the oldest packets are dropped first. The ring
-//! keeps each segment's payload and ends, and builds the frames when the capture is downloaded
-//! (see [`tcp::Segment`]). Recording
+//! (16-byte record header and frame), from which the oldest packets are dropped first, a read or
+//! write's packets together. The ring keeps each read or write's bytes and ends, and cuts them
+//! into segments and builds the frames when the capture is downloaded (see [`tcp::Run`]); the
+//! bytes a reply is made of are kept, not copied (see [`Recorded`]). Recording
 //! runs from the start (erratum `pcap-recording`); `pcap/stop` stops it, keeping what was
 //! recorded; `pcap/restart` drops everything and records again; a device restart does the same.
 
@@ -22,11 +23,13 @@ pub mod stream;
 pub mod tcp;
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use stream::Outgoing;
 pub use stream::Recorded;
-pub use tcp::Segment;
+pub use tcp::Run;
 
 use crate::clock::Clock;
 
@@ -39,15 +42,17 @@ pub struct Capture {
     clock: Arc<dyn Clock>,
     /// The device's MAC address, the source of every packet it sends.
     mac: [u8; 6],
+    /// Whether it records: read without the lock on every read and write of every connection,
+    /// changed only with the lock held.
+    recording: AtomicBool,
     ring: Mutex<Ring>,
 }
 
 #[derive(Debug)]
 struct Ring {
-    recording: bool,
     capacity: usize,
-    /// The packets kept, oldest first, each with its time as Unix time.
-    packets: VecDeque<(Duration, Segment)>,
+    /// The packets kept, oldest first, a read or write's together with their time as Unix time.
+    packets: VecDeque<(Duration, Run)>,
     /// The bytes of pcap records the packets take.
     bytes: usize,
     /// How many connections were accepted, which makes each initial sequence number unique.
@@ -60,8 +65,8 @@ impl Capture {
         Self {
             clock,
             mac,
+            recording: AtomicBool::new(true),
             ring: Mutex::new(Ring {
-                recording: true,
                 capacity,
                 packets: VecDeque::new(),
                 bytes: 0,
@@ -71,7 +76,7 @@ impl Capture {
     }
 
     pub fn is_recording(&self) -> bool {
-        self.lock().recording
+        self.recording.load(Ordering::Acquire)
     }
 
     /// Drops every packet and records again (`pcap/restart`, a device restart).
@@ -79,21 +84,36 @@ impl Capture {
         let mut ring = self.lock();
         ring.packets.clear();
         ring.bytes = 0;
-        ring.recording = true;
+        self.recording.store(true, Ordering::Release);
     }
 
     /// Stops recording (`pcap/stop`); what was recorded stays.
     pub fn stop(&self) {
-        self.lock().recording = false;
+        let _ring = self.lock();
+        self.recording.store(false, Ordering::Release);
     }
 
     /// How many packets the capture holds.
     pub fn len(&self) -> usize {
-        self.lock().packets.len()
+        self.lock()
+            .packets
+            .iter()
+            .map(|(_, run)| run.segments())
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The runs kept, oldest first.
+    #[cfg(test)]
+    pub(crate) fn runs(&self) -> Vec<Run> {
+        self.lock()
+            .packets
+            .iter()
+            .map(|(_, run)| run.clone())
+            .collect()
     }
 
     /// The capture as a libpcap file.
@@ -101,8 +121,8 @@ impl Capture {
         let ring = self.lock();
         let mut file = Vec::with_capacity(pcap::FILE_HEADER_LEN + ring.bytes);
         pcap::write_file_header(&mut file);
-        for (at, segment) in &ring.packets {
-            if let Some(frame) = segment.frame() {
+        for (at, run) in &ring.packets {
+            for frame in run.frames() {
                 pcap::write_record(&mut file, *at, &frame);
             }
         }
@@ -123,31 +143,44 @@ impl Capture {
         tcp::Flow::new(local, peer, self.mac, number)
     }
 
-    /// Records the segments that `build` makes, now, if the capture is recording. `build` runs
+    /// Records the runs that `build` makes, now, if the capture is recording. `build` runs
     /// either way, so that a flow's sequence numbers follow every byte, recorded or not.
-    pub(crate) fn record(&self, build: impl FnOnce(bool) -> Vec<Segment>) {
+    pub(crate) fn record<R: IntoIterator<Item = Run>>(&self, build: impl FnOnce(bool) -> R) {
         let recording = self.is_recording();
-        let frames = build(recording);
-        if !recording || frames.is_empty() {
+        let runs = build(recording);
+        if !recording {
+            return;
+        }
+        let mut runs = runs.into_iter().peekable();
+        if runs.peek().is_none() {
             return;
         }
         let at = self.clock.unix();
         let mut ring = self.lock();
-        // The capture may have stopped while the frames were built; they are then not kept.
-        if !ring.recording {
+        // The capture may have stopped while the runs were built; they are then not kept.
+        if !self.is_recording() {
             return;
         }
-        for segment in frames {
-            let size = pcap::RECORD_HEADER_LEN + segment.frame_len();
+        for mut run in runs {
+            let mut size = record_bytes(&run);
+            if size > ring.capacity {
+                // Longer than the whole capture: its end, as much as fits.
+                let fits = ring.capacity / size.div_ceil(run.segments());
+                if fits == 0 {
+                    continue;
+                }
+                run.keep_last(fits);
+                size = record_bytes(&run);
+            }
             while ring.bytes + size > ring.capacity {
                 match ring.packets.pop_front() {
-                    Some((_, old)) => ring.bytes -= pcap::RECORD_HEADER_LEN + old.frame_len(),
+                    Some((_, old)) => ring.bytes -= record_bytes(&old),
                     None => break,
                 }
             }
             if size <= ring.capacity {
                 ring.bytes += size;
-                ring.packets.push_back((at, segment));
+                ring.packets.push_back((at, run));
             }
         }
     }
@@ -155,6 +188,11 @@ impl Capture {
     fn lock(&self) -> MutexGuard<'_, Ring> {
         self.ring.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The pcap bytes a run takes: a record header and a frame per segment.
+fn record_bytes(run: &Run) -> usize {
+    run.segments() * pcap::RECORD_HEADER_LEN + run.frames_len()
 }
 
 #[cfg(test)]
@@ -167,13 +205,19 @@ mod tests {
         Capture::new(clock, [0x7c, 0x1e, 0xb3, 0, 0, 1], capacity)
     }
 
-    /// A segment whose frame is 100 bytes (54 of headers), its payload all `tag`.
-    fn frame(tag: u8) -> Segment {
+    /// A run of `length` bytes, all `tag`.
+    fn run(tag: u8, length: usize) -> Run {
         let local = "127.0.0.1:80".parse().expect("an address");
         let peer = "127.0.0.1:50000".parse().expect("an address");
         let mut flow = tcp::Flow::new(local, peer, [0x7c, 0x1e, 0xb3, 0, 0, 1], 1);
-        let mut segments = flow.data(tcp::Direction::Out, 46, Some(vec![tag; 46].into()));
-        segments.pop().expect("one segment")
+        let pieces = tcp::Pieces::from_elem(vec![tag; length].into(), 1);
+        flow.data(tcp::Direction::Out, length, Some(pieces))
+            .expect("a run")
+    }
+
+    /// A segment whose frame is 100 bytes (54 of headers), its payload all `tag`.
+    fn frame(tag: u8) -> Run {
+        run(tag, 46)
     }
 
     #[test]
@@ -189,6 +233,22 @@ mod tests {
         let first = pcap::FILE_HEADER_LEN + pcap::RECORD_HEADER_LEN + 99;
         assert_eq!(file[first], 12, "the oldest kept is the 13th recorded");
         assert_eq!(file[file.len() - 1], 19);
+    }
+
+    #[test]
+    fn a_write_longer_than_the_ring_keeps_its_end() {
+        // 10 segments of 1514-byte frames, 1530 bytes a record: three fit in 5000, beside the
+        // earlier 116-byte record.
+        let capture = capture(5000);
+        capture.record(|_| vec![frame(1)]);
+        capture.record(|_| vec![run(7, tcp::MSS * 10)]);
+        assert_eq!(capture.len(), 4, "the long run's start went");
+        let file = capture.pcap();
+        assert_eq!(file.len(), pcap::FILE_HEADER_LEN + 116 + 3 * 1530);
+        assert_eq!(file[file.len() - 1], 7);
+        // Another long run pushes the earlier packet out.
+        capture.record(|_| vec![run(8, tcp::MSS * 10)]);
+        assert_eq!(capture.len(), 3);
     }
 
     #[test]

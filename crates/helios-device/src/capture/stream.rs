@@ -3,19 +3,115 @@
 //!
 //! Vectored writes pass through as such: hyper writes a reply's head and body with one vectored
 //! write when the stream supports it, and would otherwise copy every body into one buffer first.
-//! The bytes are copied for the capture only while it records.
+//! The bytes are recorded only while the capture records. What was read is copied; what is
+//! written is kept without a copy where it can be: the server announces each piece of a reply's
+//! body ([`Announced`]) on the connection's [`Outgoing`], and a written slice that lies within an
+//! announced piece is kept as a slice of it (a snapshot's JPEG is then shared by the frame cache,
+//! the reply and the capture). Written bytes nobody announced (hyper's heads) are copied.
+//!
+//! Written by hand, not a library's: the capture has to see the bytes as they cross the socket,
+//! below TLS, and only the server knows which of them are a reply's shared body.
 
+use std::collections::VecDeque;
 use std::io::{self, IoSlice};
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use hyper::body::{Body as HttpBody, Frame, SizeHint};
+use smallvec::SmallVec;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::Capture;
-use super::tcp::{Direction, Flow};
+use super::tcp::{Direction, Flow, Pieces};
+
+/// The pieces of reply bodies announced on one connection and not yet seen written whole, oldest
+/// first; at most [`ANNOUNCED`] of them (a piece hyper copied into its own buffer is never seen
+/// and goes when newer ones push it out).
+#[derive(Clone, Debug, Default)]
+pub struct Outgoing(Arc<Mutex<VecDeque<Bytes>>>);
+
+/// The most pieces a connection's [`Outgoing`] keeps.
+const ANNOUNCED: usize = 16;
+
+impl Outgoing {
+    /// `piece` is about to be written on the connection.
+    pub fn announce(&self, piece: &Bytes) {
+        if piece.is_empty() {
+            return;
+        }
+        let mut announced = self.lock();
+        if announced.len() == ANNOUNCED {
+            announced.pop_front();
+        }
+        announced.push_back(piece.clone());
+    }
+
+    /// `written` as a slice of the announced piece it lies within, if one does. A piece written
+    /// to its end is done with, and so is every piece announced before it.
+    fn share(&self, written: &[u8]) -> Option<Bytes> {
+        let start = written.as_ptr() as usize;
+        let end = start + written.len();
+        let mut announced = self.lock();
+        let index = announced.iter().position(|piece| {
+            let from = piece.as_ptr() as usize;
+            from <= start && end <= from + piece.len()
+        })?;
+        let piece = &announced[index];
+        let shared = piece.slice_ref(written);
+        if end == piece.as_ptr() as usize + piece.len() {
+            announced.drain(..=index);
+        }
+        Some(shared)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Bytes>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A reply body that announces each piece of data on the connection's [`Outgoing`] as hyper
+/// takes it, so that the capture can keep it rather than copy it.
+#[derive(Debug)]
+pub struct Announced<B> {
+    inner: B,
+    outgoing: Outgoing,
+}
+
+impl<B> Announced<B> {
+    pub fn new(inner: B, outgoing: Outgoing) -> Self {
+        Self { inner, outgoing }
+    }
+}
+
+impl<B: HttpBody<Data = Bytes> + Unpin> HttpBody for Announced<B> {
+    type Data = Bytes;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &poll
+            && let Some(data) = frame.data_ref()
+        {
+            this.outgoing.announce(data);
+        }
+        poll
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
 
 /// A connection whose traffic the capture records.
 #[derive(Debug)]
@@ -23,6 +119,7 @@ pub struct Recorded<S> {
     inner: S,
     capture: Arc<Capture>,
     flow: Flow,
+    outgoing: Outgoing,
     /// Whether the peer's FIN (end of its data) has been recorded.
     peer_closed: bool,
     /// Whether the device's FIN has been recorded.
@@ -38,17 +135,54 @@ impl<S> Recorded<S> {
             inner,
             capture,
             flow,
+            outgoing: Outgoing::default(),
             peer_closed: false,
             device_closed: false,
         }
     }
 
-    /// Records `length` bytes that went `direction`; `copy` gives them, called only while the
-    /// capture records.
-    fn data(&mut self, direction: Direction, length: usize, copy: impl FnOnce() -> Bytes) {
-        let flow = &mut self.flow;
-        self.capture
-            .record(|build| flow.data(direction, length, build.then(copy)));
+    /// Where the server announces the pieces of the replies it writes on this connection.
+    pub fn outgoing(&self) -> Outgoing {
+        self.outgoing.clone()
+    }
+
+    /// Records `length` bytes that went `direction`; `pieces` gives them, called with the
+    /// connection's announced pieces only while the capture records.
+    fn data(
+        &mut self,
+        direction: Direction,
+        length: usize,
+        pieces: impl FnOnce(&Outgoing) -> Pieces,
+    ) {
+        let Self {
+            flow,
+            capture,
+            outgoing,
+            ..
+        } = self;
+        capture.record(|build| flow.data(direction, length, build.then(|| pieces(outgoing))));
+    }
+
+    /// The first `written` bytes of `bufs`, each slice shared with the announced piece it lies
+    /// within or else copied.
+    fn written(outgoing: &Outgoing, bufs: &[&[u8]], written: usize) -> Pieces {
+        let mut pieces = Pieces::new();
+        let mut left = written;
+        for buf in bufs {
+            if left == 0 {
+                break;
+            }
+            let part = &buf[..left.min(buf.len())];
+            left -= part.len();
+            if !part.is_empty() {
+                pieces.push(
+                    outgoing
+                        .share(part)
+                        .unwrap_or_else(|| Bytes::copy_from_slice(part)),
+                );
+            }
+        }
+        pieces
     }
 
     fn close(&mut self, direction: Direction) {
@@ -79,7 +213,9 @@ impl<S: AsyncRead + Unpin> AsyncRead for Recorded<S> {
             if read.is_empty() && buf.remaining() > 0 {
                 this.close(Direction::In);
             } else {
-                this.data(Direction::In, read.len(), || Bytes::copy_from_slice(read));
+                this.data(Direction::In, read.len(), |_| {
+                    Pieces::from_elem(Bytes::copy_from_slice(read), 1)
+                });
             }
         }
         poll
@@ -95,9 +231,8 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Recorded<S> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
         if let Poll::Ready(Ok(written)) = poll {
-            let written = &buf[..written.min(buf.len())];
-            this.data(Direction::Out, written.len(), || {
-                Bytes::copy_from_slice(written)
+            this.data(Direction::Out, written, |outgoing| {
+                Self::written(outgoing, &[buf], written)
             });
         }
         poll
@@ -111,17 +246,9 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Recorded<S> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
         if let Poll::Ready(Ok(written)) = poll {
-            this.data(Direction::Out, written, || {
-                // The first `written` bytes of the slices, in order.
-                let mut bytes = Vec::with_capacity(written);
-                for buf in bufs {
-                    let left = written - bytes.len();
-                    if left == 0 {
-                        break;
-                    }
-                    bytes.extend_from_slice(&buf[..left.min(buf.len())]);
-                }
-                Bytes::from(bytes)
+            this.data(Direction::Out, written, |outgoing| {
+                let slices: SmallVec<[&[u8]; 4]> = bufs.iter().map(|buf| &**buf).collect();
+                Self::written(outgoing, &slices, written)
             });
         }
         poll
@@ -149,5 +276,114 @@ impl<S> Drop for Recorded<S> {
     /// Closing the socket sends the device's FIN if the server did not shut it down first.
     fn drop(&mut self) {
         self.close(Direction::Out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+    use crate::capture::CAPACITY;
+    use crate::clock::ManualClock;
+
+    fn recorded() -> (
+        Recorded<tokio::io::DuplexStream>,
+        tokio::io::DuplexStream,
+        Arc<Capture>,
+    ) {
+        let clock = Arc::new(ManualClock::new(Duration::from_secs(1_437_987_102)));
+        let capture = Arc::new(Capture::new(clock, [0x7c, 0x1e, 0xb3, 0, 0, 1], CAPACITY));
+        let (client, server) = tokio::io::duplex(1 << 20);
+        let local = "127.0.0.1:80".parse().expect("an address");
+        let peer = "127.0.0.1:50000".parse().expect("an address");
+        (
+            Recorded::new(server, local, peer, capture.clone()),
+            client,
+            capture,
+        )
+    }
+
+    /// Whether a piece the capture keeps lies within `bytes`' memory.
+    fn shares(capture: &Capture, bytes: &Bytes) -> bool {
+        let range = bytes.as_ptr_range();
+        capture
+            .runs()
+            .iter()
+            .flat_map(|run| run.pieces().clone())
+            .any(|piece| range.contains(&piece.as_ptr()) && piece.as_ptr_range().end <= range.end)
+    }
+
+    #[tokio::test]
+    async fn an_announced_body_is_kept_and_the_head_copied() {
+        let (mut stream, mut client, capture) = recorded();
+        let body = Bytes::from(vec![7u8; 5000]);
+        stream.outgoing().announce(&body);
+        let head = Bytes::from_static(b"HTTP/1.1 200 OK\r\ncontent-length: 5000\r\n\r\n");
+        let mut left = [head.clone(), body.clone()];
+        // However the stream splits the writes, every byte ends up written once.
+        while left.iter().any(|b| !b.is_empty()) {
+            let slices = [IoSlice::new(&left[0]), IoSlice::new(&left[1])];
+            let mut written = stream.write_vectored(&slices).await.expect("a write");
+            for piece in &mut left {
+                let n = written.min(piece.len());
+                let _ = piece.split_to(n);
+                written -= n;
+            }
+        }
+        let mut received = vec![0; head.len() + body.len()];
+        client.read_exact(&mut received).await.expect("the bytes");
+        assert!(shares(&capture, &body), "the body is kept, not copied");
+        assert!(!shares(&capture, &head), "the head is copied");
+        assert!(
+            stream.outgoing().lock().is_empty(),
+            "a piece written whole is let go"
+        );
+        let captured: Vec<u8> = capture
+            .runs()
+            .iter()
+            .flat_map(|run| run.pieces().clone())
+            .flat_map(|piece| piece.to_vec())
+            .collect();
+        assert_eq!(captured, received);
+    }
+
+    #[tokio::test]
+    async fn bytes_nobody_announced_are_copied() {
+        let (mut stream, mut client, capture) = recorded();
+        let body = Bytes::from(vec![9u8; 3000]);
+        stream.write_all(&body).await.expect("a write");
+        let mut received = vec![0; body.len()];
+        client.read_exact(&mut received).await.expect("the bytes");
+        assert!(!shares(&capture, &body));
+        assert_eq!(received, body);
+    }
+
+    #[test]
+    fn at_most_a_few_pieces_wait_to_be_written() {
+        let outgoing = Outgoing::default();
+        let pieces: Vec<Bytes> = (0..ANNOUNCED + 4)
+            .map(|i| Bytes::from(vec![i as u8; 10]))
+            .collect();
+        for piece in &pieces {
+            outgoing.announce(piece);
+        }
+        assert_eq!(outgoing.lock().len(), ANNOUNCED);
+        assert!(outgoing.share(&pieces[0]).is_none(), "the oldest went");
+        let last = &pieces[ANNOUNCED + 3];
+        let shared = outgoing.share(&last[2..5]).expect("within the newest");
+        assert_eq!(shared.as_ptr(), last[2..].as_ptr());
+        assert_eq!(
+            outgoing.lock().len(),
+            ANNOUNCED,
+            "not written to its end yet"
+        );
+        outgoing.share(&last[5..]).expect("its end");
+        assert!(
+            outgoing.lock().is_empty(),
+            "the newest and all before it are done with"
+        );
     }
 }

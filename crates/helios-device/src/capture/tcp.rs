@@ -2,15 +2,17 @@
 //! addresses and ports, initial sequence numbers derived from the addresses and the connection's
 //! number, sequence and acknowledgement numbers that follow every byte in each direction.
 //!
-//! A [`Segment`] keeps what its frame needs (both ends as they were, the flags, the payload) and
-//! is built into an Ethernet frame with etherparse, which computes the IP and TCP checksums, only
-//! when the capture is downloaded: building headers and checksums for every byte served would
-//! cost more than serving it, and most captures are never read.
+//! A [`Run`] keeps what the frames of one read or write need (both ends as they were, the flags,
+//! the bytes) and is cut into segments and built into Ethernet frames with etherparse, which
+//! computes the IP and TCP checksums, only when the capture is downloaded: building headers and
+//! checksums for every byte served would cost more than serving it, and most captures are never
+//! read.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use bytes::Bytes;
 use etherparse::PacketBuilder;
+use smallvec::SmallVec;
 
 /// The most payload one segment carries: an Ethernet MTU less the IPv4 and TCP headers.
 pub const MSS: usize = 1460;
@@ -43,14 +45,22 @@ struct End {
     next: u32,
 }
 
-/// One TCP segment, its frame not built yet.
+/// The TCP segments one read or write of the connection made, their frames not built yet: the
+/// bytes, as the pieces they were read or written in (shared with the server's buffers where
+/// the stream could, see `Recorded`), cut into segments of at most [`MSS`] bytes only when the
+/// capture is downloaded. A run without bytes is one segment (SYN, FIN, a bare ACK).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Segment {
+pub struct Run {
     from: End,
     to: End,
     flags: Flags,
-    payload: Bytes,
+    pieces: Pieces,
+    /// The bytes of all pieces.
+    len: usize,
 }
+
+/// The bytes of a run, in order; most runs are one or two pieces (a reply's head and body).
+pub type Pieces = SmallVec<[Bytes; 2]>;
 
 /// The sizes of the headers before a segment's payload: Ethernet, IP, TCP without options.
 const ETHERNET_LEN: usize = 14;
@@ -58,19 +68,73 @@ const IPV4_LEN: usize = 20;
 const IPV6_LEN: usize = 40;
 const TCP_LEN: usize = 20;
 
-impl Segment {
-    /// The Ethernet frame; `None` only if etherparse refuses it, which the sizes here rule out.
-    pub fn frame(&self) -> Option<Vec<u8>> {
-        segment(&self.from, &self.to, self.flags, &self.payload)
+impl Run {
+    /// How many segments the run is.
+    pub fn segments(&self) -> usize {
+        self.len.div_ceil(MSS).max(1)
     }
 
-    /// The length of [`frame`](Self::frame), known without building it.
-    pub fn frame_len(&self) -> usize {
+    /// The bytes of all the run's frames, known without building them.
+    pub fn frames_len(&self) -> usize {
         let ip = match (self.from.address.ip(), self.to.address.ip()) {
             (IpAddr::V4(_), IpAddr::V4(_)) => IPV4_LEN,
             _ => IPV6_LEN,
         };
-        ETHERNET_LEN + ip + TCP_LEN + self.payload.len()
+        self.segments() * (ETHERNET_LEN + ip + TCP_LEN) + self.len
+    }
+
+    /// The Ethernet frame of each segment, in order; a frame etherparse refuses (the sizes here
+    /// rule that out) is left out.
+    pub fn frames(&self) -> impl Iterator<Item = Vec<u8>> + '_ {
+        let mut from = self.from;
+        let mut pieces = self.pieces.iter().cloned();
+        let mut current = Bytes::new();
+        (0..self.segments()).filter_map(move |_| {
+            let mut payload = Vec::with_capacity(MSS.min(self.len));
+            while payload.len() < MSS {
+                if current.is_empty() {
+                    match pieces.next() {
+                        Some(piece) => current = piece,
+                        None => break,
+                    }
+                    continue;
+                }
+                let take = current.len().min(MSS - payload.len());
+                payload.extend_from_slice(&current.split_to(take));
+            }
+            let frame = segment(&from, &self.to, self.flags, &payload);
+            from.next = from.next.wrapping_add(payload.len() as u32);
+            frame
+        })
+    }
+
+    /// The bytes, as the pieces they were read or written in.
+    #[cfg(test)]
+    pub(crate) fn pieces(&self) -> &Pieces {
+        &self.pieces
+    }
+
+    /// Drops all but the last `segments` segments' worth of bytes (a run longer than the whole
+    /// capture keeps its end, as a ring of packets would).
+    pub fn keep_last(&mut self, segments: usize) {
+        // Whole segments go from the start, so that the ones kept are cut where they were.
+        let drop = self.segments().saturating_sub(segments) * MSS;
+        if drop == 0 {
+            return;
+        }
+        self.from.next = self.from.next.wrapping_add(drop as u32);
+        self.len -= drop;
+        let mut kept = Pieces::new();
+        let mut skip = drop;
+        for piece in &self.pieces {
+            if skip >= piece.len() {
+                skip -= piece.len();
+            } else {
+                kept.push(piece.slice(skip..));
+                skip = 0;
+            }
+        }
+        self.pieces = kept;
     }
 }
 
@@ -108,108 +172,97 @@ impl Flow {
     }
 
     /// The three-way handshake of an accepted connection: SYN, SYN-ACK, ACK.
-    pub fn handshake(&mut self, build: bool) -> Vec<Segment> {
-        let mut frames = Vec::new();
+    pub fn handshake(&mut self, build: bool) -> Vec<Run> {
         let syn = Flags {
             syn: true,
             ..Flags::default()
         };
-        self.send(Direction::In, syn, Bytes::new(), 1, build, &mut frames);
         let syn_ack = Flags {
             syn: true,
             ack: true,
             ..Flags::default()
         };
-        self.send(Direction::Out, syn_ack, Bytes::new(), 1, build, &mut frames);
-        self.send(Direction::In, ack(), Bytes::new(), 0, build, &mut frames);
-        frames
+        [
+            self.send(Direction::In, syn, Pieces::new(), 1, build),
+            self.send(Direction::Out, syn_ack, Pieces::new(), 1, build),
+            self.send(Direction::In, ack(), Pieces::new(), 0, build),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
-    /// `length` bytes that went `direction`, in segments of at most [`MSS`] bytes each sharing
-    /// `payload` (the bytes themselves) when it is given; without it the sequence numbers move
-    /// on and no segment is made.
+    /// `length` bytes that went `direction`, as the `pieces` they went in when they are given;
+    /// without them the sequence numbers move on and no run is made.
     pub fn data(
         &mut self,
         direction: Direction,
         length: usize,
-        payload: Option<Bytes>,
-    ) -> Vec<Segment> {
+        pieces: Option<Pieces>,
+    ) -> Option<Run> {
         let flags = Flags {
             ack: true,
             psh: true,
             ..Flags::default()
         };
-        let Some(payload) = payload else {
-            let sender = match direction {
-                Direction::In => &mut self.peer,
-                Direction::Out => &mut self.device,
-            };
-            // Sequence numbers are modulo 2^32.
-            sender.next = sender.next.wrapping_add(length as u32);
-            return Vec::new();
+        // Sequence numbers are modulo 2^32.
+        let used = length as u32;
+        let Some(pieces) = pieces.filter(|_| length > 0) else {
+            self.send(direction, flags, Pieces::new(), used, false);
+            return None;
         };
-        let mut frames = Vec::with_capacity(payload.len().div_ceil(MSS));
-        let mut start = 0;
-        while start < payload.len() {
-            let end = (start + MSS).min(payload.len());
-            let length = u32::try_from(end - start).unwrap_or(u32::MAX);
-            self.send(
-                direction,
-                flags,
-                payload.slice(start..end),
-                length,
-                true,
-                &mut frames,
-            );
-            start = end;
-        }
-        frames
+        self.send(direction, flags, pieces, used, true)
     }
 
     /// The side `direction` sends from closes: its FIN, and the other side's ACK.
-    pub fn close(&mut self, direction: Direction, build: bool) -> Vec<Segment> {
-        let mut frames = Vec::new();
+    pub fn close(&mut self, direction: Direction, build: bool) -> Vec<Run> {
         let fin = Flags {
             fin: true,
             ack: true,
             ..Flags::default()
         };
-        self.send(direction, fin, Bytes::new(), 1, build, &mut frames);
         let other = match direction {
             Direction::In => Direction::Out,
             Direction::Out => Direction::In,
         };
-        self.send(other, ack(), Bytes::new(), 0, build, &mut frames);
-        frames
+        [
+            self.send(direction, fin, Pieces::new(), 1, build),
+            self.send(other, ack(), Pieces::new(), 0, build),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
-    /// A segment from the side `direction` names, which then has used `length` sequence numbers.
+    /// A run from the side `direction` names (when `build`), which then has used `length`
+    /// sequence numbers.
     fn send(
         &mut self,
         direction: Direction,
         flags: Flags,
-        payload: Bytes,
+        pieces: Pieces,
         length: u32,
         build: bool,
-        frames: &mut Vec<Segment>,
-    ) {
+    ) -> Option<Run> {
         let (from, to) = match direction {
             Direction::In => (self.peer, self.device),
             Direction::Out => (self.device, self.peer),
         };
-        if build {
-            frames.push(Segment {
-                from,
-                to,
-                flags,
-                payload,
-            });
-        }
         let sender = match direction {
             Direction::In => &mut self.peer,
             Direction::Out => &mut self.device,
         };
         sender.next = sender.next.wrapping_add(length);
+        build.then(|| {
+            let len = pieces.iter().map(Bytes::len).sum();
+            Run {
+                from,
+                to,
+                flags,
+                pieces,
+                len,
+            }
+        })
     }
 }
 
@@ -282,10 +335,16 @@ mod tests {
 
     use super::*;
 
-    fn tcp_of(segment: &Segment) -> (u32, u32, bool, bool, bool, Vec<u8>) {
-        let frame = segment.frame().expect("a frame");
-        assert_eq!(frame.len(), segment.frame_len());
-        let packet = SlicedPacket::from_ethernet(&frame).expect("a frame etherparse reads");
+    /// The one frame of a run of one segment.
+    fn only(run: &Run) -> Vec<u8> {
+        let frames: Vec<_> = run.frames().collect();
+        assert_eq!(frames.len(), 1);
+        assert_eq!(frames[0].len(), run.frames_len());
+        frames.into_iter().next().expect("one frame")
+    }
+
+    fn tcp_of(frame: &[u8]) -> (u32, u32, bool, bool, bool, Vec<u8>) {
+        let packet = SlicedPacket::from_ethernet(frame).expect("a frame etherparse reads");
         assert!(matches!(packet.net, Some(NetSlice::Ipv4(_))));
         let Some(TransportSlice::Tcp(tcp)) = packet.transport else {
             panic!("a TCP segment");
@@ -300,35 +359,81 @@ mod tests {
         )
     }
 
+    fn pieces(parts: &[&[u8]]) -> Option<Pieces> {
+        Some(parts.iter().map(|p| Bytes::copy_from_slice(p)).collect())
+    }
+
     #[test]
     fn sequence_numbers_follow_the_bytes() {
         let local: SocketAddr = "127.0.0.1:8080".parse().expect("an address");
         let peer: SocketAddr = "127.0.0.1:50000".parse().expect("an address");
         let mut flow = Flow::new(local, peer, [0x7c, 0x1e, 0xb3, 1, 2, 3], 1);
         let handshake = flow.handshake(true);
-        let (client_isn, _, syn, has_ack, ..) = tcp_of(&handshake[0]);
+        let (client_isn, _, syn, has_ack, ..) = tcp_of(&only(&handshake[0]));
         assert!(syn && !has_ack);
-        let (server_isn, acked, syn, has_ack, ..) = tcp_of(&handshake[1]);
+        let (server_isn, acked, syn, has_ack, ..) = tcp_of(&only(&handshake[1]));
         assert!(syn && has_ack);
         assert_eq!(acked, client_isn.wrapping_add(1));
 
-        let get = Bytes::from_static(b"GET / HTTP/1.1\r\n\r\n");
-        let request = flow.data(Direction::In, get.len(), Some(get));
-        let (seq, ack, .., payload) = tcp_of(&request[0]);
+        let get: &[u8] = b"GET / HTTP/1.1\r\n\r\n";
+        let request = flow
+            .data(Direction::In, get.len(), pieces(&[get]))
+            .expect("a run");
+        let (seq, ack, .., payload) = tcp_of(&only(&request));
         assert_eq!(seq, client_isn.wrapping_add(1));
         assert_eq!(ack, server_isn.wrapping_add(1));
-        assert_eq!(payload, b"GET / HTTP/1.1\r\n\r\n");
+        assert_eq!(payload, get);
 
-        let big = Bytes::from(vec![b'x'; MSS * 2 + 1]);
-        let reply = flow.data(Direction::Out, big.len(), Some(big));
-        assert_eq!(reply.len(), 3);
-        let (second, ..) = tcp_of(&reply[1]);
+        // A head and a body, cut into segments across the pieces.
+        let head = vec![b'h'; 100];
+        let body = vec![b'x'; MSS * 2 - 99];
+        let reply = flow
+            .data(Direction::Out, MSS * 2 + 1, pieces(&[&head, &body]))
+            .expect("a run");
+        assert_eq!(reply.segments(), 3);
+        let frames: Vec<_> = reply.frames().collect();
+        assert_eq!(frames.len(), 3);
+        assert_eq!(
+            frames.iter().map(Vec::len).sum::<usize>(),
+            reply.frames_len()
+        );
+        let (first, .., payload) = tcp_of(&frames[0]);
+        assert_eq!(first, server_isn.wrapping_add(1));
+        assert_eq!(payload.len(), MSS);
+        assert_eq!(&payload[..100], &head[..]);
+        assert_eq!(payload[100], b'x');
+        let (second, ..) = tcp_of(&frames[1]);
         assert_eq!(second, server_isn.wrapping_add(1 + MSS as u32));
+        let (third, .., payload) = tcp_of(&frames[2]);
+        assert_eq!(third, server_isn.wrapping_add(1 + 2 * MSS as u32));
+        assert_eq!(payload, b"x");
+
         // Bytes not recorded still move the numbers on.
-        assert!(flow.data(Direction::In, 4, None).is_empty());
+        assert!(flow.data(Direction::In, 4, None).is_none());
         let close = flow.close(Direction::In, true);
-        let (seq, .., fin, _) = tcp_of(&close[0]);
+        let (seq, .., fin, _) = tcp_of(&only(&close[0]));
         assert!(fin);
-        assert_eq!(seq, client_isn.wrapping_add(1 + 18 + 4));
+        assert_eq!(seq, client_isn.wrapping_add(1 + get.len() as u32 + 4));
+    }
+
+    #[test]
+    fn a_run_keeps_its_last_segments() {
+        let local: SocketAddr = "127.0.0.1:8080".parse().expect("an address");
+        let peer: SocketAddr = "127.0.0.1:50000".parse().expect("an address");
+        let mut flow = Flow::new(local, peer, [0x7c, 0x1e, 0xb3, 1, 2, 3], 1);
+        let numbered: Vec<u8> = (0..MSS * 3 + 10).map(|i| (i / MSS) as u8).collect();
+        let (a, b) = numbered.split_at(MSS + 7);
+        let mut run = flow
+            .data(Direction::Out, numbered.len(), pieces(&[a, b]))
+            .expect("a run");
+        let (first, ..) = tcp_of(&run.frames().next().expect("a frame"));
+        run.keep_last(2);
+        assert_eq!(run.segments(), 2);
+        let frames: Vec<_> = run.frames().collect();
+        let (seq, .., payload) = tcp_of(&frames[0]);
+        assert_eq!(seq, first.wrapping_add(2 * MSS as u32));
+        assert!(payload.len() == MSS && payload.iter().all(|&x| x == 2));
+        let (.., payload) = tcp_of(&frames[1]);
+        assert_eq!(payload, vec![3; 10]);
     }
 }
