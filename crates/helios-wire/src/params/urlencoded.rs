@@ -48,11 +48,16 @@ pub(crate) fn decode(raw: &[u8], what: Option<&str>) -> Result<String, ApiError>
     if let Some(at) = bad_percent(raw) {
         return Err(param(format!("bad percent-encoding at byte {at}")));
     }
-    let spaced: Vec<u8> = raw
-        .iter()
-        .map(|&b| if b == b'+' { b' ' } else { b })
-        .collect();
-    let bytes: Vec<u8> = percent_decode(&spaced).collect();
+    // Most names and values are plain (`switch=1`): nothing to decode.
+    let bytes: Vec<u8> = if raw.iter().any(|&b| b == b'+' || b == b'%') {
+        let spaced: Vec<u8> = raw
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_decode(&spaced).collect()
+    } else {
+        raw.to_vec()
+    };
     String::from_utf8(bytes).map_err(|e| {
         param(format!(
             "not UTF-8 after decoding (byte {})",

@@ -86,12 +86,15 @@ pub fn validate(
     gathered: &Gathered,
     firmware: Version,
 ) -> Result<Params, ApiError> {
-    let known: Vec<&'static Param> = function
-        .params_for(method)
-        .filter(|param| param.origin_in(function).present_in(firmware))
-        .collect();
-    let mut params = Params::default();
-    for param in &known {
+    let known = || {
+        function
+            .params_for(method)
+            .filter(|param| param.origin_in(function).present_in(firmware))
+    };
+    let mut params = Params {
+        values: Vec::with_capacity(known().count()),
+    };
+    for param in known() {
         let raw = gathered.get(param.name);
         match (raw, param.presence) {
             (Some(raw), _) => {
@@ -105,25 +108,23 @@ pub fn validate(
                     default: Some(default),
                 },
             ) => {
-                let value = check(
-                    param,
-                    domain_for(param, firmware),
-                    &RawValue::Text(default.to_owned()),
-                )?;
+                let value = check_text(param.name, domain_for(param, firmware), default)?;
                 params.values.push((param.name, value, false));
             }
             (None, Presence::Optional { default: None } | Presence::OneOf { .. }) => {}
         }
     }
-    check_groups(&known, &params)?;
+    check_groups(known, &params)?;
     Ok(params)
 }
 
 /// Exactly one member of each one-of group: none is 11 naming the first member, two are 12
 /// naming the second (erratum `display-image-models`).
-fn check_groups(known: &[&'static Param], params: &Params) -> Result<(), ApiError> {
-    let mut groups: Vec<&str> = known
-        .iter()
+fn check_groups<I: Iterator<Item = &'static Param>>(
+    known: impl Fn() -> I,
+    params: &Params,
+) -> Result<(), ApiError> {
+    let mut groups: Vec<&str> = known()
         .filter_map(|param| match param.presence {
             Presence::OneOf { group } => Some(group),
             _ => None,
@@ -131,8 +132,7 @@ fn check_groups(known: &[&'static Param], params: &Params) -> Result<(), ApiErro
         .collect();
     groups.dedup();
     for group in groups {
-        let members: Vec<&str> = known
-            .iter()
+        let members: Vec<&str> = known()
             .filter(|param| param.presence == Presence::OneOf { group })
             .map(|param| param.name)
             .collect();
@@ -166,8 +166,8 @@ fn domain_for(param: &Param, firmware: Version) -> Domain {
 
 fn check(param: &Param, domain: Domain, raw: &RawValue) -> Result<Typed, ApiError> {
     let name = param.name;
-    let text = match raw {
-        RawValue::Text(text) => text.as_str(),
+    match raw {
+        RawValue::Text(text) => check_text(name, domain, text),
         RawValue::Blob { data, .. } => {
             let Domain::Blob { formats, .. } = domain else {
                 return Err(invalid(name, "binary data for a simple parameter".into()));
@@ -180,7 +180,11 @@ fn check(param: &Param, domain: Domain, raw: &RawValue) -> Result<Typed, ApiErro
                 None => Err(invalid(name, format!("not {}", format_names(formats)))),
             };
         }
-    };
+    }
+}
+
+/// A simple parameter's text (sent, or the default standing in) against its domain.
+fn check_text(name: &str, domain: Domain, text: &str) -> Result<Typed, ApiError> {
     match domain {
         Domain::Int { min, max } => {
             let value = parse_int(text)
