@@ -45,6 +45,7 @@ pub(super) const GROUP: Group = Group {
 };
 
 /// What a timing check found.
+#[derive(Debug)]
 pub(super) enum Found {
     Pass(String),
     Fail(String),

@@ -172,13 +172,13 @@ fn check(param: &Param, domain: Domain, raw: &RawValue) -> Result<Typed, ApiErro
             let Domain::Blob { formats, .. } = domain else {
                 return Err(invalid(name, "binary data for a simple parameter".into()));
             };
-            return match sniff_blob(data, formats) {
+            match sniff_blob(data, formats) {
                 Some(format) => Ok(Typed::Blob {
                     data: data.clone(),
                     format,
                 }),
                 None => Err(invalid(name, format!("not {}", format_names(formats)))),
-            };
+            }
         }
     }
 }

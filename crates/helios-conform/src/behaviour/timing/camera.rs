@@ -1,7 +1,8 @@
 //! The camera's timing (5.20): an MJPEG stream with `fps` delivers that rate, measured from when
 //! its frames arrive over 3 s; and `time=-5` gives the frame of five seconds ago, judged from
 //! the bytes: the runner fetches current frames (`time=0`) at known instants, then asks for
-//! `time=-5` and finds which of them it matches, pixel by pixel once decoded.
+//! `time=-5` and finds which of them it matches, pixel by pixel once decoded. A scene that
+//! repeats (frames far apart in time that look alike) leaves the check undecided, never passed.
 
 use std::time::Duration;
 
@@ -18,6 +19,15 @@ use crate::session::Session;
 /// The rate asked for: it divides the 15, 25 and 30 Hz of common sensors.
 const FPS: u64 = 5;
 const WINDOW: Duration = Duration::from_secs(3);
+
+/// The reference frames of `time=0`, one every 250 ms from the start until `time=-5` is asked
+/// for at 6 s.
+const REFERENCES: u32 = 24;
+
+/// How much better than any alternative (as a share of how much the reference frames differ
+/// among themselves) the frame of `time=-5` must match the frame of 5 s before for the match to
+/// count: less, and the scene may simply repeat.
+const AMBIGUITY: f64 = 0.25;
 
 /// The smallest resolution the camera offers, or why there is none.
 fn resolution(session: &Session<'_>) -> Result<(u32, u32), Found> {
@@ -204,7 +214,8 @@ async fn memory_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Dep
     let tolerance = Duration::from_millis(session.profile.tolerances.snapshot_ms);
     let start = Instant::now();
     let mut samples = Vec::new();
-    for k in 0..9u32 {
+    // Reference frames over the whole wait, so that a scene repeating within it shows.
+    for k in 0..REFERENCES {
         sleep_until(start + Duration::from_millis(250) * k).await;
         match frame(&client, size, 0, log).await? {
             Ok(sample) => samples.push(sample),
@@ -220,28 +231,71 @@ async fn memory_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Dep
         Ok(sample) => sample,
         Err(found) => return Ok(found),
     };
+    Ok(judge(&samples, &old, &now, tolerance))
+}
+
+/// Which of the reference `samples` (frames of `time=0` at known instants) the frame of
+/// `time=-5` (`old`) is, against the frame of `time=0` asked for just after it (`now`).
+fn judge(samples: &[Sample], old: &Sample, now: &Sample, tolerance: Duration) -> Found {
     let spread = samples
         .iter()
         .map(|s| distance(&s.luma, &samples[0].luma))
         .fold(0.0, f64::max);
     if spread < 1.0 {
-        return Ok(Found::Undecided(
-            "the scene did not change over 2 s: frames of different times look alike".into(),
-        ));
+        return Found::Undecided(
+            "the scene did not change over 6 s: frames of different times look alike".into(),
+        );
     }
     let Some(best) = samples
         .iter()
         .min_by(|a, b| distance(&old.luma, &a.luma).total_cmp(&distance(&old.luma, &b.luma)))
     else {
-        return Ok(Found::Undecided("no reference frames".into()));
+        return Found::Undecided("no reference frames".into());
     };
     let to_best = distance(&old.luma, &best.luma);
     let to_now = distance(&old.luma, &now.luma);
     if to_now <= to_best {
-        return Ok(Found::Fail(format!(
+        return Found::Fail(format!(
             "time=-5 gave a frame no older than time=0's (difference {to_now:.1} to the current \
              frame, {to_best:.1} to the nearest frame of 5 s before)"
-        )));
+        ));
+    }
+    // A scene that repeats (a real camera's periodic pattern, a blinking light) can make frames
+    // of different times look alike; a match is only evidence when it is clearly better than
+    // the alternatives: the current frame, and reference frames far in time from the best one.
+    let margin = spread * AMBIGUITY;
+    let apart = |a: &Sample, b: &Sample| a.at.max(b.at) - a.at.min(b.at);
+    let alike = samples.iter().enumerate().find_map(|(i, a)| {
+        samples[i + 1..]
+            .iter()
+            .find(|b| apart(a, b) > tolerance && distance(&a.luma, &b.luma) < margin)
+            .map(|b| apart(a, b))
+    });
+    if let Some(apart) = alike {
+        return Found::Undecided(format!(
+            "reference frames {:.2} s apart look alike: the scene repeats, so the frames cannot \
+             tell the times apart",
+            apart.as_secs_f64()
+        ));
+    }
+    if to_now - to_best < margin {
+        return Found::Undecided(format!(
+            "time=-5's frame is nearly as close to the current frame ({to_now:.1}) as to the \
+             nearest frame of 5 s before ({to_best:.1}): the scene repeats, so the frames cannot \
+             tell the times apart"
+        ));
+    }
+    if let Some(rival) = samples
+        .iter()
+        .find(|s| apart(s, best) > tolerance && distance(&old.luma, &s.luma) - to_best < margin)
+    {
+        let apart = apart(rival, best);
+        return Found::Undecided(format!(
+            "time=-5's frame matches frames {:.2} s apart nearly equally ({to_best:.1} and {:.1}): \
+             the scene repeats, so the frames cannot tell the times apart",
+            apart.as_secs_f64(),
+            distance(&old.luma, &rival.luma)
+        ));
     }
     let target = old.at - Duration::from_secs(5);
     let off = if best.at > target {
@@ -250,14 +304,91 @@ async fn memory_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Dep
         target - best.at
     };
     let ago = old.at.saturating_duration_since(best.at).as_secs_f64();
-    Ok(if off > tolerance {
+    if off > tolerance {
         Found::Fail(format!(
-            "time=-5 gave the frame of {ago:.2} s before the request"
+            "time=-5 gave the frame of {ago:.2} s before the request (difference {to_best:.1}; \
+             {to_now:.1} to the current frame)"
         ))
     } else {
         Found::Pass(format!(
-            "time=-5 matches the frame of {ago:.2} s before the request (± {} ms)",
+            "time=-5 matches the frame of {ago:.2} s before the request (± {} ms; difference \
+             {to_best:.1}, {to_now:.1} to the current frame, reference frames up to {spread:.1} \
+             apart)",
             tolerance.as_millis()
         ))
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame of a scene drawn as a function of the time `t` (seconds) at `at`.
+    fn sample(start: Instant, t: f64, scene: impl Fn(f64) -> Vec<u8>) -> Sample {
+        Sample {
+            at: start + Duration::from_secs_f64(t),
+            luma: scene(t),
+        }
+    }
+
+    /// A bar 20 pixels wide sweeping across 400 pixels every `period` seconds.
+    fn bar(period: f64) -> impl Fn(f64) -> Vec<u8> {
+        move |t| {
+            let at = ((t % period) / period * 400.0) as usize;
+            (0..400)
+                .map(|x| if x >= at && x < at + 20 { 255 } else { 0 })
+                .collect()
+        }
+    }
+
+    /// What the check sees of a device: reference frames every 250 ms until 5.75 s, then at
+    /// 6 s the frame `time=-5` gave (that of `old_t`) and the current frame at 6.1 s.
+    fn seen(scene: impl Fn(f64) -> Vec<u8>, old_t: f64) -> Found {
+        let start = Instant::now();
+        let samples: Vec<Sample> = (0..REFERENCES)
+            .map(|k| sample(start, f64::from(k) * 0.25, &scene))
+            .collect();
+        let old = Sample {
+            at: start + Duration::from_secs(6),
+            luma: scene(old_t),
+        };
+        let now = sample(start, 6.1, &scene);
+        judge(&samples, &old, &now, Duration::from_millis(1500))
+    }
+
+    #[test]
+    fn a_scene_that_does_not_repeat_decides() {
+        let scene = bar(7.0);
+        assert!(
+            matches!(seen(&scene, 1.0), Found::Pass(_)),
+            "{:?}",
+            seen(&scene, 1.0)
+        );
+        assert!(matches!(seen(&scene, 6.0), Found::Fail(_)), "time ignored");
+    }
+
+    #[test]
+    fn a_scene_that_repeats_is_undecided_never_passed() {
+        // A 2 s period: frames 2 s apart are the same picture.
+        let scene = bar(2.0);
+        assert!(
+            matches!(seen(&scene, 1.0), Found::Undecided(_)),
+            "{:?}",
+            seen(&scene, 1.0)
+        );
+        // A device that ignores `time` shows the frame of 6 s, which looks like that of 2 s
+        // and 0 s: never a pass.
+        assert!(
+            !matches!(seen(&scene, 6.0), Found::Pass(_)),
+            "{:?}",
+            seen(&scene, 6.0)
+        );
+        // A 5 s period: the current frame looks like the frame of 5 s before.
+        let scene = bar(5.0);
+        assert!(
+            !matches!(seen(&scene, 6.0), Found::Pass(_)),
+            "{:?}",
+            seen(&scene, 6.0)
+        );
+    }
 }
