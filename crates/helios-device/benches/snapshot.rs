@@ -16,7 +16,9 @@
 //! between two batch counts is the instructions a request costs, a figure that does not move
 //! with the load of a shared machine as times do.
 //!
-//! Both sides are sent the same request line, so the clients' own work is the same.
+//! Both sides are sent the same request line, so the clients' own work is the same, and the
+//! ceiling serves the device's own frames of one scene period, changing at the frame rate, so
+//! the replies are of the same sizes (both mean sizes are printed).
 
 mod support;
 
@@ -26,6 +28,7 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use helios_device::clock::ManualClock;
 use helios_device::hardware::camera::View;
+use helios_device::hardware::camera::scene::FRAME_RATE;
 use helios_device::{Device, Profile};
 use helios_spec::functions::camera::snapshot;
 use serde_json::json;
@@ -40,27 +43,37 @@ const CLIENTS: usize = 4;
 /// Requests each client sends one after another in one iteration.
 const PER_CLIENT: usize = 16;
 
-/// `CLIENTS` clients each GET `url` `PER_CLIENT` times; every reply must be the whole JPEG.
-async fn batch(clients: &[reqwest::Client], url: &str, expected: usize) {
+/// `CLIENTS` clients each GET `url` `PER_CLIENT` times; every reply must be a JPEG of about
+/// the size expected. Returns the bytes of the replies' bodies.
+async fn batch(clients: &[reqwest::Client], url: &str, expected: usize) -> usize {
     let tasks: Vec<_> = clients
         .iter()
         .map(|client| {
             let client = client.clone();
             let url = url.to_owned();
             tokio::spawn(async move {
+                let mut bytes = 0;
                 for _ in 0..PER_CLIENT {
                     let response = client.get(&url).send().await.expect("the server answers");
                     assert_eq!(response.status(), 200);
                     let body = response.bytes().await.expect("the body reads");
                     assert!(body.len() > 1000 && body.len() < expected * 2);
+                    assert!(body.starts_with(&[0xFF, 0xD8]), "a JPEG");
+                    bytes += body.len();
                 }
+                bytes
             })
         })
         .collect();
+    let mut bytes = 0;
     for task in tasks {
-        task.await.expect("a client task");
+        bytes += task.await.expect("a client task");
     }
+    bytes
 }
+
+/// One scene period of the camera (its bar sweeps the picture in 7 s), in frame ticks.
+const SCENE_TICKS: u32 = 7 * FRAME_RATE as u32;
 
 fn http(c: &mut Criterion) {
     let runtime = support::runtime();
@@ -78,16 +91,28 @@ fn http(c: &mut Criterion) {
         served.base,
         snapshot::FUNCTION.path
     );
-    // The bytes the ceiling serves: one frame of the device, the same size as every other.
-    let jpeg = runtime.block_on(async {
-        reqwest::get(&url)
-            .await
-            .expect("the device answers")
-            .bytes()
-            .await
-            .expect("a JPEG")
+    // The bytes the ceiling serves: the device's own frames, one per tick over a whole period
+    // of its scene, which the ceiling cycles through at the frame rate: replies of the sizes the
+    // device serves (they vary by a tenth with the picture), not one frame that may be smaller
+    // or larger than most.
+    let tick = Duration::from_secs(1) / FRAME_RATE as u32;
+    let frames: Vec<bytes::Bytes> = runtime.block_on(async {
+        let start = tokio::time::Instant::now();
+        let mut frames = Vec::new();
+        for k in 0..SCENE_TICKS {
+            tokio::time::sleep_until(start + tick * k).await;
+            let frame = reqwest::get(&url)
+                .await
+                .expect("the device answers")
+                .bytes()
+                .await
+                .expect("a JPEG");
+            frames.push(frame);
+        }
+        frames
     });
-    let bare = runtime.block_on(support::bare(jpeg.clone(), "image/jpeg"));
+    let jpeg_len = frames.iter().map(|f| f.len()).max().unwrap_or_default();
+    let bare = runtime.block_on(support::bare(frames, tick, "image/jpeg"));
     // The same request line, so that the clients' own work (parsing the URL, writing the
     // request) is the same on both sides and the ratio is the servers' alone.
     let bare_url = format!(
@@ -107,7 +132,7 @@ fn http(c: &mut Criterion) {
         let started = Instant::now();
         runtime.block_on(async {
             for _ in 0..batches {
-                batch(&clients, target, jpeg.len()).await;
+                batch(&clients, target, jpeg_len).await;
             }
         });
         println!(
@@ -121,26 +146,34 @@ fn http(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function(BenchmarkId::new("device", "640x480"), |b| {
         b.to_async(&runtime)
-            .iter(|| batch(&clients, &url, jpeg.len()));
+            .iter(|| batch(&clients, &url, jpeg_len));
     });
     group.bench_function(BenchmarkId::new("baseline", "640x480"), |b| {
         b.to_async(&runtime)
-            .iter(|| batch(&clients, &bare_url, jpeg.len()));
+            .iter(|| batch(&clients, &bare_url, jpeg_len));
     });
     group.finish();
 
+    // Replies a second, and their bytes, over one round.
     let rate = |url: &str| {
         let started = Instant::now();
-        let mut batches = 0;
+        let (mut batches, mut bytes) = (0, 0);
         runtime.block_on(async {
             while started.elapsed() < ROUND_TIME {
-                batch(&clients, url, jpeg.len()).await;
+                bytes += batch(&clients, url, jpeg_len).await;
                 batches += 1;
             }
         });
-        (batches * CLIENTS * PER_CLIENT) as f64 / started.elapsed().as_secs_f64()
+        let replies = batches * CLIENTS * PER_CLIENT;
+        (
+            replies as f64 / started.elapsed().as_secs_f64(),
+            bytes,
+            replies,
+        )
     };
     let mut rounds = Vec::new();
+    // Bytes and replies of each side over all rounds: the mean reply size each served.
+    let mut served_bytes = [(0, 0); 2];
     for round in 0..ROUNDS {
         let (device, ceiling) = if round % 2 == 0 {
             let device = rate(&url);
@@ -149,12 +182,18 @@ fn http(c: &mut Criterion) {
             let ceiling = rate(&bare_url);
             (rate(&url), ceiling)
         };
-        rounds.push((device / ceiling, device, ceiling));
+        for (side, (_, bytes, replies)) in [device, ceiling].into_iter().enumerate() {
+            served_bytes[side].0 += bytes;
+            served_bytes[side].1 += replies;
+        }
+        rounds.push((device.0 / ceiling.0, device.0, ceiling.0));
     }
+    let mean = |(bytes, replies): (usize, usize)| bytes as f64 / replies.max(1) as f64;
+    let (device_bytes, ceiling_bytes) = (mean(served_bytes[0]), mean(served_bytes[1]));
     rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (ratio, device, ceiling) = rounds[ROUNDS / 2];
     println!(
-        "snapshot/interleaved: median of {ROUNDS} rounds: device {device:.0}/s, ceiling {ceiling:.0}/s, ratio {ratio:.3} (range {:.3} to {:.3})",
+        "snapshot/interleaved: median of {ROUNDS} rounds: device {device:.0}/s, ceiling {ceiling:.0}/s, ratio {ratio:.3} (range {:.3} to {:.3}); mean reply {device_bytes:.0} bytes from the device, {ceiling_bytes:.0} from the ceiling",
         rounds[0].0,
         rounds[ROUNDS - 1].0
     );
@@ -167,7 +206,9 @@ fn http(c: &mut Criterion) {
             "ceiling_per_second": ceiling,
             "lowest_ratio": rounds[0].0,
             "highest_ratio": rounds[ROUNDS - 1].0,
-            "jpeg_bytes": jpeg.len(),
+            "jpeg_bytes": jpeg_len,
+            "device_mean_reply_bytes": device_bytes,
+            "ceiling_mean_reply_bytes": ceiling_bytes,
         }),
     );
     drop(bare);

@@ -8,6 +8,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use helios_device::clock::{Clock, SystemClock};
@@ -66,19 +67,23 @@ pub async fn serve_with_clock(profile: Profile, clock: Arc<dyn Clock>) -> Served
     }
 }
 
-/// A bare hyper server answering every request with `body`, keep-alive on: what serving the
-/// same bytes costs the HTTP stack alone. Dropping the handle stops it.
+/// A bare hyper server answering every request with one of `bodies`, keep-alive on: what serving
+/// the same bytes costs the HTTP stack alone. The body changes every `period`, cycling through
+/// `bodies` in order (a camera's frames, at its frame rate). Dropping the handle stops it.
 pub struct Bare {
     pub base: String,
     _stop: watch::Sender<bool>,
 }
 
-pub async fn bare(body: Bytes, content_type: &'static str) -> Bare {
+pub async fn bare(bodies: Vec<Bytes>, period: Duration, content_type: &'static str) -> Bare {
+    assert!(!bodies.is_empty(), "something to serve");
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .expect("a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("bound"));
     let (stop_tx, mut stop) = watch::channel(false);
+    let bodies = Arc::new(bodies);
+    let start = Instant::now();
     tokio::spawn(async move {
         loop {
             let stream = tokio::select! {
@@ -88,9 +93,10 @@ pub async fn bare(body: Bytes, content_type: &'static str) -> Bare {
                 },
                 _ = stop.changed() => return,
             };
-            let body = body.clone();
+            let bodies = bodies.clone();
             let service = service_fn(move |_: Request<Incoming>| {
-                let body = body.clone();
+                let ticks = start.elapsed().as_nanos() / period.as_nanos().max(1);
+                let body = bodies[(ticks % bodies.len() as u128) as usize].clone();
                 async move {
                     Ok::<_, Infallible>(
                         Response::builder()
