@@ -8,7 +8,7 @@
 //! device that was, as a reboot does.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use std::convert::Infallible;
@@ -22,7 +22,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinSet;
+use tokio::task::{AbortHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
 use crate::capture::Recorded;
@@ -112,6 +112,12 @@ async fn accept(
     mut stop: watch::Receiver<bool>,
 ) {
     let graceful = GracefulShutdown::new();
+    let connections = Connections::default();
+    let ending = tokio::spawn(end_on_restart(
+        device.boots(),
+        connections.clone(),
+        stop.clone(),
+    ));
     let transport = if tls.is_some() {
         Transport::Https
     } else {
@@ -135,7 +141,6 @@ async fn accept(
         });
         let stream = Recorded::new(stream, local, peer, device.capture().clone());
         let outgoing = stream.outgoing();
-        let boots = device.boots();
         let connection = Connection { transport, peer };
         let serving = device.clone();
         let service = service_fn(move |request: Request<hyper::body::Incoming>| {
@@ -151,53 +156,100 @@ async fn accept(
             None => {
                 let conn = builder.serve_connection(TokioIo::new(stream), service);
                 let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    tokio::select! {
-                        ended = conn => if let Err(error) = ended {
-                            tracing::debug!(%error, %peer, "connection ended with an error");
-                        },
-                        () = restarted(boots) => tracing::debug!(%peer, "connection ended by a restart"),
+                let task = tokio::spawn(async move {
+                    if let Err(error) = conn.await {
+                        tracing::debug!(%error, %peer, "connection ended with an error");
                     }
                 });
+                connections.add(task.abort_handle());
             }
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
                 let watcher = graceful.watcher();
-                tokio::spawn(async move {
-                    let stream = match tokio::time::timeout(
-                        HANDSHAKE_TIMEOUT,
-                        acceptor.accept(stream),
-                    )
-                    .await
-                    {
-                        Ok(Ok(stream)) => stream,
-                        Ok(Err(error)) => {
-                            tracing::debug!(%error, %peer, "TLS handshake failed");
-                            return;
-                        }
-                        Err(_) => {
-                            tracing::debug!(%peer, "TLS handshake timed out");
-                            return;
-                        }
-                    };
-                    let conn = Builder::new().serve_connection(TokioIo::new(stream), service);
-                    tokio::select! {
-                        ended = watcher.watch(conn) => if let Err(error) = ended {
+                let task =
+                    tokio::spawn(async move {
+                        let stream =
+                            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream))
+                                .await
+                            {
+                                Ok(Ok(stream)) => stream,
+                                Ok(Err(error)) => {
+                                    tracing::debug!(%error, %peer, "TLS handshake failed");
+                                    return;
+                                }
+                                Err(_) => {
+                                    tracing::debug!(%peer, "TLS handshake timed out");
+                                    return;
+                                }
+                            };
+                        let conn = Builder::new().serve_connection(TokioIo::new(stream), service);
+                        if let Err(error) = watcher.watch(conn).await {
                             tracing::debug!(%error, %peer, "connection ended with an error");
-                        },
-                        () = restarted(boots) => tracing::debug!(%peer, "connection ended by a restart"),
-                    }
-                });
+                        }
+                    });
+                connections.add(task.abort_handle());
             }
         }
     }
+    ending.abort();
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }
 
-/// Resolves a moment after the device next restarts; never if it cannot restart any more.
-async fn restarted(mut boots: watch::Receiver<u64>) {
-    match boots.changed().await {
-        Ok(()) => tokio::time::sleep(RESTART_GRACE).await,
-        Err(_) => std::future::pending().await,
+/// The tasks serving the connections accepted since the device last started. A restart aborts
+/// them, a moment later so that a reply on its way still leaves, as a reboot drops its
+/// connections. One registry per listener rather than each connection watching the restarts:
+/// that watch, polled on every wake of every connection, cost a request more than its worth.
+#[derive(Clone, Debug, Default)]
+struct Connections(Arc<Mutex<Registry>>);
+
+#[derive(Debug, Default)]
+struct Registry {
+    tasks: Vec<AbortHandle>,
+    /// How many tasks to hold before dropping those that ended.
+    prune_at: usize,
+}
+
+impl Connections {
+    fn add(&self, task: AbortHandle) {
+        let mut registry = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if registry.tasks.len() >= registry.prune_at {
+            registry.tasks.retain(|task| !task.is_finished());
+            registry.prune_at = (registry.tasks.len() * 2).max(64);
+        }
+        registry.tasks.push(task);
+    }
+
+    /// The tasks registered so far, leaving none.
+    fn take(&self) -> Vec<AbortHandle> {
+        let mut registry = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut registry.tasks)
+    }
+}
+
+/// Ends the connections of the device that was after each restart, until the server stops or
+/// the device can no longer restart.
+async fn end_on_restart(
+    mut boots: watch::Receiver<u64>,
+    connections: Connections,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            changed = boots.changed() => if changed.is_err() {
+                return;
+            },
+            _ = stop.changed() => return,
+        }
+        let ended = connections.take();
+        tracing::debug!(
+            connections = ended.len(),
+            "the device restarted: its connections end"
+        );
+        tokio::spawn(async move {
+            tokio::time::sleep(RESTART_GRACE).await;
+            for task in ended {
+                task.abort();
+            }
+        });
     }
 }

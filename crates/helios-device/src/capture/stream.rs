@@ -30,16 +30,27 @@ use super::tcp::{Direction, Flow, Pieces};
 /// The pieces of reply bodies announced on one connection and not yet seen written whole, oldest
 /// first; at most [`ANNOUNCED`] of them (a piece hyper copied into its own buffer is never seen
 /// and goes when newer ones push it out).
-#[derive(Clone, Debug, Default)]
-pub struct Outgoing(Arc<Mutex<VecDeque<Bytes>>>);
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    announced: Arc<Mutex<VecDeque<Bytes>>>,
+    /// Whose recording decides whether announcing is worth anything.
+    capture: Arc<Capture>,
+}
 
 /// The most pieces a connection's [`Outgoing`] keeps.
 const ANNOUNCED: usize = 16;
 
 impl Outgoing {
-    /// `piece` is about to be written on the connection.
+    fn new(capture: Arc<Capture>) -> Self {
+        Self {
+            announced: Arc::default(),
+            capture,
+        }
+    }
+
+    /// `piece` is about to be written on the connection (kept only while the capture records).
     pub fn announce(&self, piece: &Bytes) {
-        if piece.is_empty() {
+        if piece.is_empty() || !self.capture.is_recording() {
             return;
         }
         let mut announced = self.lock();
@@ -68,7 +79,7 @@ impl Outgoing {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Bytes>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.announced.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -131,11 +142,12 @@ impl<S> Recorded<S> {
     pub fn new(inner: S, local: SocketAddr, peer: SocketAddr, capture: Arc<Capture>) -> Self {
         let mut flow = capture.flow(local, peer);
         capture.record(|build| flow.handshake(build));
+        let outgoing = Outgoing::new(capture.clone());
         Self {
             inner,
             capture,
             flow,
-            outgoing: Outgoing::default(),
+            outgoing,
             peer_closed: false,
             device_closed: false,
         }
@@ -361,9 +373,10 @@ mod tests {
         assert_eq!(received, body);
     }
 
-    #[test]
-    fn at_most_a_few_pieces_wait_to_be_written() {
-        let outgoing = Outgoing::default();
+    #[tokio::test]
+    async fn at_most_a_few_pieces_wait_to_be_written() {
+        let (stream, _client, _capture) = recorded();
+        let outgoing = stream.outgoing();
         let pieces: Vec<Bytes> = (0..ANNOUNCED + 4)
             .map(|i| Bytes::from(vec![i as u8; 10]))
             .collect();
