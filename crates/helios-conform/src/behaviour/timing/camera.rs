@@ -2,7 +2,9 @@
 //! its frames arrive over 3 s; and `time=-5` gives the frame of five seconds ago, judged from
 //! the bytes: the runner fetches current frames (`time=0`) at known instants, then asks for
 //! `time=-5` and finds which of them it matches, pixel by pixel once decoded. A scene that
-//! repeats (frames far apart in time that look alike) leaves the check undecided, never passed.
+//! repeats within the 6 s of reference frames (frames far apart in time that look alike) leaves
+//! the check undecided, never passed; one that repeats with a longer period could still match a
+//! device that ignores `time` to the reference frame one period back.
 
 use std::time::Duration;
 
@@ -27,7 +29,7 @@ const REFERENCES: u32 = 24;
 /// How much better than any alternative (as a share of how much the reference frames differ
 /// among themselves) the frame of `time=-5` must match the frame of 5 s before for the match to
 /// count: less, and the scene may simply repeat.
-const AMBIGUITY: f64 = 0.25;
+const AMBIGUITY: f64 = 0.15;
 
 /// The smallest resolution the camera offers, or why there is none.
 fn resolution(session: &Session<'_>) -> Result<(u32, u32), Found> {
