@@ -280,17 +280,20 @@ fn judge(samples: &[Sample], old: &Sample, now: &Sample, tolerance: Duration) ->
             apart.as_secs_f64()
         ));
     }
-    if to_now - to_best < margin {
+    // Frames that differ by more than half the spread are simply different pictures (the
+    // distance saturates quickly on a moving scene): closeness only counts below that.
+    let close = spread / 2.0;
+    if to_now - to_best < margin && to_now < close {
         return Found::Undecided(format!(
             "time=-5's frame is nearly as close to the current frame ({to_now:.1}) as to the \
              nearest frame of 5 s before ({to_best:.1}): the scene repeats, so the frames cannot \
              tell the times apart"
         ));
     }
-    if let Some(rival) = samples
-        .iter()
-        .find(|s| apart(s, best) > tolerance && distance(&old.luma, &s.luma) - to_best < margin)
-    {
+    if let Some(rival) = samples.iter().find(|s| {
+        let to_rival = distance(&old.luma, &s.luma);
+        apart(s, best) > tolerance && to_rival - to_best < margin && to_rival < close
+    }) {
         let apart = apart(rival, best);
         return Found::Undecided(format!(
             "time=-5's frame matches frames {:.2} s apart nearly equally ({to_best:.1} and {:.1}): \
