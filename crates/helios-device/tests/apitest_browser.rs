@@ -3,7 +3,8 @@
 //! HTTP by the test), shows a snapshot and a live MJPEG stream, and lists the
 //! `SwitchStateChanged` its event panel subscribed to. Over HTTPS with the default profile
 //! (Digest-only services, a self-signed certificate) and over plain HTTP with Digest on every
-//! service, the camera's too. The HTTPS run writes the screenshots of `docs/`.
+//! service, the camera's too. The HTTPS run takes the screenshots of `docs/`
+//! (`HELIOS_UPDATE_SCREENSHOTS=1` writes them there).
 //!
 //! Without Chromium these tests fail, unless `HELIOS_NO_BROWSER=1` skips them.
 
@@ -252,10 +253,16 @@ async fn image_size(page: &Page, id: &str) -> Result<(u32, u32)> {
     .await
 }
 
-/// The page at desktop and phone width, written to `docs/` for the README; on a phone the
-/// function list gives way to a select and nothing is wider than the screen.
+/// The page at desktop and phone width; on a phone the function list gives way to a select and
+/// nothing is wider than the screen. The screenshots go to the test's scratch directory, and to
+/// `docs/` for the README only when `HELIOS_UPDATE_SCREENSHOTS=1` asks (a test run leaves the
+/// tree as it was).
 async fn screenshots(page: &Page) -> Result<()> {
-    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+    let docs = if std::env::var_os("HELIOS_UPDATE_SCREENSHOTS").is_some_and(|v| v == "1") {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs")
+    } else {
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+    };
     page.eval::<bool>("(window.scrollTo(0, 0), true)").await?;
     let desktop = page.screenshot(Window::DESKTOP).await?;
     check_png(&desktop, Window::DESKTOP)?;
