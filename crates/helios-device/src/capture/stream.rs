@@ -226,7 +226,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Recorded<S> {
                 this.close(Direction::In);
             } else {
                 this.data(Direction::In, read.len(), |_| {
-                    Pieces::from_elem(Bytes::copy_from_slice(read), 1)
+                    std::iter::once(Bytes::copy_from_slice(read)).collect()
                 });
             }
         }
