@@ -4,6 +4,8 @@
 
 #[path = "support/proxy.rs"]
 mod proxy;
+#[path = "support/target.rs"]
+mod target;
 
 use std::net::SocketAddr;
 
@@ -35,12 +37,7 @@ async fn every_behaviour_group_passes_on_the_reference_intercom() {
     let reference = Reference::start(helios_device::Profile::default_profile()).await;
     let mut profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile");
     profile.stimulus_url = Some(reference.start_stimulus().await);
-    let target = Target {
-        http: Some(reference.http.clone()),
-        https: Some(reference.https.clone()),
-        insecure: false,
-        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
-    };
+    let target = target::target(&reference);
     for only in ["model.", "events.", "timing."] {
         let options = Options {
             only: Some(only.into()),
@@ -90,12 +87,7 @@ async fn fails_and_replays(
                 ca_pem: None,
             }
         }
-        None => Target {
-            http: Some(reference.http.clone()),
-            https: Some(reference.https.clone()),
-            insecure: false,
-            ca_pem: Some(reference.cert_pem.clone().into_bytes()),
-        },
+        None => target::target(&reference),
     };
     let options = Options {
         only: Some(id.into()),
@@ -270,12 +262,7 @@ async fn the_event_checks_catch_an_account_that_misses_its_events() {
     );
     let reference = Reference::start(device_profile(&text)).await;
     let profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile");
-    let target = Target {
-        http: Some(reference.http.clone()),
-        https: Some(reference.https.clone()),
-        insecure: false,
-        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
-    };
+    let target = target::target(&reference);
     let options = Options {
         only: Some("events.output".into()),
         ..Options::default()

@@ -2,11 +2,18 @@
 //! allowed; when allowed, the configuration is changed, applied and restored with no difference
 //! left, restarts come back, a corrupt firmware image is refused, and a factory reset is undone.
 
+#[path = "support/destructive.rs"]
+mod destructive;
+#[path = "support/target.rs"]
+mod target;
+
 use std::time::Duration;
 
-use helios_conform::{Options, Outcome, Profile, REFERENCE_PROFILE, Target, Verdict, run};
+use helios_conform::{Options, Outcome, Profile, Target, Verdict, run};
 use helios_spec::Tier;
 use helios_test_support::{Reference, helios_device};
+
+use destructive::{firmware_image, quick_destructive};
 
 /// The reference intercom with a one-second configuration delay and restart, and the lab
 /// profile that declares them.
@@ -15,29 +22,8 @@ async fn quick_device() -> (Reference, Target, helios_conform::Checked) {
     device.system.config_delay = 1;
     device.system.restart_delay = 1;
     let reference = Reference::start(device).await;
-    let target = Target {
-        http: Some(reference.http.clone()),
-        https: Some(reference.https.clone()),
-        insecure: false,
-        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
-    };
-    let image = std::env::temp_dir().join(format!("helios-destructive-{}.fw", std::process::id()));
-    let variant = helios_device::Profile::default_profile().device.variant;
-    let built = helios_device::system::firmware::build(&variant, "2.21.0.0.2", &[7; 4096])
-        .expect("an image");
-    std::fs::write(&image, built).expect("the image is written");
-    let image = image.display().to_string();
-    let lab = REFERENCE_PROFILE
-        .replace("config_delay_seconds = 15", "config_delay_seconds = 1")
-        .replace(
-            "restart_timeout_seconds = 120",
-            "restart_timeout_seconds = 30",
-        )
-        .replace(
-            "# firmware_image = \"images/helios-2.21.0.0.2.fw\"",
-            &format!("firmware_image = {image:?}"),
-        );
-    assert!(lab.contains("config_delay_seconds = 1\n") && lab.contains(&image));
+    let target = target::target(&reference);
+    let lab = quick_destructive(&firmware_image("destructive"));
     (
         reference,
         target,

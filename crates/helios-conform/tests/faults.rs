@@ -4,9 +4,11 @@
 //! pending with why; a pending fault that is caught fails this test until its mark is removed,
 //! so the list only shrinks (the expectations file of rustls's BoGo shim).
 
-use helios_conform::{
-    Checked, Options, Profile, REFERENCE_PROFILE, Target, Verdict, exit_code, run,
-};
+#[path = "support/destructive.rs"]
+mod destructive;
+#[path = "support/target.rs"]
+mod target;
+use helios_conform::{Checked, Options, Profile, REFERENCE_PROFILE, Verdict, exit_code, run};
 use helios_spec::{Licence, Service, Tier};
 use helios_test_support::helios_device::faults::{Fault, Faults};
 use helios_test_support::helios_device::profile::{
@@ -98,7 +100,9 @@ impl Setup {
                 "licences = [\"enhanced-integration\", \"enhanced-audio\"]",
                 "licences = [\"enhanced-integration\"]",
             ),
-            Self::Destructive => quick_destructive(&firmware_image()),
+            Self::Destructive => {
+                destructive::quick_destructive(&destructive::firmware_image("faults"))
+            }
         };
         assert!(
             self == Setup::Default || self == Setup::NoDisplay || text != REFERENCE_PROFILE,
@@ -106,35 +110,6 @@ impl Setup {
         );
         Profile::parse(&text).expect("a valid declaration")
     }
-}
-
-/// The reference declaration with a one-second configuration delay, a short restart timeout
-/// and the firmware image at `image`.
-fn quick_destructive(image: &str) -> String {
-    let text = REFERENCE_PROFILE
-        .replace("config_delay_seconds = 15", "config_delay_seconds = 1")
-        .replace(
-            "restart_timeout_seconds = 120",
-            "restart_timeout_seconds = 30",
-        )
-        .replace(
-            "# firmware_image = \"images/helios-2.21.0.0.2.fw\"",
-            &format!("firmware_image = {image:?}"),
-        );
-    assert!(text.contains("config_delay_seconds = 1\n") && text.contains(image));
-    text
-}
-
-/// A firmware image the reference intercom takes, written once for the destructive setup.
-fn firmware_image() -> String {
-    let path = std::env::temp_dir().join(format!("helios-faults-{}.fw", std::process::id()));
-    if !path.exists() {
-        let variant = helios_device::Profile::default_profile().device.variant;
-        let image = helios_device::system::firmware::build(&variant, "2.21.0.0.2", &[7; 4096])
-            .expect("an image");
-        std::fs::write(&path, image).expect("the image is written");
-    }
-    path.display().to_string()
 }
 
 /// What the runner makes of one fault.
@@ -224,12 +199,7 @@ struct Failure {
 /// The cases of a run that failed or could not be judged, and the run's exit code.
 async fn failed_cases(setup: Setup, faults: Faults) -> (Vec<Failure>, i32) {
     let reference = Reference::start(setup.device(faults)).await;
-    let target = Target {
-        http: Some(reference.http.clone()),
-        https: Some(reference.https.clone()),
-        insecure: false,
-        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
-    };
+    let target = target::target(&reference);
     let result = run(&setup.declaration(), &target, &setup.options()).await;
     reference.stop().await;
     let verdicts: Vec<Verdict> = result.outcomes.iter().map(|o| o.verdict.clone()).collect();

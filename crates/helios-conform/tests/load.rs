@@ -2,22 +2,19 @@
 //! every resolution, the MJPEG streams and event latency are measured, with figures that only a
 //! working device produces.
 
+#[path = "support/target.rs"]
+mod target;
 use std::time::Duration;
 
 use helios_conform::load::{LoadOptions, run};
-use helios_conform::{Profile, REFERENCE_PROFILE, Target};
+use helios_conform::{Profile, REFERENCE_PROFILE};
 use helios_test_support::{Reference, helios_device};
 use helios_wire::event::Event;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_mode_measures_the_reference_intercom() {
     let reference = Reference::start(helios_device::Profile::default_profile()).await;
-    let target = Target {
-        http: Some(reference.http.clone()),
-        https: Some(reference.https.clone()),
-        insecure: false,
-        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
-    };
+    let target = target::target(&reference);
     let profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile");
     let options = LoadOptions {
         duration: Duration::from_secs(2),

@@ -3,17 +3,14 @@
 //! cases stay below it and the address is never blocked; declared too high, the same cases
 //! block it, which shows the budget is what keeps the runner safe.
 
+#[path = "support/target.rs"]
+mod target;
 use helios_conform::{Options, Profile, REFERENCE_PROFILE, Target, Verdict, run};
 use helios_test_support::{Reference, helios_device};
 
 async fn device() -> (Reference, Target) {
     let reference = Reference::start(helios_device::Profile::default_profile()).await;
-    let target = Target {
-        http: Some(reference.http.clone()),
-        https: Some(reference.https.clone()),
-        insecure: false,
-        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
-    };
+    let target = target::target(&reference);
     (reference, target)
 }
 

@@ -1,6 +1,8 @@
 //! The runner against the reference intercom, and against devices that misbehave: it finds
 //! what is wrong, blames the harness only for harness faults, and never hangs or panics.
 
+#[path = "support/target.rs"]
+mod target;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -10,12 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn reference(profile: helios_device::Profile) -> (Reference, Target) {
     let reference = Reference::start(profile).await;
-    let target = Target {
-        http: Some(reference.http.clone()),
-        https: Some(reference.https.clone()),
-        insecure: false,
-        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
-    };
+    let target = target::target(&reference);
     (reference, target)
 }
 

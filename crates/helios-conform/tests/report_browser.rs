@@ -4,10 +4,12 @@
 //!
 //! Without Chromium this test fails, unless `HELIOS_NO_BROWSER=1` skips it.
 
+#[path = "support/target.rs"]
+mod target;
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
-use helios_conform::{Options, Profile, REFERENCE_PROFILE, Target, Verdict, run};
+use helios_conform::{Options, Profile, REFERENCE_PROFILE, Verdict, run};
 use helios_test_support::browser::{self, Browser, Launch, Window};
 use helios_test_support::helios_device::faults::{Fault, Faults};
 use helios_test_support::{Reference, helios_device};
@@ -23,12 +25,7 @@ async fn the_report_shows_every_case_and_filters_the_failures() {
     let mut device = helios_device::Profile::default_profile();
     device.faults = Faults::NONE.with(Fault::MonitoringControls);
     let reference = Reference::start(device).await;
-    let target = Target {
-        http: Some(reference.http.clone()),
-        https: Some(reference.https.clone()),
-        insecure: false,
-        ca_pem: Some(reference.cert_pem.clone().into_bytes()),
-    };
+    let target = target::target(&reference);
     let profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile");
     let options = Options {
         only: Some("switch_".into()),

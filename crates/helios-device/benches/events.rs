@@ -74,20 +74,6 @@ async fn drain(client: reqwest::Client, url: String, count: usize) {
     assert_eq!(received, count, "each event raised is delivered once");
 }
 
-async fn subscribe(client: &reqwest::Client, base: &str) -> u32 {
-    let url = format!("{base}{}?duration=3600", log::subscribe::FUNCTION.path);
-    let reply: Value = client
-        .get(url)
-        .send()
-        .await
-        .expect("the device answers")
-        .json()
-        .await
-        .expect("a JSON reply");
-    let id = reply["result"]["id"].as_u64().expect("a channel id");
-    u32::try_from(id).expect("a 32-bit id")
-}
-
 fn events(c: &mut Criterion) {
     let runtime = support::runtime();
     let served = runtime.block_on(support::serve(support::bench_profile()));
@@ -110,7 +96,7 @@ fn events(c: &mut Criterion) {
         let urls: Vec<String> = runtime.block_on(async {
             let mut urls = Vec::new();
             for client in &clients {
-                let id = subscribe(client, &served.base).await;
+                let id = support::subscribe(client, &served.base, "duration=3600").await;
                 urls.push(format!(
                     "{}{}?id={id}&timeout=5",
                     served.base,

@@ -6,9 +6,9 @@
 
 mod support;
 
-use helios_spec::functions::log::{self, HISTORY_LEN};
+use helios_spec::functions::log::HISTORY_LEN;
 use helios_wire::event::Event;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The documented bound on the resident size of the whole process (ARCHITECTURE.md).
 const BOUND_BYTES: u64 = 32 << 20;
@@ -42,21 +42,8 @@ fn main() {
                 )
             });
         }
-        let url = format!(
-            "{}{}?include=all&duration=3600",
-            served.base,
-            log::subscribe::FUNCTION.path
-        );
         for _ in 0..CHANNELS {
-            let reply: Value = client
-                .get(&url)
-                .send()
-                .await
-                .expect("the device answers")
-                .json()
-                .await
-                .expect("a JSON reply");
-            assert!(reply["result"]["id"].is_u64(), "{reply}");
+            support::subscribe(&client, &served.base, "include=all&duration=3600").await;
         }
         let (events, channels) = device.with_state(|state, _| {
             (

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use helios_client::{Call, Client};
+use helios_spec::Group;
 use helios_spec::functions::camera;
-use helios_spec::{Group, Privilege};
 use helios_wire::mjpeg::{MjpegReader, boundary_from_content_type};
 use tokio::time::Instant;
 
@@ -32,12 +32,8 @@ pub(crate) async fn measure(
         return;
     };
     let function = &camera::snapshot::FUNCTION;
-    let client = match clients.for_function(function, Some(Privilege::monitoring(Group::Camera))) {
-        Ok(client) => client,
-        Err(why) => {
-            report.notes.push(why);
-            return;
-        }
+    let Some(client) = clients.monitoring(function, Group::Camera, report) else {
+        return;
     };
     let streams = RATES.map(|fps| {
         let client = client.clone();

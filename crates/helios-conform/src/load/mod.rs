@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use helios_client::{AuthMode, Call, Client};
 use helios_spec::functions::{camera, switch};
-use helios_spec::{Auth, Function, Privilege, Transport};
+use helios_spec::{Auth, Function, Group, Privilege, Transport};
 use helios_wire::envelope::Envelope;
 use serde_json::Value;
 
@@ -73,6 +73,19 @@ pub(crate) struct Clients<'a> {
 impl Clients<'_> {
     /// A client for `function`, logged in as an account that holds `privilege` (if the service
     /// asks for authentication). Exchanges are not logged: a load run makes thousands.
+    /// A client for `function` as an account with the monitoring privilege of `group`, or
+    /// `None` with the reason among the report's notes.
+    pub(crate) fn monitoring(
+        &self,
+        function: &Function,
+        group: Group,
+        report: &mut LoadReport,
+    ) -> Option<Arc<Client>> {
+        self.for_function(function, Some(Privilege::monitoring(group)))
+            .map_err(|why| report.notes.push(why))
+            .ok()
+    }
+
     pub(crate) fn for_function(
         &self,
         function: &Function,
@@ -125,6 +138,27 @@ pub(crate) async fn result(client: &Client, call: Call) -> Result<Value, String>
     }
 }
 
+/// The result of a `caps` function, or `None` with the reason among the report's notes (and
+/// that the `figures` measured from it are left out).
+async fn caps(
+    clients: &Clients<'_>,
+    function: &'static Function,
+    group: Group,
+    figures: &str,
+    report: &mut LoadReport,
+) -> Option<Value> {
+    let client = clients.monitoring(function, group, report)?;
+    result(&client, Call::new(function))
+        .await
+        .map_err(|why| {
+            report.notes.push(format!(
+                "{}: {why}: no {figures} figures",
+                function.short_path()
+            ));
+        })
+        .ok()
+}
+
 /// Runs every measurement against `target`.
 pub async fn run(profile: &Checked, target: &Target, options: &LoadOptions) -> LoadReport {
     let (rate, rate_source) = rate(profile, options);
@@ -142,25 +176,27 @@ pub async fn run(profile: &Checked, target: &Target, options: &LoadOptions) -> L
         ..LoadReport::default()
     };
     let mut found = Discovered::default();
-    let camera_privilege = Some(Privilege::monitoring(helios_spec::Group::Camera));
-    match clients.for_function(&camera::caps::FUNCTION, camera_privilege) {
-        Ok(client) => match result(&client, Call::new(&camera::caps::FUNCTION)).await {
-            Ok(caps) => found.read_camera_caps(&caps),
-            Err(why) => report
-                .notes
-                .push(format!("camera/caps: {why}: no camera figures")),
-        },
-        Err(why) => report.notes.push(why),
+    if let Some(caps) = caps(
+        &clients,
+        &camera::caps::FUNCTION,
+        Group::Camera,
+        "camera",
+        &mut report,
+    )
+    .await
+    {
+        found.read_camera_caps(&caps);
     }
-    let switch_privilege = Some(Privilege::monitoring(helios_spec::Group::Switch));
-    match clients.for_function(&switch::caps::FUNCTION, switch_privilege) {
-        Ok(client) => match result(&client, Call::new(&switch::caps::FUNCTION)).await {
-            Ok(caps) => found.read_switch_caps(&caps),
-            Err(why) => report
-                .notes
-                .push(format!("switch/caps: {why}: no event figures")),
-        },
-        Err(why) => report.notes.push(why),
+    if let Some(caps) = caps(
+        &clients,
+        &switch::caps::FUNCTION,
+        Group::Switch,
+        "event",
+        &mut report,
+    )
+    .await
+    {
+        found.read_switch_caps(&caps);
     }
     if !found.resolutions.is_empty() {
         snapshot::measure(&clients, &found, rate, options.duration, &mut report).await;

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use helios_client::Call;
+use helios_spec::Group;
 use helios_spec::functions::camera;
-use helios_spec::{Group, Privilege};
 use tokio::task::JoinSet;
 
 use super::Clients;
@@ -21,12 +21,8 @@ pub(crate) async fn measure(
     report: &mut LoadReport,
 ) {
     let function = &camera::snapshot::FUNCTION;
-    let client = match clients.for_function(function, Some(Privilege::monitoring(Group::Camera))) {
-        Ok(client) => client,
-        Err(why) => {
-            report.notes.push(why);
-            return;
-        }
+    let Some(client) = clients.monitoring(function, Group::Camera, report) else {
+        return;
     };
     for &(width, height) in &found.resolutions {
         let mut schedule = Schedule::new(f64::from(rate), duration);

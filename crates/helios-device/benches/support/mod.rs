@@ -119,6 +119,24 @@ pub async fn bare(bodies: Vec<Bytes>, period: Duration, content_type: &'static s
     }
 }
 
+/// Opens a channel with `log/subscribe?{query}`; returns its id.
+pub async fn subscribe(client: &reqwest::Client, base: &str, query: &str) -> u32 {
+    let url = format!(
+        "{base}{}?{query}",
+        helios_spec::functions::log::subscribe::FUNCTION.path
+    );
+    let reply: serde_json::Value = client
+        .get(url)
+        .send()
+        .await
+        .expect("the device answers")
+        .json()
+        .await
+        .expect("a JSON reply");
+    let id = reply["result"]["id"].as_u64().expect("a channel id");
+    u32::try_from(id).expect("a 32-bit id")
+}
+
 /// `count` clients, each with a connection of its own kept alive.
 pub fn clients(count: usize) -> Vec<reqwest::Client> {
     (0..count)

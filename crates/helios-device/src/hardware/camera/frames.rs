@@ -90,7 +90,7 @@ impl FrameCache {
             .encoded
             .get_or_init(|| {
                 self.encodes.fetch_add(1, Ordering::Relaxed);
-                off_the_runtime(|| encode(&draw()))
+                encode(&draw())
             })
             .clone();
         keep_within_budget(&mut self.lock());
@@ -110,20 +110,6 @@ impl FrameCache {
 
     fn lock(&self) -> MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// Runs `work`, which takes milliseconds (drawing and encoding a frame), telling a multi-thread
-/// tokio runtime whose worker calls it that the worker is busy, so that the runtime hands the
-/// worker's other tasks (the connections of other clients) to another worker meanwhile rather
-/// than leaving them waiting. Anywhere else it just runs.
-fn off_the_runtime<T>(work: impl FnOnce() -> T) -> T {
-    use tokio::runtime::{Handle, RuntimeFlavor};
-    match Handle::try_current() {
-        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(work)
-        }
-        _ => work(),
     }
 }
 
