@@ -20,12 +20,10 @@ use bytes::Bytes;
 use helios_spec::functions::camera::snapshot::MEMORY_SECONDS;
 
 use super::scene::{FRAME_RATE, Picture};
+use super::strips::{StripEncoder, StripUsage};
 
 /// The most encoded bytes the cache holds.
 pub const BUDGET_BYTES: usize = 16 << 20;
-
-/// The JPEG quality of every frame: sharp text, small files.
-const QUALITY: u8 = 80;
 
 /// Which frame: ordered by tick first, so that the oldest frames come first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -53,6 +51,7 @@ type Entries = BTreeMap<FrameKey, Arc<Slot>>;
 pub struct FrameCache {
     entries: Mutex<Entries>,
     encodes: AtomicU64,
+    strips: StripEncoder,
 }
 
 impl FrameCache {
@@ -90,7 +89,7 @@ impl FrameCache {
             .encoded
             .get_or_init(|| {
                 self.encodes.fetch_add(1, Ordering::Relaxed);
-                encode(&draw())
+                self.strips.encode(&draw())
             })
             .clone();
         keep_within_budget(&mut self.lock());
@@ -100,6 +99,11 @@ impl FrameCache {
     /// How many frames have been encoded since the device started.
     pub fn encodes(&self) -> u64 {
         self.encodes.load(Ordering::Relaxed)
+    }
+
+    /// What the encoder's kept strips cost and saved.
+    pub fn strips(&self) -> StripUsage {
+        self.strips.usage()
     }
 
     /// How many frames the cache holds, and their encoded bytes.
@@ -158,16 +162,4 @@ fn slot_bytes(slot: &Slot) -> usize {
         Some(Ok(jpeg)) => jpeg.len(),
         _ => 0,
     }
-}
-
-/// A baseline (SOF0) JPEG of `picture`, 4:2:0, with the standard Huffman tables.
-fn encode(picture: &Picture) -> Encoded {
-    let width = u16::try_from(picture.width).map_err(|_| "the frame is too wide".to_owned())?;
-    let height = u16::try_from(picture.height).map_err(|_| "the frame is too high".to_owned())?;
-    let mut jpeg = Vec::new();
-    let encoder = jpeg_encoder::Encoder::new(&mut jpeg, QUALITY);
-    encoder
-        .encode(&picture.rgb, width, height, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| format!("encoding the frame failed: {e}"))?;
-    Ok(Bytes::from(jpeg))
 }

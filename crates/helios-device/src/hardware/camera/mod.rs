@@ -1,18 +1,21 @@
 //! The simulated camera of 5.19 and 5.20: the profile's sources and JPEG resolutions, a
 //! synthetic scene drawn from the device clock ([`scene`]), the memory of the last thirty
-//! seconds ([`memory`]) and the cache that encodes each frame once ([`frames`]).
+//! seconds ([`memory`]), the cache that encodes each frame once ([`frames`]) and the encoder
+//! that codes only the strips of a frame it has not coded before ([`strips`]).
 //!
 //! The camera has a lock of its own, apart from the device state's, so that encoding a frame
 //! never holds up the rest of the device, and an `Arc` of its own, so that an MJPEG stream can
 //! keep it after the request that opened the stream has returned.
 //!
 //! Memory use is bounded: 31 captures of 16 bytes, and at most
-//! [`BUDGET_BYTES`](frames::BUDGET_BYTES) of encoded frames.
+//! [`BUDGET_BYTES`](frames::BUDGET_BYTES) of encoded frames and
+//! [`strips::BUDGET_BYTES`] of coded strips.
 
 mod font;
 pub mod frames;
 pub mod memory;
 pub mod scene;
+pub mod strips;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -118,6 +121,11 @@ impl Camera {
     /// How many JPEGs the camera has encoded: each (tick, source, resolution) once.
     pub fn encodes(&self) -> u64 {
         self.frames.encodes()
+    }
+
+    /// What the encoder's kept strips cost and saved.
+    pub fn strip_usage(&self) -> strips::StripUsage {
+        self.frames.strips()
     }
 
     /// How many frames the cache holds, and their bytes.
