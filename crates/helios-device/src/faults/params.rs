@@ -23,11 +23,15 @@ pub fn size_limits_of(faults: Faults, function: &'static Function) -> Function {
 }
 
 /// What the faulty firmware makes of the gathered parameters before validating them.
-pub fn rewrite(faults: Faults, function: &Function, mut gathered: Gathered) -> Gathered {
+pub fn rewrite<'a>(
+    faults: Faults,
+    function: &Function,
+    mut gathered: Gathered<'a>,
+) -> Gathered<'a> {
     let occurrences = &mut gathered.occurrences;
     if faults.hits(Fault::FirstOccurrenceWins, function) {
         // Only the first occurrence of each name survives, so it is the one that counts.
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen = Vec::new();
         occurrences.retain(|param| {
             let first = !seen.contains(&param.name);
             seen.push(param.name.clone());
@@ -46,14 +50,14 @@ pub fn rewrite(faults: Faults, function: &Function, mut gathered: Gathered) -> G
             if let RawValue::Text(text) = &mut param.value
                 && let Ok(number) = text.parse::<i64>()
             {
-                *text = ((number - 1).rem_euclid(4) + 1).to_string();
+                *text = ((number - 1).rem_euclid(4) + 1).to_string().into();
             }
         }
     }
     gathered
 }
 
-fn in_domain(function: &Function, param: &helios_wire::params::RawParam) -> bool {
+fn in_domain(function: &Function, param: &helios_wire::params::RawParam<'_>) -> bool {
     let Some(Domain::Int { min, max }) = function.param(&param.name).map(|p| p.domain) else {
         return true;
     };

@@ -75,12 +75,13 @@ fn raw_multipart(body: &[u8]) {
     {
         return;
     }
+    let encoded = encode_multipart(BOUNDARY, &parts);
     let again = gather(
         FUNCTION,
         Method::Post,
         None,
         Some(&content_type),
-        &encode_multipart(BOUNDARY, &parts),
+        &encoded,
         &limits(),
     );
     assert_eq!(
@@ -143,7 +144,7 @@ fn structured_multipart(data: &[u8]) {
     }
 }
 
-fn part_of(param: &crate::params::RawParam) -> PartSpec<'_> {
+fn part_of<'a>(param: &'a crate::params::RawParam<'_>) -> PartSpec<'a> {
     match &param.value {
         RawValue::Text(text) => PartSpec {
             name: &param.name,
@@ -181,12 +182,12 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Decoded pairs, encoded and decoded again, are the same pairs in the same order.
-fn simple_round_trip(gathered: &Gathered, method: Method) {
+fn simple_round_trip(gathered: &Gathered<'_>, method: Method) {
     let pairs: Vec<(&str, &str)> = gathered
         .occurrences
         .iter()
         .filter_map(|p| match &p.value {
-            RawValue::Text(text) => Some((p.name.as_str(), text.as_str())),
+            RawValue::Text(text) => Some((&*p.name, &**text)),
             RawValue::Blob { .. } => None,
         })
         .filter(|(name, _)| !name.is_empty())
@@ -208,7 +209,7 @@ fn simple_round_trip(gathered: &Gathered, method: Method) {
         .occurrences
         .iter()
         .filter_map(|p| match &p.value {
-            RawValue::Text(text) => Some((p.name.as_str(), text.as_str())),
+            RawValue::Text(text) => Some((&*p.name, &**text)),
             RawValue::Blob { .. } => None,
         })
         .collect();
@@ -216,7 +217,7 @@ fn simple_round_trip(gathered: &Gathered, method: Method) {
 }
 
 /// Whatever validation accepts agrees with the last occurrence of each given parameter.
-fn validated_agrees(gathered: &Gathered, method: Method) {
+fn validated_agrees(gathered: &Gathered<'_>, method: Method) {
     let Ok(params) = validate(FUNCTION, method, gathered, Version::MANUAL) else {
         return;
     };

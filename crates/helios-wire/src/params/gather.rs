@@ -1,5 +1,7 @@
 //! Gathering: the query, then the body, into every occurrence of every parameter.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use helios_spec::{ErrorCode, Function, Method};
 
@@ -34,14 +36,14 @@ const FORM_DATA: &str = "multipart/form-data";
 /// Gathers the parameters of a request to `function` with `method`: from `query` (the part of
 /// the URI after `?`), then from `body` when the method carries one (POST and PUT, 2.2) and the
 /// body is not empty. `blob-` parameters are taken from multipart parts only.
-pub fn gather(
+pub fn gather<'a>(
     function: &Function,
     method: Method,
-    query: Option<&str>,
+    query: Option<&'a str>,
     content_type: Option<&str>,
-    body: &[u8],
+    body: &'a [u8],
     limits: &Limits,
-) -> Result<Gathered, ApiError> {
+) -> Result<Gathered<'a>, ApiError> {
     let limit_for = |name: &str| {
         function
             .param(name)
@@ -49,7 +51,7 @@ pub fn gather(
     };
     let mut gathered = Gathered::default();
     let mut total = 0usize;
-    let mut add = |gathered: &mut Gathered, param: RawParam| -> Result<(), ApiError> {
+    let mut add = |gathered: &mut Gathered<'a>, param: RawParam<'a>| -> Result<(), ApiError> {
         let limit = limit_for(&param.name);
         if param.value.len() > limit {
             return Err(too_big(&param.name, format!("more than {limit} bytes")));
@@ -68,7 +70,7 @@ pub fn gather(
             ));
         }
         if is_blob(&param.name) && param.source != Source::Multipart {
-            gathered.ignored_blobs.push(param.name);
+            gathered.ignored_blobs.push(param.name.into_owned());
         } else {
             gathered.occurrences.push(param);
         }
@@ -76,18 +78,14 @@ pub fn gather(
     };
 
     if let Some(query) = query {
-        for param in simple_pairs(query.as_bytes(), Source::Query)? {
-            add(&mut gathered, param?)?;
-        }
+        text_pairs(query, Source::Query, |param| add(&mut gathered, param))?;
     }
     if !method.has_body() || body.is_empty() {
         return Ok(gathered);
     }
     match essence(content_type).as_deref() {
         Some(URLENCODED) => {
-            for param in simple_pairs(body, Source::UrlEncoded)? {
-                add(&mut gathered, param?)?;
-            }
+            simple_pairs(body, Source::UrlEncoded, |param| add(&mut gathered, param))?;
         }
         Some(FORM_DATA) => {
             let content_type = content_type.unwrap_or_default();
@@ -105,18 +103,20 @@ pub fn gather(
                         filename: part.filename,
                     }
                 } else {
-                    RawValue::Text(String::from_utf8(part.data.to_vec()).map_err(|_| {
-                        ApiError::with_param(
-                            ErrorCode::InvalidParameter,
-                            &part.name,
-                            "a simple parameter that is not UTF-8",
-                        )
-                    })?)
+                    RawValue::Text(Cow::Owned(String::from_utf8(part.data.to_vec()).map_err(
+                        |_| {
+                            ApiError::with_param(
+                                ErrorCode::InvalidParameter,
+                                &part.name,
+                                "a simple parameter that is not UTF-8",
+                            )
+                        },
+                    )?))
                 };
                 add(
                     &mut gathered,
                     RawParam {
-                        name: part.name,
+                        name: Cow::Owned(part.name),
                         value,
                         source: Source::Multipart,
                     },
@@ -136,20 +136,49 @@ pub fn gather(
     Ok(gathered)
 }
 
-/// The pairs of a query or urlencoded body, decoded; a name that cannot be decoded fails at once.
-fn simple_pairs(
-    input: &[u8],
+/// Gives `each` the pairs of a query or urlencoded body, decoded, in order; the first name or
+/// value that cannot be decoded, or the first error of `each`, ends it.
+fn simple_pairs<'a>(
+    input: &'a [u8],
     source: Source,
-) -> Result<impl Iterator<Item = Result<RawParam, ApiError>> + '_, ApiError> {
-    Ok(urlencoded::pairs(input).map(move |pair| {
-        let name = urlencoded::decode(pair.name, None)?;
-        let value = urlencoded::decode(pair.value, Some(&name))?;
-        Ok(RawParam {
-            name,
-            value: RawValue::Text(value),
-            source,
-        })
-    }))
+    mut each: impl FnMut(RawParam<'a>) -> Result<(), ApiError>,
+) -> Result<(), ApiError> {
+    match std::str::from_utf8(input) {
+        // UTF-8 as a whole: so is every name and value.
+        Ok(text) => text_pairs(text, source, each),
+        // Otherwise some name or value is not, and decoding it names it.
+        Err(_) => {
+            for pair in urlencoded::pairs(input) {
+                let name = urlencoded::decode(pair.name, None)?;
+                let value = urlencoded::decode(pair.value, Some(&name))?;
+                each(raw_text(name, value, source))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// [`simple_pairs`] of text already known to be UTF-8 (a URI query always is): plain names
+/// and values are borrowed without checking them again.
+fn text_pairs<'a>(
+    text: &'a str,
+    source: Source,
+    mut each: impl FnMut(RawParam<'a>) -> Result<(), ApiError>,
+) -> Result<(), ApiError> {
+    for (name, value) in urlencoded::text_pairs(text) {
+        let name = urlencoded::decode_text(name, None)?;
+        let value = urlencoded::decode_text(value, Some(&name))?;
+        each(raw_text(name, value, source))?;
+    }
+    Ok(())
+}
+
+fn raw_text<'a>(name: Cow<'a, str>, value: Cow<'a, str>, source: Source) -> RawParam<'a> {
+    RawParam {
+        name,
+        value: RawValue::Text(value),
+        source,
+    }
 }
 
 /// The media type without parameters, lower-cased; `None` when absent or unreadable.

@@ -17,6 +17,8 @@ pub use encode::{PartSpec, encode_multipart, encode_query, multipart_content_typ
 pub use gather::{Limits, gather};
 pub use validate::{Include, Params, Typed, sniff_blob, validate};
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 
 /// Where a parameter came from.
@@ -27,11 +29,12 @@ pub enum Source {
     Multipart,
 }
 
-/// A parameter's value as it arrived.
+/// A parameter's value as it arrived. Text that needed no decoding is borrowed from the
+/// request (most values are plain, and a request then costs no allocation per parameter).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RawValue {
+pub enum RawValue<'a> {
     /// A simple value, decoded to text.
-    Text(String),
+    Text(Cow<'a, str>),
     /// A multipart part of a `blob-` parameter.
     Blob {
         data: Bytes,
@@ -40,7 +43,7 @@ pub enum RawValue {
     },
 }
 
-impl RawValue {
+impl RawValue<'_> {
     /// The number of bytes the value occupies.
     pub fn len(&self) -> usize {
         match self {
@@ -56,24 +59,24 @@ impl RawValue {
 
 /// One occurrence of a parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RawParam {
-    pub name: String,
-    pub value: RawValue,
+pub struct RawParam<'a> {
+    pub name: Cow<'a, str>,
+    pub value: RawValue<'a>,
     pub source: Source,
 }
 
 /// Every occurrence of every parameter, in request order: the query first, then the body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Gathered {
-    pub occurrences: Vec<RawParam>,
+pub struct Gathered<'a> {
+    pub occurrences: Vec<RawParam<'a>>,
     /// `blob-` parameters that arrived outside a multipart body and were therefore not taken
     /// (2.2), kept so that a diagnostic can name them.
     pub ignored_blobs: Vec<String>,
 }
 
-impl Gathered {
+impl<'a> Gathered<'a> {
     /// The value that counts: the last occurrence of `name`.
-    pub fn get(&self, name: &str) -> Option<&RawParam> {
+    pub fn get(&self, name: &str) -> Option<&RawParam<'a>> {
         self.occurrences
             .iter()
             .rev()
@@ -84,7 +87,7 @@ impl Gathered {
     pub fn names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = Vec::new();
         for param in &self.occurrences {
-            if !names.contains(&param.name.as_str()) {
+            if !names.contains(&&*param.name) {
                 names.push(&param.name);
             }
         }

@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 use helios_spec::{BlobFormat, Domain, ErrorCode, Function, Method, Param, Presence, Version};
+use smallvec::SmallVec;
 
 use super::{Gathered, RawValue};
 use crate::ApiError;
@@ -32,10 +33,11 @@ pub enum Typed {
     },
 }
 
-/// The parameters of one request, checked and typed, defaults filled in.
+/// The parameters of one request, checked and typed, defaults filled in. Held inline: no
+/// function of the manual takes more than a handful in one call.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Params {
-    values: Vec<(&'static str, Typed, bool)>,
+    values: SmallVec<[(&'static str, Typed, bool); 6]>,
 }
 
 impl Params {
@@ -83,7 +85,7 @@ impl Params {
 pub fn validate(
     function: &Function,
     method: Method,
-    gathered: &Gathered,
+    gathered: &Gathered<'_>,
     firmware: Version,
 ) -> Result<Params, ApiError> {
     let known = || {
@@ -91,10 +93,10 @@ pub fn validate(
             .params_for(method)
             .filter(|param| param.origin_in(function).present_in(firmware))
     };
-    let mut params = Params {
-        values: Vec::with_capacity(known().count()),
-    };
+    let mut params = Params::default();
+    let mut grouped = false;
     for param in known() {
+        grouped |= matches!(param.presence, Presence::OneOf { .. });
         let raw = gathered.get(param.name);
         match (raw, param.presence) {
             (Some(raw), _) => {
@@ -114,7 +116,9 @@ pub fn validate(
             (None, Presence::Optional { default: None } | Presence::OneOf { .. }) => {}
         }
     }
-    check_groups(known, &params)?;
+    if grouped {
+        check_groups(known, &params)?;
+    }
     Ok(params)
 }
 
@@ -164,7 +168,7 @@ fn domain_for(param: &Param, firmware: Version) -> Domain {
     }
 }
 
-fn check(param: &Param, domain: Domain, raw: &RawValue) -> Result<Typed, ApiError> {
+fn check(param: &Param, domain: Domain, raw: &RawValue<'_>) -> Result<Typed, ApiError> {
     let name = param.name;
     match raw {
         RawValue::Text(text) => check_text(name, domain, text),

@@ -180,7 +180,10 @@ impl StripEncoder {
             }
         };
         let mut coded = Vec::new();
-        for ((scan, key), pixels) in scans.iter_mut().zip(&keys).zip(picture.rgb.chunks(strip_len))
+        for ((scan, key), pixels) in scans
+            .iter_mut()
+            .zip(&keys)
+            .zip(picture.rgb.chunks(strip_len))
         {
             if scan.is_none() {
                 let fresh = strip_scan(pixels, width, key.rows)?;
@@ -375,7 +378,11 @@ mod tests {
             for tick in [0, 1, 2, 105, 106] {
                 let frame = scene::render("internal", width, height, at(tick));
                 let jpeg = strips.encode(&frame).expect("encodes");
-                assert_eq!(jpeg.as_ref(), whole(&frame).as_slice(), "{width}x{height} #{tick}");
+                assert_eq!(
+                    jpeg.as_ref(),
+                    whole(&frame).as_slice(),
+                    "{width}x{height} #{tick}"
+                );
                 let decoded = image::load_from_memory(&jpeg).expect("a decoder reads it");
                 assert_eq!((decoded.width(), decoded.height()), (width, height));
             }
@@ -428,7 +435,11 @@ mod tests {
         let strips = StripEncoder::default();
         assert!(strips.encode(&picture(0, 10, Vec::new())).is_err());
         assert!(strips.encode(&picture(4, 4, vec![0; 10])).is_err());
-        assert!(strips.encode(&picture(70_000, 1, vec![0; 210_000])).is_err());
+        assert!(
+            strips
+                .encode(&picture(70_000, 1, vec![0; 210_000]))
+                .is_err()
+        );
     }
 
     #[test]
