@@ -12,9 +12,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Response, header};
+use axum::http::{HeaderMap, HeaderValue, Response, header};
 use helios_spec::{
-    Access, Auth, ErrorCode, Function, Licence, Method, Privilege, Route, Transport,
+    Access, Auth, ErrorCode, Function, Licence, Method, Privilege, Route, Transport, Version,
 };
 use helios_wire::ApiError;
 use helios_wire::event::Event;
@@ -24,6 +24,7 @@ use crate::auth::{Attempt, Caller};
 use crate::device::Device;
 use crate::faults::{self, Fault};
 use crate::handlers::{self, Call};
+use crate::profile::Profile;
 use crate::reply::{Reply, error_response};
 
 /// The connection a request arrived on; the server puts it in the request's extensions.
@@ -79,45 +80,101 @@ where
     B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
+    begin(device, connection, request)
+        .finish(device, connection)
+        .await
+}
+
+/// A request once its head has been through the pipeline, or is waiting for its body.
+#[derive(Debug)]
+pub enum Serving<B> {
+    /// The reply, or why there is none, and the `Server` header that goes with it.
+    Checked(Result<Reply, Refusal>, HeaderValue),
+    /// A reply outside the API (the device's test page).
+    Answered(Response<Body>),
+    /// A request with a body, which has to be read first.
+    Body {
+        parts: axum::http::request::Parts,
+        body: B,
+    },
+}
+
+/// The part of serving a request that needs no waiting: for a request without a body, the
+/// whole pipeline up to the handler's reply. Run before the server's future is returned, this
+/// lets go of the request's head at once: the head shares hyper's read buffer, and hyper reads
+/// the connection again before it polls that future, so a head still alive then made it
+/// allocate a new buffer for every request.
+pub fn begin<B>(device: &Device, connection: Connection, request: Request<B>) -> Serving<B>
+where
+    B: axum::body::HttpBody<Data = bytes::Bytes>,
+{
     let (parts, body) = request.into_parts();
     tracing::debug!(method = %parts.method, uri = %parts.uri, peer = %connection.peer, "request");
     // The device's own test page is not part of the API: no pipeline.
     if let Some(response) = crate::apitest::respond(device, &parts.method, parts.uri.path()) {
-        return response;
+        return Serving::Answered(response);
     }
-    // The body limit is the request limit plus room for multipart framing. Most requests are
-    // GETs without a body: nothing to collect.
-    let body = if body.is_end_stream() {
-        Ok(bytes::Bytes::new())
-    } else {
-        to_bytes(Body::new(body), LIMITS.max_request + (1 << 20)).await
-    };
-    let response = match body {
-        Ok(body) => {
-            process(
-                device,
-                &parts.method,
-                &parts.uri,
-                &parts.headers,
-                &body,
-                connection,
-            )
-            .await
-        }
-        Err(_) => error_response(
-            &ApiError::new(ErrorCode::DataTooBig, "the request body is too large"),
-            &[],
-        ),
-    };
-    with_server_header(device, response)
+    // Most requests are GETs without a body: nothing to collect.
+    if body.is_end_stream() {
+        // The running configuration, read once for the request (each read is a lock and two
+        // reference counts that both server threads touch).
+        let profile = device.config();
+        let checked = checked(
+            device,
+            &profile,
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            b"",
+            connection,
+        );
+        return Serving::Checked(checked, server_header(&profile));
+    }
+    Serving::Body { parts, body }
 }
 
-fn with_server_header(device: &Device, mut response: Response<Body>) -> Response<Body> {
-    response.headers_mut().insert(
-        header::SERVER,
-        device.config().device.sw_version.server_header.clone(),
-    );
-    response
+impl<B> Serving<B>
+where
+    B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    /// The reply: the body read (within the request limit plus room for multipart framing) and
+    /// the pipeline run if that was left to do, then the handler's reply turned into a response.
+    pub async fn finish(self, device: &Device, connection: Connection) -> Response<Body> {
+        let (checked, server) = match self {
+            Self::Answered(response) => return response,
+            Self::Checked(checked, server) => (checked, server),
+            Self::Body { parts, body } => {
+                let read = to_bytes(Body::new(body), LIMITS.max_request + (1 << 20)).await;
+                let profile = device.config();
+                let checked = match read {
+                    Ok(body) => checked(
+                        device,
+                        &profile,
+                        &parts.method,
+                        &parts.uri,
+                        &parts.headers,
+                        &body,
+                        connection,
+                    ),
+                    Err(_) => Err(ApiError::new(
+                        ErrorCode::DataTooBig,
+                        "the request body is too large",
+                    )
+                    .into()),
+                };
+                (checked, server_header(&profile))
+            }
+        };
+        let mut response = respond(checked).await;
+        response.headers_mut().insert(header::SERVER, server);
+        response
+    }
+}
+
+/// The `Server` header of the firmware running.
+fn server_header(profile: &Profile) -> HeaderValue {
+    profile.device.sw_version.server_header.clone()
 }
 
 /// Runs one request through the pipeline, without sockets.
@@ -129,14 +186,23 @@ pub async fn process(
     body: &[u8],
     connection: Connection,
 ) -> Response<Body> {
-    match checked(device, method, uri, headers, body, connection) {
+    let profile = device.config();
+    respond(checked(
+        device, &profile, method, uri, headers, body, connection,
+    ))
+    .await
+}
+
+async fn respond(checked: Result<Reply, Refusal>) -> Response<Body> {
+    match checked {
         Ok(reply) => reply.into_response().await,
         Err(Refusal { error, challenges }) => error_response(&error, &challenges),
     }
 }
 
 /// An error and the challenges that go with it.
-struct Refusal {
+#[derive(Debug)]
+pub struct Refusal {
     error: ApiError,
     challenges: Vec<String>,
 }
@@ -152,17 +218,16 @@ impl From<ApiError> for Refusal {
 
 fn checked(
     device: &Device,
+    profile: &Profile,
     http_method: &axum::http::Method,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     body: &[u8],
     connection: Connection,
 ) -> Result<Reply, Refusal> {
-    let config = device.config();
-    let profile = &*config;
     let faults = device.faults();
     let path = uri.path();
-    let function = route(device, http_method, path)?;
+    let function = route(device, profile.firmware(), http_method, path)?;
     let method = Method::parse(http_method.as_str())
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidMethod, "an unknown method"))?;
 
@@ -186,14 +251,22 @@ fn checked(
                 Auth::Digest if faults.hits(Fault::BasicAccepted, function) => Auth::Basic,
                 auth => auth,
             };
-            authenticate(device, auth, http_method, uri, headers, body, connection).map_err(
-                |mut refusal| {
-                    if faults.hits(Fault::NoChallenge, function) {
-                        refusal.challenges.clear();
-                    }
-                    refusal
-                },
-            )?
+            authenticate(
+                device,
+                profile,
+                auth,
+                http_method,
+                uri,
+                headers,
+                body,
+                connection,
+            )
+            .map_err(|mut refusal| {
+                if faults.hits(Fault::NoChallenge, function) {
+                    refusal.challenges.clear();
+                }
+                refusal
+            })?
         }
     };
     if let (Access::Privilege(privilege), Caller::Account(user)) = (function.access, &caller) {
@@ -255,6 +328,7 @@ fn checked(
 /// Steps 2 and 3: the path names a function this firmware has, and the method is one of its.
 fn route(
     device: &Device,
+    firmware: Version,
     method: &axum::http::Method,
     path: &str,
 ) -> Result<&'static Function, ApiError> {
@@ -267,7 +341,6 @@ fn route(
         },
     };
     let found = faults::routing::reroute(device.faults(), parsed, path, found);
-    let firmware = device.config().firmware();
     let newer = |function: &Function| {
         !function.origin.present_in(firmware)
             && !device.faults().hits(Fault::EarlyFunctionServed, function)
@@ -287,6 +360,7 @@ fn route(
 
 fn authenticate(
     device: &Device,
+    profile: &Profile,
     auth: helios_spec::Auth,
     method: &axum::http::Method,
     uri: &axum::http::Uri,
@@ -312,22 +386,19 @@ fn authenticate(
         now: device.now(),
     };
     device.with_state(|state, stamp| {
-        state
-            .auth
-            .check(&device.config(), auth, &attempt)
-            .map_err(|denial| {
-                if let Some(address) = denial.blocked_now {
-                    state.events.raise(
-                        Event::LoginBlocked {
-                            address: address.to_string(),
-                        },
-                        stamp,
-                    );
-                }
-                Refusal {
-                    error: denial.error,
-                    challenges: denial.challenges,
-                }
-            })
+        state.auth.check(profile, auth, &attempt).map_err(|denial| {
+            if let Some(address) = denial.blocked_now {
+                state.events.raise(
+                    Event::LoginBlocked {
+                        address: address.to_string(),
+                    },
+                    stamp,
+                );
+            }
+            Refusal {
+                error: denial.error,
+                challenges: denial.challenges,
+            }
+        })
     })
 }

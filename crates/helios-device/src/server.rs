@@ -1,5 +1,5 @@
 //! Serving the API over HTTP and HTTPS on the addresses given (each request straight into
-//! [`pipeline::serve`], the router's own path without its layers), each connection tagged with
+//! [`pipeline::begin`] and its `finish`, the router's own path without its layers), each connection tagged with
 //! its transport and peer (the pipeline's steps 7 and login blocking need them), with a ticker
 //! that lets simulated time-outs happen on time, and a graceful shutdown.
 //!
@@ -144,10 +144,12 @@ async fn accept(
         let connection = Connection { transport, peer };
         let serving = device.clone();
         let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+            // The pipeline runs here, before the future is returned (see `pipeline::begin`).
+            let begun = pipeline::begin(&serving, connection, request);
             let device = serving.clone();
             let outgoing = outgoing.clone();
             async move {
-                let response = pipeline::serve(&device, connection, request).await;
+                let response = begun.finish(&device, connection).await;
                 Ok::<_, Infallible>(response.map(|body| Announced::new(body, outgoing)))
             }
         });

@@ -151,42 +151,51 @@ impl Capture {
         if !recording {
             return;
         }
-        let mut runs = runs.into_iter().peekable();
-        if runs.peek().is_none() {
+        // Not `peekable`: a run is some 200 bytes, and every move of it is a copy.
+        let mut runs = runs.into_iter();
+        let Some(first) = runs.next() else {
             return;
-        }
+        };
         let at = self.clock.unix();
         let mut ring = self.lock();
         // The capture may have stopped while the runs were built; they are then not kept.
         if !self.is_recording() {
             return;
         }
-        for mut run in runs {
-            let mut size = record_bytes(&run);
-            if size > ring.capacity {
-                // Longer than the whole capture: its end, as much as fits.
-                let fits = ring.capacity / size.div_ceil(run.segments());
-                if fits == 0 {
-                    continue;
-                }
-                run.keep_last(fits);
-                size = record_bytes(&run);
-            }
-            while ring.bytes + size > ring.capacity {
-                match ring.packets.pop_front() {
-                    Some((_, old)) => ring.bytes -= record_bytes(&old),
-                    None => break,
-                }
-            }
-            if size <= ring.capacity {
-                ring.bytes += size;
-                ring.packets.push_back((at, run));
-            }
+        ring.keep(at, first);
+        for run in runs {
+            ring.keep(at, run);
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, Ring> {
         self.ring.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Ring {
+    /// Keeps `run`, taken at `at`, dropping the oldest packets to make room for it.
+    fn keep(&mut self, at: Duration, mut run: Run) {
+        let mut size = record_bytes(&run);
+        if size > self.capacity {
+            // Longer than the whole capture: its end, as much as fits.
+            let fits = self.capacity / size.div_ceil(run.segments());
+            if fits == 0 {
+                return;
+            }
+            run.keep_last(fits);
+            size = record_bytes(&run);
+        }
+        while self.bytes + size > self.capacity {
+            match self.packets.pop_front() {
+                Some((_, old)) => self.bytes -= record_bytes(&old),
+                None => break,
+            }
+        }
+        if size <= self.capacity {
+            self.bytes += size;
+            self.packets.push_back((at, run));
+        }
     }
 }
 

@@ -50,6 +50,8 @@ type Entries = BTreeMap<FrameKey, Arc<Slot>>;
 #[derive(Debug, Default)]
 pub struct FrameCache {
     entries: Mutex<Entries>,
+    /// The tick the entries were last pruned at: once a tick is enough.
+    pruned_at: AtomicU64,
     encodes: AtomicU64,
     strips: StripEncoder,
 }
@@ -68,7 +70,9 @@ impl FrameCache {
     ) -> (u64, Encoded) {
         let (slot, newest) = {
             let mut entries = self.lock();
-            prune(&mut entries, now);
+            if self.pruned_at.swap(now, Ordering::Relaxed) != now {
+                prune(&mut entries, now);
+            }
             let slot = entries.entry(key).or_default().clone();
             let busy = slot.encoded.get().is_none() && slot.claimed.load(Ordering::Acquire);
             let newest = (live && busy)
