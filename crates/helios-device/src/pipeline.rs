@@ -72,7 +72,7 @@ async fn handle(State(device): State<Arc<Device>>, request: Request) -> Response
 /// One request on a connection: what the server calls for every request, without the router
 /// and its layers around it (they took a quarter of the time of serving a snapshot).
 pub async fn serve<B>(
-    device: &Device,
+    device: &Arc<Device>,
     connection: Connection,
     request: Request<B>,
 ) -> Response<Body>
@@ -80,9 +80,7 @@ where
     B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    begin(device, connection, request)
-        .finish(device, connection)
-        .await
+    begin(device, connection, request).finish(connection).await
 }
 
 /// A request once its head has been through the pipeline, or is waiting for its body.
@@ -92,11 +90,17 @@ pub enum Serving<B> {
     Checked(Result<Reply, Refusal>, HeaderValue),
     /// A reply outside the API (the device's test page).
     Answered(Response<Body>),
-    /// A request with a body, which has to be read first.
-    Body {
-        parts: axum::http::request::Parts,
-        body: B,
-    },
+    /// A request with a body, which has to be read first (boxed: most requests have none, and
+    /// the server moves this around with every request).
+    Body(Box<Unread<B>>),
+}
+
+/// A request whose body has not been read.
+#[derive(Debug)]
+pub struct Unread<B> {
+    device: Arc<Device>,
+    parts: axum::http::request::Parts,
+    body: B,
 }
 
 /// The part of serving a request that needs no waiting: for a request without a body, the
@@ -104,7 +108,7 @@ pub enum Serving<B> {
 /// lets go of the request's head at once: the head shares hyper's read buffer, and hyper reads
 /// the connection again before it polls that future, so a head still alive then made it
 /// allocate a new buffer for every request.
-pub fn begin<B>(device: &Device, connection: Connection, request: Request<B>) -> Serving<B>
+pub fn begin<B>(device: &Arc<Device>, connection: Connection, request: Request<B>) -> Serving<B>
 where
     B: axum::body::HttpBody<Data = bytes::Bytes>,
 {
@@ -116,21 +120,25 @@ where
     }
     // Most requests are GETs without a body: nothing to collect.
     if body.is_end_stream() {
-        // The running configuration, read once for the request (each read is a lock and two
-        // reference counts that both server threads touch).
-        let profile = device.config();
-        let checked = checked(
-            device,
-            &profile,
-            &parts.method,
-            &parts.uri,
-            &parts.headers,
-            b"",
-            connection,
-        );
-        return Serving::Checked(checked, server_header(&profile));
+        // The running configuration, read once for the request, from this thread's copy.
+        return device.running().with_profile(|profile| {
+            let checked = checked(
+                device,
+                profile,
+                &parts.method,
+                &parts.uri,
+                &parts.headers,
+                b"",
+                connection,
+            );
+            Serving::Checked(checked, server_header(profile))
+        });
     }
-    Serving::Body { parts, body }
+    Serving::Body(Box::new(Unread {
+        device: device.clone(),
+        parts,
+        body,
+    }))
 }
 
 impl<B> Serving<B>
@@ -140,16 +148,21 @@ where
 {
     /// The reply: the body read (within the request limit plus room for multipart framing) and
     /// the pipeline run if that was left to do, then the handler's reply turned into a response.
-    pub async fn finish(self, device: &Device, connection: Connection) -> Response<Body> {
+    pub async fn finish(self, connection: Connection) -> Response<Body> {
         let (checked, server) = match self {
             Self::Answered(response) => return response,
             Self::Checked(checked, server) => (checked, server),
-            Self::Body { parts, body } => {
+            Self::Body(unread) => {
+                let Unread {
+                    device,
+                    parts,
+                    body,
+                } = *unread;
                 let read = to_bytes(Body::new(body), LIMITS.max_request + (1 << 20)).await;
                 let profile = device.config();
                 let checked = match read {
                     Ok(body) => checked(
-                        device,
+                        &device,
                         &profile,
                         &parts.method,
                         &parts.uri,
@@ -255,11 +268,13 @@ fn checked(
                 device,
                 profile,
                 auth,
-                http_method,
-                uri,
-                headers,
-                body,
-                connection,
+                &Head {
+                    method: http_method,
+                    uri,
+                    headers,
+                    body,
+                    connection,
+                },
             )
             .map_err(|mut refusal| {
                 if faults.hits(Fault::NoChallenge, function) {
@@ -358,16 +373,28 @@ fn route(
     }
 }
 
+/// What authentication reads of a request.
+struct Head<'a> {
+    method: &'a axum::http::Method,
+    uri: &'a axum::http::Uri,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+    connection: Connection,
+}
+
 fn authenticate(
     device: &Device,
     profile: &Profile,
     auth: helios_spec::Auth,
-    method: &axum::http::Method,
-    uri: &axum::http::Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-    connection: Connection,
+    head: &Head<'_>,
 ) -> Result<Caller, Refusal> {
+    let Head {
+        method,
+        uri,
+        headers,
+        body,
+        connection,
+    } = *head;
     // A service without authentication lets everyone in: no need to lock the state for that.
     if auth == helios_spec::Auth::None {
         return Ok(Caller::Anonymous);

@@ -1,6 +1,9 @@
 //! Replies: what a handler produces, and the one place where an error becomes the manual's
 //! negative reply with its HTTP status and challenges.
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use bytes::Bytes;
@@ -65,10 +68,21 @@ impl std::fmt::Debug for Reply {
     }
 }
 
-/// The `Server` header, as the manual shows it: `HIP` and the firmware version.
+/// The `Server` header, as the manual shows it: `HIP` and the firmware version. Each distinct
+/// text is made static once (the firmware versions a device runs are few), so that the header
+/// every reply carries is cloned without touching a reference count that all server threads
+/// would share.
 pub fn server_header(sw_version: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!("HIP{sw_version}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("HIP"))
+    static INTERNED: Mutex<BTreeMap<String, &'static str>> = Mutex::new(BTreeMap::new());
+    let text = format!("HIP{sw_version}");
+    if HeaderValue::from_str(&text).is_err() {
+        return HeaderValue::from_static("HIP");
+    }
+    let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+    let text: &'static str = interned
+        .entry(text)
+        .or_insert_with_key(|text| Box::leak(text.clone().into_boxed_str()));
+    HeaderValue::from_static(text)
 }
 
 impl Reply {

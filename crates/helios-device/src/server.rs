@@ -8,6 +8,7 @@
 //! device that was, as a reboot does.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,13 +16,14 @@ use std::convert::Infallible;
 
 use anyhow::{Context, Result};
 use axum::extract::Request;
+use futures_util::task::AtomicWaker;
 use helios_spec::Transport;
 use hyper::server::conn::http1::Builder;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::GracefulConnection;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::{AbortHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
@@ -111,7 +113,6 @@ async fn accept(
     device: Arc<Device>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let graceful = GracefulShutdown::new();
     let connections = Connections::default();
     let ending = tokio::spawn(end_on_restart(
         device.boots(),
@@ -146,10 +147,9 @@ async fn accept(
         let service = service_fn(move |request: Request<hyper::body::Incoming>| {
             // The pipeline runs here, before the future is returned (see `pipeline::begin`).
             let begun = pipeline::begin(&serving, connection, request);
-            let device = serving.clone();
             let outgoing = outgoing.clone();
             async move {
-                let response = begun.finish(&device, connection).await;
+                let response = begun.finish(connection).await;
                 Ok::<_, Infallible>(response.map(|body| Announced::new(body, outgoing)))
             }
         });
@@ -157,17 +157,18 @@ async fn accept(
         match &tls {
             None => {
                 let conn = builder.serve_connection(TokioIo::new(stream), service);
-                let conn = graceful.watch(conn);
+                let (closing, alive) = connections.closing();
                 let task = tokio::spawn(async move {
-                    if let Err(error) = conn.await {
+                    if let Err(error) = closing.serve(conn).await {
                         tracing::debug!(%error, %peer, "connection ended with an error");
                     }
+                    drop(alive);
                 });
                 connections.add(task.abort_handle());
             }
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
-                let watcher = graceful.watcher();
+                let (closing, alive) = connections.closing();
                 let task =
                     tokio::spawn(async move {
                         let stream =
@@ -185,37 +186,74 @@ async fn accept(
                                 }
                             };
                         let conn = Builder::new().serve_connection(TokioIo::new(stream), service);
-                        if let Err(error) = watcher.watch(conn).await {
+                        if let Err(error) = closing.serve(conn).await {
                             tracing::debug!(%error, %peer, "connection ended with an error");
                         }
+                        drop(alive);
                     });
                 connections.add(task.abort_handle());
             }
         }
     }
     ending.abort();
-    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+    connections.close(Duration::from_secs(5)).await;
 }
 
 /// The tasks serving the connections accepted since the device last started. A restart aborts
 /// them, a moment later so that a reply on its way still leaves, as a reboot drops its
-/// connections. One registry per listener rather than each connection watching the restarts:
-/// that watch, polled on every wake of every connection, cost a request more than its worth.
-#[derive(Clone, Debug, Default)]
-struct Connections(Arc<Mutex<Registry>>);
+/// connections; the server's shutdown asks each to close once its request in flight is
+/// answered. One registry per listener rather than each connection watching a channel of the
+/// listener's: that watch, polled on every wake of every connection, took a lock the
+/// connections share (hyper-util's graceful shutdown did the same), and cost a request more
+/// than its worth.
+#[derive(Clone, Debug)]
+struct Connections {
+    registry: Arc<Mutex<Registry>>,
+    /// Each connection task holds a sender until it ends; the receiver sees them all gone.
+    alive: mpsc::Sender<()>,
+    ended: Arc<tokio::sync::Mutex<mpsc::Receiver<()>>>,
+}
 
 #[derive(Debug, Default)]
 struct Registry {
     tasks: Vec<AbortHandle>,
+    /// The closing signals of the connections since the last restart.
+    closing: Vec<Arc<Closing>>,
     /// How many tasks to hold before dropping those that ended.
     prune_at: usize,
 }
 
+impl Default for Connections {
+    fn default() -> Self {
+        let (alive, ended) = mpsc::channel(1);
+        Self {
+            registry: Arc::default(),
+            alive,
+            ended: Arc::new(tokio::sync::Mutex::new(ended)),
+        }
+    }
+}
+
 impl Connections {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new connection's closing signal, registered, and the token its task holds while it
+    /// runs.
+    fn closing(&self) -> (Arc<Closing>, mpsc::Sender<()>) {
+        let closing = Arc::new(Closing::default());
+        self.lock().closing.push(closing.clone());
+        (closing, self.alive.clone())
+    }
+
     fn add(&self, task: AbortHandle) {
-        let mut registry = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut registry = self.lock();
         if registry.tasks.len() >= registry.prune_at {
             registry.tasks.retain(|task| !task.is_finished());
+            registry
+                .closing
+                .retain(|closing| Arc::strong_count(closing) > 1);
             registry.prune_at = (registry.tasks.len() * 2).max(64);
         }
         registry.tasks.push(task);
@@ -223,8 +261,67 @@ impl Connections {
 
     /// The tasks registered so far, leaving none.
     fn take(&self) -> Vec<AbortHandle> {
-        let mut registry = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut registry = self.lock();
+        registry.closing.clear();
         std::mem::take(&mut registry.tasks)
+    }
+
+    /// Asks every connection to close once its request in flight is answered, and waits until
+    /// all have, or `within` has passed; those left then are aborted.
+    async fn close(self, within: Duration) {
+        let closing = std::mem::take(&mut self.lock().closing);
+        for connection in closing {
+            connection.ask();
+        }
+        let Self {
+            registry,
+            alive,
+            ended,
+        } = self;
+        drop(alive);
+        let all_ended = async {
+            // Every sender gone (the last task ended) is `None`.
+            while ended.lock().await.recv().await.is_some() {}
+        };
+        if tokio::time::timeout(within, all_ended).await.is_err() {
+            let tasks =
+                std::mem::take(&mut registry.lock().unwrap_or_else(|e| e.into_inner()).tasks);
+            for task in tasks {
+                task.abort();
+            }
+        }
+    }
+}
+
+/// A connection's signal to close once its request in flight is answered: a flag and a waker of
+/// its own, so that watching for it costs a connection an atomic load per wake.
+#[derive(Debug, Default)]
+struct Closing {
+    asked: AtomicBool,
+    waker: AtomicWaker,
+}
+
+impl Closing {
+    fn ask(&self) {
+        self.asked.store(true, Ordering::Release);
+        self.waker.wake();
+    }
+
+    /// Drives `conn` to its end, shutting it down gracefully once asked.
+    async fn serve<C: GracefulConnection>(&self, conn: C) -> C::Output {
+        let mut conn = std::pin::pin!(conn);
+        let mut shutting = false;
+        std::future::poll_fn(|cx| {
+            if !shutting {
+                self.waker.register(cx.waker());
+                if self.asked.load(Ordering::Acquire) {
+                    shutting = true;
+                    conn.as_mut().graceful_shutdown();
+                }
+            }
+            conn.as_mut().poll(cx)
+        })
+        .await
     }
 }
 

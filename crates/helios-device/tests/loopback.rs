@@ -276,3 +276,49 @@ fn the_stimulus_interface_raises_outside_world_events() {
     assert!(help.contains("POST /event"));
     served.served.stop();
 }
+
+/// Stopping the server closes the connections clients keep alive between requests at once
+/// (each connection has its own closing signal), where waiting for them would take the five
+/// seconds after which the server gives up on a connection.
+#[test]
+fn stopping_closes_idle_kept_alive_connections_at_once() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+
+    let served = Served::start(Profile::default_profile());
+    let address = served.running.http.expect("HTTP");
+    let mut idle = std::net::TcpStream::connect(address).expect("a connection");
+    idle.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("a read timeout");
+    idle.write_all(b"GET /api/system/info HTTP/1.1\r\nHost: device\r\n\r\n")
+        .expect("a request");
+    let mut reply = Vec::new();
+    let mut chunk = [0; 4096];
+    while !reply.windows(4).any(|w| w == b"\r\n\r\n") || !reply.ends_with(b"}") {
+        let read = idle.read(&mut chunk).expect("the reply");
+        assert!(read > 0, "the device closed the connection before replying");
+        reply.extend_from_slice(&chunk[..read]);
+    }
+    assert!(
+        reply.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&reply)
+    );
+
+    let Served {
+        served,
+        cert: _cert,
+    } = served;
+    let common::Served {
+        running, runtime, ..
+    } = served;
+    let started = Instant::now();
+    runtime.block_on(running.shutdown());
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(4),
+        "stopping waited {took:?} for an idle connection"
+    );
+    // The idle connection was closed by the device: the next read is the end of the stream.
+    assert_eq!(idle.read(&mut chunk).expect("the end of the stream"), 0);
+}

@@ -71,6 +71,13 @@ impl Outgoing {
             from <= start && end <= from + piece.len()
         })?;
         let piece = &announced[index];
+        if written.len() == piece.len() {
+            // Written whole (a body in one write, the usual case): the piece itself, moved
+            // rather than sliced and let go, which would touch its shared reference count twice.
+            let piece = announced.remove(index);
+            announced.drain(..index);
+            return piece;
+        }
         let shared = piece.slice_ref(written);
         if end == piece.as_ptr() as usize + piece.len() {
             announced.drain(..=index);

@@ -2,6 +2,8 @@
 //! steps (gather, then validate), and each returns its input unchanged unless its fault hits
 //! the function at hand.
 
+use std::borrow::Cow;
+
 use helios_spec::{Domain, ErrorCode, Function};
 use helios_wire::ApiError;
 use helios_wire::params::{Gathered, RawValue, Source};
@@ -11,14 +13,14 @@ use super::{Fault, Faults};
 /// The function whose per-parameter size limits `gather` applies: with `oversized-accepted`,
 /// one without parameters, so that only the request-wide limits remain (a firmware that checks
 /// the request's size but not each parameter's).
-pub fn size_limits_of(faults: Faults, function: &'static Function) -> Function {
+pub fn size_limits_of(faults: Faults, function: &'static Function) -> Cow<'static, Function> {
     if faults.hits(Fault::OversizedAccepted, function) {
-        Function {
+        Cow::Owned(Function {
             params: &[],
             ..*function
-        }
+        })
     } else {
-        *function
+        Cow::Borrowed(function)
     }
 }
 

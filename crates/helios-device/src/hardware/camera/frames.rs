@@ -70,7 +70,10 @@ impl FrameCache {
     ) -> (u64, Encoded) {
         let (slot, newest) = {
             let mut entries = self.lock();
-            if self.pruned_at.swap(now, Ordering::Relaxed) != now {
+            // Read first: a write on every request would move the line between the threads.
+            if self.pruned_at.load(Ordering::Relaxed) != now
+                && self.pruned_at.swap(now, Ordering::Relaxed) != now
+            {
                 prune(&mut entries, now);
             }
             let slot = entries.entry(key).or_default().clone();

@@ -348,7 +348,7 @@ mod tests {
                 .collect();
             let strips = StripEncoder::default();
             let first = picture(width, height, rgb.clone());
-            prop_assert_eq!(strips.encode(&first).unwrap().to_vec(), whole(&first));
+            prop_assert_eq!(strips.encode(&first).expect("encodes").to_vec(), whole(&first));
             // One row of pixels changed: its strip is coded again, the others are reused.
             let mut rgb = rgb;
             let row = changed_row.index(height as usize);
@@ -358,7 +358,7 @@ mod tests {
             }
             let second = picture(width, height, rgb);
             let before = strips.usage();
-            prop_assert_eq!(strips.encode(&second).unwrap().to_vec(), whole(&second));
+            prop_assert_eq!(strips.encode(&second).expect("encodes").to_vec(), whole(&second));
             let after = strips.usage();
             let rows_of_mcus = u64::from(height.div_ceil(16));
             prop_assert_eq!(after.coded - before.coded, 1);

@@ -37,6 +37,8 @@ mod names;
 mod read;
 mod write;
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use helios_wire::config_xml::{self, ConfigXmlError, Document, Node};
@@ -68,7 +70,21 @@ pub struct Config {
 pub struct Running {
     factory: Profile,
     current: RwLock<Arc<Config>>,
+    /// This running configuration among all of the process's (tests run many devices in one),
+    /// and how many times it has been replaced: what each thread's copy of the profile is
+    /// checked against (see [`Running::with_profile`]).
+    id: u64,
+    generation: AtomicU64,
     store: Option<Store>,
+}
+
+/// The next [`Running::id`].
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's copy of the profile it last read: the running configuration's id, the
+    /// generation read, and the profile.
+    static COPY: RefCell<Option<(u64, u64, Arc<Profile>)>> = const { RefCell::new(None) };
 }
 
 impl Running {
@@ -104,6 +120,8 @@ impl Running {
         Self {
             factory: factory.clone(),
             current: RwLock::new(Arc::new(config)),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            generation: AtomicU64::new(0),
             store,
         }
     }
@@ -117,6 +135,36 @@ impl Running {
 
     pub fn profile(&self) -> Arc<Profile> {
         self.current().profile.clone()
+    }
+
+    /// Runs `f` with the running profile, from this thread's copy while the configuration has
+    /// not changed since the thread took it. A request then reads one counter that changes only
+    /// with the configuration, where [`Running::profile`] takes a lock and two reference counts
+    /// that every server thread writes to, on every request.
+    pub fn with_profile<R>(&self, f: impl FnOnce(&Profile) -> R) -> R {
+        let generation = self.generation.load(Ordering::Acquire);
+        let current = |copy: &Option<(u64, u64, Arc<Profile>)>| matches!(copy, Some((id, seen, _)) if *id == self.id && *seen == generation);
+        let fresh = COPY.with(|copy| copy.try_borrow().is_ok_and(|copy| current(&copy)));
+        if !fresh {
+            // Read after the generation: a change in between leaves the copy a generation
+            // behind, to be taken again next time, never ahead.
+            let profile = self.profile();
+            let kept = COPY.with(|copy| match copy.try_borrow_mut() {
+                Ok(mut copy) => {
+                    *copy = Some((self.id, generation, profile.clone()));
+                    true
+                }
+                // Called from within `f` of another call on this thread: no copy this time.
+                Err(_) => false,
+            });
+            if !kept {
+                return f(&profile);
+            }
+        }
+        COPY.with(|copy| match &*copy.borrow() {
+            Some((_, _, profile)) => f(profile),
+            None => f(&self.profile()),
+        })
     }
 
     /// The document `config` GET downloads.
@@ -162,6 +210,7 @@ impl Running {
 
     fn replace(&self, config: Config) {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(config);
+        self.generation.fetch_add(1, Ordering::Release);
     }
 
     /// Writes (`Some`) or removes (`None`) a file of the state directory. The change has been
