@@ -88,7 +88,8 @@ where
 pub enum Serving<B> {
     /// The reply, or why there is none, and the `Server` header that goes with it.
     Checked(Result<Reply, Refusal>, HeaderValue),
-    /// A reply outside the API (the device's test page).
+    /// The response, ready: a reply outside the API (the device's test page), or one the
+    /// pipeline had ready at once.
     Answered(Response<Body>),
     /// A request with a body, which has to be read first (boxed: most requests have none, and
     /// the server moves this around with every request).
@@ -131,7 +132,17 @@ where
                 b"",
                 connection,
             );
-            Serving::Checked(checked, server_header(profile))
+            let server = server_header(profile);
+            // A reply that is ready becomes the response here, with no `async` around it.
+            let mut response = match checked {
+                Ok(reply) => match reply.ready() {
+                    Ok(response) => response,
+                    Err(later) => return Serving::Checked(Ok(Reply::Later(later)), server),
+                },
+                Err(Refusal { error, challenges }) => error_response(&error, &challenges),
+            };
+            response.headers_mut().insert(header::SERVER, server);
+            Serving::Answered(response)
         });
     }
     Serving::Body(Box::new(Unread {
@@ -321,8 +332,8 @@ fn checked(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok());
     let limited = faults::params::size_limits_of(faults, function);
-    let gathered = gather(&limited, method, uri.query(), content_type, body, &LIMITS)?;
-    let gathered = faults::params::rewrite(faults, function, gathered);
+    let mut gathered = gather(&limited, method, uri.query(), content_type, body, &LIMITS)?;
+    faults::params::rewrite(faults, function, &mut gathered);
     let params = validate(function, method, &gathered, profile.firmware())
         .map_err(|error| faults::params::misreport(faults, function, error))?;
 

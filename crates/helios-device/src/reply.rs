@@ -90,41 +90,47 @@ impl Reply {
     pub async fn into_response(self) -> Response<Body> {
         let mut reply = self;
         loop {
-            return match reply {
-                Self::Json(result) => json(StatusCode::OK, write_success(result.as_ref())),
-                Self::JsonText(result) => {
-                    // The bytes `write_success` gives for the same result as a value.
-                    let mut body = Vec::with_capacity(result.len() + 30);
-                    body.extend_from_slice(br#"{"success":true,"result":"#);
-                    body.extend_from_slice(&result);
-                    body.push(b'}');
-                    json(StatusCode::OK, body)
-                }
-                Self::Text(text) => with_type(StatusCode::OK, MediaType::Text.mime(), text.into()),
-                Self::Bytes { media, body } => with_type(StatusCode::OK, media.mime(), body.into()),
-                Self::Raw { content_type, body } => {
-                    with_type(StatusCode::OK, content_type, body.into())
-                }
-                Self::Stream { content_type, body } => {
-                    let mut response = Response::new(body);
-                    if let Ok(value) = HeaderValue::from_str(&content_type) {
-                        response.headers_mut().insert(header::CONTENT_TYPE, value);
-                    }
-                    // A push stream is never stored: each part replaces the one before it.
-                    response
-                        .headers_mut()
-                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-                    response
-                }
-                Self::Later(later) => match later.await {
-                    Ok(ready) => {
-                        reply = ready;
-                        continue;
-                    }
-                    Err(error) => error_response(&error, &[]),
+            match reply.ready() {
+                Ok(response) => return response,
+                Err(later) => match later.await {
+                    Ok(ready) => reply = ready,
+                    Err(error) => return error_response(&error, &[]),
                 },
-            };
+            }
         }
+    }
+
+    /// The HTTP response at once, or the reply that comes later. The server takes the response
+    /// this way before its future is returned, without the layers of `async` around it.
+    pub fn ready(self) -> Result<Response<Body>, LaterReply> {
+        Ok(match self {
+            Self::Json(result) => json(StatusCode::OK, write_success(result.as_ref())),
+            Self::JsonText(result) => {
+                // The bytes `write_success` gives for the same result as a value.
+                let mut body = Vec::with_capacity(result.len() + 30);
+                body.extend_from_slice(br#"{"success":true,"result":"#);
+                body.extend_from_slice(&result);
+                body.push(b'}');
+                json(StatusCode::OK, body)
+            }
+            Self::Text(text) => with_type(StatusCode::OK, MediaType::Text.mime(), text.into()),
+            Self::Bytes { media, body } => with_type(StatusCode::OK, media.mime(), body.into()),
+            Self::Raw { content_type, body } => {
+                with_type(StatusCode::OK, content_type, body.into())
+            }
+            Self::Stream { content_type, body } => {
+                let mut response = Response::new(body);
+                if let Ok(value) = HeaderValue::from_str(&content_type) {
+                    response.headers_mut().insert(header::CONTENT_TYPE, value);
+                }
+                // A push stream is never stored: each part replaces the one before it.
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                response
+            }
+            Self::Later(later) => return Err(later),
+        })
     }
 }
 

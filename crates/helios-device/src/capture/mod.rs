@@ -51,8 +51,9 @@ pub struct Capture {
 #[derive(Debug)]
 struct Ring {
     capacity: usize,
-    /// The packets kept, oldest first, a read or write's together with their time as Unix time.
-    packets: VecDeque<(Duration, Run)>,
+    /// The packets kept, oldest first, a read or write's together with their time as Unix time
+    /// and the pcap bytes they take.
+    packets: VecDeque<Kept>,
     /// The bytes of pcap records the packets take.
     bytes: usize,
     /// How many connections were accepted, which makes each initial sequence number unique.
@@ -98,7 +99,7 @@ impl Capture {
         self.lock()
             .packets
             .iter()
-            .map(|(_, run)| run.segments())
+            .map(|kept| kept.run.segments())
             .sum()
     }
 
@@ -112,7 +113,7 @@ impl Capture {
         self.lock()
             .packets
             .iter()
-            .map(|(_, run)| run.clone())
+            .map(|kept| kept.run.clone())
             .collect()
     }
 
@@ -121,9 +122,9 @@ impl Capture {
         let ring = self.lock();
         let mut file = Vec::with_capacity(pcap::FILE_HEADER_LEN + ring.bytes);
         pcap::write_file_header(&mut file);
-        for (at, run) in &ring.packets {
-            for frame in run.frames() {
-                pcap::write_record(&mut file, *at, &frame);
+        for kept in &ring.packets {
+            for frame in kept.run.frames() {
+                pcap::write_record(&mut file, kept.at, &frame);
             }
         }
         file
@@ -173,6 +174,14 @@ impl Capture {
     }
 }
 
+/// A run in the ring: when it was taken, and the pcap bytes it takes (worked out once).
+#[derive(Debug)]
+struct Kept {
+    at: Duration,
+    size: usize,
+    run: Run,
+}
+
 impl Ring {
     /// Keeps `run`, taken at `at`, dropping the oldest packets to make room for it.
     fn keep(&mut self, at: Duration, mut run: Run) {
@@ -188,13 +197,13 @@ impl Ring {
         }
         while self.bytes + size > self.capacity {
             match self.packets.pop_front() {
-                Some((_, old)) => self.bytes -= record_bytes(&old),
+                Some(old) => self.bytes -= old.size,
                 None => break,
             }
         }
         if size <= self.capacity {
             self.bytes += size;
-            self.packets.push_back((at, run));
+            self.packets.push_back(Kept { at, size, run });
         }
     }
 }

@@ -25,11 +25,7 @@ pub fn size_limits_of(faults: Faults, function: &'static Function) -> Cow<'stati
 }
 
 /// What the faulty firmware makes of the gathered parameters before validating them.
-pub fn rewrite<'a>(
-    faults: Faults,
-    function: &Function,
-    mut gathered: Gathered<'a>,
-) -> Gathered<'a> {
+pub fn rewrite(faults: Faults, function: &Function, gathered: &mut Gathered<'_>) {
     let occurrences = &mut gathered.occurrences;
     if faults.hits(Fault::FirstOccurrenceWins, function) {
         // Only the first occurrence of each name survives, so it is the one that counts.
@@ -56,7 +52,6 @@ pub fn rewrite<'a>(
             }
         }
     }
-    gathered
 }
 
 fn in_domain(function: &Function, param: &helios_wire::params::RawParam<'_>) -> bool {

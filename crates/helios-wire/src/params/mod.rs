@@ -20,6 +20,7 @@ pub use validate::{Include, Params, Typed, sniff_blob, validate};
 use std::borrow::Cow;
 
 use bytes::Bytes;
+use smallvec::SmallVec;
 
 /// Where a parameter came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -65,10 +66,11 @@ pub struct RawParam<'a> {
     pub source: Source,
 }
 
-/// Every occurrence of every parameter, in request order: the query first, then the body.
+/// Every occurrence of every parameter, in request order: the query first, then the body. The
+/// first few are held inline: most requests carry two or three.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Gathered<'a> {
-    pub occurrences: Vec<RawParam<'a>>,
+    pub occurrences: SmallVec<[RawParam<'a>; 4]>,
     /// `blob-` parameters that arrived outside a multipart body and were therefore not taken
     /// (2.2), kept so that a diagnostic can name them.
     pub ignored_blobs: Vec<String>,
