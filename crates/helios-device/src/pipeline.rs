@@ -25,7 +25,7 @@ use crate::device::Device;
 use crate::faults::{self, Fault};
 use crate::handlers::{self, Call};
 use crate::profile::Profile;
-use crate::reply::{Reply, error_response};
+use crate::reply::{LaterReply, Reply, error_response};
 
 /// The connection a request arrived on; the server puts it in the request's extensions.
 #[derive(Clone, Copy, Debug)]
@@ -84,16 +84,25 @@ where
 }
 
 /// A request once its head has been through the pipeline, or is waiting for its body.
-#[derive(Debug)]
 pub enum Serving<B> {
-    /// The reply, or why there is none, and the `Server` header that goes with it.
-    Checked(Result<Reply, Refusal>, HeaderValue),
     /// The response, ready: a reply outside the API (the device's test page), or one the
     /// pipeline had ready at once.
     Answered(Response<Body>),
+    /// A reply that comes later, and the `Server` header that goes with it.
+    Later(LaterReply, HeaderValue),
     /// A request with a body, which has to be read first (boxed: most requests have none, and
     /// the server moves this around with every request).
     Body(Box<Unread<B>>),
+}
+
+impl<B: std::fmt::Debug> std::fmt::Debug for Serving<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Answered(response) => f.debug_tuple("Answered").field(response).finish(),
+            Self::Later(_, server) => f.debug_tuple("Later").field(server).finish(),
+            Self::Body(unread) => f.debug_tuple("Body").field(unread).finish(),
+        }
+    }
 }
 
 /// A request whose body has not been read.
@@ -105,10 +114,10 @@ pub struct Unread<B> {
 }
 
 /// The part of serving a request that needs no waiting: for a request without a body, the
-/// whole pipeline up to the handler's reply. Run before the server's future is returned, this
-/// lets go of the request's head at once: the head shares hyper's read buffer, and hyper reads
-/// the connection again before it polls that future, so a head still alive then made it
-/// allocate a new buffer for every request.
+/// whole pipeline up to the handler's reply, and the response when the reply is ready. Run
+/// before the server's future is returned, this lets go of the request's head at once: the
+/// head shares hyper's read buffer, and hyper reads the connection again before it polls that
+/// future, so a head still alive then made it allocate a new buffer for every request.
 pub fn begin<B>(device: &Arc<Device>, connection: Connection, request: Request<B>) -> Serving<B>
 where
     B: axum::body::HttpBody<Data = bytes::Bytes>,
@@ -133,16 +142,10 @@ where
                 connection,
             );
             let server = server_header(profile);
-            // A reply that is ready becomes the response here, with no `async` around it.
-            let mut response = match checked {
-                Ok(reply) => match reply.ready() {
-                    Ok(response) => response,
-                    Err(later) => return Serving::Checked(Ok(Reply::Later(later)), server),
-                },
-                Err(Refusal { error, challenges }) => error_response(&error, &challenges),
-            };
-            response.headers_mut().insert(header::SERVER, server);
-            Serving::Answered(response)
+            match answer(checked) {
+                Ok(response) => Serving::Answered(with_server(response, server)),
+                Err(later) => Serving::Later(later, server),
+            }
         });
     }
     Serving::Body(Box::new(Unread {
@@ -157,12 +160,12 @@ where
     B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    /// The reply: the body read (within the request limit plus room for multipart framing) and
-    /// the pipeline run if that was left to do, then the handler's reply turned into a response.
+    /// The response: the reply that came later, or the body read (within the request limit
+    /// plus room for multipart framing) and the pipeline run on it.
     pub async fn finish(self, connection: Connection) -> Response<Body> {
-        let (checked, server) = match self {
-            Self::Answered(response) => return response,
-            Self::Checked(checked, server) => (checked, server),
+        match self {
+            Self::Answered(response) => response,
+            Self::Later(later, server) => with_server(respond_later(later).await, server),
             Self::Body(unread) => {
                 let Unread {
                     device,
@@ -187,18 +190,20 @@ where
                     )
                     .into()),
                 };
-                (checked, server_header(&profile))
+                with_server(respond(checked).await, server_header(&profile))
             }
-        };
-        let mut response = respond(checked).await;
-        response.headers_mut().insert(header::SERVER, server);
-        response
+        }
     }
 }
 
 /// The `Server` header of the firmware running.
 fn server_header(profile: &Profile) -> HeaderValue {
     profile.device.sw_version.server_header.clone()
+}
+
+fn with_server(mut response: Response<Body>, server: HeaderValue) -> Response<Body> {
+    response.headers_mut().insert(header::SERVER, server);
+    response
 }
 
 /// Runs one request through the pipeline, without sockets.
@@ -218,15 +223,26 @@ pub async fn process(
 }
 
 async fn respond(checked: Result<Reply, Refusal>) -> Response<Body> {
-    match checked {
-        Ok(reply) => reply.into_response().await,
-        Err(Refusal { error, challenges }) => error_response(&error, &challenges),
+    match answer(checked) {
+        Ok(response) => response,
+        Err(later) => respond_later(later).await,
     }
 }
 
+/// The response to what the pipeline found, at once, unless the reply comes later.
+fn answer(checked: Result<Reply, Refusal>) -> Result<Response<Body>, LaterReply> {
+    match checked {
+        Ok(reply) => reply.ready(),
+        Err(Refusal { error, challenges }) => Ok(error_response(&error, &challenges)),
+    }
+}
+
+async fn respond_later(later: LaterReply) -> Response<Body> {
+    Reply::Later(later).into_response().await
+}
+
 /// An error and the challenges that go with it.
-#[derive(Debug)]
-pub struct Refusal {
+struct Refusal {
     error: ApiError,
     challenges: Vec<String>,
 }

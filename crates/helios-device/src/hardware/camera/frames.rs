@@ -70,10 +70,9 @@ impl FrameCache {
     ) -> (u64, Encoded) {
         let (slot, newest) = {
             let mut entries = self.lock();
-            // Read first: a write on every request would move the line between the threads.
-            if self.pruned_at.load(Ordering::Relaxed) != now
-                && self.pruned_at.swap(now, Ordering::Relaxed) != now
-            {
+            // Under the entries' lock: a load, and a store once a tick.
+            if self.pruned_at.load(Ordering::Relaxed) != now {
+                self.pruned_at.store(now, Ordering::Relaxed);
                 prune(&mut entries, now);
             }
             let slot = entries.entry(key).or_default().clone();

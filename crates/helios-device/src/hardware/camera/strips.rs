@@ -242,7 +242,7 @@ fn dimensions(picture: &Picture) -> Result<(u16, u16), String> {
 }
 
 /// The whole JPEG jpeg-encoder writes for `rgb`, with a restart marker every `restart` MCUs.
-pub fn encode_whole(
+fn encode_whole(
     rgb: &[u8],
     width: u16,
     height: u16,
@@ -261,7 +261,7 @@ pub fn encode_whole(
 }
 
 /// The MCUs in a row of a frame `width` pixels wide: the restart interval.
-pub fn row_of_mcus(width: u16) -> u16 {
+fn row_of_mcus(width: u16) -> u16 {
     width.div_ceil(MCU_SIZE as u16)
 }
 
