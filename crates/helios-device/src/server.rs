@@ -13,9 +13,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use std::convert::Infallible;
+use std::future::ready;
 
 use anyhow::{Context, Result};
 use axum::extract::Request;
+use futures_util::future::Either;
 use futures_util::task::AtomicWaker;
 use helios_spec::Transport;
 use hyper::server::conn::http1::Builder;
@@ -30,7 +32,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::capture::Recorded;
 use crate::capture::stream::Announced;
 use crate::device::Device;
-use crate::pipeline::{self, Connection};
+use crate::pipeline::{self, Connection, Serving};
 use crate::tls::Tls;
 
 /// How long a TLS handshake may take.
@@ -146,11 +148,18 @@ async fn accept(
         let serving = device.clone();
         let service = service_fn(move |request: Request<hyper::body::Incoming>| {
             // The pipeline runs here, before the future is returned (see `pipeline::begin`).
-            let begun = pipeline::begin(&serving, connection, request);
             let outgoing = outgoing.clone();
-            async move {
-                let response = begun.finish(connection).await;
+            let announced = move |response: axum::response::Response| {
                 Ok::<_, Infallible>(response.map(|body| Announced::new(body, outgoing)))
+            };
+            // A response ready now is the whole future; one that waits is boxed. Hyper moves
+            // the future into its slot for every request, and an unboxed `finish` would be a
+            // copy of every state it may wait in, the body's reading among them.
+            match pipeline::begin(&serving, connection, request) {
+                Serving::Answered(response) => Either::Left(ready(announced(response))),
+                waiting => Either::Right(Box::pin(async move {
+                    announced(waiting.finish(connection).await)
+                })),
             }
         });
         let builder = Builder::new();

@@ -18,6 +18,7 @@
 //! runs from the start (erratum `pcap-recording`); `pcap/stop` stops it, keeping what was
 //! recorded; `pcap/restart` drops everything and records again; a device restart does the same.
 
+pub mod copies;
 pub mod pcap;
 pub mod stream;
 pub mod tcp;
@@ -27,6 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use copies::{Copies, Piece};
 pub use stream::Outgoing;
 pub use stream::Recorded;
 pub use tcp::Run;
@@ -56,6 +58,10 @@ struct Ring {
     packets: VecDeque<Kept>,
     /// The bytes of pcap records the packets take.
     bytes: usize,
+    /// The bytes the packets copied (the rest they share with the server's buffers).
+    copies: Copies,
+    /// Where the copies of the newest packet kept end.
+    copied_to: u64,
     /// How many connections were accepted, which makes each initial sequence number unique.
     connections: u64,
 }
@@ -71,6 +77,8 @@ impl Capture {
                 capacity,
                 packets: VecDeque::new(),
                 bytes: 0,
+                copies: Copies::new(capacity),
+                copied_to: 0,
                 connections: 0,
             }),
         }
@@ -85,6 +93,8 @@ impl Capture {
         let mut ring = self.lock();
         ring.packets.clear();
         ring.bytes = 0;
+        ring.copies.clear();
+        ring.copied_to = ring.copies.end();
         self.recording.store(true, Ordering::Release);
     }
 
@@ -117,13 +127,26 @@ impl Capture {
             .collect()
     }
 
+    /// The bytes of every run kept, in order.
+    #[cfg(test)]
+    pub(crate) fn payloads(&self) -> Vec<u8> {
+        let ring = self.lock();
+        ring.packets
+            .iter()
+            .flat_map(|kept| kept.run.pieces().iter())
+            .flat_map(|piece| piece.slices(&ring.copies))
+            .flatten()
+            .copied()
+            .collect()
+    }
+
     /// The capture as a libpcap file.
     pub fn pcap(&self) -> Vec<u8> {
         let ring = self.lock();
         let mut file = Vec::with_capacity(pcap::FILE_HEADER_LEN + ring.bytes);
         pcap::write_file_header(&mut file);
         for kept in &ring.packets {
-            for frame in kept.run.frames() {
+            for frame in kept.run.frames(&ring.copies) {
                 pcap::write_record(&mut file, kept.at, &frame);
             }
         }
@@ -144,27 +167,28 @@ impl Capture {
         tcp::Flow::new(local, peer, self.mac, number)
     }
 
-    /// Records the runs that `build` makes, now, if the capture is recording. `build` runs
-    /// either way, so that a flow's sequence numbers follow every byte, recorded or not.
-    pub(crate) fn record<R: IntoIterator<Item = Run>>(&self, build: impl FnOnce(bool) -> R) {
-        let recording = self.is_recording();
-        let runs = build(recording);
-        if !recording {
+    /// Records the runs that `build` makes, now, if the capture is recording: `build` is given
+    /// the capture's copies to copy bytes into, with the capture's lock held. `build` runs
+    /// either way, given nothing when the capture does not record, so that a flow's sequence
+    /// numbers follow every byte, recorded or not.
+    pub(crate) fn record<R: IntoIterator<Item = Run>>(
+        &self,
+        build: impl FnOnce(Option<&mut Copies>) -> R,
+    ) {
+        if !self.is_recording() {
+            build(None);
             return;
         }
-        // Not `peekable`: a run is some 200 bytes, and every move of it is a copy.
-        let mut runs = runs.into_iter();
-        let Some(first) = runs.next() else {
-            return;
-        };
         let at = self.clock.unix();
         let mut ring = self.lock();
-        // The capture may have stopped while the runs were built; they are then not kept.
+        // The capture may have stopped since it was asked.
         if !self.is_recording() {
+            drop(ring);
+            build(None);
             return;
         }
-        ring.keep(at, first);
-        for run in runs {
+        let ring = &mut *ring;
+        for run in build(Some(&mut ring.copies)) {
             ring.keep(at, run);
         }
     }
@@ -174,17 +198,23 @@ impl Capture {
     }
 }
 
-/// A run in the ring: when it was taken, and the pcap bytes it takes (worked out once).
+/// A run in the ring: when it was taken, the pcap bytes it takes (worked out once), and where
+/// the copies end that go with it and the runs before it.
 #[derive(Debug)]
 struct Kept {
     at: Duration,
     size: usize,
+    copied_to: u64,
     run: Run,
 }
 
 impl Ring {
-    /// Keeps `run`, taken at `at`, dropping the oldest packets to make room for it.
+    /// Keeps `run`, taken at `at`, dropping the oldest packets, and their copies, to make room
+    /// for it.
     fn keep(&mut self, at: Duration, mut run: Run) {
+        if let Some(copied_to) = run.copied_to() {
+            self.copied_to = copied_to;
+        }
         let mut size = record_bytes(&run);
         if size > self.capacity {
             // Longer than the whole capture: its end, as much as fits.
@@ -197,13 +227,21 @@ impl Ring {
         }
         while self.bytes + size > self.capacity {
             match self.packets.pop_front() {
-                Some(old) => self.bytes -= old.size,
+                Some(old) => {
+                    self.bytes -= old.size;
+                    self.copies.release_to(old.copied_to);
+                }
                 None => break,
             }
         }
         if size <= self.capacity {
             self.bytes += size;
-            self.packets.push_back(Kept { at, size, run });
+            self.packets.push_back(Kept {
+                at,
+                size,
+                copied_to: self.copied_to,
+                run,
+            });
         }
     }
 }
@@ -228,7 +266,7 @@ mod tests {
         let local = "127.0.0.1:80".parse().expect("an address");
         let peer = "127.0.0.1:50000".parse().expect("an address");
         let mut flow = tcp::Flow::new(local, peer, [0x7c, 0x1e, 0xb3, 0, 0, 1], 1);
-        let pieces = tcp::Pieces::from_elem(vec![tag; length].into(), 1);
+        let pieces = tcp::Pieces::from_elem(bytes::Bytes::from(vec![tag; length]).into(), 1);
         flow.data(tcp::Direction::Out, length, Some(pieces))
             .expect("a run")
     }
@@ -275,8 +313,8 @@ mod tests {
         capture.record(|_| vec![frame(1)]);
         capture.stop();
         let mut built = None;
-        capture.record(|build| {
-            built = Some(build);
+        capture.record(|copies| {
+            built = Some(copies.is_some());
             vec![frame(2)]
         });
         assert_eq!(built, Some(false), "a stopped capture asks for no frames");
@@ -284,5 +322,33 @@ mod tests {
         capture.restart();
         assert!(capture.is_empty() && capture.is_recording());
         assert_eq!(capture.pcap().len(), pcap::FILE_HEADER_LEN);
+    }
+
+    #[test]
+    fn copies_go_with_the_packets_that_hold_them() {
+        let capture = capture(10_000);
+        let local = "127.0.0.1:80".parse().expect("an address");
+        let peer = "127.0.0.1:50000".parse().expect("an address");
+        let mut flow = capture.flow(local, peer);
+        for tag in 0..200u8 {
+            let data = vec![tag; 300 + usize::from(tag)];
+            capture.record(|copies| {
+                let pieces = copies.map(|copies| tcp::Pieces::from_elem(copies.copy(&data), 1));
+                flow.data(tcp::Direction::In, data.len(), pieces)
+            });
+            let ring = capture.lock();
+            let payload: usize = ring.packets.iter().map(|kept| kept.run.frames_len()).sum();
+            assert!(ring.bytes <= 10_000);
+            assert!(
+                ring.copies.len() <= payload,
+                "copies of packets gone are released"
+            );
+        }
+        // The newest packet reads back from the copies.
+        let file = capture.pcap();
+        assert!(file.ends_with(&[199; 499]));
+        assert_ne!(file[file.len() - 500], 199);
+        capture.restart();
+        assert_eq!(capture.lock().copies.len(), 0);
     }
 }

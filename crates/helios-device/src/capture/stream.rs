@@ -25,6 +25,7 @@ use smallvec::SmallVec;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::Capture;
+use super::copies::{Copies, Piece};
 use super::tcp::{Direction, Flow, Pieces};
 
 /// The pieces of reply bodies announced on one connection and not yet seen written whole, oldest
@@ -148,7 +149,7 @@ impl<S> Recorded<S> {
     /// Wraps a connection just accepted on `local` from `peer`, and records its handshake.
     pub fn new(inner: S, local: SocketAddr, peer: SocketAddr, capture: Arc<Capture>) -> Self {
         let mut flow = capture.flow(local, peer);
-        capture.record(|build| flow.handshake(build));
+        capture.record(|copies| flow.handshake(copies.is_some()));
         let outgoing = Outgoing::new(capture.clone());
         Self {
             inner,
@@ -166,12 +167,12 @@ impl<S> Recorded<S> {
     }
 
     /// Records `length` bytes that went `direction`; `pieces` gives them, called with the
-    /// connection's announced pieces only while the capture records.
+    /// connection's announced pieces and the capture's copies only while the capture records.
     fn data(
         &mut self,
         direction: Direction,
         length: usize,
-        pieces: impl FnOnce(&Outgoing) -> Pieces,
+        pieces: impl FnOnce(&Outgoing, &mut Copies) -> Pieces,
     ) {
         let Self {
             flow,
@@ -179,12 +180,18 @@ impl<S> Recorded<S> {
             outgoing,
             ..
         } = self;
-        capture.record(|build| flow.data(direction, length, build.then(|| pieces(outgoing))));
+        capture.record(|copies| {
+            flow.data(
+                direction,
+                length,
+                copies.map(|copies| pieces(outgoing, copies)),
+            )
+        });
     }
 
     /// The first `written` bytes of `bufs`, each slice shared with the announced piece it lies
     /// within or else copied.
-    fn written(outgoing: &Outgoing, bufs: &[&[u8]], written: usize) -> Pieces {
+    fn written(outgoing: &Outgoing, copies: &mut Copies, bufs: &[&[u8]], written: usize) -> Pieces {
         let mut pieces = Pieces::new();
         let mut left = written;
         for buf in bufs {
@@ -194,11 +201,10 @@ impl<S> Recorded<S> {
             let part = &buf[..left.min(buf.len())];
             left -= part.len();
             if !part.is_empty() {
-                pieces.push(
-                    outgoing
-                        .share(part)
-                        .unwrap_or_else(|| Bytes::copy_from_slice(part)),
-                );
+                pieces.push(match outgoing.share(part) {
+                    Some(shared) => Piece::Shared(shared),
+                    None => copies.copy(part),
+                });
             }
         }
         pieces
@@ -213,7 +219,8 @@ impl<S> Recorded<S> {
             return;
         }
         let flow = &mut self.flow;
-        self.capture.record(|build| flow.close(direction, build));
+        self.capture
+            .record(|copies| flow.close(direction, copies.is_some()));
     }
 }
 
@@ -232,8 +239,8 @@ impl<S: AsyncRead + Unpin> AsyncRead for Recorded<S> {
             if read.is_empty() && buf.remaining() > 0 {
                 this.close(Direction::In);
             } else {
-                this.data(Direction::In, read.len(), |_| {
-                    std::iter::once(Bytes::copy_from_slice(read)).collect()
+                this.data(Direction::In, read.len(), |_, copies| {
+                    Pieces::from_elem(copies.copy(read), 1)
                 });
             }
         }
@@ -250,8 +257,8 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Recorded<S> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
         if let Poll::Ready(Ok(written)) = poll {
-            this.data(Direction::Out, written, |outgoing| {
-                Self::written(outgoing, &[buf], written)
+            this.data(Direction::Out, written, |outgoing, copies| {
+                Self::written(outgoing, copies, &[buf], written)
             });
         }
         poll
@@ -265,9 +272,9 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Recorded<S> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
         if let Poll::Ready(Ok(written)) = poll {
-            this.data(Direction::Out, written, |outgoing| {
+            this.data(Direction::Out, written, |outgoing, copies| {
                 let slices: SmallVec<[&[u8]; 4]> = bufs.iter().map(|buf| &**buf).collect();
-                Self::written(outgoing, &slices, written)
+                Self::written(outgoing, copies, &slices, written)
             });
         }
         poll
@@ -332,7 +339,12 @@ mod tests {
             .runs()
             .iter()
             .flat_map(|run| run.pieces().clone())
-            .any(|piece| range.contains(&piece.as_ptr()) && piece.as_ptr_range().end <= range.end)
+            .any(|piece| match piece {
+                Piece::Shared(piece) => {
+                    range.contains(&piece.as_ptr()) && piece.as_ptr_range().end <= range.end
+                }
+                Piece::Copied { .. } => false,
+            })
     }
 
     #[tokio::test]
@@ -360,12 +372,7 @@ mod tests {
             stream.outgoing().lock().is_empty(),
             "a piece written whole is let go"
         );
-        let captured: Vec<u8> = capture
-            .runs()
-            .iter()
-            .flat_map(|run| run.pieces().clone())
-            .flat_map(|piece| piece.to_vec())
-            .collect();
+        let captured = capture.payloads();
         assert_eq!(captured, received);
     }
 
@@ -378,6 +385,7 @@ mod tests {
         client.read_exact(&mut received).await.expect("the bytes");
         assert!(!shares(&capture, &body));
         assert_eq!(received, body);
+        assert_eq!(capture.payloads(), body, "the copy reads back");
     }
 
     #[tokio::test]

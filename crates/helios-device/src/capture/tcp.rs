@@ -10,9 +10,10 @@
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
-use bytes::Bytes;
 use etherparse::PacketBuilder;
 use smallvec::SmallVec;
+
+use super::copies::{Copies, Piece};
 
 /// The most payload one segment carries: an Ethernet MTU less the IPv4 and TCP headers.
 pub const MSS: usize = 1460;
@@ -60,7 +61,7 @@ pub struct Run {
 }
 
 /// The bytes of a run, in order; most runs are one or two pieces (a reply's head and body).
-pub type Pieces = SmallVec<[Bytes; 2]>;
+pub type Pieces = SmallVec<[Piece; 2]>;
 
 /// The sizes of the headers before a segment's payload: Ethernet, IP, TCP without options.
 const ETHERNET_LEN: usize = 14;
@@ -83,29 +84,44 @@ impl Run {
         self.segments() * (ETHERNET_LEN + ip + TCP_LEN) + self.len
     }
 
-    /// The Ethernet frame of each segment, in order; a frame etherparse refuses (the sizes here
-    /// rule that out) is left out.
-    pub fn frames(&self) -> impl Iterator<Item = Vec<u8>> + '_ {
+    /// The Ethernet frame of each segment, in order, its copied bytes read from `copies`; a
+    /// frame etherparse refuses (the sizes here rule that out) is left out.
+    pub fn frames<'a>(&'a self, copies: &'a Copies) -> impl Iterator<Item = Vec<u8>> + 'a {
         let mut from = self.from;
-        let mut pieces = self.pieces.iter().cloned();
-        let mut current = Bytes::new();
+        let mut slices = self
+            .pieces
+            .iter()
+            .flat_map(move |piece| piece.slices(copies));
+        let mut current: &[u8] = &[];
         (0..self.segments()).filter_map(move |_| {
             let mut payload = Vec::with_capacity(MSS.min(self.len));
             while payload.len() < MSS {
                 if current.is_empty() {
-                    match pieces.next() {
-                        Some(piece) => current = piece,
+                    match slices.next() {
+                        Some(slice) => current = slice,
                         None => break,
                     }
                     continue;
                 }
-                let take = current.len().min(MSS - payload.len());
-                payload.extend_from_slice(&current.split_to(take));
+                let (taken, rest) = current.split_at(current.len().min(MSS - payload.len()));
+                payload.extend_from_slice(taken);
+                current = rest;
             }
             let frame = segment(&from, &self.to, self.flags, &payload);
             from.next = from.next.wrapping_add(payload.len() as u32);
             frame
         })
+    }
+
+    /// Where the run's copied bytes end among all the capture's copies, if it has any.
+    pub fn copied_to(&self) -> Option<u64> {
+        self.pieces
+            .iter()
+            .filter_map(|piece| match piece {
+                Piece::Copied { at, len } => Some(at + *len as u64),
+                Piece::Shared(_) => None,
+            })
+            .max()
     }
 
     /// The bytes, as the pieces they were read or written in.
@@ -130,7 +146,7 @@ impl Run {
             if skip >= piece.len() {
                 skip -= piece.len();
             } else {
-                kept.push(piece.slice(skip..));
+                kept.push(piece.skip(skip));
                 skip = 0;
             }
         }
@@ -254,7 +270,7 @@ impl Flow {
         };
         sender.next = sender.next.wrapping_add(length);
         build.then(|| {
-            let len = pieces.iter().map(Bytes::len).sum();
+            let len = pieces.iter().map(Piece::len).sum();
             Run {
                 from,
                 to,
@@ -333,11 +349,13 @@ fn fnv(parts: &[&[u8]]) -> u64 {
 mod tests {
     use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 
+    use bytes::Bytes;
+
     use super::*;
 
-    /// The one frame of a run of one segment.
+    /// The one frame of a run of one segment (whose bytes are shared, not copied).
     fn only(run: &Run) -> Vec<u8> {
-        let frames: Vec<_> = run.frames().collect();
+        let frames: Vec<_> = run.frames(&Copies::new(0)).collect();
         assert_eq!(frames.len(), 1);
         assert_eq!(frames[0].len(), run.frames_len());
         frames.into_iter().next().expect("one frame")
@@ -360,7 +378,12 @@ mod tests {
     }
 
     fn pieces(parts: &[&[u8]]) -> Option<Pieces> {
-        Some(parts.iter().map(|p| Bytes::copy_from_slice(p)).collect())
+        Some(
+            parts
+                .iter()
+                .map(|p| Bytes::copy_from_slice(p).into())
+                .collect(),
+        )
     }
 
     #[test]
@@ -391,7 +414,7 @@ mod tests {
             .data(Direction::Out, MSS * 2 + 1, pieces(&[&head, &body]))
             .expect("a run");
         assert_eq!(reply.segments(), 3);
-        let frames: Vec<_> = reply.frames().collect();
+        let frames: Vec<_> = reply.frames(&Copies::new(0)).collect();
         assert_eq!(frames.len(), 3);
         assert_eq!(
             frames.iter().map(Vec::len).sum::<usize>(),
@@ -423,13 +446,30 @@ mod tests {
         let mut flow = Flow::new(local, peer, [0x7c, 0x1e, 0xb3, 1, 2, 3], 1);
         let numbered: Vec<u8> = (0..MSS * 3 + 10).map(|i| (i / MSS) as u8).collect();
         let (a, b) = numbered.split_at(MSS + 7);
+        let (b, c) = b.split_at(MSS);
+        // A copied piece, a shared one, and a copied one again.
+        let mut copies = Copies::new(1 << 20);
+        let pieces = [
+            copies.copy(a),
+            Bytes::copy_from_slice(b).into(),
+            copies.copy(c),
+        ];
         let mut run = flow
-            .data(Direction::Out, numbered.len(), pieces(&[a, b]))
+            .data(
+                Direction::Out,
+                numbered.len(),
+                Some(pieces.into_iter().collect()),
+            )
             .expect("a run");
-        let (first, ..) = tcp_of(&run.frames().next().expect("a frame"));
+        let all: Vec<u8> = run
+            .frames(&copies)
+            .flat_map(|frame| tcp_of(&frame).5)
+            .collect();
+        assert_eq!(all, numbered, "the pieces read back in order");
+        let (first, ..) = tcp_of(&run.frames(&copies).next().expect("a frame"));
         run.keep_last(2);
         assert_eq!(run.segments(), 2);
-        let frames: Vec<_> = run.frames().collect();
+        let frames: Vec<_> = run.frames(&copies).collect();
         let (seq, .., payload) = tcp_of(&frames[0]);
         assert_eq!(seq, first.wrapping_add(2 * MSS as u32));
         assert!(payload.len() == MSS && payload.iter().all(|&x| x == 2));
