@@ -344,8 +344,10 @@ fn checked(
         .into());
     }
 
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
+    // Read only for a body: gathering ignores it for a request without one.
+    let content_type = (!body.is_empty())
+        .then(|| headers.get(header::CONTENT_TYPE))
+        .flatten()
         .and_then(|value| value.to_str().ok());
     let limited = faults::params::size_limits_of(faults, function);
     let mut gathered = gather(&limited, method, uri.query(), content_type, body, &LIMITS)?;

@@ -304,3 +304,36 @@ fn fps_pushes_frames_until_the_client_goes() {
         "dropping the body closes the stream"
     );
 }
+
+#[test]
+fn cameras_on_one_thread_each_serve_their_own_frames() {
+    use helios_device::Device;
+    use helios_device::clock::ManualClock;
+    use helios_device::hardware::camera::View;
+    use std::sync::Arc;
+
+    let view = View {
+        source: 0,
+        width: 640,
+        height: 480,
+    };
+    // The same tick of two devices whose wall clocks differ: the burnt-in times differ.
+    let start = |unix| {
+        let clock = Arc::new(ManualClock::new(Duration::from_secs(unix)));
+        Device::new(Profile::default_profile(), clock)
+    };
+    let (a, b) = (start(1_437_987_102), start(1_500_000_000));
+    let (a, b) = (
+        a.camera().expect("a camera").clone(),
+        b.camera().expect("a camera").clone(),
+    );
+    let first = a.live(view).expect("a frame");
+    let other = b.live(view).expect("a frame");
+    assert_eq!(first.tick, other.tick);
+    assert_ne!(first.jpeg, other.jpeg, "each camera's own frame");
+    let again = a.live(view).expect("a frame");
+    assert_eq!(again, first, "the same frame of the same tick");
+    assert_eq!(a.encodes(), 1);
+    assert_eq!(b.live(view).expect("a frame"), other);
+    assert_eq!(b.encodes(), 1);
+}

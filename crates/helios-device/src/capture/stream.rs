@@ -32,8 +32,13 @@ use super::tcp::{Direction, Flow, Pieces};
 /// first; at most [`ANNOUNCED`] of them (a piece hyper copied into its own buffer is never seen
 /// and goes when newer ones push it out).
 #[derive(Clone, Debug)]
-pub struct Outgoing {
-    announced: Arc<Mutex<VecDeque<Bytes>>>,
+pub struct Outgoing(Arc<Announcements>);
+
+/// What one connection's [`Outgoing`] shares: one allocation, so that the reply of each request
+/// takes one count of the connection's own, not also one of the capture all connections share.
+#[derive(Debug)]
+struct Announcements {
+    announced: Mutex<VecDeque<Bytes>>,
     /// Whose recording decides whether announcing is worth anything.
     capture: Arc<Capture>,
 }
@@ -43,15 +48,15 @@ const ANNOUNCED: usize = 16;
 
 impl Outgoing {
     fn new(capture: Arc<Capture>) -> Self {
-        Self {
-            announced: Arc::default(),
+        Self(Arc::new(Announcements {
+            announced: Mutex::default(),
             capture,
-        }
+        }))
     }
 
     /// `piece` is about to be written on the connection (kept only while the capture records).
     pub fn announce(&self, piece: &Bytes) {
-        if piece.is_empty() || !self.capture.is_recording() {
+        if piece.is_empty() || !self.0.capture.is_recording() {
             return;
         }
         let mut announced = self.lock();
@@ -87,7 +92,7 @@ impl Outgoing {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Bytes>> {
-        self.announced.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.announced.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

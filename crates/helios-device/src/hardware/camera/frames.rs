@@ -12,6 +12,7 @@
 //! With one client at a time (and under a manual clock) nobody ever finds an encoding under way,
 //! so what a client sees stays a function of the clock.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -47,8 +48,10 @@ struct Slot {
 
 type Entries = BTreeMap<FrameKey, Arc<Slot>>;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FrameCache {
+    /// The cache's own number, which the threads' last frames are kept under.
+    id: u64,
     entries: Mutex<Entries>,
     /// The tick the entries were last pruned at: once a tick is enough.
     pruned_at: AtomicU64,
@@ -56,7 +59,45 @@ pub struct FrameCache {
     strips: StripEncoder,
 }
 
+/// The numbers of the caches made so far.
+static CACHES: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// The last frame this thread took from a cache, under the cache's number and the frame's
+    /// key. Every client of a tick asks for the same frame; the second and later on a thread
+    /// find it here, without the cache's lock or the slot's count, which every server thread
+    /// would otherwise write for every snapshot. One frame a thread, replaced by the next.
+    static LAST: RefCell<Option<(u64, FrameKey, Bytes)>> = const { RefCell::new(None) };
+}
+
+impl Default for FrameCache {
+    fn default() -> Self {
+        Self {
+            id: CACHES.fetch_add(1, Ordering::Relaxed),
+            entries: Mutex::default(),
+            pruned_at: AtomicU64::default(),
+            encodes: AtomicU64::default(),
+            strips: StripEncoder::default(),
+        }
+    }
+}
+
 impl FrameCache {
+    /// The frame of `key` if this thread took it from this cache last.
+    pub fn last(&self, key: FrameKey) -> Option<Bytes> {
+        LAST.with_borrow(|last| match last {
+            Some((id, last_key, jpeg)) if *id == self.id && *last_key == key => Some(jpeg.clone()),
+            _ => None,
+        })
+    }
+
+    /// Keeps `encoded` as this thread's last frame, if it is one.
+    fn remember(&self, key: FrameKey, encoded: &Encoded) {
+        if let Ok(jpeg) = encoded {
+            LAST.with_borrow_mut(|last| *last = Some((self.id, key, jpeg.clone())));
+        }
+    }
+
     /// The frame of `key`, drawn by `draw` and encoded if no client asked for it before.
     /// `now` is the current tick, which decides what is old enough to drop. With `live`, a
     /// client that finds another encoding this frame gets the newest frame of the same view
@@ -68,6 +109,9 @@ impl FrameCache {
         live: bool,
         draw: impl FnOnce() -> Picture,
     ) -> (u64, Encoded) {
+        if let Some(jpeg) = self.last(key) {
+            return (key.tick, Ok(jpeg));
+        }
         let (slot, newest) = {
             let mut entries = self.lock();
             // Under the entries' lock: a load, and a store once a tick.
@@ -83,13 +127,16 @@ impl FrameCache {
             (slot, newest)
         };
         if let Some(encoded) = slot.encoded.get() {
+            self.remember(key, encoded);
             return (key.tick, encoded.clone());
         }
         if slot.claimed.swap(true, Ordering::AcqRel) {
             if let Some(newest) = newest {
                 return newest;
             }
-            return (key.tick, slot.encoded.wait().clone());
+            let encoded = slot.encoded.wait();
+            self.remember(key, encoded);
+            return (key.tick, encoded.clone());
         }
         let encoded = slot
             .encoded
@@ -99,6 +146,7 @@ impl FrameCache {
             })
             .clone();
         keep_within_budget(&mut self.lock());
+        self.remember(key, &encoded);
         (key.tick, encoded)
     }
 
