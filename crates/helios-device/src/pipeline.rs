@@ -18,7 +18,7 @@ use helios_spec::{
 };
 use helios_wire::ApiError;
 use helios_wire::event::Event;
-use helios_wire::params::{Limits, gather, validate};
+use helios_wire::params::{Limits, Params, gather, validate};
 
 use crate::auth::{Attempt, Caller};
 use crate::device::Device;
@@ -344,16 +344,15 @@ fn checked(
         .into());
     }
 
-    // Read only for a body: gathering ignores it for a request without one.
-    let content_type = (!body.is_empty())
-        .then(|| headers.get(header::CONTENT_TYPE))
-        .flatten()
-        .and_then(|value| value.to_str().ok());
-    let limited = faults::params::size_limits_of(faults, function);
-    let mut gathered = gather(&limited, method, uri.query(), content_type, body, &LIMITS)?;
-    faults::params::rewrite(faults, function, &mut gathered);
-    let params = validate(function, method, &gathered, profile.firmware())
-        .map_err(|error| faults::params::misreport(faults, function, error))?;
+    let params = params(
+        function,
+        method,
+        uri.query(),
+        headers,
+        body,
+        faults,
+        profile,
+    )?;
 
     let handler = handlers::handler(function).ok_or_else(|| {
         ApiError::new(
@@ -367,6 +366,89 @@ fn checked(
         caller,
     };
     Ok(handler(device, &call)?)
+}
+
+/// Steps 13, 11 and 12: the request's parameters, gathered, then checked against the function.
+fn params(
+    function: &'static Function,
+    method: Method,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+    faults: faults::Faults,
+    profile: &Profile,
+) -> Result<Params, ApiError> {
+    let firmware = profile.firmware();
+    let check = || {
+        // Read only for a body: gathering ignores it for a request without one.
+        let content_type = (!body.is_empty())
+            .then(|| headers.get(header::CONTENT_TYPE))
+            .flatten()
+            .and_then(|value| value.to_str().ok());
+        let limited = faults::params::size_limits_of(faults, function);
+        let mut gathered = gather(&limited, method, query, content_type, body, &LIMITS)?;
+        faults::params::rewrite(faults, function, &mut gathered);
+        validate(function, method, &gathered, firmware)
+            .map_err(|error| faults::params::misreport(faults, function, error))
+    };
+    if !body.is_empty() {
+        return check();
+    }
+    let key = ParamsKey {
+        function,
+        method,
+        firmware,
+        faults,
+    };
+    let query = query.unwrap_or_default();
+    // What checking gives is a function of these alone: the same request again (a client
+    // polling the same snapshot) takes the parameters this thread checked last time.
+    let known = LAST_PARAMS.with_borrow(|last| match last {
+        Some(last) if last.key == key && *last.query == *query => Some(last.params.clone()),
+        _ => None,
+    });
+    if let Some(params) = known {
+        return Ok(params);
+    }
+    let params = check()?;
+    LAST_PARAMS.with_borrow_mut(|last| {
+        *last = Some(LastParams {
+            key,
+            query: query.into(),
+            params: params.clone(),
+        });
+    });
+    Ok(params)
+}
+
+/// What checking the parameters of a request without a body depends on, besides its query.
+#[derive(Clone, Copy)]
+struct ParamsKey {
+    function: &'static Function,
+    method: Method,
+    firmware: Version,
+    faults: faults::Faults,
+}
+
+impl PartialEq for ParamsKey {
+    /// The same function is the same entry of the spec's registry.
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.function, other.function)
+            && (self.method, self.firmware, self.faults)
+                == (other.method, other.firmware, other.faults)
+    }
+}
+
+/// The parameters a thread checked last for a request without a body.
+struct LastParams {
+    key: ParamsKey,
+    query: Box<str>,
+    params: Params,
+}
+
+thread_local! {
+    static LAST_PARAMS: std::cell::RefCell<Option<LastParams>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Steps 2 and 3: the path names a function this firmware has, and the method is one of its.
@@ -457,4 +539,70 @@ fn authenticate(
             }
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use helios_spec::later::FIRMWARE_2_50;
+
+    use super::*;
+
+    fn running(firmware: Version) -> Profile {
+        let mut profile = Profile::default_profile();
+        profile.device.sw_version.version = firmware;
+        profile
+    }
+
+    #[test]
+    fn parameters_checked_before_are_taken_again_only_for_the_same_request() {
+        let snapshot = helios_spec::function("/api/camera/snapshot").expect("in the spec");
+        let caps = helios_spec::function("/api/camera/caps").expect("in the spec");
+        let (newer, older) = (running(FIRMWARE_2_50.since()), running(Version::MANUAL));
+        let check = |function, query: &str, profile: &Profile| {
+            let headers = HeaderMap::new();
+            params(
+                function,
+                Method::Get,
+                Some(query),
+                &headers,
+                b"",
+                faults::Faults::NONE,
+                profile,
+            )
+        };
+        let query = "width=640&height=480&fps=20";
+        // Firmware 2.50 takes fps up to 15; the manual's firmware any 32-bit number.
+        let refused = check(snapshot, query, &newer).expect_err("fps outside 0..15");
+        assert_eq!(refused.param.as_deref(), Some("fps"));
+        let taken = check(snapshot, query, &older).expect("the manual's domain");
+        assert_eq!(taken.int("fps"), Some(20));
+        assert!(
+            check(snapshot, query, &newer).is_err(),
+            "not the older firmware's"
+        );
+        // The same request again gives the same parameters; another request its own.
+        assert_eq!(check(snapshot, query, &older).expect("again"), taken);
+        let other = check(snapshot, "width=320&height=240", &older).expect("valid");
+        assert_eq!((other.int("width"), other.int("fps")), (Some(320), None));
+        // Another function with the same query checks it against its own parameters.
+        let unknown = check(caps, "width=320&height=240", &older).expect("ignored");
+        assert_eq!(unknown.int("width"), None);
+        // Another fault set is another firmware: `first-occurrence-wins` takes the first width.
+        let repeated = "width=640&width=320&height=240";
+        let last = check(snapshot, repeated, &older).expect("valid");
+        assert_eq!(last.int("width"), Some(320));
+        let faults = faults::Faults::NONE.with(Fault::FirstOccurrenceWins);
+        let headers = HeaderMap::new();
+        let first = params(
+            snapshot,
+            Method::Get,
+            Some(repeated),
+            &headers,
+            b"",
+            faults,
+            &older,
+        )
+        .expect("valid");
+        assert_eq!(first.int("width"), Some(640));
+    }
 }

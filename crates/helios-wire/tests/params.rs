@@ -180,7 +180,7 @@ fn blobs_come_only_from_multipart() {
     .expect("valid");
     assert!(matches!(
         params.get("blob-fw"),
-        Some(Typed::Blob { format: BlobFormat::Firmware, data }) if data.as_ref() == b"\x00firmware"
+        Some(Typed::Blob(blob)) if blob.format == BlobFormat::Firmware && blob.data.as_ref() == b"\x00firmware"
     ));
 }
 
@@ -208,10 +208,7 @@ fn display_image_takes_exactly_one_blob_of_a_known_format() {
     let params = put(&[blob("blob-image", gif)]).expect("one GIF");
     assert!(matches!(
         params.get("blob-image"),
-        Some(Typed::Blob {
-            format: BlobFormat::Gif,
-            ..
-        })
+        Some(Typed::Blob(blob)) if blob.format == BlobFormat::Gif
     ));
     assert_eq!(
         code_and_param(put(&[])),

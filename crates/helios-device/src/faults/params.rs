@@ -60,7 +60,7 @@ fn in_domain(function: &Function, param: &helios_wire::params::RawParam<'_>) -> 
     };
     match &param.value {
         RawValue::Text(text) => text.parse::<i64>().is_ok_and(|n| (min..=max).contains(&n)),
-        RawValue::Blob { .. } => false,
+        RawValue::Blob(_) => false,
     }
 }
 

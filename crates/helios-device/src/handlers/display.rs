@@ -64,8 +64,8 @@ pub(super) fn image(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     }
     let rules = Rules::of(&device.config(), display);
     let mut content = match (call.params.get("blob-image"), call.params.get("blob-video")) {
-        (Some(Typed::Blob { data, format }), _) => rules.image(data, *format)?,
-        (_, Some(Typed::Blob { data, format })) => rules.video(data, *format)?,
+        (Some(Typed::Blob(blob)), _) => rules.image(&blob.data, blob.format)?,
+        (_, Some(Typed::Blob(blob))) => rules.video(&blob.data, blob.format)?,
         // The pipeline has answered 11 for neither and 12 for both.
         _ => {
             return Err(ApiError::with_param(

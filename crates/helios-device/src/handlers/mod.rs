@@ -95,7 +95,7 @@ fn done(call: &Call) -> Reply {
 /// The bytes of a blob parameter, which the pipeline made sure the request carries.
 fn blob<'c>(call: &'c Call, name: &str) -> Result<&'c [u8], ApiError> {
     match call.params.get(name) {
-        Some(Typed::Blob { data, .. }) => Ok(data),
+        Some(Typed::Blob(blob)) => Ok(&blob.data),
         _ => Err(ApiError::with_param(
             ErrorCode::MissingParameter,
             name,

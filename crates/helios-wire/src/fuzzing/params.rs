@@ -132,7 +132,7 @@ fn structured_multipart(data: &[u8]) {
                 assert_eq!(got.name, sent.name);
                 match &got.value {
                     RawValue::Text(text) => assert_eq!(text.as_bytes(), sent.data),
-                    RawValue::Blob { data, .. } => assert_eq!(data.as_ref(), sent.data),
+                    RawValue::Blob(blob) => assert_eq!(blob.data.as_ref(), sent.data),
                 }
             }
             validated_agrees(&gathered, Method::Post);
@@ -153,15 +153,11 @@ fn part_of<'a>(param: &'a crate::params::RawParam<'_>) -> PartSpec<'a> {
             filename: None,
             content_type: None,
         },
-        RawValue::Blob {
-            data,
-            content_type,
-            filename,
-        } => PartSpec {
+        RawValue::Blob(blob) => PartSpec {
             name: &param.name,
-            data,
-            filename: filename.as_deref(),
-            content_type: content_type.as_deref(),
+            data: &blob.data,
+            filename: blob.filename.as_deref(),
+            content_type: blob.content_type.as_deref(),
         },
     }
 }
@@ -189,7 +185,7 @@ fn simple_round_trip(gathered: &Gathered<'_>, method: Method) {
         .iter()
         .filter_map(|p| match &p.value {
             RawValue::Text(text) => Some((&*p.name, &**text)),
-            RawValue::Blob { .. } => None,
+            RawValue::Blob(_) => None,
         })
         .filter(|(name, _)| !name.is_empty())
         .collect();
@@ -211,7 +207,7 @@ fn simple_round_trip(gathered: &Gathered<'_>, method: Method) {
         .iter()
         .filter_map(|p| match &p.value {
             RawValue::Text(text) => Some((&*p.name, &**text)),
-            RawValue::Blob { .. } => None,
+            RawValue::Blob(_) => None,
         })
         .collect();
     assert_eq!(again, pairs);
@@ -234,7 +230,7 @@ fn validated_agrees(gathered: &Gathered<'_>, method: Method) {
             Typed::Int(value) => assert_eq!(text.parse::<i64>().ok(), Some(*value)),
             Typed::Word(word) => assert_eq!(text, word),
             Typed::Text(value) => assert_eq!(text, value),
-            Typed::Events(_) | Typed::Include(_) | Typed::Blob { .. } => {}
+            Typed::Events(_) | Typed::Include(_) | Typed::Blob(_) => {}
         }
     }
 }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use helios_spec::{ErrorCode, Function, Method};
 
-use super::{Gathered, RawParam, RawValue, Source, multipart, urlencoded};
+use super::{Blob, Gathered, RawParam, RawValue, Source, multipart, urlencoded};
 use crate::ApiError;
 
 /// Bounds on what one request may carry. Per-parameter limits come from the spec
@@ -97,11 +97,11 @@ pub fn gather<'a>(
             )?;
             for part in parts {
                 let value = if is_blob(&part.name) {
-                    RawValue::Blob {
+                    RawValue::Blob(Box::new(Blob {
                         data: part.data,
                         content_type: part.content_type,
                         filename: part.filename,
-                    }
+                    }))
                 } else {
                     RawValue::Text(Cow::Owned(String::from_utf8(part.data.to_vec()).map_err(
                         |_| {

@@ -15,7 +15,7 @@ mod validate;
 
 pub use encode::{PartSpec, encode_multipart, encode_query, multipart_content_type};
 pub use gather::{Limits, gather};
-pub use validate::{Include, Params, Typed, sniff_blob, validate};
+pub use validate::{Include, Params, Typed, TypedBlob, sniff_blob, validate};
 
 use std::borrow::Cow;
 
@@ -36,12 +36,17 @@ pub enum Source {
 pub enum RawValue<'a> {
     /// A simple value, decoded to text.
     Text(Cow<'a, str>),
-    /// A multipart part of a `blob-` parameter.
-    Blob {
-        data: Bytes,
-        content_type: Option<String>,
-        filename: Option<String>,
-    },
+    /// A multipart part of a `blob-` parameter (boxed: most requests carry none, and every
+    /// parameter is as big as the largest kind).
+    Blob(Box<Blob>),
+}
+
+/// A multipart part of a `blob-` parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blob {
+    pub data: Bytes,
+    pub content_type: Option<String>,
+    pub filename: Option<String>,
 }
 
 impl RawValue<'_> {
@@ -49,7 +54,7 @@ impl RawValue<'_> {
     pub fn len(&self) -> usize {
         match self {
             Self::Text(text) => text.len(),
-            Self::Blob { data, .. } => data.len(),
+            Self::Blob(blob) => blob.data.len(),
         }
     }
 

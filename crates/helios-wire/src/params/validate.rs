@@ -27,17 +27,22 @@ pub enum Typed {
     /// The event types of a `filter`; empty when the filter is empty (every type).
     Events(Vec<&'static str>),
     Include(Include),
-    Blob {
-        data: Bytes,
-        format: BlobFormat,
-    },
+    /// Boxed: few requests carry one, and every value is as big as the largest kind.
+    Blob(Box<TypedBlob>),
 }
 
-/// The parameters of one request, checked and typed, defaults filled in. Held inline: no
-/// function of the manual takes more than a handful in one call.
+/// Binary data, and the format its signature shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedBlob {
+    pub data: Bytes,
+    pub format: BlobFormat,
+}
+
+/// The parameters of one request, checked and typed, defaults filled in. The first four are
+/// held inline: most calls carry no more, and the parameters move with the call.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Params {
-    values: SmallVec<[(&'static str, Typed, bool); 6]>,
+    values: SmallVec<[(&'static str, Typed, bool); 4]>,
 }
 
 impl Params {
@@ -172,15 +177,16 @@ fn check(param: &Param, domain: Domain, raw: &RawValue<'_>) -> Result<Typed, Api
     let name = param.name;
     match raw {
         RawValue::Text(text) => check_text(name, domain, text),
-        RawValue::Blob { data, .. } => {
+        RawValue::Blob(blob) => {
+            let data = &blob.data;
             let Domain::Blob { formats, .. } = domain else {
                 return Err(invalid(name, "binary data for a simple parameter".into()));
             };
             match sniff_blob(data, formats) {
-                Some(format) => Ok(Typed::Blob {
+                Some(format) => Ok(Typed::Blob(Box::new(TypedBlob {
                     data: data.clone(),
                     format,
-                }),
+                }))),
                 None => Err(invalid(name, format!("not {}", format_names(formats)))),
             }
         }
