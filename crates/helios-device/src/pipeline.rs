@@ -555,8 +555,10 @@ mod tests {
 
     #[test]
     fn parameters_checked_before_are_taken_again_only_for_the_same_request() {
-        let snapshot = helios_spec::function("/api/camera/snapshot").expect("in the spec");
-        let caps = helios_spec::function("/api/camera/caps").expect("in the spec");
+        let in_spec =
+            |function: &Function| helios_spec::function(function.path).expect("in the spec");
+        let snapshot = in_spec(&helios_spec::functions::camera::snapshot::FUNCTION);
+        let caps = in_spec(&helios_spec::functions::camera::caps::FUNCTION);
         let (newer, older) = (running(FIRMWARE_2_50.since()), running(Version::MANUAL));
         let check = |function, query: &str, profile: &Profile| {
             let headers = HeaderMap::new();

@@ -60,8 +60,6 @@ struct Ring {
     bytes: usize,
     /// The bytes the packets copied (the rest they share with the server's buffers).
     copies: Copies,
-    /// Where the copies of the newest packet kept end.
-    copied_to: u64,
     /// How many connections were accepted, which makes each initial sequence number unique.
     connections: u64,
 }
@@ -78,7 +76,6 @@ impl Capture {
                 packets: VecDeque::new(),
                 bytes: 0,
                 copies: Copies::new(capacity),
-                copied_to: 0,
                 connections: 0,
             }),
         }
@@ -94,7 +91,6 @@ impl Capture {
         ring.packets.clear();
         ring.bytes = 0;
         ring.copies.clear();
-        ring.copied_to = ring.copies.end();
         self.recording.store(true, Ordering::Release);
     }
 
@@ -212,9 +208,11 @@ impl Ring {
     /// Keeps `run`, taken at `at`, dropping the oldest packets, and their copies, to make room
     /// for it.
     fn keep(&mut self, at: Duration, mut run: Run) {
-        if let Some(copied_to) = run.copied_to() {
-            self.copied_to = copied_to;
-        }
+        // A run without copies goes with those of the run before it.
+        let copied_to = run
+            .copied_to()
+            .or_else(|| self.packets.back().map(|kept| kept.copied_to))
+            .unwrap_or_default();
         let mut size = record_bytes(&run);
         if size > self.capacity {
             // Longer than the whole capture: its end, as much as fits.
@@ -239,7 +237,7 @@ impl Ring {
             self.packets.push_back(Kept {
                 at,
                 size,
-                copied_to: self.copied_to,
+                copied_to,
                 run,
             });
         }

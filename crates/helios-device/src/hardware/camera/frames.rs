@@ -83,7 +83,8 @@ impl Default for FrameCache {
 }
 
 impl FrameCache {
-    /// The frame of `key` if this thread took it from this cache last.
+    /// The frame of `key` if this thread took it from this cache last (a live client looks
+    /// here before it reads the clock's capture and calls [`Self::get`]).
     pub fn last(&self, key: FrameKey) -> Option<Bytes> {
         LAST.with_borrow(|last| match last {
             Some((id, last_key, jpeg)) if *id == self.id && *last_key == key => Some(jpeg.clone()),
@@ -109,9 +110,6 @@ impl FrameCache {
         live: bool,
         draw: impl FnOnce() -> Picture,
     ) -> (u64, Encoded) {
-        if let Some(jpeg) = self.last(key) {
-            return (key.tick, Ok(jpeg));
-        }
         let (slot, newest) = {
             let mut entries = self.lock();
             // Under the entries' lock: a load, and a store once a tick.
