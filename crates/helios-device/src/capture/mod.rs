@@ -28,10 +28,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use copies::{Copies, Piece};
 pub use stream::Outgoing;
 pub use stream::Recorded;
 pub use tcp::Run;
+
+use copies::Copies;
 
 use crate::clock::Clock;
 
@@ -171,18 +172,15 @@ impl Capture {
         &self,
         build: impl FnOnce(Option<&mut Copies>) -> R,
     ) {
-        if !self.is_recording() {
+        // Checked again under the lock: the capture may have stopped since it was asked.
+        let ring = self
+            .is_recording()
+            .then(|| (self.clock.unix(), self.lock()))
+            .filter(|_| self.is_recording());
+        let Some((at, mut ring)) = ring else {
             build(None);
             return;
-        }
-        let at = self.clock.unix();
-        let mut ring = self.lock();
-        // The capture may have stopped since it was asked.
-        if !self.is_recording() {
-            drop(ring);
-            build(None);
-            return;
-        }
+        };
         let ring = &mut *ring;
         for run in build(Some(&mut ring.copies)) {
             ring.keep(at, run);

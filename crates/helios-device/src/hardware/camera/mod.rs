@@ -101,19 +101,20 @@ impl Camera {
     /// Records the captures of the whole seconds that passed; the device's settle step calls
     /// this, and so does every frame request.
     pub fn settle(&self) {
-        self.capture(|_| None);
+        self.capture(self.clock.uptime(), None);
     }
 
     /// The frame the sensor shows now.
     pub fn live(&self, view: View) -> Result<Frame, FrameError> {
         // The frame of this tick, if this thread served it already: no lock to take.
-        let tick = tick_at(self.clock.uptime());
+        let uptime = self.clock.uptime();
+        let tick = tick_at(uptime);
         if let Some(jpeg) = self.frames.last(view.key(tick)) {
             return Ok(Frame { tick, jpeg });
         }
-        let (uptime, capture) = self.capture(|uptime| Some(tick_at(uptime) / FRAME_RATE));
-        let capture = capture.ok_or(FrameError::BeforeStart(0))?;
-        let tick = tick_at(uptime);
+        let capture = self
+            .capture(uptime, Some(tick / FRAME_RATE))
+            .ok_or(FrameError::BeforeStart(0))?;
         let unix_ms = capture.unix_ms + (tick % FRAME_RATE) * 1000 / FRAME_RATE;
         self.frame(view, tick, unix_ms, tick, true)
     }
@@ -121,11 +122,11 @@ impl Camera {
     /// The frame of `seconds_ago` seconds back, from memory: the capture of the whole second
     /// it falls in. Before the device started there is none.
     pub fn past(&self, view: View, seconds_ago: u64) -> Result<Frame, FrameError> {
-        let (uptime, capture) = self.capture(|uptime| {
-            let then = uptime.checked_sub(Duration::from_secs(seconds_ago))?;
-            Some(then.as_secs())
-        });
-        let capture = capture.ok_or(FrameError::BeforeStart(seconds_ago))?;
+        let uptime = self.clock.uptime();
+        let then = uptime.checked_sub(Duration::from_secs(seconds_ago));
+        let capture = self
+            .capture(uptime, then.map(|then| then.as_secs()))
+            .ok_or(FrameError::BeforeStart(seconds_ago))?;
         self.frame(
             view,
             capture.tick(),
@@ -161,15 +162,13 @@ impl Camera {
         StreamGuard(self.clone())
     }
 
-    /// Records the seconds that passed, then reads the capture of the second that `pick`
-    /// chooses from the uptime. Returns the uptime read, and that capture if memory holds it.
-    fn capture(&self, pick: impl FnOnce(Duration) -> Option<u64>) -> (Duration, Option<Capture>) {
-        let uptime = self.clock.uptime();
+    /// Records the seconds that passed up to `uptime`, then reads the capture of `second`, if
+    /// one is asked for and memory holds it.
+    fn capture(&self, uptime: Duration, second: Option<u64>) -> Option<Capture> {
         let unix = self.clock.unix();
         let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
         memory.record(uptime, unix);
-        let capture = pick(uptime).and_then(|second| memory.at(second));
-        (uptime, capture)
+        second.and_then(|second| memory.at(second))
     }
 
     /// The frame of `tick`; `live` lets a client take the newest frame encoded while another
