@@ -163,11 +163,18 @@ fn part_of<'a>(param: &'a crate::params::RawParam<'_>) -> PartSpec<'a> {
 }
 
 /// Names and filenames our writer escapes (RFC 7578 4.2) do not read back verbatim; nor do
-/// quoted names holding `;` (multer finds `filename=` inside a quoted name: found by this
-/// target, corpus file `crash-name-containing-filename`).
+/// quoted names in which multer finds a `filename` attribute: it takes the first `filename`
+/// after `;` or whitespace anywhere in the header, inside quotes too. Found by this target:
+/// corpus files `crash-name-containing-filename` (after `;`) and
+/// `crash-name-containing-space-filename` (after a space).
 fn unquotable(part: &PartSpec<'_>) -> bool {
     let odd = |s: &str| s.contains(['"', '\r', '\n', '%', '\\', ';']);
+    let names_a_file = part
+        .name
+        .match_indices("filename")
+        .any(|(at, _)| part.name[..at].ends_with(|c: char| c.is_ascii_whitespace()));
     odd(part.name)
+        || names_a_file
         || part.filename.is_some_and(odd)
         || part
             .content_type
