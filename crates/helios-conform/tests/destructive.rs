@@ -104,6 +104,7 @@ async fn allowed_destructive_groups_change_and_restore_the_device() {
         "firmware.declared-image",
         "factory-reset.restarts",
         "factory-reset.restore",
+        "factory-reset.apply-without-upload",
     ] {
         assert_eq!(find(&outcomes, id).verdict, Verdict::Pass, "{id}");
     }

@@ -1,7 +1,8 @@
 //! The reboot and destructive tiers: `system/restart` must restart the device and bring it back;
 //! `firmware` must refuse a corrupt image and accept the lab's own (never applied);
 //! `config/factoryreset` must restore the factory configuration and restart, after which the
-//! runner restores the configuration it found.
+//! runner restores the configuration it found, and `firmware/apply`, with nothing uploaded since
+//! the restart, must answer 15 and not restart.
 
 use std::time::Duration;
 
@@ -217,5 +218,61 @@ async fn run_factory_reset(session: &mut Session<'_>) -> Vec<Outcome> {
     }
     // The configuration the group found goes back, and what differs is reported.
     let restored = restore(session, "factory-reset", &before, &probe, &original).await;
-    vec![reset, restored]
+    let apply = apply_without_upload(session).await;
+    vec![reset, restored, apply]
+}
+
+/// `firmware/apply` with nothing uploaded: the device has just restarted, which drops an
+/// upload not applied (erratum `restart-order`), and this group uploads no firmware. 15 and no
+/// restart is the ruling of erratum `firmware-apply-without-upload`; any other answer is that
+/// erratum's non-strict reading, and a restart it causes is waited out, so that the groups
+/// after find the device answering.
+async fn apply_without_upload(session: &mut Session<'_>) -> Outcome {
+    let function = &firmware::apply::FUNCTION;
+    let erratum = "firmware-apply-without-upload";
+    let mut outcome = Outcome::new(
+        "factory-reset.apply-without-upload",
+        function,
+        "factory-reset",
+    );
+    let no_data = ErrorCode::NoData.code();
+    outcome.expected = format!("error {no_data} and no restart, after a restart");
+    if let Some(why) = session.unavailable(function) {
+        outcome.verdict = Verdict::NotApplicable(why);
+        return outcome;
+    }
+    let Some(before) = uptime(session).await else {
+        outcome.verdict = Verdict::Inconclusive("system/status did not answer before".into());
+        return outcome;
+    };
+    let exchange = match session.call(Call::new(function)).await {
+        Ok(exchange) => exchange,
+        Err(why) => {
+            outcome.verdict = Verdict::Inconclusive(why);
+            return outcome;
+        }
+    };
+    outcome.observed = observed(&exchange);
+    let envelope = exchange.envelope().map(|(envelope, _)| envelope);
+    outcome.exchanges.push(exchange);
+    outcome.verdict = match envelope {
+        Ok(Envelope::Failure { code, .. }) if code == u64::from(no_data) => Verdict::Pass,
+        Ok(Envelope::Success { .. }) => {
+            let restart = match comes_back(session, before).await {
+                Ok(took) => format!(", and restarted ({:.1} s)", took.as_secs_f64()),
+                Err(_) => String::new(),
+            };
+            Verdict::NonStrict {
+                erratum,
+                why: format!("answered success with nothing uploaded{restart}"),
+            }
+        }
+        Ok(Envelope::Failure { .. }) => Verdict::NonStrict {
+            erratum,
+            why: format!("answered {} rather than {no_data}", outcome.observed),
+        },
+        // No envelope at all departs from 2.3 whatever the ruling.
+        Err(_) => Verdict::Fail(format!("answered {}", outcome.observed)),
+    };
+    outcome
 }

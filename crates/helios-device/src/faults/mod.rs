@@ -190,8 +190,8 @@ pub fn catalogue_md() -> String {
          do not edit.\n\n\
          The reference intercom started with `--fault NAME` (repeatable) departs from the manual \
          in that one way. `crates/helios-conform/tests/faults.rs` runs the conformance runner \
-         against each and requires a failing case on the affected function; faults the runner \
-         cannot catch yet are listed there as pending, with why.\n\n\
+         against each and requires a failing case on the affected function, or, where an erratum \
+         rules the behaviour a non-strict reading, that erratum's non-strict finding.\n\n\
          | Fault | Area | Function | What departs from the manual |\n\
          |---|---|---|---|\n",
     );
