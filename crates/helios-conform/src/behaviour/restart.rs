@@ -22,6 +22,10 @@ use crate::verdict::Verdict;
 /// How often the runner looks whether the device is back.
 const POLL: Duration = Duration::from_millis(500);
 
+/// How long the runner watches for a restart that a refusal should not have caused: erratum
+/// `restart-order` puts a restart a few seconds after its reply (the reference intercom's is 2 s).
+const RESTART_WATCH: Duration = Duration::from_secs(6);
+
 pub(super) fn restart<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(run_restart(session))
 }
@@ -70,6 +74,27 @@ async fn comes_back(session: &mut Session<'_>, before: u64) -> Result<Duration, 
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// Watches the device for [`RESTART_WATCH`]: whether its uptime went back below `before` plus
+/// the time since, or it stopped answering; then waits until it answers again (as
+/// [`comes_back`]). `None` while it kept counting.
+async fn watch_restart(session: &mut Session<'_>, before: u64) -> Option<String> {
+    let started = Instant::now();
+    while started.elapsed() < RESTART_WATCH {
+        tokio::time::sleep(POLL).await;
+        match uptime(session).await {
+            Some(now) if now >= before + started.elapsed().as_secs() => continue,
+            Some(_) => return Some("restarted".into()),
+            None => {
+                return Some(match comes_back(session, before).await {
+                    Ok(took) => format!("restarted (back {:.1} s later)", took.as_secs_f64()),
+                    Err(_) => "stopped answering".into(),
+                });
+            }
+        }
+    }
+    None
 }
 
 /// Sends `call` and requires a success envelope.
@@ -224,9 +249,9 @@ async fn run_factory_reset(session: &mut Session<'_>) -> Vec<Outcome> {
 
 /// `firmware/apply` with nothing uploaded: the device has just restarted, which drops an
 /// upload not applied (erratum `restart-order`), and this group uploads no firmware. 15 and no
-/// restart is the ruling of erratum `firmware-apply-without-upload`; any other answer is that
-/// erratum's non-strict reading, and a restart it causes is waited out, so that the groups
-/// after find the device answering.
+/// restart is the ruling of erratum `firmware-apply-without-upload`; any other answer, or a
+/// restart after the 15, is that erratum's non-strict reading, and a restart is waited out, so
+/// that the groups after find the device answering.
 async fn apply_without_upload(session: &mut Session<'_>) -> Outcome {
     let function = &firmware::apply::FUNCTION;
     let erratum = "firmware-apply-without-upload";
@@ -256,15 +281,23 @@ async fn apply_without_upload(session: &mut Session<'_>) -> Outcome {
     let envelope = exchange.envelope().map(|(envelope, _)| envelope);
     outcome.exchanges.push(exchange);
     outcome.verdict = match envelope {
-        Ok(Envelope::Failure { code, .. }) if code == u64::from(no_data) => Verdict::Pass,
+        Ok(Envelope::Failure { code, .. }) if code == u64::from(no_data) => {
+            match watch_restart(session, before).await {
+                None => Verdict::Pass,
+                Some(what) => Verdict::NonStrict {
+                    erratum,
+                    why: format!("answered {no_data}, then {what}"),
+                },
+            }
+        }
         Ok(Envelope::Success { .. }) => {
-            let restart = match comes_back(session, before).await {
-                Ok(took) => format!(", and restarted ({:.1} s)", took.as_secs_f64()),
-                Err(_) => String::new(),
-            };
+            let then = watch_restart(session, before).await.map_or_else(
+                || format!(", and kept running for {} s", RESTART_WATCH.as_secs()),
+                |what| format!(", then {what}"),
+            );
             Verdict::NonStrict {
                 erratum,
-                why: format!("answered success with nothing uploaded{restart}"),
+                why: format!("answered success with nothing uploaded{then}"),
             }
         }
         Ok(Envelope::Failure { .. }) => Verdict::NonStrict {
