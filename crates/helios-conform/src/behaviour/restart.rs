@@ -22,8 +22,9 @@ use crate::verdict::Verdict;
 /// How often the runner looks whether the device is back.
 const POLL: Duration = Duration::from_millis(500);
 
-/// How long the runner watches for a restart that a refusal should not have caused: erratum
-/// `restart-order` puts a restart a few seconds after its reply (the reference intercom's is 2 s).
+/// How long the runner watches for a restart that `firmware/apply` with nothing uploaded should
+/// not cause: erratum `restart-order` puts a restart a few seconds after its reply (the
+/// reference intercom's is 2 s).
 const RESTART_WATCH: Duration = Duration::from_secs(6);
 
 pub(super) fn restart<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
@@ -55,7 +56,7 @@ async fn comes_back(session: &mut Session<'_>, before: u64) -> Result<Duration, 
     loop {
         if let Some(now) = uptime(session).await {
             answered = true;
-            if now < before + started.elapsed().as_secs() {
+            if went_back(before, now, started.elapsed()) {
                 return Ok(started.elapsed());
             }
         }
@@ -76,16 +77,24 @@ async fn comes_back(session: &mut Session<'_>, before: u64) -> Result<Duration, 
     }
 }
 
-/// Watches the device for [`RESTART_WATCH`]: whether its uptime went back below `before` plus
-/// the time since, or it stopped answering; then waits until it answers again (as
-/// [`comes_back`]). `None` while it kept counting.
+/// Whether an uptime of `now` seconds, read `since` after one of `before`, went back: the device
+/// restarted in between.
+fn went_back(before: u64, now: u64, since: Duration) -> bool {
+    now < before + since.as_secs()
+}
+
+/// Watches the device for [`RESTART_WATCH`]: what it did if its uptime went back or it stopped
+/// answering (waiting then, as [`comes_back`], until it answers again); `None` if it kept
+/// counting.
 async fn watch_restart(session: &mut Session<'_>, before: u64) -> Option<String> {
     let started = Instant::now();
     while started.elapsed() < RESTART_WATCH {
         tokio::time::sleep(POLL).await;
         match uptime(session).await {
-            Some(now) if now >= before + started.elapsed().as_secs() => continue,
-            Some(_) => return Some("restarted".into()),
+            Some(now) if went_back(before, now, started.elapsed()) => {
+                return Some("restarted".into());
+            }
+            Some(_) => continue,
             None => {
                 return Some(match comes_back(session, before).await {
                     Ok(took) => format!("restarted (back {:.1} s later)", took.as_secs_f64()),
