@@ -120,13 +120,20 @@ struct Expectation {
 }
 
 impl Expectation {
-    /// Whether `verdict`, of a case of the fault's own function, catches the fault.
-    fn catches(&self, verdict: &Verdict) -> bool {
-        match (self.non_strict, verdict) {
-            (None, Verdict::Fail(_)) => true,
-            (Some(expected), Verdict::NonStrict { erratum, .. }) => *erratum == expected,
-            _ => false,
-        }
+    /// The ids of the cases among `failed` that catch the fault: cases of its own function that
+    /// failed (not merely inconclusive), or drew the expected erratum's non-strict finding.
+    fn caught_by<'f>(&self, failed: &'f [Failure]) -> Vec<&'f str> {
+        let function = self.fault.function().path;
+        failed
+            .iter()
+            .filter(|f| f.function == function)
+            .filter(|f| match (self.non_strict, &f.verdict) {
+                (None, Verdict::Fail(_)) => true,
+                (Some(expected), Verdict::NonStrict { erratum, .. }) => *erratum == expected,
+                _ => false,
+            })
+            .map(|f| f.id.as_str())
+            .collect()
     }
 }
 
@@ -273,11 +280,7 @@ async fn each_fault_is_caught_by_a_case_of_its_function() {
     // was not gets one more run, alone.
     for (index, (failed, _)) in &mut results {
         let expectation = &EXPECTATIONS[*index];
-        let function = expectation.fault.function().path;
-        let caught = failed
-            .iter()
-            .any(|f| f.function == function && expectation.catches(&f.verdict));
-        if !caught {
+        if expectation.caught_by(failed).is_empty() {
             *failed = failed_cases(expectation.setup, Faults::NONE.with(expectation.fault))
                 .await
                 .0;
@@ -290,13 +293,7 @@ async fn each_fault_is_caught_by_a_case_of_its_function() {
         let expectation = &EXPECTATIONS[index];
         let fault = expectation.fault;
         let function = fault.function().path;
-        // Caught: a case of the fault's own function failed (not merely inconclusive), or drew
-        // the expected erratum's non-strict finding.
-        let caught: Vec<&str> = failed
-            .iter()
-            .filter(|f| f.function == function && expectation.catches(&f.verdict))
-            .map(|f| f.id.as_str())
-            .collect();
+        let caught = expectation.caught_by(&failed);
         let elsewhere: Vec<String> = failed
             .iter()
             .filter(|f| !caught.contains(&f.id.as_str()))

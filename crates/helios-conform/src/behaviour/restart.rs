@@ -289,14 +289,12 @@ async fn apply_without_upload(session: &mut Session<'_>) -> Outcome {
     outcome.observed = observed(&exchange);
     let envelope = exchange.envelope().map(|(envelope, _)| envelope);
     outcome.exchanges.push(exchange);
+    let non_strict = |why: String| Verdict::NonStrict { erratum, why };
     outcome.verdict = match envelope {
         Ok(Envelope::Failure { code, .. }) if code == u64::from(no_data) => {
             match watch_restart(session, before).await {
                 None => Verdict::Pass,
-                Some(what) => Verdict::NonStrict {
-                    erratum,
-                    why: format!("answered {no_data}, then {what}"),
-                },
+                Some(what) => non_strict(format!("answered {no_data}, then {what}")),
             }
         }
         Ok(Envelope::Success { .. }) => {
@@ -304,15 +302,12 @@ async fn apply_without_upload(session: &mut Session<'_>) -> Outcome {
                 || format!(", and kept running for {} s", RESTART_WATCH.as_secs()),
                 |what| format!(", then {what}"),
             );
-            Verdict::NonStrict {
-                erratum,
-                why: format!("answered success with nothing uploaded{then}"),
-            }
+            non_strict(format!("answered success with nothing uploaded{then}"))
         }
-        Ok(Envelope::Failure { .. }) => Verdict::NonStrict {
-            erratum,
-            why: format!("answered {} rather than {no_data}", outcome.observed),
-        },
+        Ok(Envelope::Failure { .. }) => non_strict(format!(
+            "answered {} rather than {no_data}",
+            outcome.observed
+        )),
         // No envelope at all departs from 2.3 whatever the ruling.
         Err(_) => Verdict::Fail(format!("answered {}", outcome.observed)),
     };
