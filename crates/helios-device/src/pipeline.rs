@@ -7,6 +7,7 @@
 //! faults (`crate::faults`) departs from these steps only where a fault names the function.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use axum::Router;
@@ -267,7 +268,18 @@ fn checked(
 ) -> Result<Reply, Refusal> {
     let faults = device.faults();
     let path = uri.path();
-    let function = route(device, profile.firmware(), http_method, path)?;
+    let firmware = profile.firmware();
+    // A request without a body like the one this thread served last: its function and
+    // parameters are known (see `Known`).
+    let target = uri.path_and_query().map_or(path, |target| target.as_str());
+    let known = body
+        .is_empty()
+        .then(|| Known::recall(http_method, target, firmware, faults))
+        .flatten();
+    let function = match &known {
+        Some((function, _)) => function,
+        None => route(device, firmware, http_method, path)?,
+    };
     let method = Method::parse(http_method.as_str())
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidMethod, "an unknown method"))?;
 
@@ -344,15 +356,24 @@ fn checked(
         .into());
     }
 
-    let params = params(
-        function,
-        method,
-        uri.query(),
-        headers,
-        body,
-        faults,
-        profile,
-    )?;
+    let params = match known {
+        Some((_, params)) => params,
+        None => {
+            let params = Rc::new(params(
+                function,
+                method,
+                uri.query(),
+                headers,
+                body,
+                faults,
+                profile,
+            )?);
+            if body.is_empty() {
+                Known::remember(http_method, target, firmware, faults, function, &params);
+            }
+            params
+        }
+    };
 
     let handler = handlers::handler(function).ok_or_else(|| {
         ApiError::new(
@@ -378,77 +399,78 @@ fn params(
     faults: faults::Faults,
     profile: &Profile,
 ) -> Result<Params, ApiError> {
-    let firmware = profile.firmware();
-    let check = || {
-        // Read only for a body: gathering ignores it for a request without one.
-        let content_type = (!body.is_empty())
-            .then(|| headers.get(header::CONTENT_TYPE))
-            .flatten()
-            .and_then(|value| value.to_str().ok());
-        let limited = faults::params::size_limits_of(faults, function);
-        let mut gathered = gather(&limited, method, query, content_type, body, &LIMITS)?;
-        faults::params::rewrite(faults, function, &mut gathered);
-        validate(function, method, &gathered, firmware)
-            .map_err(|error| faults::params::misreport(faults, function, error))
-    };
-    if !body.is_empty() {
-        return check();
-    }
-    let key = ParamsKey {
-        function,
-        method,
-        firmware,
-        faults,
-    };
-    let query = query.unwrap_or_default();
-    // What checking gives is a function of these alone: the same request again (a client
-    // polling the same snapshot) takes the parameters this thread checked last time.
-    let known = LAST_PARAMS.with_borrow(|last| match last {
-        Some(last) if last.key == key && *last.query == *query => Some(last.params.clone()),
-        _ => None,
-    });
-    if let Some(params) = known {
-        return Ok(params);
-    }
-    let params = check()?;
-    LAST_PARAMS.with_borrow_mut(|last| {
-        *last = Some(LastParams {
-            key,
-            query: query.into(),
-            params: params.clone(),
-        });
-    });
-    Ok(params)
+    // Read only for a body: gathering ignores it for a request without one.
+    let content_type = (!body.is_empty())
+        .then(|| headers.get(header::CONTENT_TYPE))
+        .flatten()
+        .and_then(|value| value.to_str().ok());
+    let limited = faults::params::size_limits_of(faults, function);
+    let mut gathered = gather(&limited, method, query, content_type, body, &LIMITS)?;
+    faults::params::rewrite(faults, function, &mut gathered);
+    validate(function, method, &gathered, profile.firmware())
+        .map_err(|error| faults::params::misreport(faults, function, error))
 }
 
-/// What checking the parameters of a request without a body depends on, besides its query.
-#[derive(Clone, Copy)]
-struct ParamsKey {
-    function: &'static Function,
-    method: Method,
+/// The request without a body that this thread routed and checked last, and what that gave.
+/// Routing and checking the parameters are a function of the method, the path and query, the
+/// firmware and the faults alone: the same request again (a client polling the same snapshot)
+/// takes its function and parameters without routing or checking again. The steps between
+/// (service, transport, authentication, privilege, licence, model) are run for every request.
+struct Known {
+    method: axum::http::Method,
     firmware: Version,
     faults: faults::Faults,
-}
-
-impl PartialEq for ParamsKey {
-    /// The same function is the same entry of the spec's registry.
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.function, other.function)
-            && (self.method, self.firmware, self.faults)
-                == (other.method, other.firmware, other.faults)
-    }
-}
-
-/// The parameters a thread checked last for a request without a body.
-struct LastParams {
-    key: ParamsKey,
-    query: Box<str>,
-    params: Params,
+    /// The path and query.
+    target: Box<str>,
+    function: &'static Function,
+    params: Rc<Params>,
 }
 
 thread_local! {
-    static LAST_PARAMS: std::cell::RefCell<Option<LastParams>> =
-        const { std::cell::RefCell::new(None) };
+    static KNOWN: std::cell::RefCell<Option<Known>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Known {
+    /// The function and parameters of this request, if this thread served it last.
+    fn recall(
+        method: &axum::http::Method,
+        target: &str,
+        firmware: Version,
+        faults: faults::Faults,
+    ) -> Option<(&'static Function, Rc<Params>)> {
+        KNOWN.with_borrow(|known| {
+            known
+                .as_ref()
+                .filter(|known| {
+                    known.firmware == firmware
+                        && known.faults == faults
+                        && known.method == method
+                        && *known.target == *target
+                })
+                .map(|known| (known.function, known.params.clone()))
+        })
+    }
+
+    /// Remembers what routing and checking gave for this request.
+    fn remember(
+        method: &axum::http::Method,
+        target: &str,
+        firmware: Version,
+        faults: faults::Faults,
+        function: &'static Function,
+        params: &Rc<Params>,
+    ) {
+        KNOWN.with_borrow_mut(|known| {
+            *known = Some(Self {
+                method: method.clone(),
+                firmware,
+                faults,
+                target: target.into(),
+                function,
+                params: params.clone(),
+            });
+        });
+    }
 }
 
 /// Steps 2 and 3: the path names a function this firmware has, and the method is one of its.
@@ -554,57 +576,85 @@ mod tests {
     }
 
     #[test]
-    fn parameters_checked_before_are_taken_again_only_for_the_same_request() {
-        let in_spec =
-            |function: &Function| helios_spec::function(function.path).expect("in the spec");
-        let snapshot = in_spec(&helios_spec::functions::camera::snapshot::FUNCTION);
-        let caps = in_spec(&helios_spec::functions::camera::caps::FUNCTION);
+    fn parameters_are_checked_against_the_firmware_and_the_faults() {
+        let snapshot = &helios_spec::functions::camera::snapshot::FUNCTION;
+        let caps = &helios_spec::functions::camera::caps::FUNCTION;
         let (newer, older) = (running(FIRMWARE_2_50.since()), running(Version::MANUAL));
-        let check = |function, query: &str, profile: &Profile| {
-            let headers = HeaderMap::new();
+        let headers = HeaderMap::new();
+        let check = |function, query: &str, faults, profile: &Profile| {
             params(
                 function,
                 Method::Get,
                 Some(query),
                 &headers,
                 b"",
-                faults::Faults::NONE,
+                faults,
                 profile,
             )
         };
+        let none = faults::Faults::NONE;
         let query = "width=640&height=480&fps=20";
         // Firmware 2.50 takes fps up to 15; the manual's firmware any 32-bit number.
-        let refused = check(snapshot, query, &newer).expect_err("fps outside 0..15");
+        let refused = check(snapshot, query, none, &newer).expect_err("fps outside 0..15");
         assert_eq!(refused.param.as_deref(), Some("fps"));
-        let taken = check(snapshot, query, &older).expect("the manual's domain");
+        let taken = check(snapshot, query, none, &older).expect("the manual's domain");
         assert_eq!(taken.int("fps"), Some(20));
-        assert!(
-            check(snapshot, query, &newer).is_err(),
-            "not the older firmware's"
-        );
-        // The same request again gives the same parameters; another request its own.
-        assert_eq!(check(snapshot, query, &older).expect("again"), taken);
-        let other = check(snapshot, "width=320&height=240", &older).expect("valid");
-        assert_eq!((other.int("width"), other.int("fps")), (Some(320), None));
         // Another function with the same query checks it against its own parameters.
-        let unknown = check(caps, "width=320&height=240", &older).expect("ignored");
+        let unknown = check(caps, "width=320&height=240", none, &older).expect("ignored");
         assert_eq!(unknown.int("width"), None);
-        // Another fault set is another firmware: `first-occurrence-wins` takes the first width.
+        // `first-occurrence-wins` takes the first width.
         let repeated = "width=640&width=320&height=240";
-        let last = check(snapshot, repeated, &older).expect("valid");
+        let last = check(snapshot, repeated, none, &older).expect("valid");
         assert_eq!(last.int("width"), Some(320));
-        let faults = faults::Faults::NONE.with(Fault::FirstOccurrenceWins);
-        let headers = HeaderMap::new();
-        let first = params(
-            snapshot,
-            Method::Get,
-            Some(repeated),
-            &headers,
-            b"",
-            faults,
-            &older,
-        )
-        .expect("valid");
+        let first_wins = none.with(Fault::FirstOccurrenceWins);
+        let first = check(snapshot, repeated, first_wins, &older).expect("valid");
         assert_eq!(first.int("width"), Some(640));
+    }
+
+    #[test]
+    fn a_request_is_known_again_only_with_the_same_method_target_firmware_and_faults() {
+        let snapshot =
+            helios_spec::function(helios_spec::functions::camera::snapshot::FUNCTION.path)
+                .expect("in the spec");
+        let get = axum::http::Method::GET;
+        let target = "/api/camera/snapshot?width=640&height=480";
+        let (firmware, faults) = (Version::MANUAL, faults::Faults::NONE);
+        let checked = Rc::new(
+            params(
+                snapshot,
+                Method::Get,
+                Some("width=640&height=480"),
+                &HeaderMap::new(),
+                b"",
+                faults,
+                &running(firmware),
+            )
+            .expect("valid"),
+        );
+        Known::remember(&get, target, firmware, faults, snapshot, &checked);
+        let (function, params) = Known::recall(&get, target, firmware, faults).expect("known");
+        assert!(std::ptr::eq(function, snapshot) && Rc::ptr_eq(&params, &checked));
+        let unknown = [
+            Known::recall(&axum::http::Method::POST, target, firmware, faults),
+            Known::recall(
+                &get,
+                "/api/camera/snapshot?width=320&height=240",
+                firmware,
+                faults,
+            ),
+            Known::recall(&get, target, FIRMWARE_2_50.since(), faults),
+            Known::recall(
+                &get,
+                target,
+                firmware,
+                faults.with(Fault::FirstOccurrenceWins),
+            ),
+        ];
+        assert!(unknown.iter().all(Option::is_none));
+        // A thread knows only what it served itself.
+        let elsewhere = std::thread::spawn(move || {
+            Known::recall(&axum::http::Method::GET, target, firmware, faults).is_none()
+        });
+        assert!(elsewhere.join().expect("the thread ends"));
     }
 }

@@ -16,6 +16,8 @@ mod phone;
 mod switch;
 mod system;
 
+use std::rc::Rc;
+
 use helios_spec::functions::{
     audio as audio_fns, call as call_fns, camera as camera_fns, config as config_fns,
     display as display_fns, email as email_fns, firmware as firmware_fns, io as io_fns,
@@ -34,7 +36,8 @@ use crate::reply::Reply;
 #[derive(Debug)]
 pub struct Call {
     pub method: Method,
-    pub params: Params,
+    /// Shared with the pipeline's memory of the parameters this thread checked last.
+    pub params: Rc<Params>,
     pub caller: Caller,
 }
 
