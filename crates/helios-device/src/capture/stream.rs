@@ -80,6 +80,10 @@ impl Outgoing {
         if written.len() == piece.len() {
             // Written whole (a body in one write, the usual case): the piece itself, moved
             // rather than sliced and let go, which would touch its shared reference count twice.
+            // Most often it is the oldest piece, and nothing before it is left to drop.
+            if index == 0 {
+                return announced.pop_front();
+            }
             let piece = announced.remove(index);
             announced.drain(..index);
             return piece;
@@ -245,7 +249,9 @@ impl<S: AsyncRead + Unpin> AsyncRead for Recorded<S> {
                 this.close(Direction::In);
             } else {
                 this.data(Direction::In, read.len(), |_, copies| {
-                    Pieces::from_elem(copies.copy(read), 1)
+                    let mut pieces = Pieces::new();
+                    pieces.push(copies.copy(read));
+                    pieces
                 });
             }
         }
