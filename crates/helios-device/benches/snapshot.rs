@@ -37,8 +37,9 @@ use serde_json::json;
 /// that a scheduler's hiccup is a small part of a round, short enough that the two sides of a
 /// round see the same machine (a shared VM's speed moves by a third within seconds), and many
 /// rounds, so that the median moves little from run to run (21 rounds of 250 ms gave medians
-/// from 0.876 to 0.916 on the same code).
-const ROUNDS: usize = 61;
+/// from 0.876 to 0.916 on the same code; 61 rounds of 100 ms from 0.870 to 0.926, rounds
+/// themselves ranging from 0.6 to 1.7). The median is printed with its 95% confidence interval.
+const ROUNDS: usize = 151;
 const ROUND_TIME: Duration = Duration::from_millis(100);
 
 /// Concurrent clients, each with its own kept-alive connection.
@@ -73,6 +74,18 @@ async fn batch(clients: &[reqwest::Client], url: &str, expected: usize) -> usize
         bytes += task.await.expect("a client task");
     }
     bytes
+}
+
+/// The ranks, among `n` sorted rounds, that bound a 95% confidence interval of their median:
+/// the number of rounds below the true median is binomial (n, 1/2), so its middle 95% lies
+/// within 1.96 standard deviations (sqrt(n)/2) of n/2 (the normal approximation; distribution
+/// free, whatever the rounds' own spread).
+fn median_interval(n: usize) -> (usize, usize) {
+    let half = n as f64 / 2.0;
+    let reach = 1.96 * (n as f64).sqrt() / 2.0;
+    let low = (half - reach).floor().max(0.0) as usize;
+    let high = ((half + reach).ceil() as usize).min(n - 1);
+    (low, high)
 }
 
 /// One scene period of the camera (its bar sweeps the picture in 7 s), in frame ticks.
@@ -195,8 +208,10 @@ fn http(c: &mut Criterion) {
     let (device_bytes, ceiling_bytes) = (mean(served_bytes[0]), mean(served_bytes[1]));
     rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (ratio, device, ceiling) = rounds[ROUNDS / 2];
+    let (low, high) = median_interval(ROUNDS);
+    let (low, high) = (rounds[low].0, rounds[high].0);
     println!(
-        "snapshot/interleaved: median of {ROUNDS} rounds: device {device:.0}/s, ceiling {ceiling:.0}/s, ratio {ratio:.3} (range {:.3} to {:.3}); mean reply {device_bytes:.0} bytes from the device, {ceiling_bytes:.0} from the ceiling",
+        "snapshot/interleaved: median of {ROUNDS} rounds: device {device:.0}/s, ceiling {ceiling:.0}/s, ratio {ratio:.3} (95% confidence {low:.3} to {high:.3}; rounds {:.3} to {:.3}); mean reply {device_bytes:.0} bytes from the device, {ceiling_bytes:.0} from the ceiling",
         rounds[0].0,
         rounds[ROUNDS - 1].0
     );
@@ -205,6 +220,8 @@ fn http(c: &mut Criterion) {
         &json!({
             "rounds": ROUNDS,
             "median_ratio": ratio,
+            "median_low": low,
+            "median_high": high,
             "device_per_second": device,
             "ceiling_per_second": ceiling,
             "lowest_ratio": rounds[0].0,

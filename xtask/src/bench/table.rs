@@ -157,7 +157,7 @@ pub(crate) fn render(home: &Path, figures: &Path, since: Option<SystemTime>) -> 
         r("snapshot/device/640x480"),
         r("snapshot/baseline/640x480"),
         "replies/s",
-        "ratio >= 0.9 (bare hyper)",
+        "one side after the other: see the interleaved row",
     );
     for resolution in parameters(home, "snapshot-encoding/encode") {
         t.pair(
@@ -220,7 +220,9 @@ pub(crate) fn render(home: &Path, figures: &Path, since: Option<SystemTime>) -> 
             &format!("{} replies/s", thousands(figure("ceiling_per_second"))),
             &format!("{:.3}", figure("median_ratio")),
             &format!(
-                "ratio >= 0.9 (median; rounds {:.2} to {:.2})",
+                "ratio >= 0.9 (median, 95% confidence {:.3} to {:.3}; rounds {:.2} to {:.2})",
+                figure("median_low"),
+                figure("median_high"),
                 figure("lowest_ratio"),
                 figure("highest_ratio")
             ),
