@@ -617,7 +617,9 @@ mod tests {
             helios_spec::function(helios_spec::functions::camera::snapshot::FUNCTION.path)
                 .expect("in the spec");
         let get = axum::http::Method::GET;
-        let target = "/api/camera/snapshot?width=640&height=480";
+        let target = format!("{}?width=640&height=480", snapshot.path);
+        let other = format!("{}?width=320&height=240", snapshot.path);
+        let target = target.as_str();
         let (firmware, faults) = (Version::MANUAL, faults::Faults::NONE);
         let checked = Rc::new(
             params(
@@ -636,12 +638,7 @@ mod tests {
         assert!(std::ptr::eq(function, snapshot) && Rc::ptr_eq(&params, &checked));
         let unknown = [
             Known::recall(&axum::http::Method::POST, target, firmware, faults),
-            Known::recall(
-                &get,
-                "/api/camera/snapshot?width=320&height=240",
-                firmware,
-                faults,
-            ),
+            Known::recall(&get, &other, firmware, faults),
             Known::recall(&get, target, FIRMWARE_2_50.since(), faults),
             Known::recall(
                 &get,
@@ -652,8 +649,9 @@ mod tests {
         ];
         assert!(unknown.iter().all(Option::is_none));
         // A thread knows only what it served itself.
+        let target = target.to_owned();
         let elsewhere = std::thread::spawn(move || {
-            Known::recall(&axum::http::Method::GET, target, firmware, faults).is_none()
+            Known::recall(&axum::http::Method::GET, &target, firmware, faults).is_none()
         });
         assert!(elsewhere.join().expect("the thread ends"));
     }
