@@ -111,6 +111,7 @@ fn run(args: Args) -> Result<i32> {
         cases: args.cases,
         replay: None,
         interactive: args.interactive,
+        confirm: None,
     };
     let ca_pem = match &args.ca {
         Some(path) => {

@@ -1,7 +1,7 @@
 //! Running a suite: a session with the device (discovery), then every request case in order,
 //! each judged as it completes, then the groups that check behaviour over time.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use helios_client::Exchange;
 use helios_spec::Tier;
@@ -51,7 +51,13 @@ pub struct Options {
     /// Ask the operator to raise the events only someone at the device can (a card on the
     /// reader), when the device has no stimulus interface.
     pub interactive: bool,
+    /// How many times a failure is sent again before it is reported (`--confirm`); `None` is
+    /// [`DEFAULT_CONFIRM`].
+    pub confirm: Option<u32>,
 }
+
+/// Reruns of a failure before it is reported, by default.
+pub const DEFAULT_CONFIRM: u32 = 1;
 
 /// One case's outcome.
 #[derive(Clone, Debug)]
@@ -69,6 +75,10 @@ pub struct Outcome {
     /// Named texts the reports keep beside the case (a configuration's before/after
     /// difference).
     pub attachments: Vec<(String, String)>,
+    /// When the case began (wall clock, for the reports' timestamps).
+    pub started: SystemTime,
+    /// How long it took, set by [`Outcome::finish`] when it is judged.
+    pub duration: Duration,
 }
 
 impl Outcome {
@@ -89,6 +99,16 @@ impl Outcome {
             exchanges: Vec::new(),
             replay: None,
             attachments: Vec::new(),
+            started: SystemTime::now(),
+            duration: Duration::ZERO,
+        }
+    }
+
+    /// Marks the case judged now: its duration runs from [`Outcome::new`] to here, unless it
+    /// was set already.
+    pub fn finish(&mut self) {
+        if self.duration.is_zero() {
+            self.duration = self.started.elapsed().unwrap_or_default();
         }
     }
 
@@ -108,6 +128,9 @@ pub struct Run {
     pub cases: u32,
     /// The tiers allowed beyond the profile's (`--allow`), for a replay to allow them again.
     pub allow: Vec<Tier>,
+    /// When the run began, and how long it took.
+    pub started: SystemTime,
+    pub duration: Duration,
 }
 
 /// Runs the suite against `target`.
@@ -122,6 +145,7 @@ pub async fn run_with_progress(
     options: &Options,
     progress: &mut (dyn FnMut(&Outcome) + Send),
 ) -> Run {
+    let started = SystemTime::now();
     let mut session = Session::open(profile, target, options).await;
     let mut outcomes = discovery_outcomes(profile, &session.discovered);
     for outcome in &outcomes {
@@ -138,14 +162,16 @@ pub async fn run_with_progress(
         if !session.selected(&case.id, case.function) {
             continue;
         }
-        let outcome = run_case(&mut session, &case).await;
+        let mut outcome = run_case(&mut session, &case).await;
+        outcome.finish();
         progress(&outcome);
         outcomes.push(outcome);
     }
     // The request cases are a group of their own for the health probe: a case that restarted
     // the device silently is charged to them.
     if outcomes.iter().any(|o| !o.exchanges.is_empty()) {
-        let probe = health.probe_after(&mut session, "requests", false).await;
+        let mut probe = health.probe_after(&mut session, "requests", false).await;
+        probe.finish();
         progress(&probe);
         outcomes.push(probe);
     }
@@ -156,6 +182,8 @@ pub async fn run_with_progress(
         allow: options.allow.clone(),
         discovered: session.discovered,
         outcomes,
+        started,
+        duration: started.elapsed().unwrap_or_default(),
     }
 }
 
@@ -190,7 +218,7 @@ async fn run_case(session: &mut Session<'_>, case: &Case) -> Outcome {
                 outcome.exchanges.push(exchange);
             }
             Err(error) => {
-                outcome.verdict = Verdict::Inconclusive(error);
+                outcome.verdict = Verdict::Error(error);
             }
         }
     }

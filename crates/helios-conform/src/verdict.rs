@@ -16,8 +16,12 @@ pub enum Verdict {
     NotApplicable(String),
     /// A blast-radius tier the operator did not allow.
     Skipped(String),
-    /// The network or the harness failed, not the device.
+    /// Undecidable from what the device did: a timing check whose own requests were late, a
+    /// failure that did not reproduce.
     Inconclusive(String),
+    /// The run's environment failed this case (the transport, the runner's own timeout), not
+    /// the device: never counted as a device failure.
+    Error(String),
 }
 
 impl Verdict {
@@ -29,6 +33,7 @@ impl Verdict {
             Self::NotApplicable(_) => "not-applicable",
             Self::Skipped(_) => "skipped",
             Self::Inconclusive(_) => "inconclusive",
+            Self::Error(_) => "error",
         }
     }
 
@@ -39,7 +44,8 @@ impl Verdict {
             Self::Fail(why)
             | Self::NotApplicable(why)
             | Self::Skipped(why)
-            | Self::Inconclusive(why) => why.clone(),
+            | Self::Inconclusive(why)
+            | Self::Error(why) => why.clone(),
         }
     }
 
@@ -69,19 +75,46 @@ impl fmt::Display for Verdict {
     }
 }
 
-/// The exit code of a run: 0 when nothing failed and at least one case ran, 1 on any failure,
-/// 2 when only inconclusive cases stand (or nothing ran), 3 is for usage and profile errors.
+/// Exit code: no case failed and at least one ran.
+pub const EXIT_PASS: i32 = 0;
+/// Exit code: the device departs from the manual in at least one case.
+pub const EXIT_FAIL: i32 = 1;
+/// Exit code: nothing failed, but what stands is undecided (inconclusive cases only, or cases
+/// the run's environment failed).
+pub const EXIT_UNDECIDED: i32 = 2;
+/// Exit code: a usage, profile or declaration error, a selector that matches nothing, or a run
+/// that sent no request case.
+pub const EXIT_USAGE: i32 = 3;
+/// Exit code: a setup error found by the preflight, or the device stopped answering: the lab's
+/// problem, not a verdict on the device.
+pub const EXIT_SETUP: i32 = 4;
+
+/// The exit code of a run's verdicts: 4 when most cases that ran are `error` (the environment,
+/// not the device); else 1 on any failure; else 2 when some case is `error` (a run whose
+/// environment failed part of it is never green); else 0 when at least one case passed; else 2.
 pub fn exit_code(verdicts: &[Verdict]) -> i32 {
+    let errors = verdicts
+        .iter()
+        .filter(|v| matches!(v, Verdict::Error(_)))
+        .count();
+    let executed = verdicts
+        .iter()
+        .filter(|v| !matches!(v, Verdict::NotApplicable(_) | Verdict::Skipped(_)))
+        .count();
     let failed = verdicts.iter().any(|v| matches!(v, Verdict::Fail(_)));
     let ran = verdicts
         .iter()
         .any(|v| matches!(v, Verdict::Pass | Verdict::NonStrict { .. }));
-    if failed {
-        1
+    if errors > 0 && errors * 2 >= executed {
+        EXIT_SETUP
+    } else if failed {
+        EXIT_FAIL
+    } else if errors > 0 {
+        EXIT_UNDECIDED
     } else if ran {
-        0
+        EXIT_PASS
     } else {
-        2
+        EXIT_UNDECIDED
     }
 }
 
@@ -99,5 +132,25 @@ mod tests {
             0
         );
         assert_eq!(exit_code(&[Verdict::Pass, Verdict::Fail("x".into())]), 1);
+    }
+
+    #[test]
+    fn errors_are_the_environment_never_the_device() {
+        let error = || Verdict::Error("connection refused".into());
+        assert_eq!(exit_code(&[error(), error(), Verdict::Pass]), EXIT_SETUP);
+        assert_eq!(exit_code(&[error(), Verdict::Fail("x".into())]), EXIT_SETUP);
+        assert_eq!(
+            exit_code(&[
+                error(),
+                Verdict::Pass,
+                Verdict::Pass,
+                Verdict::Fail("x".into())
+            ]),
+            EXIT_FAIL
+        );
+        assert_eq!(
+            exit_code(&[error(), Verdict::Pass, Verdict::Pass]),
+            EXIT_UNDECIDED
+        );
     }
 }

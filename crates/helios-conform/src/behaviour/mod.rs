@@ -94,16 +94,19 @@ pub async fn run(
                 "tier {} not allowed (--allow {})",
                 group.tier, group.tier
             ));
+            skipped.finish();
             progress(&skipped);
             outcomes.push(skipped);
             continue;
         }
-        let ran = (group.run)(session).await;
-        for outcome in &ran {
+        let mut ran = (group.run)(session).await;
+        for outcome in &mut ran {
+            outcome.finish();
             progress(outcome);
         }
         outcomes.extend(ran);
-        let probe = health.probe(session, group).await;
+        let mut probe = health.probe(session, group).await;
+        probe.finish();
         progress(&probe);
         outcomes.push(probe);
     }

@@ -12,7 +12,7 @@ use crate::verdict::{Verdict, exit_code};
 
 struct ServiceRow {
     name: &'static str,
-    counts: [usize; 6],
+    counts: [usize; 7],
 }
 
 struct CaseRow {
@@ -39,14 +39,14 @@ struct Page {
     cases_per_property: u32,
     overall: &'static str,
     overall_class: &'static str,
-    verdicts: [&'static str; 6],
+    verdicts: [&'static str; 7],
     services: Vec<ServiceRow>,
     rows: Vec<CaseRow>,
 }
 
 /// Renders the page.
 pub fn render(run: &Run, target: &Target) -> Result<String, askama::Error> {
-    let mut services: BTreeMap<&str, [usize; 6]> = BTreeMap::new();
+    let mut services: BTreeMap<&str, [usize; 7]> = BTreeMap::new();
     for outcome in &run.outcomes {
         let row = services.entry(outcome.service).or_default();
         if let Some(at) = VERDICTS.iter().position(|v| *v == outcome.verdict.id()) {

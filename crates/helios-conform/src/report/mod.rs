@@ -15,19 +15,20 @@ use crate::verdict::Verdict;
 pub mod html;
 
 /// The verdicts, in the order tables show them.
-pub const VERDICTS: [&str; 6] = [
+pub const VERDICTS: [&str; 7] = [
     "pass",
     "fail",
     "non-strict",
     "not-applicable",
     "skipped",
     "inconclusive",
+    "error",
 ];
 
 /// The terminal summary: counts per service and verdict, then each failure.
 pub fn summary(run: &Run) -> String {
     let verdicts = VERDICTS;
-    let mut table: BTreeMap<&str, [usize; 6]> = BTreeMap::new();
+    let mut table: BTreeMap<&str, [usize; VERDICTS.len()]> = BTreeMap::new();
     for outcome in &run.outcomes {
         let row = table.entry(outcome.service).or_default();
         if let Some(at) = verdicts.iter().position(|v| *v == outcome.verdict.id()) {
@@ -39,7 +40,7 @@ pub fn summary(run: &Run) -> String {
         let _ = write!(out, "{verdict:>15}");
     }
     out.push('\n');
-    let mut totals = [0usize; 6];
+    let mut totals = [0usize; VERDICTS.len()];
     for (service, row) in &table {
         let _ = write!(out, "{service:<12}");
         for (at, count) in row.iter().enumerate() {
@@ -124,7 +125,7 @@ pub fn junit(run: &Run) -> Result<String, quick_junit::SerializeError> {
                 ));
                 status
             }
-            Verdict::Inconclusive(why) => {
+            Verdict::Inconclusive(why) | Verdict::Error(why) => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
                 status.set_message(why.clone());
                 status
