@@ -7,11 +7,46 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::io::Write as _;
+
 use anyhow::{Context, Result};
-use helios_conform::{Options, Profile, REFERENCE_PROFILE, Target, exit_code, report};
+use helios_conform::verdict::{EXIT_SETUP, EXIT_USAGE};
+use helios_conform::{Options, Profile, REFERENCE_PROFILE, Run, Target, exit_code, report};
 use helios_spec::Tier;
 
+/// Writes to standard output, ignoring a closed pipe (`conform | head`): the run goes on and
+/// exits as judged.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+const AFTER_HELP: &str = "\
+Tiers (--allow): read-only and reversible always run; config, reboot and destructive only when
+allowed here or in the profile's [run] tiers.
+
+Exit codes:
+  0  no case failed, and at least one request case was sent
+  1  the device departs from the manual in at least one case (each FAIL is confirmed by a rerun)
+  2  nothing failed, but what stands is undecided (inconclusive cases, or some cases the run's
+     environment failed: verdict `error`)
+  3  usage, profile or declaration error; a selector (--only) that matches no case; a run that
+     sent no request case
+  4  setup error: the device is unreachable, TLS or a password of the profile is refused, or the
+     device stopped answering mid-run (the lab's setup, not a verdict on the device)
+
+Examples:
+  cargo xtask conform
+      the whole suite against the embedded reference intercom
+  cargo xtask conform https://192.0.2.10 --http http://192.0.2.10 --profile lab.toml --ca dev.pem \\
+      --report-dir out
+      a real device over HTTPS (certificate pinned) and plain HTTP, with reports and evidence
+  cargo xtask conform https://192.0.2.10 --profile lab.toml --insecure --only switch --list
+      the switch cases that would run, without sending anything";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub(crate) struct Args {
     /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom; or
     /// `replay` to send one case of an earlier run again (see CASE).
@@ -28,29 +63,43 @@ pub(crate) struct Args {
     /// The lab's declaration of the device (TOML).
     #[arg(long)]
     profile: Option<PathBuf>,
-    /// Only cases whose id or function path contains this.
+    /// Only cases whose id or function path contains this (a selector that matches nothing is
+    /// a usage error, exit 3, with the nearest ids).
     #[arg(long)]
     only: Option<String>,
-    /// Blast-radius tiers to allow beyond read-only and reversible.
-    #[arg(long, value_delimiter = ',')]
+    /// Print the cases that would run (id, function, manual section, tier, check, status) and
+    /// send nothing; takes the same selectors.
+    #[arg(long)]
+    list: bool,
+    /// Blast-radius tiers to allow beyond read-only and reversible (comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = ["read-only", "reversible", "config", "reboot", "destructive"])]
     allow: Vec<String>,
-    /// Requests per second at most.
+    /// Requests per second at most [default: the profile's [run] rate; 0 is no limit].
     #[arg(long)]
     rate: Option<u32>,
-    /// The seed of generated values; a run with the same seed sends the same requests.
+    /// The seed of generated values; a run with the same seed sends the same requests
+    /// [default: 0].
     #[arg(long)]
     seed: Option<u64>,
-    /// Generated requests (or sequences) per property.
+    /// Generated requests (or sequences) per property [default: 16].
     #[arg(long)]
     cases: Option<u32>,
-    /// Seconds a request may take.
+    /// Seconds a request may take [default: the profile's [run] timeout_seconds].
     #[arg(long)]
     timeout: Option<u64>,
+    /// How many times a failure is sent again before it is reported; one that does not
+    /// reproduce is inconclusive. 0 turns confirmation off.
+    #[arg(long, default_value_t = helios_conform::run::DEFAULT_CONFIRM)]
+    confirm: u32,
+    /// Requests in a row without an answer after which the device is taken to have stopped
+    /// answering and the run stops (exit 4); 0 never stops.
+    #[arg(long, default_value_t = helios_conform::session::DEFAULT_STALL_AFTER)]
+    stall_after: u32,
     /// Judge by this firmware version instead of the one the device reports (for a device that
     /// reports oddly).
     #[arg(long)]
     firmware: Option<String>,
-    /// Where to write results.ndjson and junit.xml.
+    /// Where to write results.ndjson, junit.xml, report.html and the evidence folder.
     #[arg(long)]
     report_dir: Option<PathBuf>,
     /// Accept a self-signed certificate.
@@ -71,7 +120,7 @@ pub(crate) fn main(args: Args) -> Result<()> {
         Ok(code) => code,
         Err(error) => {
             eprintln!("conform: {error:#}");
-            3
+            EXIT_USAGE
         }
     };
     std::process::exit(code);
@@ -111,7 +160,8 @@ fn run(args: Args) -> Result<i32> {
         cases: args.cases,
         replay: None,
         interactive: args.interactive,
-        confirm: None,
+        confirm: Some(args.confirm),
+        stall_after: Some(args.stall_after),
     };
     let ca_pem = match &args.ca {
         Some(path) => {
@@ -119,6 +169,57 @@ fn run(args: Args) -> Result<i32> {
         }
         None => None,
     };
+    // Whether the run will have a plain-HTTP address (the embedded reference has both).
+    let has_http = match &args.url {
+        Some(url) => args.http.is_some() || !url.starts_with("https://"),
+        None => true,
+    };
+    if let Some(nearest) = helios_conform::run::unmatched(&profile, has_http, &options) {
+        eprintln!(
+            "conform: --only {:?} matches no case; the nearest case ids and functions:",
+            args.only.as_deref().unwrap_or_default()
+        );
+        for id in nearest {
+            eprintln!("  {id}");
+        }
+        return Ok(EXIT_USAGE);
+    }
+    if args.list {
+        let listed = helios_conform::run::listing(&profile, has_http, &options);
+        say!(
+            "{:<56} {:<24} {:<8} {:<12} {:<11} status",
+            "id",
+            "function",
+            "section",
+            "tier",
+            "check"
+        );
+        for case in &listed {
+            say!(
+                "{:<56} {:<24} {:<8} {:<12} {:<11} {}",
+                case.id,
+                if case.function.is_empty() {
+                    "-"
+                } else {
+                    case.function
+                },
+                if case.section.is_empty() {
+                    "-"
+                } else {
+                    case.section
+                },
+                case.tier.id(),
+                case.check,
+                case.status
+            );
+        }
+        say!(
+            "{} cases ({} behaviour groups, each several cases); nothing was sent",
+            listed.len(),
+            listed.iter().filter(|c| c.check == "behaviour").count()
+        );
+        return Ok(helios_conform::verdict::EXIT_PASS);
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     if let Some(urls) = &args.compare {
         return compare(&runtime, &profile, &options, urls, &args, ca_pem.as_ref());
@@ -152,8 +253,11 @@ fn run(args: Args) -> Result<i32> {
         }
     })?;
     progress.finish();
-    print!("{}", report::summary(&run));
-    println!(
+    if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
+        return Ok(setup_error(&run, args.report_dir.as_deref()));
+    }
+    say!("{}", report::summary(&run).trim_end());
+    say!(
         "{} cases in {:.1} s",
         run.outcomes.len(),
         started.elapsed().as_secs_f64()
@@ -172,10 +276,48 @@ fn run(args: Args) -> Result<i32> {
             target
         };
         report::write_evidence(&run, dir, &profile_text, &recorded)?;
-        println!("reports and evidence in {}", dir.display());
+        say!("reports and evidence in {}", dir.display());
     }
-    let verdicts: Vec<_> = run.outcomes.iter().map(|o| o.verdict.clone()).collect();
-    Ok(exit_code(&verdicts))
+    if let Some(setup) = &run.setup {
+        eprint!("{setup}");
+        return Ok(EXIT_SETUP);
+    }
+    if !run.sent_a_request_case() {
+        eprintln!(
+            "conform: no request case was sent (every selected case was skipped or not \
+             applicable): a run that executed nothing is not a verdict; check --only, --allow and \
+             the profile's [run] tiers"
+        );
+        return Ok(EXIT_USAGE);
+    }
+    Ok(run.exit_code())
+}
+
+/// A run the preflight stopped: what failed and what to fix, on standard error, and
+/// `setup.json` in the report directory; no report that could read as a verdict on the device.
+fn setup_error(run: &Run, report_dir: Option<&std::path::Path>) -> i32 {
+    let Some(setup) = &run.setup else {
+        return run.exit_code();
+    };
+    eprint!("{setup}");
+    if let (Some(dir), helios_conform::Setup::Preflight(errors)) = (report_dir, setup) {
+        let record = serde_json::json!({
+            "setup": errors.iter().map(|e| serde_json::json!({
+                "what": e.what, "cause": e.cause, "fix": e.fix,
+            })).collect::<Vec<_>>(),
+            "exitCode": EXIT_SETUP,
+        });
+        if std::fs::create_dir_all(dir).is_ok()
+            && let Ok(text) = serde_json::to_string_pretty(&record)
+            && std::fs::write(dir.join("setup.json"), text).is_ok()
+        {
+            eprintln!(
+                "the setup errors are in {}",
+                dir.join("setup.json").display()
+            );
+        }
+    }
+    EXIT_SETUP
 }
 
 /// `cargo xtask conform --compare A B`: the same cases against two devices, and every case that
@@ -208,11 +350,18 @@ fn compare(
             &mut judged,
         ));
         progress.finish();
-        println!("{url}: {} cases", run.outcomes.len());
+        if let Some(setup) = &run.setup {
+            eprint!("{url}: {setup}");
+            return Ok(EXIT_SETUP);
+        }
+        say!("{url}: {} cases", run.outcomes.len());
         runs.push(run);
     }
     let differences = helios_conform::compare::differences(&runs[0], &runs[1]);
-    print!("{}", helios_conform::compare::table(&differences, a, b));
+    say!(
+        "{}",
+        helios_conform::compare::table(&differences, a, b).trim_end()
+    );
     Ok(i32::from(!differences.is_empty()))
 }
 
@@ -280,16 +429,21 @@ fn replay(args: &Args) -> Result<i32> {
             }
         }
     })?;
+    if let Some(setup) = &run.setup {
+        eprint!("{setup}");
+        return Ok(EXIT_SETUP);
+    }
     let Some(outcome) = run.outcomes.iter().find(|o| o.id == id) else {
         anyhow::bail!("no case {id} in this suite");
     };
-    println!("{}: {}", outcome.id, outcome.verdict);
-    println!(
+    say!("{}: {}", outcome.id, outcome.verdict);
+    say!(
         "  expected: {}\n  observed: {}",
-        outcome.expected, outcome.observed
+        outcome.expected,
+        outcome.observed
     );
     for exchange in &outcome.exchanges {
-        println!("  sent: {}", exchange.to_curl());
+        say!("  sent: {}", exchange.to_curl());
     }
     Ok(exit_code(std::slice::from_ref(&outcome.verdict)))
 }
@@ -318,7 +472,7 @@ async fn embedded(
         insecure: false,
         ca_pem,
     };
-    println!(
+    say!(
         "the reference intercom: {} and {}",
         target.http.as_deref().unwrap_or("-"),
         target.https.as_deref().unwrap_or("-")

@@ -36,11 +36,7 @@ enum Command {
     /// and the parsers, printed as one table; with a URL, load mode against that device.
     Bench(Box<bench::Args>),
     /// Start the reference intercom (HTTP on 127.0.0.1:8080, HTTPS on 127.0.0.1:8443).
-    Device {
-        /// Options of the device: --http ADDR, --https ADDR, --profile FILE, --cert, --key.
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    Device(Box<helios_device::cli::Options>),
     /// Run the cargo-fuzz targets (nightly gives AddressSanitizer; stable runs with -s none).
     Fuzz {
         /// Seconds per target.
@@ -52,13 +48,21 @@ enum Command {
 }
 
 fn main() -> Result<()> {
-    match Cli::parse().command {
+    // A command line that does not parse is a usage error: exit 3, as the runner's other usage
+    // errors (exit 2 would read as "only inconclusive cases"). `--help` exits 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 3 } else { 0 };
+            let _ = error.print();
+            std::process::exit(code);
+        }
+    };
+    match cli.command {
         Command::Bench(args) => bench::main(*args),
         Command::Codegen { check } => codegen::run(check),
         Command::Conform(args) => conform::main(*args),
-        Command::Device { args } => helios_device::cli::main_with_args(
-            std::iter::once("helios-device".to_owned()).chain(args),
-        ),
+        Command::Device(options) => helios_device::cli::main_with_options(*options),
         Command::Fuzz { time, target } => fuzz::run(time, target.as_deref()),
         Command::Openapi => {
             println!("{}", codegen::openapi_text()?);

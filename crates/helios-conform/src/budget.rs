@@ -52,6 +52,18 @@ impl LoginBudget {
         }
     }
 
+    /// Whether one more failed login now keeps the failures within the window below the
+    /// device's limit, without waiting.
+    pub fn has_room(&self) -> bool {
+        let now = Instant::now();
+        let recent = self
+            .failures
+            .iter()
+            .filter(|at| now.duration_since(**at) < self.window)
+            .count();
+        recent < self.allowed
+    }
+
     /// A failed login just happened.
     pub fn record(&mut self) {
         self.failures.push_back(Instant::now());

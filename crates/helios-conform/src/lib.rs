@@ -12,15 +12,18 @@ pub mod generate;
 pub mod judge;
 pub mod load;
 pub mod model;
+pub mod preflight;
 pub mod profile;
 mod profile_settings;
 pub mod property;
 pub mod report;
 pub mod run;
+pub mod select;
 pub mod session;
 pub mod shape;
 pub mod verdict;
 
+pub use preflight::{Setup, SetupError};
 pub use profile::{Checked, Profile, ProfileError};
 pub use run::{Options, Outcome, Run, Target, run, run_with_progress};
 pub use session::Session;

@@ -172,17 +172,12 @@ async fn attempt(
 
 /// Runs a property case: `session.cases()` drawn requests, the first failure shrunk.
 pub async fn run(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) {
-    let replayed = session
-        .options
-        .replay
-        .as_ref()
-        .filter(|_| session.options.case.as_deref() == Some(case.id.as_str()))
-        .and_then(from_recording);
+    let replayed = session.replay_of(&case.id).and_then(from_recording);
     if let Some((params, transfer)) = replayed {
         let one = instance(case, &params, transfer);
         outcome.verdict = match attempt(session, outcome, &one).await {
             Ok(found) => found.unwrap_or(Verdict::Pass),
-            Err(why) => Verdict::Inconclusive(why),
+            Err(why) => Verdict::Error(why),
         };
         outcome.replay = Some(recording(&params, transfer));
         return;
@@ -202,7 +197,7 @@ pub async fn run(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) 
         let found = match attempt(session, outcome, &instance(case, &params, transfer)).await {
             Ok(found) => found,
             Err(why) => {
-                outcome.verdict = Verdict::Inconclusive(why);
+                outcome.verdict = Verdict::Error(why);
                 return;
             }
         };

@@ -13,9 +13,10 @@ use crate::case::{Case, Expect};
 use crate::discovery::Discovered;
 use crate::generate::cases;
 use crate::judge::judge;
+use crate::preflight::Setup;
 use crate::profile::Checked;
 use crate::session::Session;
-use crate::verdict::Verdict;
+use crate::verdict::{EXIT_SETUP, EXIT_USAGE, Verdict, exit_code};
 
 /// Where the device answers.
 #[derive(Clone, Debug)]
@@ -54,6 +55,9 @@ pub struct Options {
     /// How many times a failure is sent again before it is reported (`--confirm`); `None` is
     /// [`DEFAULT_CONFIRM`].
     pub confirm: Option<u32>,
+    /// Requests in a row without an answer after which the run stops (`--stall-after`);
+    /// `None` is [`crate::session::DEFAULT_STALL_AFTER`], 0 never stops.
+    pub stall_after: Option<u32>,
 }
 
 /// Reruns of a failure before it is reported, by default.
@@ -79,6 +83,16 @@ pub struct Outcome {
     pub started: SystemTime,
     /// How long it took, set by [`Outcome::finish`] when it is judged.
     pub duration: Duration,
+    /// When a failure was sent again to confirm it (`--confirm`): each attempt's verdict, the
+    /// first one's included.
+    pub attempts: Vec<Attempt>,
+}
+
+/// One attempt at a case whose failure was sent again.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub verdict: Verdict,
+    pub observed: String,
 }
 
 impl Outcome {
@@ -101,6 +115,39 @@ impl Outcome {
             attachments: Vec::new(),
             started: SystemTime::now(),
             duration: Duration::ZERO,
+            attempts: Vec::new(),
+        }
+    }
+
+    /// Folds the reruns of a failure into this outcome (the first attempt): a failure that
+    /// every rerun repeats stands; one that some rerun does not repeat is inconclusive, "did not
+    /// reproduce (k of n)". Every attempt is kept, and the reruns' exchanges too.
+    pub fn confirm_with(&mut self, reruns: Vec<Outcome>) {
+        if reruns.is_empty() || !matches!(self.verdict, Verdict::Fail(_)) {
+            return;
+        }
+        self.attempts.push(Attempt {
+            verdict: self.verdict.clone(),
+            observed: self.observed.clone(),
+        });
+        for rerun in reruns {
+            self.attempts.push(Attempt {
+                verdict: rerun.verdict,
+                observed: rerun.observed,
+            });
+            self.exchanges.extend(rerun.exchanges);
+        }
+        let failed = self
+            .attempts
+            .iter()
+            .filter(|a| matches!(a.verdict, Verdict::Fail(_)))
+            .count();
+        if failed < self.attempts.len() {
+            let first = self.verdict.detail();
+            self.verdict = Verdict::Inconclusive(format!(
+                "did not reproduce ({failed} of {}): the first attempt failed: {first}",
+                self.attempts.len()
+            ));
         }
     }
 
@@ -131,6 +178,112 @@ pub struct Run {
     /// When the run began, and how long it took.
     pub started: SystemTime,
     pub duration: Duration,
+    /// Set when the run did not judge the device (the preflight failed) or stopped judging it
+    /// (the device stopped answering): a setup error, exit 4.
+    pub setup: Option<Setup>,
+}
+
+impl Run {
+    /// The run's exit code: 4 on a setup error; 3 when no request case was sent (a run that
+    /// executed nothing is never green); else as its verdicts say ([`exit_code`]).
+    pub fn exit_code(&self) -> i32 {
+        if self.setup.is_some() {
+            return EXIT_SETUP;
+        }
+        if !self.sent_a_request_case() {
+            return EXIT_USAGE;
+        }
+        let verdicts: Vec<Verdict> = self.outcomes.iter().map(|o| o.verdict.clone()).collect();
+        exit_code(&verdicts)
+    }
+
+    /// Whether any case other than discovery sent a request to the device.
+    pub fn sent_a_request_case(&self) -> bool {
+        self.outcomes
+            .iter()
+            .any(|o| o.check != "discovery" && o.check != "health" && !o.exchanges.is_empty())
+    }
+}
+
+/// One line of `--list`: a case that a run with these selectors would judge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub id: String,
+    pub function: &'static str,
+    /// The manual section of the function (`5.10`), empty for a behaviour group.
+    pub section: &'static str,
+    pub tier: Tier,
+    pub check: &'static str,
+    /// `run`, or why it would not be sent (`skipped: …`, `not applicable: …`).
+    pub status: String,
+}
+
+/// The cases a run with `options` would judge, from the declaration alone: nothing is sent, so
+/// the values only discovery reads (switch numbers, resolutions) are those the profile
+/// implies, and a behaviour group is listed once under the prefix of its case ids.
+pub fn listing(profile: &Checked, has_http: bool, options: &Options) -> Vec<Listed> {
+    let firmware = options.firmware.unwrap_or(profile.firmware);
+    let found = Discovered::default();
+    let allowed = |tier: Tier| {
+        tier.allowed_by_default() || profile.tiers.contains(&tier) || options.allow.contains(&tier)
+    };
+    let status = |tier: Tier, not_applicable: Option<&String>| match not_applicable {
+        Some(why) => format!("not applicable: {why}"),
+        None if !allowed(tier) => format!("skipped: tier {tier} not allowed (--allow {tier})"),
+        None => "run".to_owned(),
+    };
+    let only = options.only.as_deref();
+    let exact = options.case.as_deref();
+    let mut listed: Vec<Listed> = cases(profile, &found, firmware, has_http)
+        .into_iter()
+        .filter(|case| crate::select::case(only, exact, &case.id, case.function))
+        .map(|case| Listed {
+            status: status(case.tier, case.not_applicable.as_ref()),
+            function: case.function.path,
+            section: case.function.section.number,
+            tier: case.tier,
+            check: case.check,
+            id: case.id,
+        })
+        .collect();
+    for group in crate::behaviour::GROUPS {
+        if crate::select::group(only, exact, group.id) {
+            listed.push(Listed {
+                id: group.id.to_owned(),
+                function: "",
+                section: "",
+                tier: group.tier,
+                check: "behaviour",
+                status: status(group.tier, None),
+            });
+        }
+    }
+    listed
+}
+
+/// When `--only` selects nothing a run could judge: the nearest case ids and function paths.
+pub fn unmatched(profile: &Checked, has_http: bool, options: &Options) -> Option<Vec<String>> {
+    let only = options.only.as_deref()?;
+    if !listing(profile, has_http, options).is_empty() {
+        return None;
+    }
+    let everything = listing(
+        profile,
+        has_http,
+        &Options {
+            only: None,
+            case: None,
+            ..options.clone()
+        },
+    );
+    let mut candidates: Vec<&str> = everything.iter().map(|l| l.id.as_str()).collect();
+    candidates.extend(helios_spec::FUNCTIONS.iter().map(|f| f.path));
+    Some(
+        crate::select::nearest(only, &candidates, 8)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// Runs the suite against `target`.
@@ -146,7 +299,20 @@ pub async fn run_with_progress(
     progress: &mut (dyn FnMut(&Outcome) + Send),
 ) -> Run {
     let started = SystemTime::now();
-    let mut session = Session::open(profile, target, options).await;
+    let mut session = Session::new(profile, target, options);
+    if let Err(errors) = crate::preflight::check(&mut session).await {
+        return Run {
+            seed: session.seed(),
+            cases: session.cases(),
+            allow: options.allow.clone(),
+            discovered: session.discovered,
+            outcomes: Vec::new(),
+            started,
+            duration: started.elapsed().unwrap_or_default(),
+            setup: Some(Setup::Preflight(errors)),
+        };
+    }
+    session.discover().await;
     let mut outcomes = discovery_outcomes(profile, &session.discovered);
     for outcome in &outcomes {
         progress(outcome);
@@ -163,19 +329,44 @@ pub async fn run_with_progress(
             continue;
         }
         let mut outcome = run_case(&mut session, &case).await;
+        if matches!(outcome.verdict, Verdict::Fail(_)) {
+            let mut reruns = Vec::new();
+            for _ in 0..session.confirmations() {
+                session.confirming(Some((outcome.id.clone(), outcome.replay.clone())));
+                reruns.push(run_case(&mut session, &case).await);
+                session.confirming(None);
+            }
+            outcome.confirm_with(reruns);
+        }
         outcome.finish();
         progress(&outcome);
         outcomes.push(outcome);
+        if session.stalled().is_some() {
+            break;
+        }
     }
     // The request cases are a group of their own for the health probe: a case that restarted
     // the device silently is charged to them.
-    if outcomes.iter().any(|o| !o.exchanges.is_empty()) {
+    if session.stalled().is_none() && outcomes.iter().any(|o| !o.exchanges.is_empty()) {
         let mut probe = health.probe_after(&mut session, "requests", false).await;
         probe.finish();
         progress(&probe);
         outcomes.push(probe);
     }
-    outcomes.extend(crate::behaviour::run(&mut session, &mut health, progress).await);
+    if session.stalled().is_none() {
+        outcomes.extend(crate::behaviour::run(&mut session, &mut health, progress).await);
+    }
+    let setup = session.stalled().map(|why| Setup::Stalled {
+        why: why.to_owned(),
+        last_answered: outcomes
+            .iter()
+            .rev()
+            .find(|o| !o.exchanges.is_empty())
+            .map(|o| o.id.clone()),
+        during: outcomes
+            .last()
+            .map_or_else(|| "discovery".to_owned(), |o| o.id.clone()),
+    });
     Run {
         seed: session.seed(),
         cases: session.cases(),
@@ -184,6 +375,7 @@ pub async fn run_with_progress(
         outcomes,
         started,
         duration: started.elapsed().unwrap_or_default(),
+        setup,
     }
 }
 

@@ -21,6 +21,14 @@ use crate::run::{Options, Target};
 /// The default number of generated requests per property (`--cases`).
 pub const DEFAULT_CASES: u32 = 16;
 
+/// Consecutive requests that get no answer at all (refused, reset, timed out) after which the
+/// device is taken to have stopped answering and the run stops (`--stall-after`).
+pub const DEFAULT_STALL_AFTER: u32 = 5;
+
+/// The start of the message of a request the session did not send because the device had
+/// stopped answering.
+pub const STALLED: &str = "not sent: the device stopped answering";
+
 /// One device, as the runner sees it.
 #[derive(Debug)]
 pub struct Session<'a> {
@@ -38,13 +46,30 @@ pub struct Session<'a> {
     /// The time between two requests at the rate limit.
     spacing: Option<Duration>,
     next_send: Option<Instant>,
+    /// Requests in a row that got no answer at all.
+    unanswered: u32,
+    /// Set once `unanswered` reaches the stall limit: the last transport failure.
+    stalled: Option<String>,
+    /// The case a confirmation sends again, and the recording of what it sent (see
+    /// [`Session::confirming`]): it stands in for `--case` and the replay of [`Options`].
+    focus: Option<(String, Option<Value>)>,
+    /// While set, requests without an answer are expected (the device restarts on purpose)
+    /// and do not count towards a stall.
+    outage_expected: bool,
 }
 
 impl<'a> Session<'a> {
     /// Opens a session and runs discovery (`system/info` and every caps function).
     pub async fn open(profile: &'a Checked, target: &'a Target, options: &'a Options) -> Self {
+        let mut session = Self::new(profile, target, options);
+        session.discover().await;
+        session
+    }
+
+    /// A session that has sent nothing yet: no discovery, judged by the declared firmware.
+    pub fn new(profile: &'a Checked, target: &'a Target, options: &'a Options) -> Self {
         let rate = options.rate.unwrap_or(profile.rate);
-        let mut session = Self {
+        Self {
             profile,
             target,
             options,
@@ -57,12 +82,39 @@ impl<'a> Session<'a> {
             logins: LoginBudget::new(profile.logins),
             spacing: (rate > 0).then(|| Duration::from_secs(1) / rate),
             next_send: None,
-        };
-        session.discovered = discover(&mut session).await;
-        session.firmware = options
+            unanswered: 0,
+            stalled: None,
+            outage_expected: false,
+            focus: None,
+        }
+    }
+
+    /// Runs discovery (`system/info` and every caps function) and takes the firmware generation
+    /// the device is judged by from it, unless `--firmware` says otherwise.
+    pub async fn discover(&mut self) {
+        self.discovered = discover(self).await;
+        self.firmware = self
+            .options
             .firmware
-            .unwrap_or_else(|| session.discovered.firmware(profile.firmware));
-        session
+            .unwrap_or_else(|| self.discovered.firmware(self.profile.firmware));
+    }
+
+    /// Why the device is taken to have stopped answering: `--stall-after` requests in a row got
+    /// no answer. Nothing more is sent once it has.
+    pub fn stalled(&self) -> Option<&str> {
+        self.stalled.as_deref()
+    }
+
+    /// Tells the session that the device is expected to be away (a restart it was asked
+    /// for), or no longer.
+    pub fn expect_outage(&mut self, expected: bool) {
+        self.outage_expected = expected;
+        self.unanswered = 0;
+    }
+
+    /// Whether a failed login now stays below the device's blocking, without waiting.
+    pub fn login_budget_left(&self) -> bool {
+        self.logins.has_room()
     }
 
     /// The seed of generated values (`--seed`), fixed by default so that two runs agree.
@@ -75,6 +127,11 @@ impl<'a> Session<'a> {
         self.options.cases.unwrap_or(DEFAULT_CASES).max(1)
     }
 
+    /// How many times a failure is sent again before it is reported (`--confirm`).
+    pub fn confirmations(&self) -> u32 {
+        self.options.confirm.unwrap_or(crate::run::DEFAULT_CONFIRM)
+    }
+
     /// Whether the operator allowed a tier, in the profile or with `--allow`.
     pub fn allowed(&self, tier: Tier) -> bool {
         tier.allowed_by_default()
@@ -84,21 +141,44 @@ impl<'a> Session<'a> {
 
     /// Whether `--only` and a replay's case id select a case.
     pub fn selected(&self, id: &str, function: &Function) -> bool {
-        if let Some(only) = &self.options.only
-            && !id.contains(only.as_str())
-            && !function.path.contains(only.as_str())
-        {
-            return false;
-        }
-        self.options.case.as_ref().is_none_or(|case| case == id)
+        crate::select::case(
+            self.options.only.as_deref(),
+            self.case_filter(),
+            id,
+            function,
+        )
     }
 
     /// Whether `--only` and a replay's case id select a behaviour group whose case ids start
     /// with `group`.
     pub fn group_selected(&self, group: &str) -> bool {
-        let matches = |wanted: &str| wanted.starts_with(group) || group.contains(wanted);
-        self.options.only.as_deref().is_none_or(matches)
-            && self.options.case.as_deref().is_none_or(matches)
+        crate::select::group(self.options.only.as_deref(), self.case_filter(), group)
+    }
+
+    /// The one case the run is about, if any: the case being confirmed, or a replay's.
+    pub fn case_filter(&self) -> Option<&str> {
+        match &self.focus {
+            Some((id, _)) => Some(id),
+            None => self.options.case.as_deref(),
+        }
+    }
+
+    /// What case `id` must send exactly, when it is the case being confirmed or replayed and
+    /// its earlier outcome recorded what it sent.
+    pub fn replay_of(&self, id: &str) -> Option<&Value> {
+        if self.case_filter() != Some(id) {
+            return None;
+        }
+        match &self.focus {
+            Some((_, replay)) => replay.as_ref(),
+            None => self.options.replay.as_ref(),
+        }
+    }
+
+    /// Narrows the session to the case `id` while a failure of it is sent again, with what it
+    /// sent (`replay`); `None` widens it again.
+    pub fn confirming(&mut self, focus: Option<(String, Option<Value>)>) {
+        self.focus = focus;
     }
 
     /// Why no valid call of `function` can succeed on this device, as declared and discovered:
@@ -164,6 +244,9 @@ impl<'a> Session<'a> {
     /// A client of its own for a login, outside the session's pacing: for checks that run
     /// side by side (a long-poll while another request raises its event).
     pub fn fresh_client(&self, transport: Transport, login: Login) -> Result<Client, String> {
+        if let Some(why) = &self.stalled {
+            return Err(format!("{STALLED} ({why})"));
+        }
         self.make_client(transport, login)
     }
 
@@ -231,6 +314,9 @@ impl<'a> Session<'a> {
         login: Login,
         call: Call,
     ) -> Result<Exchange, String> {
+        if let Some(why) = &self.stalled {
+            return Err(format!("{STALLED} ({why})"));
+        }
         if matches!(login, Login::WrongPassword(_)) && !self.logins.admit().await {
             return Err(
                 "the device blocks at the first failed login ([logins] block_after)".into(),
@@ -238,10 +324,27 @@ impl<'a> Session<'a> {
         }
         self.pace().await;
         let client = self.client(transport, login)?;
-        let sent = client.send(call).await.map_err(|error| match error {
-            ClientError::Transport(why) => format!("the request failed: {why}"),
-            other => other.to_string(),
-        });
+        let sent = match client.send(call).await {
+            Ok(exchange) => {
+                self.unanswered = 0;
+                Ok(exchange)
+            }
+            Err(ClientError::Transport(why)) => {
+                if !self.outage_expected {
+                    self.unanswered += 1;
+                }
+                let why = format!("the request failed: {why}");
+                let limit = self.options.stall_after.unwrap_or(DEFAULT_STALL_AFTER);
+                if limit > 0 && self.unanswered >= limit {
+                    self.stalled = Some(format!(
+                        "{} requests in a row got no answer; the last: {why}",
+                        self.unanswered
+                    ));
+                }
+                Err(why)
+            }
+            Err(other) => Err(other.to_string()),
+        };
         // Every refused login counts, planned or not.
         if login != Login::Anonymous
             && sent

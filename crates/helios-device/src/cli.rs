@@ -48,9 +48,22 @@ pub struct Options {
     pub list_faults: bool,
 }
 
-/// Parses the command line and runs until Ctrl-C.
+/// Parses the command line and runs until Ctrl-C. A command line it cannot parse exits 3 (a
+/// usage error), with clap's message; `--help` prints every flag and exits 0.
 pub fn main_with_args(args: impl IntoIterator<Item = String>) -> Result<()> {
-    let options = Options::parse_from(args);
+    let options = match Options::try_parse_from(args) {
+        Ok(options) => options,
+        Err(error) => {
+            let code = if error.use_stderr() { 3 } else { 0 };
+            let _ = error.print();
+            std::process::exit(code);
+        }
+    };
+    main_with_options(options)
+}
+
+/// Runs the device as `options` say, until Ctrl-C.
+pub fn main_with_options(options: Options) -> Result<()> {
     if options.list_faults {
         print!("{}", faults::listing());
         return Ok(());

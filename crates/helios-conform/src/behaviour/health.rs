@@ -4,6 +4,7 @@
 
 use helios_client::Call;
 use helios_spec::functions::system::status;
+use helios_wire::envelope::Envelope;
 
 use super::Group;
 use crate::run::Outcome;
@@ -46,7 +47,12 @@ impl Health {
         outcome.expected = "system/status answers with an uptime that did not go back".into();
         let now = uptime(session).await;
         outcome.verdict = match (&self.last, &now) {
-            (_, Err(why)) => Verdict::Fail(format!(
+            // No answer at all is the network's or the lab's, not a departure from the manual;
+            // a device that stops answering for good stops the run (a setup error).
+            (_, Err(Probe::NoAnswer(why))) => Verdict::Error(format!(
+                "after {id}, the device's health probe got no answer: {why}"
+            )),
+            (_, Err(Probe::Reply(why))) => Verdict::Fail(format!(
                 "after {id}, the device's health probe failed: {why}"
             )),
             // The uptime must keep pace with the runner's clock: losing more than the rounding
@@ -72,10 +78,19 @@ impl Health {
     }
 }
 
+/// Why the uptime could not be read.
+#[derive(Debug)]
+pub(super) enum Probe {
+    /// The request got no answer (refused, reset, timed out).
+    NoAnswer(String),
+    /// The device answered, but not with an uptime.
+    Reply(String),
+}
+
 /// The device's uptime, with the instant it was read.
 pub(super) async fn uptime(
     session: &mut Session<'_>,
-) -> Result<(u64, tokio::time::Instant, std::time::Duration), String> {
+) -> Result<(u64, tokio::time::Instant, std::time::Duration), Probe> {
     let asked = tokio::time::Instant::now();
     // The field's spelling comes from the spec: `upTime`.
     let field = status::FUNCTION
@@ -85,13 +100,21 @@ pub(super) async fn uptime(
         .flatten()
         .find(|f| f.name.eq_ignore_ascii_case("uptime"))
         .map_or("upTime", |f| f.name);
-    match session.result(Call::new(&status::FUNCTION)).await {
-        Ok(result) => result
-            .get(field)
+    let exchange = session
+        .call(Call::new(&status::FUNCTION))
+        .await
+        .map_err(Probe::NoAnswer)?;
+    match exchange.envelope() {
+        Ok((Envelope::Success { result }, _)) => result
+            .as_ref()
+            .and_then(|result| result.get(field))
             .and_then(serde_json::Value::as_u64)
             .map(|seconds| (seconds, asked, asked.elapsed()))
-            .ok_or_else(|| format!("no {field} in {result}")),
-        Err(Some(code)) => Err(format!("error {code}")),
-        Err(None) => Err("no reply".into()),
+            .ok_or_else(|| Probe::Reply(format!("no {field} in the reply"))),
+        Ok((Envelope::Failure { code, .. }, _)) => Err(Probe::Reply(format!("error {code}"))),
+        Err(_) => Err(Probe::Reply(format!(
+            "HTTP {} without a JSON envelope",
+            exchange.response.status
+        ))),
     }
 }

@@ -73,6 +73,35 @@ pub const GROUPS: &[Group] = &[
     },
 ];
 
+/// Sends each failure of a group's run again (`--confirm`): the group runs narrowed to the
+/// failing case, which sends exactly what it recorded (a model's shortest failing sequence) or
+/// checks anew (a timing check).
+async fn confirm(session: &mut Session<'_>, group: &Group, ran: &mut [Outcome]) {
+    for outcome in ran.iter_mut() {
+        if !matches!(outcome.verdict, Verdict::Fail(_)) || session.stalled().is_some() {
+            continue;
+        }
+        let mut reruns = Vec::new();
+        for _ in 0..session.confirmations() {
+            let id = outcome.id.clone();
+            session.confirming(Some((id.clone(), outcome.replay.clone())));
+            let again = (group.run)(session).await;
+            session.confirming(None);
+            let mut rerun = again.into_iter().find(|o| o.id == id).unwrap_or_else(|| {
+                let mut missing = outcome.clone();
+                missing.exchanges.clear();
+                missing.observed = String::new();
+                missing.verdict =
+                    Verdict::Inconclusive(format!("the rerun of {} had no case {id}", group.id));
+                missing
+            });
+            rerun.finish();
+            reruns.push(rerun);
+        }
+        outcome.confirm_with(reruns);
+    }
+}
+
 /// Runs the groups the operator selected and allowed, probing health after each.
 pub async fn run(
     session: &mut Session<'_>,
@@ -100,11 +129,16 @@ pub async fn run(
             continue;
         }
         let mut ran = (group.run)(session).await;
+        confirm(session, group, &mut ran).await;
         for outcome in &mut ran {
             outcome.finish();
             progress(outcome);
         }
         outcomes.extend(ran);
+        if session.stalled().is_some() {
+            // The device stopped answering: the run stops here, a setup error.
+            break;
+        }
         let mut probe = health.probe(session, group).await;
         probe.finish();
         progress(&probe);

@@ -50,6 +50,14 @@ async fn uptime(session: &mut Session<'_>) -> Option<u64> {
 /// Waits until the device answers with an uptime that went back below `before` plus the time
 /// since: it restarted. The time it took, or why not.
 async fn comes_back(session: &mut Session<'_>, before: u64) -> Result<Duration, Verdict> {
+    // While the device restarts, requests without an answer are expected, not a stall.
+    session.expect_outage(true);
+    let back = wait_until_back(session, before).await;
+    session.expect_outage(false);
+    back
+}
+
+async fn wait_until_back(session: &mut Session<'_>, before: u64) -> Result<Duration, Verdict> {
     let limit = Duration::from_secs(session.profile.destructive.restart_timeout_seconds);
     let started = Instant::now();
     let mut answered = false;

@@ -125,11 +125,7 @@ pub async fn check<M: Model>(session: &mut Session<'_>, init: M::State) -> Outco
         return outcome;
     }
     let mut context = M::Context::default();
-    let replay = session
-        .options
-        .replay
-        .clone()
-        .filter(|_| session.options.case.as_deref() == Some(M::ID));
+    let replay = session.replay_of(M::ID).cloned();
     let result = match replay {
         Some(recorded) => replayed::<M>(session, &mut context, &init, &recorded).await,
         None => generated::<M>(session, &mut context, init).await,
