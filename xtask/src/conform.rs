@@ -176,8 +176,13 @@ fn run(args: Args) -> Result<i32> {
     };
     if let Some(nearest) = helios_conform::run::unmatched(&profile, has_http, &options) {
         eprintln!(
-            "conform: --only {:?} matches no case; the nearest case ids and functions:",
-            args.only.as_deref().unwrap_or_default()
+            "conform: --only {:?} matches no case id or function path{}",
+            args.only.as_deref().unwrap_or_default(),
+            if nearest.is_empty() {
+                "; none is near it (`--list` prints them all)"
+            } else {
+                "; the nearest:"
+            }
         );
         for id in nearest {
             eprintln!("  {id}");

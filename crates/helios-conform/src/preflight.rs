@@ -237,24 +237,30 @@ async fn reach(
             });
         }
     };
-    match exchange.envelope() {
-        Ok(_) => Ok(()),
-        Err(_) => Err(SetupError {
-            what,
-            cause: format!(
-                "system/info answered HTTP {} {}, {} bytes, not the API's JSON reply",
-                exchange.response.status,
-                exchange
-                    .response
-                    .media_type()
-                    .unwrap_or_else(|| "without a content type".into()),
-                exchange.response.body.len()
-            ),
-            fix: "check that the URL is the intercom's address (its HTTP API answers \
-                  /api/system/info with JSON, 5.1)"
-                .into(),
-        }),
+    // A reply the device labels JSON is the device's to answer for, case by case; anything
+    // else (an HTML page, a 404) says the address is not the intercom's API.
+    let json = exchange
+        .response
+        .media_type()
+        .is_some_and(|media| media.eq_ignore_ascii_case("application/json"));
+    if exchange.envelope().is_ok() || json {
+        return Ok(());
     }
+    Err(SetupError {
+        what,
+        cause: format!(
+            "system/info answered HTTP {} {}, {} bytes, not the API's JSON reply",
+            exchange.response.status,
+            exchange
+                .response
+                .media_type()
+                .unwrap_or_else(|| "without a content type".into()),
+            exchange.response.body.len()
+        ),
+        fix: "check that the URL is the intercom's address (its HTTP API answers \
+              /api/system/info with JSON, 5.1)"
+            .into(),
+    })
 }
 
 /// A TCP connection to the URL's host and port, within `timeout`.

@@ -234,18 +234,31 @@ pub fn listing(profile: &Checked, has_http: bool, options: &Options) -> Vec<List
     };
     let only = options.only.as_deref();
     let exact = options.case.as_deref();
-    let mut listed: Vec<Listed> = cases(profile, &found, firmware, has_http)
+    // Discovery's cross-check of the declaration runs whatever the selectors.
+    let mut listed: Vec<Listed> = ["discovery.variant", "discovery.firmware"]
         .into_iter()
-        .filter(|case| crate::select::case(only, exact, &case.id, case.function))
-        .map(|case| Listed {
-            status: status(case.tier, case.not_applicable.as_ref()),
-            function: case.function.path,
-            section: case.function.section.number,
-            tier: case.tier,
-            check: case.check,
-            id: case.id,
+        .map(|id| Listed {
+            id: id.to_owned(),
+            function: system::info::FUNCTION.path,
+            section: system::info::FUNCTION.section.number,
+            tier: Tier::ReadOnly,
+            check: "discovery",
+            status: "run".to_owned(),
         })
         .collect();
+    listed.extend(
+        cases(profile, &found, firmware, has_http)
+            .into_iter()
+            .filter(|case| crate::select::case(only, exact, &case.id, case.function))
+            .map(|case| Listed {
+                status: status(case.tier, case.not_applicable.as_ref()),
+                function: case.function.path,
+                section: case.function.section.number,
+                tier: case.tier,
+                check: case.check,
+                id: case.id,
+            }),
+    );
     for group in crate::behaviour::GROUPS {
         if crate::select::group(only, exact, group.id) {
             listed.push(Listed {
@@ -264,7 +277,10 @@ pub fn listing(profile: &Checked, has_http: bool, options: &Options) -> Vec<List
 /// When `--only` selects nothing a run could judge: the nearest case ids and function paths.
 pub fn unmatched(profile: &Checked, has_http: bool, options: &Options) -> Option<Vec<String>> {
     let only = options.only.as_deref()?;
-    if !listing(profile, has_http, options).is_empty() {
+    if listing(profile, has_http, options)
+        .iter()
+        .any(|l| l.check != "discovery")
+    {
         return None;
     }
     let everything = listing(

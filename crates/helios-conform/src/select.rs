@@ -24,18 +24,27 @@ pub fn group(only: Option<&str>, exact: Option<&str>, group: &str) -> bool {
 }
 
 /// The `count` candidates nearest to `wanted` (case ids, function paths), nearest first: by
-/// edit distance to the candidate or to its closest part of the same length.
+/// edit distance to the candidate, to its beginning as long as `wanted`, or to its closest
+/// part; none further than half of `wanted` (a selector near nothing gets no suggestion).
 pub fn nearest<'c>(wanted: &str, candidates: &[&'c str], count: usize) -> Vec<&'c str> {
     let distance = |candidate: &str| {
         let whole = strsim::levenshtein(wanted, candidate);
+        let beginning: String = candidate.chars().take(wanted.chars().count()).collect();
         let parts = candidate
             .split(['.', '/', '_', '-'])
             .map(|part| strsim::levenshtein(wanted, part))
             .min()
             .unwrap_or(whole);
-        whole.min(parts)
+        whole
+            .min(parts)
+            .min(strsim::levenshtein(wanted, &beginning))
     };
-    let mut ranked: Vec<(usize, &str)> = candidates.iter().map(|c| (distance(c), *c)).collect();
+    let furthest = (wanted.chars().count() / 2).max(2);
+    let mut ranked: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|c| (distance(c), *c))
+        .filter(|(d, _)| *d <= furthest)
+        .collect();
     ranked.sort();
     ranked.dedup_by(|a, b| a.1 == b.1);
     ranked.into_iter().take(count).map(|(_, c)| c).collect()
@@ -55,6 +64,7 @@ mod tests {
         ];
         assert_eq!(nearest("swtich", &ids, 1), ["switch_ctrl.get.ok"]);
         assert_eq!(nearest("tmiing", &ids, 1), ["timing.pull"]);
+        assert!(nearest("zzzzzzzz", &ids, 3).is_empty());
     }
 
     #[test]

@@ -8,7 +8,36 @@ use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// Starts a proxy in front of `upstream` that passes the first `answered` requests on as they
+/// are and then holds every later one without an answer: a device that stops answering.
+#[allow(dead_code)]
+pub(crate) async fn start_stalling(upstream: SocketAddr, answered: usize) -> String {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a listener");
+    let address = listener.local_addr().expect("an address");
+    let left = Arc::new(AtomicUsize::new(answered));
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let admitted = left
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+            if admitted {
+                tokio::spawn(serve(client, upstream, str::to_owned));
+            } else {
+                tokio::spawn(async move {
+                    let _held = client;
+                    tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+                });
+            }
+        }
+    });
+    format!("http://{address}")
+}
+
 /// Starts the proxy in front of `upstream`; returns its `http://` URL.
+#[allow(dead_code)]
 pub(crate) async fn start(upstream: SocketAddr, rewrite: fn(&str) -> String) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a listener");
     let address = listener.local_addr().expect("an address");
