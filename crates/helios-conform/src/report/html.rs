@@ -8,7 +8,7 @@ use askama::Template;
 
 use super::VERDICTS;
 use crate::run::{Run, Target};
-use crate::verdict::{Verdict, exit_code};
+use crate::verdict::{EXIT_FAIL, EXIT_PASS, EXIT_SETUP, EXIT_USAGE, Verdict};
 
 struct ServiceRow {
     name: &'static str,
@@ -53,11 +53,16 @@ pub fn render(run: &Run, target: &Target) -> Result<String, askama::Error> {
             row[at] += 1;
         }
     }
-    let verdicts: Vec<Verdict> = run.outcomes.iter().map(|o| o.verdict.clone()).collect();
-    let (overall, overall_class) = match exit_code(&verdicts) {
-        0 => ("PASS: no case failed", "pass"),
-        1 => ("FAIL: the device departs from the manual", "fail"),
-        _ => ("INCONCLUSIVE: nothing could be judged", "none"),
+    let (overall, overall_class) = match run.exit_code() {
+        EXIT_PASS => ("PASS: no case failed", "pass"),
+        EXIT_FAIL => ("FAIL: the device departs from the manual", "fail"),
+        EXIT_SETUP => (
+            "SETUP ERROR: the run's environment failed (the device stopped answering, or most \
+             cases could not be sent); this is no verdict on the device",
+            "none",
+        ),
+        EXIT_USAGE => ("NOTHING RAN: no request case was sent", "none"),
+        _ => ("UNDECIDED: nothing failed, but some cases could not be judged", "none"),
     };
     let page = Page {
         device: run
