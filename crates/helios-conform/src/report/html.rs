@@ -62,7 +62,10 @@ pub fn render(run: &Run, target: &Target) -> Result<String, askama::Error> {
             "none",
         ),
         EXIT_USAGE => ("NOTHING RAN: no request case was sent", "none"),
-        _ => ("UNDECIDED: nothing failed, but some cases could not be judged", "none"),
+        _ => (
+            "UNDECIDED: nothing failed, but some cases could not be judged",
+            "none",
+        ),
     };
     let page = Page {
         device: run
