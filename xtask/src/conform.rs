@@ -25,7 +25,8 @@ pub(crate) struct Args {
     /// (exit 1 when one does).
     #[arg(long, num_args = 2, value_names = ["URL_A", "URL_B"], conflicts_with = "url")]
     compare: Option<Vec<String>>,
-    /// The lab's declaration of the device (TOML).
+    /// The lab's declaration of the device (TOML). With `replay`: the profile of the run again,
+    /// for the passwords its evidence keeps only the SHA-256 of (or export HELIOS_PASS_<USER>).
     #[arg(long)]
     profile: Option<PathBuf>,
     /// Only cases whose id or function path contains this.
@@ -152,14 +153,16 @@ fn run(args: Args) -> Result<i32> {
         }
     })?;
     progress.finish();
-    print!("{}", report::summary(&run));
+    print!("{}", report::summary(&run, &profile_text));
     println!(
         "{} cases in {:.1} s",
         run.outcomes.len(),
         started.elapsed().as_secs_f64()
     );
+    let verdicts: Vec<_> = run.outcomes.iter().map(|o| o.verdict.clone()).collect();
+    let code = exit_code(&verdicts);
     if let Some(dir) = &args.report_dir {
-        report::write(&run, dir, &target)?;
+        report::write(&run, dir, &target, &profile_text, code)?;
         // An embedded run records an empty target: a replay starts the reference intercom anew.
         let recorded = if embedded_run {
             Target {
@@ -174,8 +177,7 @@ fn run(args: Args) -> Result<i32> {
         report::write_evidence(&run, dir, &profile_text, &recorded)?;
         println!("reports and evidence in {}", dir.display());
     }
-    let verdicts: Vec<_> = run.outcomes.iter().map(|o| o.verdict.clone()).collect();
-    Ok(exit_code(&verdicts))
+    Ok(code)
 }
 
 /// `cargo xtask conform --compare A B`: the same cases against two devices, and every case that
@@ -226,8 +228,25 @@ fn replay(args: &Args) -> Result<i32> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("target/conform"));
     let evidence = dir.join("evidence");
-    let profile_text = std::fs::read_to_string(evidence.join("profile.toml"))
+    let masked = std::fs::read_to_string(evidence.join("profile.toml"))
         .with_context(|| format!("reading the profile of the run in {}", evidence.display()))?;
+    // The evidence keeps each password's SHA-256: the profile given again, the environment or
+    // (for an embedded run) the reference profile supplies them.
+    let given = match &args.profile {
+        Some(path) => vec![
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        ],
+        None => Vec::new(),
+    };
+    let given: Vec<&str> = given.iter().map(String::as_str).collect();
+    let profile_text = report::restore_profile(
+        &masked,
+        report::Supply {
+            profiles: &given,
+            env: &|name| std::env::var(name).ok(),
+            fallback: &[REFERENCE_PROFILE],
+        },
+    )?;
     let profile = Profile::parse(&profile_text).context("the recorded profile")?;
     let recorded: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(evidence.join("target.json"))?)?;
@@ -288,8 +307,9 @@ fn replay(args: &Args) -> Result<i32> {
         "  expected: {}\n  observed: {}",
         outcome.expected, outcome.observed
     );
+    let secrets = report::Secrets::of_profile(&profile_text);
     for exchange in &outcome.exchanges {
-        println!("  sent: {}", exchange.to_curl());
+        println!("  sent: {}", secrets.curl(exchange));
     }
     Ok(exit_code(std::slice::from_ref(&outcome.verdict)))
 }
