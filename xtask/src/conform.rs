@@ -60,7 +60,8 @@ pub(crate) struct Args {
     /// (exit 1 when one does).
     #[arg(long, num_args = 2, value_names = ["URL_A", "URL_B"], conflicts_with = "url")]
     compare: Option<Vec<String>>,
-    /// The lab's declaration of the device (TOML).
+    /// The lab's declaration of the device (TOML). With `replay`: the profile of the run again,
+    /// for the passwords its evidence keeps only the SHA-256 of (or export HELIOS_PASS_<USER>).
     #[arg(long)]
     profile: Option<PathBuf>,
     /// Only cases whose id or function path contains this (a selector that matches nothing is
@@ -261,14 +262,15 @@ fn run(args: Args) -> Result<i32> {
     if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
         return Ok(setup_error(&run, args.report_dir.as_deref()));
     }
-    say!("{}", report::summary(&run).trim_end());
+    say!("{}", report::summary(&run, &profile_text).trim_end());
     say!(
         "{} cases in {:.1} s",
         run.outcomes.len(),
         started.elapsed().as_secs_f64()
     );
+    let code = run.exit_code();
     if let Some(dir) = &args.report_dir {
-        report::write(&run, dir, &target)?;
+        report::write(&run, dir, &target, &profile_text, code)?;
         // An embedded run records an empty target: a replay starts the reference intercom anew.
         let recorded = if embedded_run {
             Target {
@@ -295,7 +297,7 @@ fn run(args: Args) -> Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
-    Ok(run.exit_code())
+    Ok(code)
 }
 
 /// A run the preflight stopped: what failed and what to fix, on standard error, and
@@ -380,8 +382,25 @@ fn replay(args: &Args) -> Result<i32> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("target/conform"));
     let evidence = dir.join("evidence");
-    let profile_text = std::fs::read_to_string(evidence.join("profile.toml"))
+    let masked = std::fs::read_to_string(evidence.join("profile.toml"))
         .with_context(|| format!("reading the profile of the run in {}", evidence.display()))?;
+    // The evidence keeps each password's SHA-256: the profile given again, the environment or
+    // (for an embedded run) the reference profile supplies them.
+    let given = match &args.profile {
+        Some(path) => vec![
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        ],
+        None => Vec::new(),
+    };
+    let given: Vec<&str> = given.iter().map(String::as_str).collect();
+    let profile_text = report::restore_profile(
+        &masked,
+        report::Supply {
+            profiles: &given,
+            env: &|name| std::env::var(name).ok(),
+            fallback: &[REFERENCE_PROFILE],
+        },
+    )?;
     let profile = Profile::parse(&profile_text).context("the recorded profile")?;
     let recorded: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(evidence.join("target.json"))?)?;
@@ -447,8 +466,9 @@ fn replay(args: &Args) -> Result<i32> {
         outcome.expected,
         outcome.observed
     );
+    let secrets = report::Secrets::of_profile(&profile_text);
     for exchange in &outcome.exchanges {
-        say!("  sent: {}", exchange.to_curl());
+        say!("  sent: {}", secrets.curl(exchange));
     }
     Ok(exit_code(std::slice::from_ref(&outcome.verdict)))
 }

@@ -46,6 +46,7 @@ pub enum ClientError {
 pub struct ClientBuilder {
     base: String,
     credentials: Option<(String, String)>,
+    reveal_password: bool,
     auth: AuthMode,
     insecure: bool,
     ca_pem: Option<Vec<u8>>,
@@ -54,8 +55,17 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// The account to log in as. Its password is a secret: curl lines name it
+    /// `$HELIOS_PASS_<USER>` (see [`password_variable`](crate::password_variable)).
     pub fn credentials(mut self, user: &str, password: &str) -> Self {
         self.credentials = Some((user.to_owned(), password.to_owned()));
+        self
+    }
+
+    /// The password is no secret (a wrong one, sent on purpose): curl lines carry it as it is,
+    /// so that they reproduce the refused login.
+    pub fn reveal_password(mut self) -> Self {
+        self.reveal_password = true;
         self
     }
 
@@ -108,6 +118,7 @@ impl ClientBuilder {
             http,
             base: self.base.trim_end_matches('/').to_owned(),
             credentials: self.credentials,
+            reveal_password: self.reveal_password,
             auth: self.auth,
             insecure: self.insecure,
             timeout: self.timeout,
@@ -132,6 +143,7 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     credentials: Option<(String, String)>,
+    reveal_password: bool,
     auth: AuthMode,
     insecure: bool,
     timeout: Duration,
@@ -156,6 +168,7 @@ impl Client {
         ClientBuilder {
             base: base.to_owned(),
             credentials: None,
+            reveal_password: false,
             auth: AuthMode::Auto,
             insecure: false,
             ca_pem: None,
@@ -419,6 +432,8 @@ impl Client {
         Ok((exchange, arrivals))
     }
 
+    /// curl's options for the credentials: the password as `$HELIOS_PASS_<USER>`, never in
+    /// clear, unless it is no secret.
     fn curl_auth(&self) -> Option<String> {
         let (user, password) = self.credentials.as_ref()?;
         let scheme = match self.auth {
@@ -427,10 +442,14 @@ impl Client {
             AuthMode::Digest => "--digest",
             AuthMode::Auto => "--anyauth",
         };
-        Some(format!(
-            "{scheme} -u '{}'",
-            format!("{user}:{password}").replace('\'', "'\\''")
-        ))
+        Some(if self.reveal_password {
+            format!(
+                "{scheme} -u '{}'",
+                format!("{user}:{password}").replace('\'', "'\\''")
+            )
+        } else {
+            format!("{scheme} -u {}", crate::exchange::curl_user(user))
+        })
     }
 }
 

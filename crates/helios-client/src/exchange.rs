@@ -1,5 +1,9 @@
 //! The record of one exchange: the request as the client sent it and the response as it
 //! arrived, byte for byte, with the `curl` line that sends the same request.
+//!
+//! A curl line never carries an account's password: it reads it from the environment variable
+//! [`password_variable`] names (`-u "admin:$HELIOS_PASS_ADMIN"`), so a reader exports that
+//! variable and runs the line as it is.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -63,7 +67,8 @@ pub struct Exchange {
     pub request: RawRequest,
     pub response: RawResponse,
     pub elapsed: Duration,
-    /// The credentials to reproduce it with curl (`--digest -u` rather than a spent nonce).
+    /// The credentials to reproduce it with curl (`--digest -u` rather than a spent nonce), the
+    /// password as its environment variable (`-u "admin:$HELIOS_PASS_ADMIN"`).
     pub curl_auth: Option<String>,
     pub insecure: bool,
 }
@@ -98,6 +103,26 @@ impl Exchange {
         bytes
     }
 
+    /// The exchange as a report may keep it: the credentials of a Basic `Authorization` (the
+    /// password in base64) replaced by [`MASKED_BASIC`]. Digest headers stay: they carry a hash,
+    /// not the password.
+    pub fn basic_masked(&self) -> Self {
+        let mut masked = self.clone();
+        for (name, value) in &mut masked.request.headers {
+            let basic = value
+                .trim_start()
+                .get(..6)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("basic "));
+            if basic
+                && (name.eq_ignore_ascii_case("authorization")
+                    || name.eq_ignore_ascii_case("proxy-authorization"))
+            {
+                *value = MASKED_BASIC.to_owned();
+            }
+        }
+        masked
+    }
+
     /// A shell line that sends the same request with curl, body byte for byte.
     pub fn to_curl(&self) -> String {
         let mut line = String::from("curl -sS -i");
@@ -123,6 +148,39 @@ impl Exchange {
         }
         let _ = write!(line, " {}", shell_quote(self.request.url.as_bytes()));
         line
+    }
+}
+
+/// What replaces the credentials of a Basic `Authorization` header in a report.
+pub const MASKED_BASIC: &str = "Basic <masked>";
+
+/// The environment variable a curl line reads the password of `user` from: `HELIOS_PASS_` and
+/// the user name in capitals, each character other than a letter or digit as `_`
+/// (`admin` is `HELIOS_PASS_ADMIN`).
+pub fn password_variable(user: &str) -> String {
+    let mut name = String::from("HELIOS_PASS_");
+    name.extend(user.chars().map(|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        }
+    }));
+    name
+}
+
+/// curl's `-u` value for `user`, its password read from [`password_variable`] by the shell:
+/// `"admin:$HELIOS_PASS_ADMIN"`; a user name with characters the shell would read inside
+/// double quotes is single-quoted (`'o'\''brien'":$HELIOS_PASS_O_BRIEN"`).
+pub(crate) fn curl_user(user: &str) -> String {
+    let variable = password_variable(user);
+    let plain = user
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.@+=,/ ".contains(c));
+    if plain {
+        format!("\"{user}:${variable}\"")
+    } else {
+        format!("'{}'\":${variable}\"", user.replace('\'', "'\\''"))
     }
 }
 
@@ -165,12 +223,55 @@ mod tests {
                 body: Vec::new(),
             },
             elapsed: Duration::ZERO,
-            curl_auth: Some("--digest -u 'admin:2n'".into()),
+            curl_auth: Some(format!("--digest -u {}", curl_user("admin"))),
             insecure: true,
         };
         assert_eq!(
             exchange.to_curl(),
-            "curl -sS -i -k --digest -u 'admin:2n' -X POST -H $'content-type: multipart/form-data; boundary=b' --data-binary $'a\\'b\\\\c\\x0d\\x0a\\x00' $'https://192.0.2.1/api/switch/ctrl'"
+            "curl -sS -i -k --digest -u \"admin:$HELIOS_PASS_ADMIN\" -X POST -H $'content-type: multipart/form-data; boundary=b' --data-binary $'a\\'b\\\\c\\x0d\\x0a\\x00' $'https://192.0.2.1/api/switch/ctrl'"
         );
+    }
+
+    #[test]
+    fn passwords_are_named_not_written() {
+        assert_eq!(password_variable("admin"), "HELIOS_PASS_ADMIN");
+        assert_eq!(password_variable("o'brien.2"), "HELIOS_PASS_O_BRIEN_2");
+        assert_eq!(curl_user("viewer"), "\"viewer:$HELIOS_PASS_VIEWER\"");
+        assert_eq!(curl_user("o'b$x"), "'o'\\''b$x'\":$HELIOS_PASS_O_B_X\"");
+    }
+
+    #[test]
+    fn basic_credentials_are_masked_and_digest_kept() {
+        let digest = "Digest username=\"admin\", response=\"0123\"";
+        let exchange = Exchange {
+            request: RawRequest {
+                method: "GET".into(),
+                url: "http://192.0.2.1/api/system/info".into(),
+                headers: vec![
+                    ("authorization".into(), "Basic YWRtaW46Mm4=".into()),
+                    ("Authorization".into(), digest.into()),
+                    ("proxy-authorization".into(), "basic YWRtaW46Mm4=".into()),
+                ],
+                body: Vec::new(),
+            },
+            response: RawResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+            elapsed: Duration::ZERO,
+            curl_auth: None,
+            insecure: false,
+        };
+        let masked = exchange.basic_masked();
+        let values: Vec<&str> = masked
+            .request
+            .headers
+            .iter()
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(values, [MASKED_BASIC, digest, MASKED_BASIC]);
+        let bytes = String::from_utf8(masked.request_bytes()).expect("text");
+        assert!(!bytes.contains("YWRtaW46Mm4"), "{bytes}");
     }
 }

@@ -31,6 +31,6 @@ mod streaming;
 
 pub use call::{Call, ParamValue, Transfer};
 pub use client::{AuthMode, Client, ClientBuilder, ClientError, MAX_RESPONSE};
-pub use exchange::{Exchange, RawRequest, RawResponse};
+pub use exchange::{Exchange, MASKED_BASIC, RawRequest, RawResponse, password_variable};
 pub use stimulus::Stimulus;
 pub use streaming::Streaming;

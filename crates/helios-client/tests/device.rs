@@ -186,6 +186,41 @@ async fn the_curl_line_sends_the_same_request() {
     served.running.shutdown().await;
 }
 
+/// The curl line names the password by its variable: exported, it logs in; the line itself
+/// never holds the password.
+#[tokio::test]
+async fn the_curl_line_reads_the_password_from_the_environment() {
+    let served = serve().await;
+    let client = Client::builder(&https(&served))
+        .credentials("admin", "2n")
+        .accept_invalid_certs(true)
+        .build()
+        .expect("a client");
+    let exchange = client
+        .send(Call::new(&switch::caps::FUNCTION))
+        .await
+        .expect("a reply");
+    assert_eq!(exchange.response.status, 200);
+    let line = exchange.to_curl();
+    assert!(
+        line.contains("-u \"admin:$HELIOS_PASS_ADMIN\"") && !line.contains("admin:2n"),
+        "{line}"
+    );
+    for (password, status) in [("2n", "200"), ("wrong", "401")] {
+        let output = tokio::process::Command::new("bash")
+            .arg("-c")
+            .arg(&line)
+            .env(helios_client::password_variable("admin"), password)
+            .output()
+            .await
+            .expect("bash and curl run");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let last = text.rsplit("HTTP/1.1 ").next().unwrap_or_default();
+        assert!(last.starts_with(status), "{password}: {text}");
+    }
+    served.running.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_device_that_never_answers_times_out() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

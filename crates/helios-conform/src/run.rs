@@ -330,7 +330,8 @@ pub async fn run_with_progress(
     }
     session.discover().await;
     let mut outcomes = discovery_outcomes(profile, &session.discovered);
-    for outcome in &outcomes {
+    for outcome in &mut outcomes {
+        outcome.finish();
         progress(outcome);
     }
     let firmware = session.firmware;

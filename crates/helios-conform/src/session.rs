@@ -273,9 +273,16 @@ impl<'a> Session<'a> {
             Login::Anonymous => builder.auth(AuthMode::None),
             Login::WrongPassword(index) => {
                 let account = self.profile.accounts.get(index).ok_or("no such account")?;
-                let wrong = format!("{}-not-the-password", account.password);
+                // Not derived from the password, which would carry it into the curl lines.
+                const WRONG_PASSWORD: &str = "not-the-password";
+                let wrong = if account.password == WRONG_PASSWORD {
+                    "also-not-the-password"
+                } else {
+                    WRONG_PASSWORD
+                };
                 builder
-                    .credentials(&account.user, &wrong)
+                    .credentials(&account.user, wrong)
+                    .reveal_password()
                     .auth(AuthMode::Auto)
             }
             Login::Account(index) | Login::Basic(index) => {

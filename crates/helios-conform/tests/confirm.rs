@@ -62,6 +62,19 @@ async fn judged(rewrite: fn(&str) -> String, confirm: Option<u32>) -> helios_con
         .expect("the case ran")
 }
 
+fn empty_run() -> helios_conform::Run {
+    helios_conform::Run {
+        discovered: Default::default(),
+        outcomes: Vec::new(),
+        seed: 0,
+        cases: 1,
+        allow: Vec::new(),
+        started: std::time::SystemTime::now(),
+        duration: std::time::Duration::ZERO,
+        setup: None,
+    }
+}
+
 #[tokio::test]
 async fn a_failure_that_does_not_reproduce_is_inconclusive_and_one_that_does_stands() {
     let flaky = judged(once, None).await;
@@ -78,6 +91,19 @@ async fn a_failure_that_does_not_reproduce_is_inconclusive_and_one_that_does_sta
         2,
         "both attempts' exchanges are kept"
     );
+    let line = helios_conform::report::ndjson(
+        &helios_conform::Run {
+            outcomes: vec![flaky.clone()],
+            ..empty_run()
+        },
+        REFERENCE_PROFILE,
+        2,
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(line.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(first["verdict"], "inconclusive");
+    assert_eq!(first["attempts"][0]["verdict"], "fail");
+    assert_eq!(first["attempts"][1]["verdict"], "pass");
 
     let steady = judged(always, None).await;
     assert!(

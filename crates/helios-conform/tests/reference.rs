@@ -150,7 +150,15 @@ async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
     let (running, target) = reference(helios_device::Profile::default_profile()).await;
     let result = run(&profile, &target, &options("/api/io/caps")).await;
     let dir = std::env::temp_dir().join(format!("helios-evidence-{}", std::process::id()));
-    helios_conform::report::write(&result, &dir, &target).expect("reports");
+    let verdicts: Vec<Verdict> = result.outcomes.iter().map(|o| o.verdict.clone()).collect();
+    helios_conform::report::write(
+        &result,
+        &dir,
+        &target,
+        REFERENCE_PROFILE,
+        exit_code(&verdicts),
+    )
+    .expect("reports");
     helios_conform::report::write_evidence(&result, &dir, REFERENCE_PROFILE, &target)
         .expect("evidence");
     let evidence = dir.join("evidence");
@@ -173,7 +181,8 @@ async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
         .count();
     assert_eq!(checked, 4 + sent);
     let lines = std::fs::read_to_string(dir.join("results.ndjson")).expect("results");
-    assert_eq!(lines.lines().count(), result.outcomes.len());
+    // One line per case, and the summary.
+    assert_eq!(lines.lines().count(), result.outcomes.len() + 1);
     let junit = std::fs::read_to_string(dir.join("junit.xml")).expect("junit");
     assert!(junit.contains("<testsuites") && junit.contains("io_caps"));
     // The lab's page: self-contained, every case in it.

@@ -42,7 +42,10 @@ async fn the_report_shows_every_case_and_filters_the_failures() {
     assert!(!failed.is_empty(), "the fault fails a case");
 
     let dir = std::env::temp_dir().join(format!("helios-report-{}", std::process::id()));
-    helios_conform::report::write(&result, &dir, &target).expect("the reports");
+    let verdicts: Vec<Verdict> = result.outcomes.iter().map(|o| o.verdict.clone()).collect();
+    let code = helios_conform::exit_code(&verdicts);
+    helios_conform::report::write(&result, &dir, &target, REFERENCE_PROFILE, code)
+        .expect("the reports");
     let url = format!("file://{}", dir.join("report.html").display());
     let outcome = drive(&chromium, &url, result.outcomes.len(), &failed).await;
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,12 +1,14 @@
 //! `report.html`: one self-contained page a lab can hand over: the device's identity, a summary
 //! per service, and every case with its verdict, and for each failure why, the curl line that
 //! reproduces it and the replay command. No external resources; askama escapes every value.
+//! The profile's passwords are masked in every text the page shows.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use askama::Template;
 
-use super::VERDICTS;
+use super::{Secrets, VERDICTS, replay_command};
 use crate::run::{Run, Target};
 use crate::verdict::{EXIT_FAIL, EXIT_PASS, EXIT_SETUP, EXIT_USAGE, Verdict};
 
@@ -24,6 +26,7 @@ struct CaseRow {
     observed: String,
     detail: String,
     curl: Option<String>,
+    replay: String,
     attachments: Vec<(String, String)>,
 }
 
@@ -44,8 +47,15 @@ struct Page {
     rows: Vec<CaseRow>,
 }
 
-/// Renders the page.
-pub fn render(run: &Run, target: &Target) -> Result<String, askama::Error> {
+/// Renders the page of a run whose profile was `profile_text`, for the report directory `dir`
+/// (which the replay commands name).
+pub fn render(
+    run: &Run,
+    target: &Target,
+    profile_text: &str,
+    dir: &Path,
+) -> Result<String, askama::Error> {
+    let secrets = Secrets::of_profile(profile_text);
     let mut services: BTreeMap<&str, [usize; 7]> = BTreeMap::new();
     for outcome in &run.outcomes {
         let row = services.entry(outcome.service).or_default();
@@ -78,12 +88,14 @@ pub fn render(run: &Run, target: &Target) -> Result<String, askama::Error> {
             .sw_version
             .clone()
             .unwrap_or_else(|| "unknown".into()),
-        target: [&target.https, &target.http]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" and "),
+        target: secrets.text(
+            &[&target.https, &target.http]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" and "),
+        ),
         manual: helios_spec::MANUAL_VERSION.to_string(),
         tool_version: env!("CARGO_PKG_VERSION"),
         seed: run.seed,
@@ -103,13 +115,18 @@ pub fn render(run: &Run, target: &Target) -> Result<String, askama::Error> {
                 function: o.function,
                 check: o.check,
                 verdict: o.verdict.id(),
-                expected: o.expected.clone(),
-                observed: o.observed.clone(),
-                detail: o.verdict.detail(),
+                expected: secrets.text(&o.expected),
+                observed: secrets.text(&o.observed),
+                detail: secrets.text(&o.verdict.detail()),
                 curl: matches!(o.verdict, Verdict::Fail(_))
-                    .then(|| o.exchanges.last().map(|e| e.to_curl()))
+                    .then(|| o.exchanges.last().map(|e| secrets.curl(e)))
                     .flatten(),
-                attachments: o.attachments.clone(),
+                replay: replay_command(&o.id, dir),
+                attachments: o
+                    .attachments
+                    .iter()
+                    .map(|(name, text)| (name.clone(), secrets.text(text)))
+                    .collect(),
             })
             .collect(),
     };

@@ -1,18 +1,25 @@
 //! Reports: a summary table per service for the terminal, every failure with its curl line,
-//! `results.ndjson` (one line per case, the source of truth), `junit.xml` for CI, `report.html`
-//! for a lab, and the evidence folder.
+//! `results.ndjson` (one line per case, the source of truth, and a last line with the run's
+//! summary), `junit.xml` for CI, `report.html` for a lab, and the evidence folder.
+//!
+//! Every report takes the profile's text as the run read it: its passwords are masked in
+//! everything written ([`secrets`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
+use std::time::SystemTime;
 
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use serde_json::json;
 
 use crate::run::{Outcome, Run};
 use crate::verdict::Verdict;
 
 pub mod html;
+pub mod secrets;
+
+pub use secrets::{Secrets, Supply, mask_profile, restore_profile, sha256_hex};
 
 /// The verdicts, in the order tables show them.
 pub const VERDICTS: [&str; 7] = [
@@ -25,8 +32,10 @@ pub const VERDICTS: [&str; 7] = [
     "error",
 ];
 
-/// The terminal summary: counts per service and verdict, then each failure.
-pub fn summary(run: &Run) -> String {
+/// The terminal summary: counts per service and verdict, then each failure, the profile's
+/// passwords masked.
+pub fn summary(run: &Run, profile_text: &str) -> String {
+    let secrets = Secrets::of_profile(profile_text);
     let verdicts = VERDICTS;
     let mut table: BTreeMap<&str, [usize; VERDICTS.len()]> = BTreeMap::new();
     for outcome in &run.outcomes {
@@ -63,12 +72,12 @@ pub fn summary(run: &Run) -> String {
             out,
             "\nFAIL {}\n  expected: {}\n  observed: {}\n  why:      {}\n",
             outcome.id,
-            outcome.expected,
-            outcome.observed,
-            outcome.verdict.detail()
+            secrets.text(&outcome.expected),
+            secrets.text(&outcome.observed),
+            secrets.text(&outcome.verdict.detail())
         );
         if let Some(exchange) = outcome.exchanges.last() {
-            let _ = writeln!(out, "  reproduce: {}", exchange.to_curl());
+            let _ = writeln!(out, "  reproduce: {}", secrets.curl(exchange));
             let _ = writeln!(
                 out,
                 "  replay:    cargo xtask conform replay {} --report-dir <DIR>",
@@ -79,67 +88,222 @@ pub fn summary(run: &Run) -> String {
     out
 }
 
-fn ndjson_line(outcome: &Outcome) -> String {
+/// An instant in RFC 3339, UTC, to the millisecond: `2025-07-27T09:31:42.120Z`.
+pub fn rfc3339(at: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(at).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The manual section of the function a case judges (`5.3.2`).
+fn section(outcome: &Outcome) -> Option<&'static str> {
+    helios_spec::function(outcome.function).map(|f| f.section.number)
+}
+
+fn ndjson_line(outcome: &Outcome, secrets: &Secrets) -> String {
     let mut line = json!({
         "id": outcome.id,
         "function": outcome.function,
+        "service": outcome.service,
+        "section": section(outcome),
         "check": outcome.check,
         "verdict": outcome.verdict.id(),
-        "detail": outcome.verdict.detail(),
-        "expected": outcome.expected,
-        "observed": outcome.observed,
+        "detail": secrets.text(&outcome.verdict.detail()),
+        "expected": secrets.text(&outcome.expected),
+        "observed": secrets.text(&outcome.observed),
+        "timestamp": rfc3339(outcome.started),
+        "duration": outcome.duration.as_secs_f64(),
     });
     if let Verdict::NonStrict { erratum, .. } = &outcome.verdict {
         line["erratum"] = json!(erratum);
     }
     if let Some(exchange) = outcome.exchanges.last() {
-        line["curl"] = json!(exchange.to_curl());
+        line["curl"] = json!(secrets.curl(exchange));
     }
     if let Some(replay) = &outcome.replay {
-        line["replay"] = replay.clone();
+        let mut replay = replay.clone();
+        secrets.json(&mut replay);
+        line["replay"] = replay;
+    }
+    if !outcome.attempts.is_empty() {
+        // A failure sent again to confirm it: every attempt, the first one's included.
+        line["attempts"] = outcome
+            .attempts
+            .iter()
+            .map(|attempt| {
+                json!({
+                    "verdict": attempt.verdict.id(),
+                    "detail": secrets.text(&attempt.verdict.detail()),
+                    "observed": secrets.text(&attempt.observed),
+                })
+            })
+            .collect();
     }
     line.to_string()
 }
 
-/// `results.ndjson`.
-pub fn ndjson(run: &Run) -> String {
-    run.outcomes.iter().map(|o| ndjson_line(o) + "\n").collect()
+/// How many cases had each verdict, in the order of [`VERDICTS`].
+fn counts(run: &Run) -> serde_json::Map<String, serde_json::Value> {
+    VERDICTS
+        .iter()
+        .map(|verdict| {
+            let count = run
+                .outcomes
+                .iter()
+                .filter(|o| o.verdict.id() == *verdict)
+                .count();
+            ((*verdict).to_owned(), json!(count))
+        })
+        .collect()
 }
 
-/// `junit.xml`: one suite per service, one test case per case.
-pub fn junit(run: &Run) -> Result<String, quick_junit::SerializeError> {
+/// `results.ndjson`: one line per case, then `{"summary": {...}}`: the count of each verdict,
+/// the exit code, when the run began and how long it took (seconds). The summary line has no
+/// `id`, so that readers looking cases up by id pass it by.
+pub fn ndjson(run: &Run, profile_text: &str, exit_code: i32) -> String {
+    let secrets = Secrets::of_profile(profile_text);
+    let mut text: String = run
+        .outcomes
+        .iter()
+        .map(|o| ndjson_line(o, &secrets) + "\n")
+        .collect();
+    let mut summary = json!({"summary": {
+        "cases": run.outcomes.len(),
+        "counts": counts(run),
+        "exitCode": exit_code,
+        "timestamp": rfc3339(run.started),
+        "duration": run.duration.as_secs_f64(),
+    }});
+    if let Some(setup) = &run.setup {
+        summary["summary"]["setup"] = json!(secrets.text(&setup.to_string()));
+    }
+    text.push_str(&summary.to_string());
+    text.push('\n');
+    text
+}
+
+/// The command that sends a case again (`cargo xtask conform replay`), for the report in `dir`.
+pub fn replay_command(id: &str, dir: &Path) -> String {
+    let dir = dir.display().to_string();
+    let plain = dir
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./:@+=,".contains(c));
+    let dir = if plain {
+        dir
+    } else {
+        format!("'{}'", dir.replace('\'', "'\\''"))
+    };
+    format!("cargo xtask conform replay {id} --report-dir {dir}")
+}
+
+/// The body of a JUnit failure or error: what was expected and observed, why, the curl line
+/// that reproduces it, and the replay command.
+fn junit_body(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> String {
+    let mut body = format!(
+        "expected: {}\nobserved: {}\nwhy:      {}\n",
+        secrets.text(&outcome.expected),
+        secrets.text(&outcome.observed),
+        secrets.text(&outcome.verdict.detail())
+    );
+    if let Some(exchange) = outcome.exchanges.last() {
+        let _ = writeln!(body, "reproduce: {}", secrets.curl(exchange));
+    }
+    let _ = writeln!(body, "replay:   {}", replay_command(&outcome.id, dir));
+    body
+}
+
+/// `junit.xml`: one suite per service, one test case per case, each with its time and start;
+/// the report carries the run's start and time, each suite when its first case began, the host
+/// the run ran on and the properties that identify the run (seed, firmware, tool and manual versions, the profile's SHA-256, the exit code).
+/// Failures are `<failure>`, `error` and `inconclusive` verdicts `<error>` (their message opens
+/// with the verdict), not applicable and skipped cases `<skipped>` whose message opens with
+/// `not applicable:` or `skipped:`. `dir` is the report directory the replay commands name.
+pub fn junit(
+    run: &Run,
+    profile_text: &str,
+    exit_code: i32,
+    dir: &Path,
+) -> Result<String, quick_junit::SerializeError> {
+    let secrets = Secrets::of_profile(profile_text);
+    let timestamp = |at: SystemTime| chrono::DateTime::<chrono::Utc>::from(at).fixed_offset();
+    let hostname = hostname::get()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .unwrap_or_else(|| "unknown".into());
+    let properties = [
+        ("seed", run.seed.to_string()),
+        ("cases", run.cases.to_string()),
+        (
+            "firmware",
+            run.discovered
+                .sw_version
+                .clone()
+                .unwrap_or_else(|| "unknown".into()),
+        ),
+        (
+            "device",
+            run.discovered
+                .variant
+                .clone()
+                .unwrap_or_else(|| "unknown".into()),
+        ),
+        ("tool", "helios-conform".into()),
+        ("tool.version", env!("CARGO_PKG_VERSION").into()),
+        ("manual.version", helios_spec::MANUAL_VERSION.to_string()),
+        ("profile.sha256", sha256_hex(profile_text.as_bytes())),
+        ("exit.code", exit_code.to_string()),
+    ];
     let mut report = Report::new("helios-conform");
+    report.set_timestamp(timestamp(run.started));
+    report.set_time(run.duration);
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for outcome in &run.outcomes {
-        let suite = suites
-            .entry(outcome.service)
-            .or_insert_with(|| TestSuite::new(outcome.service));
+        let suite = suites.entry(outcome.service).or_insert_with(|| {
+            let mut suite = TestSuite::new(outcome.service);
+            suite.set_timestamp(timestamp(outcome.started));
+            suite.set_time(std::time::Duration::ZERO);
+            suite
+                .extra
+                .insert("hostname".into(), hostname.as_str().into());
+            for (name, value) in &properties {
+                suite.add_property(Property::new(*name, secrets.text(value)));
+            }
+            suite
+        });
+        suite.time = Some(suite.time.unwrap_or_default() + outcome.duration);
+        let detail = secrets.text(&outcome.verdict.detail());
         let status = match &outcome.verdict {
             Verdict::Pass | Verdict::NonStrict { .. } => TestCaseStatus::success(),
-            Verdict::Fail(why) => {
-                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                status.set_message(why.clone());
-                status.set_description(format!(
-                    "expected {}; observed {}",
-                    outcome.expected, outcome.observed
-                ));
+            Verdict::Fail(_) | Verdict::Inconclusive(_) | Verdict::Error(_) => {
+                let kind = if matches!(outcome.verdict, Verdict::Fail(_)) {
+                    NonSuccessKind::Failure
+                } else {
+                    NonSuccessKind::Error
+                };
+                let mut status = TestCaseStatus::non_success(kind);
+                status.set_message(format!("{}: {detail}", outcome.verdict.id()));
+                status.set_type(outcome.verdict.id());
+                status.set_description(junit_body(outcome, &secrets, dir));
                 status
             }
-            Verdict::Inconclusive(why) | Verdict::Error(why) => {
-                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-                status.set_message(why.clone());
-                status
-            }
-            Verdict::NotApplicable(why) | Verdict::Skipped(why) => {
+            Verdict::NotApplicable(_) => {
                 let mut status = TestCaseStatus::skipped();
-                status.set_message(why.clone());
+                status.set_message(format!("not applicable: {detail}"));
+                status
+            }
+            Verdict::Skipped(_) => {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(format!("skipped: {detail}"));
                 status
             }
         };
         let mut case = TestCase::new(outcome.id.clone(), status);
         case.set_classname(outcome.function);
+        case.set_time(outcome.duration);
+        case.set_timestamp(timestamp(outcome.started));
         if let Verdict::NonStrict { erratum, why } = &outcome.verdict {
-            case.set_system_out(format!("non-strict (erratum {erratum}): {why}"));
+            case.set_system_out(format!(
+                "non-strict (erratum {erratum}): {}",
+                secrets.text(why)
+            ));
         }
         suite.add_test_case(case);
     }
@@ -147,18 +311,37 @@ pub fn junit(run: &Run) -> Result<String, quick_junit::SerializeError> {
     report.to_string()
 }
 
-/// Writes `results.ndjson`, `junit.xml` and `report.html` into `dir`.
-pub fn write(run: &Run, dir: &Path, target: &crate::run::Target) -> anyhow::Result<()> {
+/// Writes `results.ndjson`, `junit.xml` and `report.html` into `dir`. `profile_text` is the
+/// profile as the run read it (hashed into the JUnit properties; its passwords masked in every
+/// report), `exit_code` the run's (recorded in the NDJSON summary and the JUnit properties).
+pub fn write(
+    run: &Run,
+    dir: &Path,
+    target: &crate::run::Target,
+    profile_text: &str,
+    exit_code: i32,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join("results.ndjson"), ndjson(run))?;
-    std::fs::write(dir.join("junit.xml"), junit(run)?)?;
-    std::fs::write(dir.join("report.html"), html::render(run, target)?)?;
+    std::fs::write(
+        dir.join("results.ndjson"),
+        ndjson(run, profile_text, exit_code),
+    )?;
+    std::fs::write(
+        dir.join("junit.xml"),
+        junit(run, profile_text, exit_code, dir)?,
+    )?;
+    std::fs::write(
+        dir.join("report.html"),
+        html::render(run, target, profile_text, dir)?,
+    )?;
     Ok(())
 }
 
-/// The evidence folder a lab hands over: the profile used, the device's identity, the tool's
-/// version, every exchange of every case (request and response, bytes in base64, with its curl
-/// line), and `manifest.sha256` over all of it in `sha256sum -c` form.
+/// The evidence folder a lab hands over: the profile used (each password as its SHA-256), the
+/// device's identity, the tool's version, every exchange of every case (request and response,
+/// bytes in base64, with its curl line), and `manifest.sha256` over all of it in `sha256sum -c`
+/// form. The profile's passwords are masked in the bytes kept, Basic credentials too; an
+/// exchange whose bytes differ from the wire's for it says `"masked": true`.
 pub fn write_evidence(
     run: &Run,
     dir: &Path,
@@ -166,34 +349,42 @@ pub fn write_evidence(
     target: &crate::run::Target,
 ) -> anyhow::Result<()> {
     use base64::Engine as _;
-    use sha2::{Digest, Sha256};
 
+    let secrets = Secrets::of_profile(profile_text);
+    let masked_json = |mut value: serde_json::Value| -> anyhow::Result<Vec<u8>> {
+        secrets.json(&mut value);
+        Ok(serde_json::to_vec_pretty(&value)?)
+    };
     let evidence = dir.join("evidence");
     let exchanges = evidence.join("exchanges");
     std::fs::create_dir_all(&exchanges)?;
     std::fs::create_dir_all(evidence.join("attachments"))?;
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("profile.toml".into(), profile_text.as_bytes().to_vec()),
+        (
+            "profile.toml".into(),
+            mask_profile(profile_text).into_bytes(),
+        ),
         (
             "tool.json".into(),
-            serde_json::to_vec_pretty(&json!({
+            masked_json(json!({
                 "tool": "helios-conform",
                 "version": env!("CARGO_PKG_VERSION"),
                 "manual": helios_spec::MANUAL_VERSION.to_string(),
                 "seed": run.seed,
                 "cases": run.cases,
                 "allow": run.allow.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "profileSha256": sha256_hex(profile_text.as_bytes()),
             }))?,
         ),
         (
             "target.json".into(),
-            serde_json::to_vec_pretty(
-                &json!({"http": target.http, "https": target.https, "insecure": target.insecure}),
+            masked_json(
+                json!({"http": target.http, "https": target.https, "insecure": target.insecure}),
             )?,
         ),
         (
             "device.json".into(),
-            serde_json::to_vec_pretty(&json!({
+            masked_json(json!({
                 "variant": run.discovered.variant,
                 "swVersion": run.discovered.sw_version,
                 "switches": run.discovered.switches,
@@ -211,7 +402,7 @@ pub fn write_evidence(
         for (name, text) in &outcome.attachments {
             files.push((
                 format!("attachments/{}.{name}", outcome.id),
-                text.clone().into_bytes(),
+                secrets.text(text).into_bytes(),
             ));
         }
         if outcome.exchanges.is_empty() {
@@ -221,12 +412,19 @@ pub fn write_evidence(
             .exchanges
             .iter()
             .map(|exchange| {
-                json!({
-                    "request": base64.encode(exchange.request_bytes()),
-                    "response": base64.encode(exchange.response_bytes()),
+                let masked = secrets.exchange(exchange);
+                let request = masked.request_bytes();
+                let response = masked.response_bytes();
+                let mut record = json!({
+                    "request": base64.encode(&request),
+                    "response": base64.encode(&response),
                     "elapsedMs": exchange.elapsed.as_millis(),
-                    "curl": exchange.to_curl(),
-                })
+                    "curl": masked.to_curl(),
+                });
+                if request != exchange.request_bytes() || response != exchange.response_bytes() {
+                    record["masked"] = json!(true);
+                }
+                record
             })
             .collect();
         let record =
@@ -239,9 +437,7 @@ pub fn write_evidence(
     let mut manifest = String::new();
     for (name, bytes) in &files {
         std::fs::write(evidence.join(name), bytes)?;
-        let digest = Sha256::digest(bytes);
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        let _ = writeln!(manifest, "{hex}  {name}");
+        let _ = writeln!(manifest, "{}  {name}", sha256_hex(bytes));
     }
     std::fs::write(evidence.join("manifest.sha256"), manifest)?;
     Ok(())
