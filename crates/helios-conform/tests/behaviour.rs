@@ -7,9 +7,7 @@ mod proxy;
 #[path = "support/target.rs"]
 mod target;
 
-use std::net::SocketAddr;
-
-use helios_conform::{Options, Outcome, Profile, REFERENCE_PROFILE, Target, Verdict, run};
+use helios_conform::{Options, Outcome, Profile, REFERENCE_PROFILE, Verdict, run};
 use helios_spec::functions::{call, io, switch};
 use helios_test_support::{Reference, helios_device};
 
@@ -74,19 +72,7 @@ async fn fails_and_replays(
     let reference = Reference::start(device).await;
     let profile = Profile::parse(lab).expect("the lab profile");
     let target = match rewrite {
-        Some(rewrite) => {
-            let upstream: SocketAddr = reference
-                .http
-                .trim_start_matches("http://")
-                .parse()
-                .expect("the device's address");
-            Target {
-                http: Some(proxy::start(upstream, rewrite).await),
-                https: None,
-                insecure: false,
-                ca_pem: None,
-            }
-        }
+        Some(rewrite) => proxy::through(proxy::start(proxy::upstream(&reference), rewrite).await),
         None => target::target(&reference),
     };
     let options = Options {
@@ -208,17 +194,7 @@ async fn the_timing_checks_catch_a_long_poll_and_a_memory_that_ignore_their_numb
     )))
     .await;
     let profile = Profile::parse(&plain(REFERENCE_PROFILE)).expect("the lab profile");
-    let upstream: SocketAddr = reference
-        .http
-        .trim_start_matches("http://")
-        .parse()
-        .expect("the device's address");
-    let target = Target {
-        http: Some(proxy::start(upstream, ignored).await),
-        https: None,
-        insecure: false,
-        ca_pem: None,
-    };
+    let target = proxy::through(proxy::start(proxy::upstream(&reference), ignored).await);
     let options = Options {
         only: Some("timing.".into()),
         ..Options::default()

@@ -6,8 +6,7 @@ mod proxy;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use helios_conform::{Options, Profile, REFERENCE_PROFILE, Target, Verdict, run};
-use helios_test_support::{Reference, helios_device};
+use helios_conform::{Options, REFERENCE_PROFILE, Verdict, run};
 
 /// How many `PUT /api/switch/caps` the flaky front has seen.
 static SEEN: AtomicUsize = AtomicUsize::new(0);
@@ -30,24 +29,8 @@ fn always(line: &str) -> String {
 }
 
 async fn judged(rewrite: fn(&str) -> String, confirm: Option<u32>) -> helios_conform::Outcome {
-    let text = REFERENCE_PROFILE.replace("transport = \"https\"", "transport = \"http\"");
-    let profile = Profile::parse(&text).expect("the profile");
-    let mut device = helios_device::Profile::default_profile();
-    for security in device.services.values_mut() {
-        security.transport = helios_device::profile::TransportName::Http;
-    }
-    let reference = Reference::start(device).await;
-    let upstream = reference
-        .http
-        .trim_start_matches("http://")
-        .parse()
-        .expect("the device's address");
-    let target = Target {
-        http: Some(proxy::start(upstream, rewrite).await),
-        https: None,
-        insecure: false,
-        ca_pem: None,
-    };
+    let (reference, profile) = proxy::plain_http_reference().await;
+    let target = proxy::through(proxy::start(proxy::upstream(&reference), rewrite).await);
     let options = Options {
         only: Some("switch_caps.put.wrong-method".into()),
         confirm,

@@ -138,24 +138,8 @@ async fn a_wrong_password_names_the_account_and_spares_the_others() {
 #[tokio::test]
 async fn a_device_that_stops_answering_mid_run_stops_the_run() {
     // Every service on plain HTTP, through a front that answers 30 requests and then none.
-    let text = REFERENCE_PROFILE.replace("transport = \"https\"", "transport = \"http\"");
-    let profile = Profile::parse(&text).expect("the profile");
-    let mut device = helios_device::Profile::default_profile();
-    for security in device.services.values_mut() {
-        security.transport = helios_device::profile::TransportName::Http;
-    }
-    let reference = Reference::start(device).await;
-    let upstream = reference
-        .http
-        .trim_start_matches("http://")
-        .parse()
-        .expect("the device's address");
-    let target = Target {
-        http: Some(proxy::start_stalling(upstream, 30).await),
-        https: None,
-        insecure: false,
-        ca_pem: None,
-    };
+    let (reference, profile) = proxy::plain_http_reference().await;
+    let target = proxy::through(proxy::start_stalling(proxy::upstream(&reference), 30).await);
     let options = Options {
         timeout: Some(Duration::from_secs(1)),
         ..Options::default()

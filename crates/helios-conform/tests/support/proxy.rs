@@ -5,8 +5,45 @@
 
 use std::net::SocketAddr;
 
+use helios_conform::{Checked, Profile, REFERENCE_PROFILE, Target};
+use helios_test_support::{Reference, helios_device};
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+/// The reference intercom with every service on plain HTTP (still authenticated), and the
+/// lab's declaration of it: a device every request of which a proxy can see.
+#[allow(dead_code)]
+pub(crate) async fn plain_http_reference() -> (Reference, Checked) {
+    let text = REFERENCE_PROFILE.replace("transport = \"https\"", "transport = \"http\"");
+    let profile = Profile::parse(&text).expect("the profile");
+    let mut device = helios_device::Profile::default_profile();
+    for security in device.services.values_mut() {
+        security.transport = helios_device::profile::TransportName::Http;
+    }
+    (Reference::start(device).await, profile)
+}
+
+/// The plain-HTTP address of a reference intercom, for a proxy in front of it.
+#[allow(dead_code)]
+pub(crate) fn upstream(reference: &Reference) -> SocketAddr {
+    reference
+        .http
+        .trim_start_matches("http://")
+        .parse()
+        .expect("the device's address")
+}
+
+/// A target that reaches the device only through the proxy at `url`.
+#[allow(dead_code)]
+pub(crate) fn through(url: String) -> Target {
+    Target {
+        http: Some(url),
+        https: None,
+        insecure: false,
+        ca_pem: None,
+    }
+}
 
 /// Starts a proxy in front of `upstream` that passes the first `answered` requests on as they
 /// are and then holds every later one without an answer: a device that stops answering.
