@@ -11,6 +11,7 @@ use helios_wire::envelope::Envelope;
 use crate::behaviour::Health;
 use crate::case::{Case, Expect};
 use crate::discovery::Discovered;
+use crate::findings::Findings;
 use crate::generate::cases;
 use crate::judge::judge;
 use crate::profile::Checked;
@@ -79,6 +80,9 @@ pub struct Outcome {
     pub started: SystemTime,
     /// How long it took, set by [`Outcome::finish`] when it is judged.
     pub duration: Duration,
+    /// What the replies and events the case read departed in, as the lenient readers tolerated
+    /// it: [`Outcome::finish`] takes it into the verdict.
+    pub findings: Findings,
 }
 
 impl Outcome {
@@ -101,12 +105,16 @@ impl Outcome {
             attachments: Vec::new(),
             started: SystemTime::now(),
             duration: Duration::ZERO,
+            findings: Findings::default(),
         }
     }
 
     /// Marks the case judged now: its duration runs from [`Outcome::new`] to here, unless it
-    /// was set already.
+    /// was set already, and its verdict is the worse of the one given and its findings'.
     pub fn finish(&mut self) {
+        self.verdict = self
+            .findings
+            .judge(std::mem::replace(&mut self.verdict, Verdict::Pass));
         if self.duration.is_zero() {
             self.duration = self.started.elapsed().unwrap_or_default();
         }
@@ -257,6 +265,8 @@ fn discovery_outcomes(profile: &Checked, found: &Discovered) -> Vec<Outcome> {
         };
         outcome.expected = expected;
         outcome.observed = observed.cloned().unwrap_or_default();
+        outcome.findings = found.info_findings.clone();
+        outcome.finish();
         outcome
     };
     vec![

@@ -6,6 +6,7 @@ use helios_client::Call;
 use helios_spec::functions::system::status;
 
 use super::Group;
+use crate::findings::Findings;
 use crate::run::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
@@ -25,8 +26,9 @@ pub struct Health {
 impl Health {
     /// Reads the uptime before the first group.
     pub async fn read(session: &mut Session<'_>) -> Self {
+        // Before any group: nothing is judged by this reading, and every probe reads again.
         Self {
-            last: uptime(session).await.ok(),
+            last: uptime(session, &mut Findings::default()).await.ok(),
         }
     }
 
@@ -44,7 +46,7 @@ impl Health {
     ) -> Outcome {
         let mut outcome = Outcome::new(format!("health.after.{id}"), &status::FUNCTION, "health");
         outcome.expected = "system/status answers with an uptime that did not go back".into();
-        let now = uptime(session).await;
+        let now = uptime(session, &mut outcome.findings).await;
         outcome.verdict = match (&self.last, &now) {
             (_, Err(why)) => Verdict::Fail(format!(
                 "after {id}, the device's health probe failed: {why}"
@@ -72,9 +74,11 @@ impl Health {
     }
 }
 
-/// The device's uptime, with the instant it was read.
+/// The device's uptime, with the instant it was read; what the reply's reader tolerated goes to
+/// `findings`.
 pub(super) async fn uptime(
     session: &mut Session<'_>,
+    findings: &mut Findings,
 ) -> Result<(u64, tokio::time::Instant, std::time::Duration), String> {
     let asked = tokio::time::Instant::now();
     // The field's spelling comes from the spec: `upTime`.
@@ -85,7 +89,7 @@ pub(super) async fn uptime(
         .flatten()
         .find(|f| f.name.eq_ignore_ascii_case("uptime"))
         .map_or("upTime", |f| f.name);
-    match session.result(Call::new(&status::FUNCTION)).await {
+    match session.result(Call::new(&status::FUNCTION), findings).await {
         Ok(result) => result
             .get(field)
             .and_then(serde_json::Value::as_u64)
