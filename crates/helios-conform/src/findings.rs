@@ -156,6 +156,63 @@ mod tests {
         }
     }
 
+    /// What the readers of `helios-wire` tolerate names errata the register rules non-strict:
+    /// an event's 0/1 for a boolean and number for a string, a trailing comma, MJPEG framing.
+    #[test]
+    fn the_readers_findings_are_non_strict() {
+        let rulings = |found: Vec<Finding>| -> Vec<Verdict> { found.iter().map(ruling).collect() };
+        let record = |params: serde_json::Value| {
+            let value = serde_json::json!({"id": 2, "utcTime": 1, "upTime": 1,
+                "event": params["event"], "params": params["params"]});
+            helios_wire::event::EventRecord::read(&value)
+                .expect("a record")
+                .1
+        };
+        let cases = [
+            (
+                record(serde_json::json!({"event": "SwitchStateChanged",
+                    "params": {"switch": 1, "state": 1}})),
+                "switch-event-state-type",
+            ),
+            (
+                record(serde_json::json!({"event": "InputChanged",
+                    "params": {"port": "input1", "state": 0}})),
+                "io-state-type",
+            ),
+            (
+                record(serde_json::json!({"event": "UserAuthenticated",
+                    "params": {"name": "Jiri", "index": 51}})),
+                "user-authenticated-index",
+            ),
+            (
+                read_lenient(br#"{"success":true,}"#, DEFAULT_MAX_BYTES)
+                    .expect("lenient")
+                    .1,
+                "trailing-comma",
+            ),
+            (
+                {
+                    let mut reader =
+                        helios_wire::mjpeg::MjpegReader::new("frame").expect("a boundary");
+                    let part = b"--frame\r\nContent-Length: 2\r\n\r\nab--frame\r\n";
+                    reader.push(part).expect("readable");
+                    reader.findings()
+                },
+                "mjpeg-framing",
+            ),
+        ];
+        for (found, erratum) in cases {
+            let verdicts = rulings(found);
+            assert!(!verdicts.is_empty(), "{erratum}: no finding");
+            for verdict in verdicts {
+                assert!(
+                    matches!(&verdict, Verdict::NonStrict { erratum: e, .. } if *e == erratum),
+                    "{erratum}: {verdict:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_worst_finding_is_the_verdict() {
         let mut findings = Findings::default();
