@@ -301,6 +301,14 @@ pub const ERRATA: &[Erratum] = &[
         evidence: Some("field notes; ha-2N-intercom CAMERA_MJPEG_FPS_MAX = 15"),
     },
     Erratum {
+        id: "mjpeg-framing",
+        sections: "5.20",
+        manual: "With fps >= 1 the reply is multipart/x-mixed-replace, sent by the http server push method; the framing of its parts is not described.",
+        ruling: "RFC 2046 framing: CRLF line endings, a CRLF before each boundary line, each part with its Content-Type and Content-Length. A departure a lenient reader can recover every frame from (a bare LF, a missing or doubled CRLF before a boundary, a boundary without its dashes, blank lines after it, bytes after a part's body) is non-strict; a stream whose frames cannot be read is a failure.",
+        other_reading: Departure::NonStrict,
+        evidence: Some("RFC 2046 5.1.1; cameras in the field differ in their line endings"),
+    },
+    Erratum {
         id: "snapshot-resolution-param",
         sections: "5.20",
         manual: "width and height must match one of camera/caps' resolutions; which parameter a mismatch names is not said.",

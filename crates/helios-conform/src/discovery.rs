@@ -4,6 +4,8 @@
 use helios_spec::Version;
 use serde_json::Value;
 
+use crate::findings::Findings;
+
 /// One switch of `switch/caps`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SwitchCaps {
@@ -30,6 +32,9 @@ pub struct Discovered {
     pub events: Vec<String>,
     /// Caps functions that answered error 1: the model lacks that hardware.
     pub unsupported: Vec<&'static str>,
+    /// What the reader tolerated in `system/info`'s reply: findings of the discovery cases,
+    /// which judge what it says.
+    pub info_findings: Findings,
 }
 
 impl Discovered {

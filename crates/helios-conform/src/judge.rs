@@ -3,9 +3,10 @@
 
 use helios_client::Exchange;
 use helios_spec::{ErrorCode, MediaType, Version, When};
-use helios_wire::envelope::{DEFAULT_MAX_BYTES, Envelope, read_lenient, read_strict};
+use helios_wire::envelope::Envelope;
 
 use crate::case::{Case, Expect};
+use crate::findings::{Findings, envelope as read_envelope};
 use crate::shape::check_object;
 use crate::verdict::Verdict;
 
@@ -55,22 +56,9 @@ fn envelope(exchange: &Exchange) -> Result<(Envelope, Verdict), Verdict> {
             response.header("content-type")
         )));
     }
-    if let Ok(envelope) = read_strict(&response.body, DEFAULT_MAX_BYTES) {
-        return Ok((envelope, Verdict::Pass));
-    }
-    match read_lenient(&response.body, DEFAULT_MAX_BYTES) {
-        Ok((envelope, findings)) => {
-            let verdict = findings.iter().fold(Verdict::Pass, |verdict, finding| {
-                verdict.worst(match finding.erratum {
-                    Some(erratum) => Verdict::NonStrict {
-                        erratum,
-                        why: finding.message.clone(),
-                    },
-                    None => Verdict::Fail(finding.message.clone()),
-                })
-            });
-            Ok((envelope, verdict))
-        }
+    let mut findings = Findings::default();
+    match read_envelope(exchange, &mut findings) {
+        Ok(envelope) => Ok((envelope, findings.verdict())),
         Err(error) => Err(Verdict::Fail(format!("the reply cannot be read: {error}"))),
     }
 }

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod case;
 pub mod compare;
 pub mod discovery;
+pub mod findings;
 pub mod generate;
 pub mod judge;
 pub mod load;

@@ -11,6 +11,7 @@ use helios_wire::envelope::Envelope;
 use crate::behaviour::Health;
 use crate::case::{Case, Expect};
 use crate::discovery::Discovered;
+use crate::findings::Findings;
 use crate::generate::cases;
 use crate::judge::judge;
 use crate::preflight::Setup;
@@ -83,6 +84,9 @@ pub struct Outcome {
     pub started: SystemTime,
     /// How long it took, set by [`Outcome::finish`] when it is judged.
     pub duration: Duration,
+    /// What the replies and events the case read departed in, as the lenient readers tolerated
+    /// it: [`Outcome::finish`] takes it into the verdict.
+    pub findings: Findings,
     /// When a failure was sent again to confirm it (`--confirm`): each attempt's verdict, the
     /// first one's included.
     pub attempts: Vec<Attempt>,
@@ -115,6 +119,7 @@ impl Outcome {
             attachments: Vec::new(),
             started: SystemTime::now(),
             duration: Duration::ZERO,
+            findings: Findings::default(),
             attempts: Vec::new(),
         }
     }
@@ -123,6 +128,7 @@ impl Outcome {
     /// every rerun repeats stands; one that some rerun does not repeat is inconclusive, "did not
     /// reproduce (k of n)". Every attempt is kept, and the reruns' exchanges too.
     pub fn confirm_with(&mut self, reruns: Vec<Outcome>) {
+        self.judge_findings();
         if reruns.is_empty() || !matches!(self.verdict, Verdict::Fail(_)) {
             return;
         }
@@ -130,7 +136,8 @@ impl Outcome {
             verdict: self.verdict.clone(),
             observed: self.observed.clone(),
         });
-        for rerun in reruns {
+        for mut rerun in reruns {
+            rerun.judge_findings();
             self.attempts.push(Attempt {
                 verdict: rerun.verdict,
                 observed: rerun.observed,
@@ -152,11 +159,20 @@ impl Outcome {
     }
 
     /// Marks the case judged now: its duration runs from [`Outcome::new`] to here, unless it
-    /// was set already.
+    /// was set already, and its verdict is the worse of the one given and its findings'.
     pub fn finish(&mut self) {
+        self.judge_findings();
         if self.duration.is_zero() {
             self.duration = self.started.elapsed().unwrap_or_default();
         }
+    }
+
+    /// Takes what the case's readers tolerated into its verdict: the worse of the two. Judging
+    /// twice changes nothing.
+    pub fn judge_findings(&mut self) {
+        self.verdict = self
+            .findings
+            .judge(std::mem::replace(&mut self.verdict, Verdict::Pass));
     }
 
     /// Keeps `text` in the reports under `name`.
@@ -346,6 +362,7 @@ pub async fn run_with_progress(
             continue;
         }
         let mut outcome = run_case(&mut session, &case).await;
+        outcome.judge_findings();
         if matches!(outcome.verdict, Verdict::Fail(_)) {
             let mut reruns = Vec::new();
             for _ in 0..session.confirmations() {
@@ -466,6 +483,8 @@ fn discovery_outcomes(profile: &Checked, found: &Discovered) -> Vec<Outcome> {
         };
         outcome.expected = expected;
         outcome.observed = observed.cloned().unwrap_or_default();
+        outcome.findings = found.info_findings.clone();
+        outcome.finish();
         outcome
     };
     vec![

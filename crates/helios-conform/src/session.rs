@@ -15,6 +15,7 @@ use tokio::time::Instant;
 use crate::budget::LoginBudget;
 use crate::case::Login;
 use crate::discovery::Discovered;
+use crate::findings::{Findings, envelope};
 use crate::profile::Checked;
 use crate::run::{Options, Target};
 
@@ -371,18 +372,20 @@ impl<'a> Session<'a> {
     }
 
     /// The result of a successful call, or the error code it answered (`None` when the reply
-    /// was no envelope or the request failed).
-    pub async fn result(&mut self, call: Call) -> Result<Value, Option<u64>> {
+    /// was no envelope or the request failed). What the envelope's reader tolerated goes to
+    /// `findings`, those of the case that asked.
+    pub async fn result(
+        &mut self,
+        call: Call,
+        findings: &mut Findings,
+    ) -> Result<Value, Option<u64>> {
         let exchange = self.call(call).await.map_err(|_| None)?;
-        match exchange.envelope() {
-            Ok((
-                Envelope::Success {
-                    result: Some(result),
-                },
-                _,
-            )) => Ok(result),
-            Ok((Envelope::Success { result: None }, _)) => Ok(Value::Null),
-            Ok((Envelope::Failure { code, .. }, _)) => Err(Some(code)),
+        match envelope(&exchange, findings) {
+            Ok(Envelope::Success {
+                result: Some(result),
+            }) => Ok(result),
+            Ok(Envelope::Success { result: None }) => Ok(Value::Null),
+            Ok(Envelope::Failure { code, .. }) => Err(Some(code)),
             Err(_) => Err(None),
         }
     }
@@ -393,7 +396,8 @@ type Reader = fn(&mut Discovered, &Value);
 
 async fn discover(session: &mut Session<'_>) -> Discovered {
     let mut found = Discovered::default();
-    if let Ok(info) = session.result(Call::new(&system::info::FUNCTION)).await {
+    let info = Call::new(&system::info::FUNCTION);
+    if let Ok(info) = session.result(info, &mut found.info_findings).await {
         found.read_info(&info);
     }
     let caps: [(&'static Function, Reader); 5] = [
@@ -404,7 +408,11 @@ async fn discover(session: &mut Session<'_>) -> Discovered {
         (&log::caps::FUNCTION, Discovered::read_log_caps),
     ];
     for (function, read) in caps {
-        match session.result(Call::new(function)).await {
+        // Each caps reply is judged, findings and all, by the request cases of its function.
+        match session
+            .result(Call::new(function), &mut Findings::default())
+            .await
+        {
             Ok(result) => read(&mut found, &result),
             Err(Some(code)) if code == u64::from(ErrorCode::NotSupported.code()) => {
                 let group = function

@@ -3,9 +3,11 @@
 //! names are non-strict; extra fields never count (later firmware adds them).
 
 use helios_spec::{Field, FieldType, Origin, Version};
+use helios_wire::Finding;
 use helios_wire::event::EventRecord;
 use serde_json::Value;
 
+use crate::findings::{Findings, ruling};
 use crate::verdict::Verdict;
 
 /// The verdict of `value` against `fields` held by something of `origin`.
@@ -46,12 +48,10 @@ fn check_value(
     firmware: Version,
     path: &str,
 ) -> Verdict {
+    // The field's first erratum rules on it, as on what the event reader tolerates.
     let mismatch = |expected: &str| {
         let why = format!("{path} is {value}, not {expected}");
-        match field.errata.first() {
-            Some(erratum) => Verdict::NonStrict { erratum, why },
-            None => Verdict::Fail(why),
-        }
+        ruling(&Finding::new(field.errata.first().copied(), why))
     };
     match field.ty {
         FieldType::Bool => {
@@ -114,17 +114,11 @@ fn check_value(
         }
         FieldType::EventRecord => match EventRecord::read(value) {
             Err(error) => Verdict::Fail(format!("{path}: {error}")),
-            Ok((_, findings)) => findings
-                .into_iter()
-                .fold(Verdict::Pass, |verdict, finding| {
-                    verdict.worst(match finding.erratum {
-                        Some(erratum) => Verdict::NonStrict {
-                            erratum,
-                            why: format!("{path}: {}", finding.message),
-                        },
-                        None => Verdict::Fail(format!("{path}: {}", finding.message)),
-                    })
-                }),
+            Ok((_, found)) => {
+                let mut findings = Findings::default();
+                let _ = findings.tolerated(path, found);
+                findings.verdict()
+            }
         },
     }
 }

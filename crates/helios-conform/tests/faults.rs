@@ -204,6 +204,12 @@ const EXPECTATIONS: &[Expectation] = &[
         "firmware-apply-without-upload",
     ),
     caught(SilentRestart, Setup::Destructive),
+    non_strict(SwitchEventNumber, Setup::Default, "switch-event-state-type"),
+    non_strict(IoEventNumber, Setup::Default, "io-state-type"),
+    non_strict(PullTrailingComma, Setup::Default, "trailing-comma"),
+    non_strict(StatusTrailingComma, Setup::Destructive, "trailing-comma"),
+    non_strict(InfoTrailingComma, Setup::Default, "trailing-comma"),
+    non_strict(MjpegMissingCrlf, Setup::Default, "mjpeg-framing"),
 ];
 
 /// A case that did not pass: its id, function and verdict.

@@ -12,6 +12,7 @@ use helios_wire::envelope::Envelope;
 use tokio::time::Instant;
 
 use super::Outcomes;
+use crate::findings::envelope;
 use crate::run::{Outcome, observed};
 use crate::session::Session;
 use crate::verdict::Verdict;
@@ -65,7 +66,8 @@ pub(super) async fn upload(
         .blob(blob, xml.into_bytes(), "config.xml", "application/xml")
         .transfer(Transfer::Multipart);
     let exchange = session.call(call).await.map_err(Verdict::Inconclusive)?;
-    let accepted = matches!(exchange.envelope(), Ok((Envelope::Success { .. }, _)));
+    let read = envelope(&exchange, &mut into.findings);
+    let accepted = matches!(read, Ok(Envelope::Success { .. }));
     into.observed = observed(&exchange);
     into.exchanges.push(exchange);
     if accepted {
@@ -94,6 +96,7 @@ pub(super) async fn wait_for(
             .ok()
             .and_then(|document| document.get(probe).ok());
         into.exchanges.append(&mut scratch.exchanges);
+        into.findings.absorb(scratch.findings);
         if seen.as_deref() == Some(wanted) {
             return Ok(started.elapsed());
         }

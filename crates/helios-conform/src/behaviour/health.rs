@@ -7,6 +7,7 @@ use helios_spec::functions::system::status;
 use helios_wire::envelope::Envelope;
 
 use super::Group;
+use crate::findings::Findings;
 use crate::run::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
@@ -26,8 +27,9 @@ pub struct Health {
 impl Health {
     /// Reads the uptime before the first group.
     pub async fn read(session: &mut Session<'_>) -> Self {
+        // Before any group: nothing is judged by this reading, and every probe reads again.
         Self {
-            last: uptime(session).await.ok(),
+            last: uptime(session, &mut Findings::default()).await.ok(),
         }
     }
 
@@ -45,7 +47,7 @@ impl Health {
     ) -> Outcome {
         let mut outcome = Outcome::new(format!("health.after.{id}"), &status::FUNCTION, "health");
         outcome.expected = "system/status answers with an uptime that did not go back".into();
-        let now = uptime(session).await;
+        let now = uptime(session, &mut outcome.findings).await;
         outcome.verdict = match (&self.last, &now) {
             // No answer at all is the network's or the lab's, not a departure from the manual;
             // a device that stops answering for good stops the run (a setup error).
@@ -87,9 +89,11 @@ pub(super) enum Probe {
     Reply(String),
 }
 
-/// The device's uptime, with the instant it was read.
+/// The device's uptime, with the instant it was read; what the reply's reader tolerated goes to
+/// `findings`.
 pub(super) async fn uptime(
     session: &mut Session<'_>,
+    findings: &mut Findings,
 ) -> Result<(u64, tokio::time::Instant, std::time::Duration), Probe> {
     let asked = tokio::time::Instant::now();
     // The field's spelling comes from the spec: `upTime`.
@@ -104,14 +108,14 @@ pub(super) async fn uptime(
         .call(Call::new(&status::FUNCTION))
         .await
         .map_err(Probe::NoAnswer)?;
-    match exchange.envelope() {
-        Ok((Envelope::Success { result }, _)) => result
+    match crate::findings::envelope(&exchange, findings) {
+        Ok(Envelope::Success { result }) => result
             .as_ref()
             .and_then(|result| result.get(field))
             .and_then(serde_json::Value::as_u64)
             .map(|seconds| (seconds, asked, asked.elapsed()))
             .ok_or_else(|| Probe::Reply(format!("no {field} in the reply"))),
-        Ok((Envelope::Failure { code, .. }, _)) => Err(Probe::Reply(format!("error {code}"))),
+        Ok(Envelope::Failure { code, .. }) => Err(Probe::Reply(format!("error {code}"))),
         Err(_) => Err(Probe::Reply(format!(
             "HTTP {} without a JSON envelope",
             exchange.response.status

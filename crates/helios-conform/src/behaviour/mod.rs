@@ -78,6 +78,7 @@ pub const GROUPS: &[Group] = &[
 /// checks anew (a timing check).
 async fn confirm(session: &mut Session<'_>, group: &Group, ran: &mut [Outcome]) {
     for outcome in ran.iter_mut() {
+        outcome.judge_findings();
         if !matches!(outcome.verdict, Verdict::Fail(_)) || session.stalled().is_some() {
             continue;
         }

@@ -7,7 +7,7 @@ use helios_spec::functions::log;
 use serde_json::Value;
 
 use crate::case::Login;
-use crate::model::events::{Record, may_see, records};
+use crate::model::events::{Record, may_see};
 use crate::model::{Departure, Log};
 use crate::session::Session;
 
@@ -74,7 +74,7 @@ impl Watch {
                     .param("id", id)
                     .param("timeout", left);
                 let answer = log.send_as(session, Login::Account(account), call).await?;
-                let batch = records(answer.success("log/pull")?).map_err(Departure::Fail)?;
+                let batch = log.records(answer.success("log/pull")?)?;
                 let empty = batch.is_empty();
                 got.extend(batch);
                 if got.len() >= count || empty || left == 0 {

@@ -15,6 +15,7 @@ use tokio::time::Instant;
 
 use super::Outcomes;
 use super::config::{download, restore};
+use crate::findings::{Findings, envelope};
 use crate::run::{Outcome, observed};
 use crate::session::Session;
 use crate::verdict::Verdict;
@@ -39,9 +40,10 @@ pub(super) fn factory_reset<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(run_factory_reset(session))
 }
 
-/// The device's uptime, or `None` while it does not answer.
-async fn uptime(session: &mut Session<'_>) -> Option<u64> {
-    super::health::uptime(session)
+/// The device's uptime, or `None` while it does not answer; what the reply's reader tolerated
+/// goes to `findings`.
+async fn uptime(session: &mut Session<'_>, findings: &mut Findings) -> Option<u64> {
+    super::health::uptime(session, findings)
         .await
         .ok()
         .map(|(seconds, _, _)| seconds)
@@ -49,20 +51,28 @@ async fn uptime(session: &mut Session<'_>) -> Option<u64> {
 
 /// Waits until the device answers with an uptime that went back below `before` plus the time
 /// since: it restarted. The time it took, or why not.
-async fn comes_back(session: &mut Session<'_>, before: u64) -> Result<Duration, Verdict> {
+async fn comes_back(
+    session: &mut Session<'_>,
+    before: u64,
+    findings: &mut Findings,
+) -> Result<Duration, Verdict> {
     // While the device restarts, requests without an answer are expected, not a stall.
     session.expect_outage(true);
-    let back = wait_until_back(session, before).await;
+    let back = wait_until_back(session, before, findings).await;
     session.expect_outage(false);
     back
 }
 
-async fn wait_until_back(session: &mut Session<'_>, before: u64) -> Result<Duration, Verdict> {
+async fn wait_until_back(
+    session: &mut Session<'_>,
+    before: u64,
+    findings: &mut Findings,
+) -> Result<Duration, Verdict> {
     let limit = Duration::from_secs(session.profile.destructive.restart_timeout_seconds);
     let started = Instant::now();
     let mut answered = false;
     loop {
-        if let Some(now) = uptime(session).await {
+        if let Some(now) = uptime(session, findings).await {
             answered = true;
             if went_back(before, now, started.elapsed()) {
                 return Ok(started.elapsed());
@@ -94,17 +104,21 @@ fn went_back(before: u64, now: u64, since: Duration) -> bool {
 /// Watches the device for [`RESTART_WATCH`]: what it did if its uptime went back or it stopped
 /// answering (waiting then, as [`comes_back`], until it answers again); `None` if it kept
 /// counting.
-async fn watch_restart(session: &mut Session<'_>, before: u64) -> Option<String> {
+async fn watch_restart(
+    session: &mut Session<'_>,
+    before: u64,
+    findings: &mut Findings,
+) -> Option<String> {
     let started = Instant::now();
     while started.elapsed() < RESTART_WATCH {
         tokio::time::sleep(POLL).await;
-        match uptime(session).await {
+        match uptime(session, findings).await {
             Some(now) if went_back(before, now, started.elapsed()) => {
                 return Some("restarted".into());
             }
             Some(_) => continue,
             None => {
-                return Some(match comes_back(session, before).await {
+                return Some(match comes_back(session, before, findings).await {
                     Ok(took) => format!("restarted (back {:.1} s later)", took.as_secs_f64()),
                     Err(_) => "stopped answering".into(),
                 });
@@ -118,7 +132,8 @@ async fn watch_restart(session: &mut Session<'_>, before: u64) -> Option<String>
 async fn succeeds(session: &mut Session<'_>, call: Call, outcome: &mut Outcome) -> bool {
     match session.call(call).await {
         Ok(exchange) => {
-            let ok = matches!(exchange.envelope(), Ok((Envelope::Success { .. }, _)));
+            let read = envelope(&exchange, &mut outcome.findings);
+            let ok = matches!(read, Ok(Envelope::Success { .. }));
             outcome.observed = observed(&exchange);
             outcome.exchanges.push(exchange);
             if !ok {
@@ -137,12 +152,12 @@ async fn run_restart(session: &mut Session<'_>) -> Vec<Outcome> {
     let function = &system::restart::FUNCTION;
     let mut outcome = Outcome::new("restart.comes-back", function, "restart");
     outcome.expected = "success, then the device restarts and answers again".into();
-    let Some(before) = uptime(session).await else {
+    let Some(before) = uptime(session, &mut outcome.findings).await else {
         outcome.verdict = Verdict::Inconclusive("system/status did not answer before".into());
         return vec![outcome];
     };
     if succeeds(session, Call::new(function), &mut outcome).await {
-        match comes_back(session, before).await {
+        match comes_back(session, before, &mut outcome.findings).await {
             Ok(took) => {
                 outcome.observed = format!("answered again {:.1} s later", took.as_secs_f64());
             }
@@ -216,8 +231,8 @@ async fn refused(session: &mut Session<'_>, call: Call, blob: &str, outcome: &mu
     match session.call(call).await {
         Ok(exchange) => {
             outcome.observed = observed(&exchange);
-            outcome.verdict = match exchange.envelope() {
-                Ok((Envelope::Failure { code, param, .. }, _))
+            outcome.verdict = match envelope(&exchange, &mut outcome.findings) {
+                Ok(Envelope::Failure { code, param, .. })
                     if code == u64::from(ErrorCode::InvalidParameter.code())
                         && param.as_deref().is_none_or(|p| p == blob) =>
                 {
@@ -244,14 +259,14 @@ async fn run_factory_reset(session: &mut Session<'_>) -> Vec<Outcome> {
         }
     };
     let original = before.get(&probe).unwrap_or_default();
-    let Some(uptime_before) = uptime(session).await else {
+    let Some(uptime_before) = uptime(session, &mut reset.findings).await else {
         reset.verdict = Verdict::Inconclusive("system/status did not answer before".into());
         return vec![reset];
     };
     if !succeeds(session, Call::new(function), &mut reset).await {
         return vec![reset];
     }
-    match comes_back(session, uptime_before).await {
+    match comes_back(session, uptime_before, &mut reset.findings).await {
         Ok(took) => reset.observed = format!("answered again {:.1} s later", took.as_secs_f64()),
         Err(verdict) => {
             reset.verdict = verdict;
@@ -283,7 +298,7 @@ async fn apply_without_upload(session: &mut Session<'_>) -> Outcome {
         outcome.verdict = Verdict::NotApplicable(why);
         return outcome;
     }
-    let Some(before) = uptime(session).await else {
+    let Some(before) = uptime(session, &mut outcome.findings).await else {
         outcome.verdict = Verdict::Inconclusive("system/status did not answer before".into());
         return outcome;
     };
@@ -295,21 +310,23 @@ async fn apply_without_upload(session: &mut Session<'_>) -> Outcome {
         }
     };
     outcome.observed = observed(&exchange);
-    let envelope = exchange.envelope().map(|(envelope, _)| envelope);
+    let read = envelope(&exchange, &mut outcome.findings);
     outcome.exchanges.push(exchange);
     let non_strict = |why: String| Verdict::NonStrict { erratum, why };
-    outcome.verdict = match envelope {
+    outcome.verdict = match read {
         Ok(Envelope::Failure { code, .. }) if code == u64::from(no_data) => {
-            match watch_restart(session, before).await {
+            match watch_restart(session, before, &mut outcome.findings).await {
                 None => Verdict::Pass,
                 Some(what) => non_strict(format!("answered {no_data}, then {what}")),
             }
         }
         Ok(Envelope::Success { .. }) => {
-            let then = watch_restart(session, before).await.map_or_else(
-                || format!(", and kept running for {} s", RESTART_WATCH.as_secs()),
-                |what| format!(", then {what}"),
-            );
+            let then = watch_restart(session, before, &mut outcome.findings)
+                .await
+                .map_or_else(
+                    || format!(", and kept running for {} s", RESTART_WATCH.as_secs()),
+                    |what| format!(", then {what}"),
+                );
             non_strict(format!("answered success with nothing uploaded{then}"))
         }
         Ok(Envelope::Failure { .. }) => non_strict(format!(

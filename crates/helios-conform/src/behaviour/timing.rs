@@ -81,13 +81,8 @@ pub(super) fn outcome(
         Found::NotApplicable(why) => Verdict::NotApplicable(why),
         Found::Undecided(why) => Verdict::Inconclusive(why),
     };
-    if let (Verdict::Pass, Some((erratum, why))) = (&outcome.verdict, log.findings.first()) {
-        outcome.verdict = Verdict::NonStrict {
-            erratum,
-            why: why.clone(),
-        };
-    }
     outcome.exchanges = log.exchanges;
+    outcome.findings = log.findings;
     outcome
 }
 
@@ -185,9 +180,7 @@ async fn pull_timeout_found(session: &Session<'_>, log: &mut Log) -> Result<Foun
     let (id, _) = subscribe(&client, filter, 30, log).await?;
     let answer = log.send_with(&client, pull(id, 2)).await?;
     unsubscribe(&client, id, log).await;
-    let events = answer.success("log/pull")?["events"]
-        .as_array()
-        .map_or(0, Vec::len);
+    let events = log.records(answer.success("log/pull")?)?.len();
     let took = answer.received - answer.sent;
     let wanted = Duration::from_secs(2);
     Ok(if events > 0 {
@@ -260,9 +253,7 @@ async fn pull_event_found(session: &Session<'_>, log: &mut Log) -> Result<Found,
     unsubscribe(&waiter, id, log).await;
     let (waited, acted) = (waited?, acted?);
     acted.success("io/ctrl on")?;
-    let events = waited.success("log/pull")?["events"]
-        .as_array()
-        .map_or(0, Vec::len);
+    let events = log.records(waited.success("log/pull")?)?.len();
     let after = waited.received.saturating_duration_since(acted.received);
     Ok(if waited.received < acted.sent {
         Found::Fail(format!(

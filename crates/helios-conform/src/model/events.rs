@@ -6,6 +6,7 @@ use helios_spec::{Condition, EVENTS, Event, FieldType, TextRule, Version};
 use helios_wire::event::EventRecord;
 use serde_json::{Map, Value, json};
 
+use crate::findings::Findings;
 use crate::profile::CheckedAccount;
 
 /// Events whose cause is inside the device or a request: the runner raises them by acting
@@ -74,7 +75,7 @@ pub fn may_see(account: Option<&CheckedAccount>, name: &str) -> bool {
 }
 
 /// One event record, its params as the manual types them (0/1 for booleans read as booleans,
-/// findings of that kind are the request cases' business).
+/// each such departure a finding of the case that read it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
     pub id: u32,
@@ -86,8 +87,12 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn read(value: &Value) -> Result<Self, String> {
-        let (record, _) = EventRecord::read(value).map_err(|e| format!("{e}: {value}"))?;
+    /// Reads one record; what the reader tolerated goes to `findings`, and one that no erratum
+    /// rules non-strict is an error.
+    pub fn read(value: &Value, findings: &mut Findings) -> Result<Self, String> {
+        let (record, found) = EventRecord::read(value).map_err(|e| format!("{e}: {value}"))?;
+        let place = format!("event {} ({})", record.id, record.event.name());
+        findings.tolerated(&place, found)?;
         Ok(Self {
             id: record.id,
             name: record.event.name().to_owned(),
@@ -108,12 +113,12 @@ impl Record {
     }
 }
 
-/// The records of a `log/pull` result.
-pub fn records(result: &Value) -> Result<Vec<Record>, String> {
+/// The records of a `log/pull` result, what their reader tolerated going to `findings`.
+pub fn records(result: &Value, findings: &mut Findings) -> Result<Vec<Record>, String> {
     result["events"]
         .as_array()
         .ok_or_else(|| format!("log/pull gave no events array: {result}"))?
         .iter()
-        .map(Record::read)
+        .map(|value| Record::read(value, findings))
         .collect()
 }

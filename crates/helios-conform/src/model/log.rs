@@ -8,8 +8,11 @@ use helios_wire::envelope::Envelope;
 use serde_json::Value;
 use tokio::time::Instant;
 
+use super::events::{Record, records};
 use crate::case::Login;
+use crate::findings::{Findings, envelope};
 use crate::session::Session;
+use crate::verdict::Verdict;
 
 /// Why a step could not go on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,8 +43,9 @@ pub struct Answer {
 #[derive(Debug, Default)]
 pub struct Log {
     pub exchanges: Vec<Exchange>,
-    /// Non-strict findings: the erratum and what was seen.
-    pub findings: Vec<(&'static str, String)>,
+    /// What the replies and events read departed in, as the lenient readers tolerated it, and
+    /// the departures the checks admitted by an erratum.
+    pub findings: Findings,
     /// A line per step, for the report.
     pub notes: Vec<String>,
 }
@@ -51,18 +55,27 @@ impl Log {
         self.notes.push(line);
     }
 
+    /// A departure a check admits: non-strict by `erratum`.
     pub fn finding(&mut self, erratum: &'static str, why: String) {
-        if !self.findings.iter().any(|(e, _)| *e == erratum) {
-            self.findings.push((erratum, why));
-        }
+        self.findings.non_strict(erratum, why);
     }
 
     /// Keeps another sequence's findings (not its exchanges: a passing run keeps the evidence
     /// of its findings only).
     pub fn absorb_findings(&mut self, other: Log) {
-        for (erratum, why) in other.findings {
-            self.finding(erratum, why);
-        }
+        self.findings.absorb(other.findings);
+    }
+
+    /// The records of a `log/pull` result, what their reader tolerated kept with the other
+    /// findings; a departure no erratum rules non-strict stops the check.
+    pub fn records(&mut self, result: &Value) -> Result<Vec<Record>, Departure> {
+        records(result, &mut self.findings).map_err(Departure::Fail)
+    }
+
+    /// Reads an exchange's envelope as [`read`], what the reader tolerated kept with the other
+    /// findings.
+    pub fn read(&mut self, exchange: &Exchange) -> Result<Result<Value, Refusal>, Departure> {
+        read(exchange, &mut self.findings)
     }
 
     /// Sends `call` as the full account.
@@ -89,7 +102,7 @@ impl Log {
             .await
             .map_err(Departure::Harness)?;
         let received = Instant::now();
-        let reply = read(&exchange);
+        let reply = self.read(&exchange);
         self.exchanges.push(exchange);
         Ok(Answer {
             sent,
@@ -112,7 +125,7 @@ impl Log {
             .await
             .map_err(|e| Departure::Harness(e.to_string()))?;
         let received = Instant::now();
-        let reply = read(&exchange);
+        let reply = self.read(&exchange);
         self.exchanges.push(exchange);
         Ok(Answer {
             sent,
@@ -122,11 +135,23 @@ impl Log {
     }
 }
 
-/// The result or refusal an exchange carries; anything else is a departure.
-pub fn read(exchange: &Exchange) -> Result<Result<Value, Refusal>, Departure> {
-    match exchange.envelope() {
-        Ok((Envelope::Success { result }, _)) => Ok(Ok(result.unwrap_or(Value::Null))),
-        Ok((Envelope::Failure { code, param, .. }, _)) => Ok(Err(Refusal {
+/// The result or refusal an exchange carries; anything else is a departure. What the envelope's
+/// reader tolerated goes to `findings`, and one that no erratum rules non-strict is a departure
+/// too.
+pub fn read(
+    exchange: &Exchange,
+    findings: &mut Findings,
+) -> Result<Result<Value, Refusal>, Departure> {
+    let mut found = Findings::default();
+    let envelope = envelope(exchange, &mut found);
+    let failed = found.verdict();
+    findings.absorb(found);
+    if let Verdict::Fail(why) = failed {
+        return Err(Departure::Fail(why));
+    }
+    match envelope {
+        Ok(Envelope::Success { result }) => Ok(Ok(result.unwrap_or(Value::Null))),
+        Ok(Envelope::Failure { code, param, .. }) => Ok(Err(Refusal {
             code,
             param: param.map(|p| p.to_string()),
         })),

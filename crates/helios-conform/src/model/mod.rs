@@ -235,13 +235,10 @@ fn judge<T: Serialize + std::fmt::Debug>(
     seed: u64,
 ) -> Outcome {
     outcome.exchanges = execution.log.exchanges;
+    outcome.findings = execution.log.findings;
     match execution.end {
         End::Pass => {
             outcome.observed = summary;
-            outcome.verdict = match execution.log.findings.into_iter().next() {
-                Some((erratum, why)) => Verdict::NonStrict { erratum, why },
-                None => Verdict::Pass,
-            };
         }
         End::Harness(why) => {
             outcome.observed = summary;

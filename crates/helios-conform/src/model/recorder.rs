@@ -9,7 +9,7 @@ use helios_spec::functions::log;
 use helios_spec::functions::log::PULL_BATCH;
 use tokio::time::Instant;
 
-use super::events::{Record, records};
+use super::events::Record;
 use super::{Departure, Log};
 use crate::session::Session;
 
@@ -73,7 +73,7 @@ impl Recorder {
             wait = 0;
             let answer = log.send(session, call).await?;
             let result = answer.success("the recorder's log/pull")?;
-            let batch = records(result).map_err(Departure::Fail)?;
+            let batch = log.records(result)?;
             let full = batch.len() >= PULL_BATCH;
             for record in batch {
                 if let Some(last) = self.seen.last()

@@ -153,4 +153,18 @@ catalogue! {
         "firmware/apply with nothing uploaded answers success and restarts; erratum firmware-apply-without-upload answers 15";
     SilentRestart: "silent-restart", System, system::status::FUNCTION,
         "the device restarts by itself every 3 s of uptime, so system/status upTime falls back; 5.2: upTime counts since the last restart, which only a request or power loss causes";
+    // Departures the errata rule non-strict, each read by every case that reads the reply or
+    // event it changes: what firmware in the field writes.
+    SwitchEventNumber: "switch-event-number", Events, log::pull::FUNCTION,
+        "log/pull reports SwitchStateChanged state as 1 or 0, as firmware 2.10 did; 5.26: a boolean (erratum switch-event-state-type rules 0/1 non-strict)";
+    IoEventNumber: "io-event-number", Events, log::pull::FUNCTION,
+        "log/pull reports InputChanged and OutputChanged state as 1 or 0, as io/status does; 5.26: a boolean (erratum io-state-type rules 0/1 non-strict)";
+    PullTrailingComma: "pull-trailing-comma", Events, log::pull::FUNCTION,
+        "log/pull writes its positive reply with a comma before the closing brace, as 2.3 prints it; RFC 8259 allows none (erratum trailing-comma rules it non-strict)";
+    StatusTrailingComma: "status-trailing-comma", Shapes, system::status::FUNCTION,
+        "system/status writes its positive reply with a comma before the closing brace, as 2.3 prints it; RFC 8259 allows none (erratum trailing-comma rules it non-strict)";
+    InfoTrailingComma: "info-trailing-comma", Shapes, system::info::FUNCTION,
+        "system/info writes its positive reply with a comma before the closing brace, as 2.3 prints it; RFC 8259 allows none (erratum trailing-comma rules it non-strict)";
+    MjpegMissingCrlf: "mjpeg-missing-crlf", Camera, camera::snapshot::FUNCTION,
+        "camera/snapshot with fps writes each boundary line straight after the frame before it, without the CRLF RFC 2046 puts before a boundary (erratum mjpeg-framing rules it non-strict)";
 }

@@ -15,6 +15,7 @@
 
 mod catalogue;
 pub mod params;
+pub mod quirks;
 pub mod routing;
 
 use std::fmt;

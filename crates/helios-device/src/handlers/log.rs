@@ -13,7 +13,7 @@ use super::Call;
 use crate::auth::Caller;
 use crate::device::Device;
 use crate::events::{LogError, Viewer};
-use crate::faults::{Fault, Faults};
+use crate::faults::{Fault, Faults, quirks};
 use crate::reply::Reply;
 
 /// The event types this device can raise: the model's hardware and licences decide, and the
@@ -117,9 +117,13 @@ pub(super) fn unsubscribe(device: &Device, call: &Call) -> Result<Reply, ApiErro
 
 /// The reply of a pull: `{"events":[...]}`, each record written straight to text (the same
 /// bytes as the value), or what the faulty firmware writes (`pull-duplicates`,
-/// `switch-event-inverted`).
+/// `switch-event-inverted`, `pull-trailing-comma` and the event quirks).
 fn events_reply(faults: Faults, records: &[EventRecord]) -> Reply {
-    if faults.has(Fault::PullDuplicates) || faults.has(Fault::SwitchEventInverted) {
+    if faults.has(Fault::PullDuplicates)
+        || faults.has(Fault::SwitchEventInverted)
+        || faults.has(Fault::PullTrailingComma)
+        || quirks::rewrites_events(faults)
+    {
         return faulty_events_reply(faults, records);
     }
     let mut text = Vec::with_capacity(16 + records.len() * 160);
@@ -159,8 +163,16 @@ fn faulty_events_reply(faults: Faults, records: &[EventRecord]) -> Reply {
             }
             _ => record.to_json(),
         })
+        .map(|mut record| {
+            quirks::rewrite_event(faults, &mut record);
+            record
+        })
         .collect();
-    Reply::Json(Some(json!({ "events": events })))
+    let result = json!({ "events": events });
+    if faults.has(Fault::PullTrailingComma) {
+        return quirks::trailing_comma(write_success(Some(&result)));
+    }
+    Reply::Json(Some(result))
 }
 
 /// At once when the channel holds events; otherwise the reply waits until an event arrives or

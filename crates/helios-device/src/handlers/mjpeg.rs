@@ -35,6 +35,9 @@ struct Push {
     view: View,
     boundary: Boundary,
     period: Duration,
+    /// Each part without the CRLF that ends it (`mjpeg-missing-crlf`): the next boundary line
+    /// follows the frame at once.
+    missing_crlf: bool,
     /// Made on the first poll, inside the runtime that serves the connection.
     interval: Option<Interval>,
     _open: StreamGuard,
@@ -64,6 +67,7 @@ pub(super) fn push(
         view,
         boundary,
         period,
+        missing_crlf: faults.has(Fault::MjpegMissingCrlf),
         interval: None,
     };
     let frames = futures_util::stream::unfold(state, |mut push| async move {
@@ -76,7 +80,10 @@ pub(super) fn push(
         interval.tick().await;
         match push.camera.live(push.view) {
             Ok(frame) => {
-                let part = write_part(&push.boundary, &mime::IMAGE_JPEG, &frame.jpeg);
+                let mut part = write_part(&push.boundary, &mime::IMAGE_JPEG, &frame.jpeg);
+                if push.missing_crlf {
+                    part.truncate(part.len().saturating_sub(2));
+                }
                 Some((Ok::<_, Infallible>(Bytes::from(part)), push))
             }
             Err(error) => {

@@ -3,11 +3,12 @@
 use helios_spec::MediaType;
 use helios_spec::functions::system::info;
 use helios_wire::ApiError;
+use helios_wire::envelope::write_success;
 use serde_json::{Map, Value, json};
 
 use super::Call;
 use crate::device::Device;
-use crate::faults::Fault;
+use crate::faults::{Fault, quirks};
 use crate::reply::Reply;
 use crate::system::{self, Operation};
 
@@ -38,7 +39,11 @@ pub(super) fn info(device: &Device, _: &Call) -> Result<Reply, ApiError> {
         };
         result.insert(field.name.to_owned(), value);
     }
-    Ok(Reply::Json(Some(Value::Object(result))))
+    let result = Value::Object(result);
+    if device.faults().has(Fault::InfoTrailingComma) {
+        return Ok(quirks::trailing_comma(write_success(Some(&result))));
+    }
+    Ok(Reply::Json(Some(result)))
 }
 
 /// 5.2: the real time and the uptime, once the device has caught up with the clock (a restart
@@ -55,6 +60,9 @@ pub(super) fn status(device: &Device, _: &Call) -> Result<Reply, ApiError> {
             content_type: MediaType::Json.mime(),
             body: body.into(),
         });
+    }
+    if device.faults().has(Fault::StatusTrailingComma) {
+        return Ok(quirks::trailing_comma(write_success(Some(&result))));
     }
     Ok(Reply::Json(Some(result)))
 }

@@ -241,3 +241,58 @@ pub fn uptime_after_25_s(device: &TestDevice) -> String {
     let result = get(device, "/api/system/status").result();
     format!("upTime {}", result["upTime"])
 }
+
+pub fn output_event(device: &TestDevice) -> String {
+    let id = subscribe(device, "filter=OutputChanged");
+    get(device, "/api/io/ctrl?port=relay1&action=on");
+    let result = get(device, &format!("/api/log/pull?id={id}")).result();
+    let event = &result["events"][0];
+    let name = event["event"].as_str().unwrap_or_default();
+    format!("{name} {}", event["params"]["state"])
+}
+
+/// Whether a pull's reply is RFC 8259 JSON.
+pub fn pull_text(device: &TestDevice) -> String {
+    let id = subscribe(device, "");
+    get(device, "/api/io/ctrl?port=relay1&action=on");
+    super::requests::strict_json(&get(device, &format!("/api/log/pull?id={id}")))
+}
+
+/// The departures from RFC 2046 the reader tolerated in the first three frames of a push.
+pub fn mjpeg_framing(device: &TestDevice) -> String {
+    let uri: Uri = "/api/camera/snapshot?width=160&height=120&fps=5"
+        .parse()
+        .expect("a URI");
+    let runtime = runtime();
+    let response = runtime.block_on(process(
+        &device.device,
+        &Method::GET,
+        &uri,
+        &HeaderMap::new(),
+        b"",
+        Connection::default(),
+    ));
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("ASCII")
+        .to_owned();
+    let boundary = boundary_from_content_type(&content_type).expect("a push stream");
+    let mut reader = MjpegReader::new(&boundary).expect("a reader");
+    let mut body = response.into_body();
+    let mut frames = 0;
+    while frames < 3 {
+        let frame = runtime.block_on(body.frame());
+        let chunk = frame.expect("the stream goes on").expect("no error");
+        let data = chunk.into_data().expect("data");
+        frames += reader.push(&data).expect("a readable stream").len();
+    }
+    let tolerated: Vec<String> = reader
+        .tolerances()
+        .map(|(tolerance, _)| format!("{tolerance:?}"))
+        .collect();
+    if tolerated.is_empty() {
+        "RFC 2046 framing".to_owned()
+    } else {
+        tolerated.join(", ")
+    }
+}

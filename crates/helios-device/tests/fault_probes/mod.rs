@@ -193,6 +193,32 @@ pub const PROBES: &[Probe] = &[
     ),
     probe(ApplyWithoutUpload, "error 15", default, b::apply),
     probe(SilentRestart, "upTime 25", default, b::uptime_after_25_s),
+    probe(
+        SwitchEventNumber,
+        "SwitchStateChanged true",
+        quiet,
+        b::switch_event,
+    ),
+    probe(IoEventNumber, "OutputChanged true", quiet, b::output_event),
+    probe(PullTrailingComma, "RFC 8259 JSON", quiet, b::pull_text),
+    probe(
+        StatusTrailingComma,
+        "RFC 8259 JSON",
+        default,
+        r::system_status_text,
+    ),
+    probe(
+        InfoTrailingComma,
+        "RFC 8259 JSON",
+        default,
+        r::system_info_text,
+    ),
+    probe(
+        MjpegMissingCrlf,
+        "RFC 2046 framing",
+        default,
+        b::mjpeg_framing,
+    ),
 ];
 
 fn default(_: &mut Profile) {}

@@ -4,7 +4,7 @@
 use helios_wire::params::{PartSpec, encode_multipart, multipart_content_type};
 
 use super::{admin, outcome};
-use crate::common::{ADMIN, Request, TestDevice, get};
+use crate::common::{ADMIN, Reply, Request, TestDevice, get};
 
 pub fn path_prefix(device: &TestDevice) -> String {
     outcome(&get(device, "/api/system/info/more"))
@@ -146,4 +146,31 @@ pub fn io_ctrl_response(device: &TestDevice) -> String {
         reply.content_type(),
         String::from_utf8_lossy(&reply.body)
     )
+}
+
+/// Whether a reply is RFC 8259 JSON, or how it ends when it is not.
+pub fn strict_json(reply: &Reply) -> String {
+    match serde_json::from_slice::<serde_json::Value>(&reply.body) {
+        Ok(_) => "RFC 8259 JSON".to_owned(),
+        Err(_) => {
+            let text = String::from_utf8_lossy(&reply.body);
+            let tail: String = text
+                .chars()
+                .rev()
+                .take(3)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("not JSON, ending {tail:?}")
+        }
+    }
+}
+
+pub fn system_status_text(device: &TestDevice) -> String {
+    strict_json(&get(device, "/api/system/status"))
+}
+
+pub fn system_info_text(device: &TestDevice) -> String {
+    strict_json(&get(device, "/api/system/info"))
 }

@@ -266,5 +266,5 @@ fn findings_are_counted_not_repeated() {
     let findings = reader.findings();
     assert_eq!(findings.len(), 1);
     assert!(findings[0].message.contains("(100 times, first at byte 0)"));
-    assert_eq!(findings[0].erratum, None);
+    assert_eq!(findings[0].erratum, Some("mjpeg-framing"));
 }

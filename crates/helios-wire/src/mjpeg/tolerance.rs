@@ -78,8 +78,8 @@ impl Tally {
             .filter_map(|(tolerance, seen)| seen.map(|(count, _)| (tolerance, count)))
     }
 
-    /// One finding per tolerance needed. The manual says nothing about the framing, so none of
-    /// them names an erratum.
+    /// One finding per tolerance needed. The manual says nothing about the framing; erratum
+    /// `mjpeg-framing` rules each of these non-strict.
     pub(crate) fn findings(&self) -> Vec<Finding> {
         Tolerance::ALL
             .into_iter()
@@ -87,7 +87,7 @@ impl Tally {
             .filter_map(|(tolerance, seen)| {
                 seen.map(|(count, first)| {
                     Finding::new(
-                        None,
+                        Some("mjpeg-framing"),
                         format!(
                             "multipart/x-mixed-replace: {} ({count} time{}, first at byte {first})",
                             tolerance.describe(),

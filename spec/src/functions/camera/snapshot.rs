@@ -77,5 +77,5 @@ pub const FUNCTION: Function = Function {
             unless: "time",
         }),
     ],
-    errata: &[],
+    errata: &["mjpeg-framing"],
 };

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::events::{may_see, outside_world, records, sample_params};
+use super::events::{may_see, outside_world, sample_params};
 use super::recorder::{Recorder, Seen};
 use super::{Answer, Departure, Log, Model};
 use crate::case::Login;

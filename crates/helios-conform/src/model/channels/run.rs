@@ -151,7 +151,7 @@ impl Model for Channels {
                     return closed(&answer, log, "log/pull of an unsubscribed channel");
                 }
                 recorder.refresh(session, log, 0).await?;
-                let delivered = records(answer.success("log/pull")?).map_err(Departure::Fail)?;
+                let delivered = log.records(answer.success("log/pull")?)?;
                 let sent = answer.sent;
                 judge_pull(
                     session,
