@@ -341,7 +341,7 @@ impl<'a> Session<'a> {
                 if !self.outage_expected {
                     self.unanswered += 1;
                 }
-                let why = format!("the request failed: {why}");
+                let why = format!("{}: {why}", crate::verdict::UNANSWERED);
                 let limit = self.options.stall_after.unwrap_or(DEFAULT_STALL_AFTER);
                 if limit > 0 && self.unanswered >= limit {
                     self.stalled = Some(format!(

@@ -24,7 +24,22 @@ pub enum Verdict {
     Error(String),
 }
 
+/// The words with which a request that got no answer at all is reported, by the client
+/// (`ClientError::Transport`) and the session alike.
+pub const UNANSWERED: &str = "the request failed";
+
 impl Verdict {
+    /// A case that could not be decided: `error` when the reason is that a request got no
+    /// answer (the transport, the runner's own timeout, a device that stopped answering), which
+    /// is the run's environment; inconclusive otherwise (late, undecidable).
+    pub fn undecided(why: String) -> Self {
+        if why.contains(UNANSWERED) || why.contains(crate::session::STALLED) {
+            Self::Error(why)
+        } else {
+            Self::Inconclusive(why)
+        }
+    }
+
     pub const fn id(&self) -> &'static str {
         match self {
             Self::Pass => "pass",
@@ -132,6 +147,17 @@ mod tests {
             0
         );
         assert_eq!(exit_code(&[Verdict::Pass, Verdict::Fail("x".into())]), 1);
+    }
+
+    #[test]
+    fn a_request_without_an_answer_is_an_error_and_a_late_one_inconclusive() {
+        let refused = format!("switch/ctrl: {UNANSWERED}: connection refused");
+        assert_eq!(Verdict::undecided(refused.clone()), Verdict::Error(refused));
+        // The client says it in the same words.
+        let transport = helios_client::ClientError::Transport("reset".into()).to_string();
+        assert!(matches!(Verdict::undecided(transport), Verdict::Error(_)));
+        let late = "the reply came 2 s late".to_owned();
+        assert_eq!(Verdict::undecided(late.clone()), Verdict::Inconclusive(late));
     }
 
     #[test]

@@ -105,7 +105,7 @@ fn outcome(id: &str, function: &Function, log: Log, result: Checked) -> Outcome 
         }
         Err(Skip::NotApplicable(why)) => Verdict::NotApplicable(why),
         Err(Skip::Departure(Departure::Fail(why))) => Verdict::Fail(why),
-        Err(Skip::Departure(Departure::Harness(why))) => Verdict::Inconclusive(why),
+        Err(Skip::Departure(Departure::Harness(why))) => Verdict::undecided(why),
     };
     outcome.exchanges = log.exchanges;
     outcome.findings = log.findings;

@@ -142,7 +142,7 @@ async fn succeeds(session: &mut Session<'_>, call: Call, outcome: &mut Outcome) 
             ok
         }
         Err(why) => {
-            outcome.verdict = Verdict::Inconclusive(why);
+            outcome.verdict = Verdict::undecided(why);
             false
         }
     }
@@ -242,7 +242,7 @@ async fn refused(session: &mut Session<'_>, call: Call, blob: &str, outcome: &mu
             };
             outcome.exchanges.push(exchange);
         }
-        Err(why) => outcome.verdict = Verdict::Inconclusive(why),
+        Err(why) => outcome.verdict = Verdict::undecided(why),
     }
 }
 
@@ -305,7 +305,7 @@ async fn apply_without_upload(session: &mut Session<'_>) -> Outcome {
     let exchange = match session.call(Call::new(function)).await {
         Ok(exchange) => exchange,
         Err(why) => {
-            outcome.verdict = Verdict::Inconclusive(why);
+            outcome.verdict = Verdict::undecided(why);
             return outcome;
         }
     };

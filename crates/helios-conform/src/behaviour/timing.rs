@@ -79,7 +79,7 @@ pub(super) fn outcome(
         }
         Found::Fail(why) => Verdict::Fail(why),
         Found::NotApplicable(why) => Verdict::NotApplicable(why),
-        Found::Undecided(why) => Verdict::Inconclusive(why),
+        Found::Undecided(why) => Verdict::undecided(why),
     };
     outcome.exchanges = log.exchanges;
     outcome.findings = log.findings;

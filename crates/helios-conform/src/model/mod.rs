@@ -134,7 +134,7 @@ pub async fn check<M: Model>(session: &mut Session<'_>, init: M::State) -> Outco
     match result {
         Ok((execution, summary)) => judge(outcome, execution, summary, session.seed()),
         Err(why) => {
-            outcome.verdict = Verdict::Inconclusive(why);
+            outcome.verdict = Verdict::undecided(why);
             outcome
         }
     }
@@ -242,7 +242,7 @@ fn judge<T: Serialize + std::fmt::Debug>(
         }
         End::Harness(why) => {
             outcome.observed = summary;
-            outcome.verdict = Verdict::Inconclusive(why);
+            outcome.verdict = Verdict::undecided(why);
         }
         End::Fail { at, why } => {
             // The case is filed under the function whose answer departed: the last request of
