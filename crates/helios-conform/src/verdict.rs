@@ -157,7 +157,10 @@ mod tests {
         let transport = helios_client::ClientError::Transport("reset".into()).to_string();
         assert!(matches!(Verdict::undecided(transport), Verdict::Error(_)));
         let late = "the reply came 2 s late".to_owned();
-        assert_eq!(Verdict::undecided(late.clone()), Verdict::Inconclusive(late));
+        assert_eq!(
+            Verdict::undecided(late.clone()),
+            Verdict::Inconclusive(late)
+        );
     }
 
     #[test]

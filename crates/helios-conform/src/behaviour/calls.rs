@@ -1,4 +1,4 @@
-//! `model.call`: the call model (`model/calls.rs`) against the device.
+//! `model.call`: the call model (`model/calls/`) against the device.
 
 use helios_spec::Tier;
 

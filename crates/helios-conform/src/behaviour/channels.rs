@@ -1,4 +1,4 @@
-//! `model.channel`: the event channel model (`model/channels.rs`) against the device.
+//! `model.channel`: the event channel model (`model/channels/`) against the device.
 
 use helios_spec::Tier;
 

@@ -1,4 +1,4 @@
-//! `model.switch`: the switch model (`model/switches.rs`) against the device.
+//! `model.switch`: the switch model (`model/switches/`) against the device.
 
 use helios_spec::Tier;
 

@@ -2,7 +2,7 @@
 //! timeout and at once when an event arrives (5.26); a channel closes `duration` after its last
 //! pull, and a pull extends it (5.24); a monostable switch turns off after its
 //! `switchOnDuration` (5.8); an MJPEG stream with `fps` delivers that rate, and `time=-5` gives
-//! the frame of five seconds ago (5.20, `camera.rs`). The checks run side by side, each with
+//! the frame of five seconds ago (5.20, `timing/camera.rs`). The checks run side by side, each with
 //! clients of its own, so that the group takes as long as its longest check (about 6 s).
 //!
 //! Tolerances are the lab profile's `[tolerances]`; the defaults and why:
