@@ -45,7 +45,7 @@ impl State {
         Self {
             switches: Box::new(SimSwitches::new(&profile.switches.0).with_faults(faults)),
             ports: Box::new(SimPorts::new(&profile.ports)),
-            events: EventLog::new(),
+            events: EventLog::for_firmware(profile.firmware()),
             auth: Authenticator::new(profile),
             displays: SimDisplays::default(),
             sip: SimSip::new(&profile.sip_accounts),

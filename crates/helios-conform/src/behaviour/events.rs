@@ -144,6 +144,17 @@ fn available(session: &Session<'_>, action: &'static Function) -> Result<(), Ski
         .map_or(Ok(()), |why| Err(Skip::NotApplicable(why)))
 }
 
+/// Not applicable when the device's firmware predates the event type (`SwitchStateChanged`
+/// came with 2.14).
+fn in_firmware(session: &Session<'_>, name: &str) -> Result<(), Skip> {
+    match helios_spec::event(name) {
+        Some(event) if !event.origin.present_in(session.firmware) => Err(Skip::NotApplicable(
+            format!("{name} is newer than firmware {}", session.firmware),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The enabled switch the event checks use: a bistable one where there is one, so that no
 /// time-out adds events of its own.
 fn quiet_switch(session: &Session<'_>) -> Option<u8> {
@@ -177,6 +188,7 @@ async fn act(session: &mut Session<'_>, log: &mut Log, call: Call) -> Result<(),
 
 async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
     available(session, &switch::ctrl::FUNCTION)?;
+    in_firmware(session, "SwitchStateChanged")?;
     let Some(id) = quiet_switch(session) else {
         return Err(Skip::NotApplicable("no enabled switch".into()));
     };
@@ -196,6 +208,7 @@ async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
 /// output changed in between (5.24: only the listed types).
 async fn filtered_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
     available(session, &switch::ctrl::FUNCTION)?;
+    in_firmware(session, "SwitchStateChanged")?;
     available(session, &io::ctrl::FUNCTION)?;
     let (Some(id), Some(port)) = (
         quiet_switch(session),
