@@ -45,6 +45,7 @@
 //! window wider than the tolerance cannot show a skew within it: such a check is inconclusive,
 //! never a failure.
 
+mod action;
 mod caps;
 mod clock;
 mod effect;
@@ -152,6 +153,8 @@ impl Reading {
 struct Seen {
     dates: Vec<Dated>,
     readings: Vec<Reading>,
+    /// Why a `system/status` reading failed, the first time one did.
+    unread: Option<Judged>,
 }
 
 impl Seen {
@@ -174,12 +177,25 @@ impl Seen {
         answer
     }
 
-    /// Reads `system/status`.
+    /// Reads `system/status`; not applicable where the device cannot answer it (no licence).
     async fn status(
         &mut self,
         session: &mut Session<'_>,
         log: &mut Log,
-    ) -> Result<Reading, Departure> {
+    ) -> Result<Reading, Judged> {
+        let reading = self.read_status(session, log).await;
+        if let Err(judged) = &reading {
+            self.unread.get_or_insert_with(|| judged.clone());
+        }
+        reading
+    }
+
+    async fn read_status(
+        &mut self,
+        session: &mut Session<'_>,
+        log: &mut Log,
+    ) -> Result<Reading, Judged> {
+        available(session, &[&system::status::FUNCTION])?;
         let answer = self
             .send(session, log, Call::new(&system::status::FUNCTION))
             .await?;
@@ -209,9 +225,9 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
         // The action whose event's stamp is judged waits two seconds after the setup, so that
         // a stamp not taken at the action shows; the port checks fill the wait.
         let mut history_log = Log::default();
-        let prepared = clock::prepare(session, &mut seen, &mut history_log).await;
+        let prepared = action::prepare(session, &mut seen, &mut history_log).await;
         let ports = caps::ports(session, &mut seen).await;
-        let acted = clock::act(session, &mut seen, &mut history_log, prepared).await;
+        let acted = action::act(session, &mut seen, &mut history_log, prepared).await;
         let history = history::read(session, &mut seen, &mut history_log, &acted).await;
         let evidence = history_log.exchanges;
         let events = caps::events(session, &mut seen, &history, &evidence).await;

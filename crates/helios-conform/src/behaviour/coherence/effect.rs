@@ -9,7 +9,7 @@ use std::time::Duration;
 use helios_client::{Call, Stimulus, Transfer};
 use helios_spec::functions::display;
 use helios_spec::functions::display::image::MODELS;
-use helios_spec::{BlobFormat, Method};
+use helios_spec::{BlobFormat, ErrorCode, Method};
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use serde_json::Value;
 
@@ -101,9 +101,25 @@ async fn judge(
     let put = Call::new(&display::image::FUNCTION)
         .param("display", name.as_str())
         .blob("blob-image", picture, "coherence", format.mime());
-    seen.send(session, log, put)
-        .await?
-        .success("display/image PUT")?;
+    let answer = seen.send(session, log, put).await?;
+    match &answer.reply {
+        Ok(_) => {}
+        // Erratum display-image-standard-display: the standard display function is on.
+        Err(refusal) if refusal.code == u64::from(ErrorCode::ProcessingError.code()) => {
+            return Err(Judged::NotApplicable(format!(
+                "display/image refused the upload with 14: the standard display function of \
+                 {name} is enabled (erratum display-image-standard-display)"
+            )));
+        }
+        // What the request cases judge; here it only means nothing was uploaded to watch.
+        Err(refusal) => {
+            return Err(Judged::Undecided(format!(
+                "display/image refused the runner's {} test card with error {}",
+                format.name(),
+                refusal.code
+            )));
+        }
+    }
     let shown = look(&witness, &name, true, size).await;
     let delete = Call::new(&display::image::FUNCTION)
         .method(Method::Delete)

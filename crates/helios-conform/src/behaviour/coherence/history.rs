@@ -7,7 +7,7 @@ use helios_spec::functions::log::{HISTORY_LEN, PULL_BATCH};
 use helios_wire::event::EventRecord;
 use serde_json::Value;
 
-use super::clock::Acted;
+use super::action::Acted;
 use super::{Judged, Seen, available};
 use crate::model::{Departure, Log};
 use crate::session::Session;

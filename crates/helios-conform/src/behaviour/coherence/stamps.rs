@@ -6,7 +6,7 @@
 use helios_client::Exchange;
 use helios_spec::functions::log;
 
-use super::clock::Acted;
+use super::action::Acted;
 use super::history::{History, Stamped};
 use super::{Judged, Seen, outcome};
 use crate::model::Log;
@@ -65,7 +65,10 @@ fn boot(seen: &Seen, history: &History, tolerances: &Tolerances) -> Judged {
     }
     let boots = seen.readings.iter().map(super::Reading::boot);
     let (Some(lo), Some(hi)) = (boots.clone().min(), boots.max()) else {
-        return Judged::Undecided("system/status did not answer".into());
+        return seen
+            .unread
+            .clone()
+            .unwrap_or_else(|| Judged::Undecided("system/status did not answer".into()));
     };
     let tolerance = tolerances.boot_ms as f64 / 1000.0;
     let worst = current
