@@ -15,7 +15,9 @@
 //! - `coherence.clock.boot` (5.2, 5.26, erratum `boot-time`): `utcTime - upTime` of every event
 //!   since the start against `systemTime - upTime`.
 //! - `coherence.clock.cause` (5.26, erratum `event-stamp-cause`): the event of the runner's own
-//!   `switch/ctrl` stamped between the `upTime`s read before and after it.
+//!   `switch/ctrl` (`io/ctrl` on a device without a switch) stamped between the `upTime`s read
+//!   before and after it, two quiet seconds after the last event the runner caused
+//!   (`action.rs`).
 //! - `coherence.clock.order` (5.26, erratum `event-stamp-order`): in id order, no event stamped
 //!   before the one logged ahead of it.
 //! - `coherence.phone.register` (5.14, erratum `register-time`): `registerTime` neither in the
