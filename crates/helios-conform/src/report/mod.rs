@@ -13,7 +13,8 @@ use std::time::SystemTime;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use serde_json::json;
 
-use crate::run::{Outcome, Run};
+use crate::outcome::Outcome;
+use crate::run::Run;
 use crate::verdict::Verdict;
 
 pub mod html;
@@ -317,7 +318,7 @@ pub fn junit(
 pub fn write(
     run: &Run,
     dir: &Path,
-    target: &crate::run::Target,
+    target: &crate::options::Target,
     profile_text: &str,
     exit_code: i32,
 ) -> anyhow::Result<()> {
@@ -346,7 +347,7 @@ pub fn write_evidence(
     run: &Run,
     dir: &Path,
     profile_text: &str,
-    target: &crate::run::Target,
+    target: &crate::options::Target,
 ) -> anyhow::Result<()> {
     use base64::Engine as _;
 
