@@ -64,7 +64,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::{Group, Outcomes};
-use crate::model::{Answer, Departure, Log};
+use crate::model::{Answer, Departure, Transcript};
 use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
@@ -164,11 +164,11 @@ impl Seen {
     async fn send(
         &mut self,
         session: &mut Session<'_>,
-        log: &mut Log,
+        transcript: &mut Transcript,
         call: Call,
     ) -> Result<Answer, Departure> {
-        let answer = log.send(session, call).await;
-        if let (Ok(answer), Some(exchange)) = (&answer, log.exchanges.last()) {
+        let answer = transcript.send(session, call).await;
+        if let (Ok(answer), Some(exchange)) = (&answer, transcript.exchanges.last()) {
             self.dates.push(Dated {
                 sent: answer.sent,
                 received: answer.received,
@@ -183,9 +183,9 @@ impl Seen {
     async fn status(
         &mut self,
         session: &mut Session<'_>,
-        log: &mut Log,
+        transcript: &mut Transcript,
     ) -> Result<Reading, Judged> {
-        let reading = self.read_status(session, log).await;
+        let reading = self.read_status(session, transcript).await;
         if let Err(judged) = &reading {
             self.unread.get_or_insert_with(|| judged.clone());
         }
@@ -195,11 +195,11 @@ impl Seen {
     async fn read_status(
         &mut self,
         session: &mut Session<'_>,
-        log: &mut Log,
+        transcript: &mut Transcript,
     ) -> Result<Reading, Judged> {
         available(session, &[&system::status::FUNCTION])?;
         let answer = self
-            .send(session, log, Call::new(&system::status::FUNCTION))
+            .send(session, transcript, Call::new(&system::status::FUNCTION))
             .await?;
         let result = answer.success()?;
         let field = |name: &str| {
@@ -222,20 +222,20 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let wall = Wall::now();
         let mut seen = Seen::default();
-        let mut status_log = Log::default();
-        let first = seen.status(session, &mut status_log).await;
+        let mut status_transcript = Transcript::default();
+        let first = seen.status(session, &mut status_transcript).await;
         // The action whose event's stamp is judged waits two seconds after the setup, so that
         // a stamp not taken at the action shows; the port checks fill the wait.
-        let mut history_log = Log::default();
-        let prepared = action::prepare(session, &mut seen, &mut history_log).await;
+        let mut history_transcript = Transcript::default();
+        let prepared = action::prepare(session, &mut seen, &mut history_transcript).await;
         let ports = caps::ports(session, &mut seen).await;
-        let acted = action::act(session, &mut seen, &mut history_log, prepared).await;
-        let history = history::read(session, &mut seen, &mut history_log, &acted).await;
-        let evidence = history_log.exchanges;
+        let acted = action::act(session, &mut seen, &mut history_transcript, prepared).await;
+        let history = history::read(session, &mut seen, &mut history_transcript, &acted).await;
+        let evidence = history_transcript.exchanges;
         let events = caps::events(session, &mut seen, &history, &evidence).await;
         let register = register::register(session, &mut seen).await;
         let display = effect::display(session, &mut seen).await;
-        let last = seen.status(session, &mut status_log).await;
+        let last = seen.status(session, &mut status_transcript).await;
         let tolerances = session.profile.tolerances;
         let mut outcomes = vec![events, ports];
         outcomes.push(clock::date(&seen, &wall, &tolerances));
@@ -243,7 +243,7 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
             &seen,
             &wall,
             &tolerances,
-            status_log,
+            status_transcript,
             first.and(last),
         ));
         outcomes.extend(stamps::outcomes(
@@ -260,7 +260,13 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
 }
 
 /// The outcome of one oracle.
-fn outcome(id: &str, function: &Function, expected: &str, log: Log, judged: Judged) -> Outcome {
+fn outcome(
+    id: &str,
+    function: &Function,
+    expected: &str,
+    transcript: Transcript,
+    judged: Judged,
+) -> Outcome {
     let mut outcome = Outcome::new(id, function, "coherence");
     outcome.expected = expected.into();
     outcome.verdict = match judged {
@@ -274,8 +280,8 @@ fn outcome(id: &str, function: &Function, expected: &str, log: Log, judged: Judg
         Judged::Undecided(why) => Verdict::undecided(why),
     };
     // What the readers tolerated reaches the verdict when the case is finished.
-    outcome.findings = log.findings;
-    outcome.exchanges = log.exchanges;
+    outcome.findings = transcript.findings;
+    outcome.exchanges = transcript.exchanges;
     outcome
 }
 

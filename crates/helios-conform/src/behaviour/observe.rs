@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::case::Login;
 use crate::model::events::{Record, may_see};
-use crate::model::{Departure, Log};
+use crate::model::{Departure, Transcript};
 use crate::session::Session;
 
 /// One channel per account, all filtered to one event type.
@@ -23,14 +23,16 @@ impl Watch {
     pub(super) async fn open(
         session: &mut Session<'_>,
         event: &'static str,
-        log: &mut Log,
+        transcript: &mut Transcript,
     ) -> Result<Self, Departure> {
         let mut channels = Vec::new();
         for account in 0..session.profile.accounts.len() {
             let call = Call::new(&log::subscribe::FUNCTION)
                 .param("filter", event)
                 .param("duration", 120);
-            let answer = log.send_as(session, Login::Account(account), call).await?;
+            let answer = transcript
+                .send_as(session, Login::Account(account), call)
+                .await?;
             let result = answer.success()?;
             let id = result["id"]
                 .as_u64()
@@ -48,7 +50,7 @@ impl Watch {
         session: &mut Session<'_>,
         count: usize,
         wait: u64,
-        log: &mut Log,
+        transcript: &mut Transcript,
     ) -> Result<Vec<(usize, Vec<Record>)>, Departure> {
         let mut seeing: Vec<(usize, u32)> = Vec::new();
         let mut blind = Vec::new();
@@ -73,8 +75,10 @@ impl Watch {
                 let call = Call::new(&log::pull::FUNCTION)
                     .param("id", id)
                     .param("timeout", left);
-                let answer = log.send_as(session, Login::Account(account), call).await?;
-                let batch = log.records(answer.success()?)?;
+                let answer = transcript
+                    .send_as(session, Login::Account(account), call)
+                    .await?;
+                let batch = transcript.records(answer.success()?)?;
                 let empty = batch.is_empty();
                 got.extend(batch);
                 if got.len() >= count || empty || left == 0 {
@@ -86,10 +90,12 @@ impl Watch {
         Ok(found)
     }
 
-    pub(super) async fn close(self, session: &mut Session<'_>, log: &mut Log) {
+    pub(super) async fn close(self, session: &mut Session<'_>, transcript: &mut Transcript) {
         for (account, id) in self.channels {
             let call = Call::new(&log::unsubscribe::FUNCTION).param("id", id);
-            let _ = log.send_as(session, Login::Account(account), call).await;
+            let _ = transcript
+                .send_as(session, Login::Account(account), call)
+                .await;
         }
     }
 }

@@ -29,7 +29,7 @@ use helios_spec::{ErrorCode, Function, Tier};
 use tokio::time::{sleep, sleep_until};
 
 use super::{Group, Outcomes};
-use crate::model::{Answer, Departure, Log};
+use crate::model::{Answer, Departure, Transcript};
 use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
@@ -67,7 +67,7 @@ pub(super) fn outcome(
     id: &str,
     function: &Function,
     expected: &str,
-    log: Log,
+    transcript: Transcript,
     found: Found,
 ) -> Outcome {
     let mut outcome = Outcome::new(id, function, "timing");
@@ -81,8 +81,8 @@ pub(super) fn outcome(
         Found::NotApplicable(why) => Verdict::NotApplicable(why),
         Found::Undecided(why) => Verdict::undecided(why),
     };
-    outcome.exchanges = log.exchanges;
-    outcome.findings = log.findings;
+    outcome.exchanges = transcript.exchanges;
+    outcome.findings = transcript.findings;
     outcome
 }
 
@@ -123,12 +123,12 @@ async fn subscribe(
     client: &Client,
     filter: &str,
     duration: u64,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<(u32, Answer), Departure> {
     let call = Call::new(&log::subscribe::FUNCTION)
         .param("filter", filter)
         .param("duration", duration);
-    let answer = log.send_with(client, call).await?;
+    let answer = transcript.send_with(client, call).await?;
     let id = answer.success()?["id"]
         .as_u64()
         .and_then(|id| u32::try_from(id).ok())
@@ -142,8 +142,8 @@ fn pull(id: u32, timeout: u64) -> Call {
         .param("timeout", timeout)
 }
 
-async fn unsubscribe(client: &Client, id: u32, log: &mut Log) {
-    let _ = log
+async fn unsubscribe(client: &Client, id: u32, transcript: &mut Transcript) {
+    let _ = transcript
         .send_with(
             client,
             Call::new(&log::unsubscribe::FUNCTION).param("id", id),
@@ -152,8 +152,8 @@ async fn unsubscribe(client: &Client, id: u32, log: &mut Log) {
 }
 
 async fn pull_timeout(session: &Session<'_>) -> Outcome {
-    let mut log = Log::default();
-    let found = pull_timeout_found(session, &mut log)
+    let mut transcript = Transcript::default();
+    let found = pull_timeout_found(session, &mut transcript)
         .await
         .unwrap_or_else(Found::from);
     let expected = "a pull with timeout=2 on an empty channel answers an empty list after 2 s";
@@ -161,12 +161,15 @@ async fn pull_timeout(session: &Session<'_>) -> Outcome {
         "timing.pull.timeout",
         &log::pull::FUNCTION,
         expected,
-        log,
+        transcript,
         found,
     )
 }
 
-async fn pull_timeout_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Departure> {
+async fn pull_timeout_found(
+    session: &Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<Found, Departure> {
     let Some(filter) = quiet_filter(session) else {
         return Ok(Found::NotApplicable(
             "log/caps lists no event that stays quiet".into(),
@@ -177,10 +180,10 @@ async fn pull_timeout_found(session: &Session<'_>, log: &mut Log) -> Result<Foun
         Err(found) => return Ok(found),
     };
     let tolerance = Duration::from_millis(session.profile.tolerances.pull_ms);
-    let (id, _) = subscribe(&client, filter, 30, log).await?;
-    let answer = log.send_with(&client, pull(id, 2)).await?;
-    unsubscribe(&client, id, log).await;
-    let events = log.records(answer.success()?)?.len();
+    let (id, _) = subscribe(&client, filter, 30, transcript).await?;
+    let answer = transcript.send_with(&client, pull(id, 2)).await?;
+    unsubscribe(&client, id, transcript).await;
+    let events = transcript.records(answer.success()?)?.len();
     let took = answer.received - answer.sent;
     let wanted = Duration::from_secs(2);
     Ok(if events > 0 {
@@ -206,8 +209,8 @@ async fn pull_timeout_found(session: &Session<'_>, log: &mut Log) -> Result<Foun
 }
 
 async fn pull_event(session: &Session<'_>) -> Outcome {
-    let mut log = Log::default();
-    let found = pull_event_found(session, &mut log)
+    let mut transcript = Transcript::default();
+    let found = pull_event_found(session, &mut transcript)
         .await
         .unwrap_or_else(Found::from);
     let expected = "a waiting pull answers as soon as an event arrives";
@@ -215,12 +218,15 @@ async fn pull_event(session: &Session<'_>) -> Outcome {
         "timing.pull.event",
         &log::pull::FUNCTION,
         expected,
-        log,
+        transcript,
         found,
     )
 }
 
-async fn pull_event_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Departure> {
+async fn pull_event_found(
+    session: &Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<Found, Departure> {
     let Some(port) = session.discovered.outputs.first().cloned() else {
         return Ok(Found::NotApplicable(
             "no output to raise an event with".into(),
@@ -239,19 +245,19 @@ async fn pull_event_found(session: &Session<'_>, log: &mut Log) -> Result<Found,
             .param("port", port.as_str())
             .param("action", action)
     };
-    log.send_with(&actor, ctrl("off")).await?.success()?;
-    let (id, _) = subscribe(&waiter, "OutputChanged", 30, log).await?;
-    let mut actor_log = Log::default();
-    let (waited, acted) = tokio::join!(log.send_with(&waiter, pull(id, 5)), async {
+    transcript.send_with(&actor, ctrl("off")).await?.success()?;
+    let (id, _) = subscribe(&waiter, "OutputChanged", 30, transcript).await?;
+    let mut actor_transcript = Transcript::default();
+    let (waited, acted) = tokio::join!(transcript.send_with(&waiter, pull(id, 5)), async {
         sleep(Duration::from_secs(1)).await;
-        actor_log.send_with(&actor, ctrl("on")).await
+        actor_transcript.send_with(&actor, ctrl("on")).await
     });
-    let _ = actor_log.send_with(&actor, ctrl("off")).await;
-    log.exchanges.append(&mut actor_log.exchanges);
-    unsubscribe(&waiter, id, log).await;
+    let _ = actor_transcript.send_with(&actor, ctrl("off")).await;
+    transcript.exchanges.append(&mut actor_transcript.exchanges);
+    unsubscribe(&waiter, id, transcript).await;
     let (waited, acted) = (waited?, acted?);
     acted.success()?;
-    let events = log.records(waited.success()?)?.len();
+    let events = transcript.records(waited.success()?)?.len();
     let after = waited.received.saturating_duration_since(acted.received);
     Ok(if waited.received < acted.sent {
         Found::Fail(format!(

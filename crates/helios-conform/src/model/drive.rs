@@ -1,7 +1,39 @@
 //! Sending one sequence (from the model's initial state, step by step, stopping at the first
 //! departure) and shrinking a failing one.
 
-use super::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use proptest::collection::SizeRange;
+use proptest::strategy::{Just, Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use proptest_state_machine::ReferenceStateMachine;
+use proptest_state_machine::strategy::Sequential;
+use sha2::{Digest, Sha256};
+
+use super::Model;
+use super::transcript::{Departure, Transcript};
+use crate::session::Session;
+
+/// The longest generated sequence.
+const MAX_STEPS: usize = 16;
+/// How many shrunk candidates are sent at most, and for how long, before the shortest failing
+/// sequence found so far is kept.
+const MAX_SHRINK_RUNS: usize = 96;
+const MAX_SHRINK_TIME: Duration = Duration::from_secs(90);
+
+/// The seed of a model's generator: the run's seed and the model's id, so that models do not
+/// share sequences and one run's sequences repeat with the same `--seed`.
+fn rng(seed: u64, id: &str) -> TestRng {
+    let digest = Sha256::new()
+        .chain_update(seed.to_le_bytes())
+        .chain_update(id.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(&digest);
+    TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+}
 
 /// How one sequence ended.
 #[derive(Debug)]
@@ -22,7 +54,7 @@ pub(super) struct Execution<T> {
     /// The transitions sent, the failing one last.
     pub(super) sent: Vec<T>,
     pub(super) end: End,
-    pub(super) log: Log,
+    pub(super) transcript: Transcript,
 }
 
 impl<T> Execution<T> {
@@ -38,9 +70,9 @@ pub(super) async fn execute<M: Model>(
     transitions: &[M::Transition],
     seen: Option<&AtomicUsize>,
 ) -> Execution<M::Transition> {
-    let mut log = Log::default();
+    let mut transcript = Transcript::default();
     let mut sent = Vec::new();
-    let mut run = match M::start(session, context, state, &mut log).await {
+    let mut run = match M::start(session, context, state, &mut transcript).await {
         Ok(run) => run,
         Err(departure) => {
             let end = match departure {
@@ -50,7 +82,11 @@ pub(super) async fn execute<M: Model>(
                 },
                 Departure::Harness(why) => End::Harness(why),
             };
-            return Execution { sent, end, log };
+            return Execution {
+                sent,
+                end,
+                transcript,
+            };
         }
     };
     let mut end = End::Pass;
@@ -59,8 +95,8 @@ pub(super) async fn execute<M: Model>(
             seen.fetch_add(1, Ordering::SeqCst);
         }
         sent.push(transition.clone());
-        log.note(format!("{}. {transition:?}", index + 1));
-        match M::step(session, context, &mut run, transition, &mut log).await {
+        transcript.note(format!("{}. {transition:?}", index + 1));
+        match M::step(session, context, &mut run, transition, &mut transcript).await {
             Ok(()) => {}
             Err(Departure::Fail(why)) => {
                 end = End::Fail {
@@ -76,7 +112,11 @@ pub(super) async fn execute<M: Model>(
         }
     }
     M::finish(session, context, run).await;
-    Execution { sent, end, log }
+    Execution {
+        sent,
+        end,
+        transcript,
+    }
 }
 
 pub(super) type Tree<M> = <Sequential<

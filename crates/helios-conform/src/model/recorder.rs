@@ -10,7 +10,7 @@ use helios_spec::functions::log::PULL_BATCH;
 use tokio::time::Instant;
 
 use super::events::Record;
-use super::{Departure, Log};
+use super::{Departure, Transcript};
 use crate::session::Session;
 
 /// An event the recorder saw, and when it happened: after `lo` (unknown for the history the
@@ -33,11 +33,14 @@ pub struct Recorder {
 
 impl Recorder {
     /// Opens the channel with the whole history and reads it.
-    pub async fn open(session: &mut Session<'_>, log: &mut Log) -> Result<Self, Departure> {
+    pub async fn open(
+        session: &mut Session<'_>,
+        transcript: &mut Transcript,
+    ) -> Result<Self, Departure> {
         let call = Call::new(&log::subscribe::FUNCTION)
             .param("include", "all")
             .param("duration", 3600);
-        let answer = log.send(session, call).await?;
+        let answer = transcript.send(session, call).await?;
         let result = answer.success()?;
         let id = result["id"]
             .as_u64()
@@ -48,7 +51,7 @@ impl Recorder {
             seen: Vec::new(),
             since: answer.sent,
         };
-        recorder.refresh(session, log, 0).await?;
+        recorder.refresh(session, transcript, 0).await?;
         for seen in &mut recorder.seen {
             seen.lo = None;
         }
@@ -60,7 +63,7 @@ impl Recorder {
     pub async fn refresh(
         &mut self,
         session: &mut Session<'_>,
-        log: &mut Log,
+        transcript: &mut Transcript,
         timeout: u64,
     ) -> Result<usize, Departure> {
         let since = Instant::now();
@@ -71,9 +74,9 @@ impl Recorder {
                 .param("id", self.id)
                 .param("timeout", wait);
             wait = 0;
-            let answer = log.send(session, call).await?;
+            let answer = transcript.send(session, call).await?;
             let result = answer.success()?;
-            let batch = log.records(result)?;
+            let batch = transcript.records(result)?;
             let full = batch.len() >= PULL_BATCH;
             for record in batch {
                 if let Some(last) = self.seen.last()
@@ -106,6 +109,6 @@ impl Recorder {
 
     pub async fn close(self, session: &mut Session<'_>) {
         let call = Call::new(&log::unsubscribe::FUNCTION).param("id", self.id);
-        let _ = Log::default().send(session, call).await;
+        let _ = Transcript::default().send(session, call).await;
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tokio::time::{Instant, sleep_until};
 
 use super::{Judged, Reading, Seen};
-use crate::model::Log;
+use crate::model::Transcript;
 use crate::session::Session;
 
 /// The quiet before the action: a stamp taken from an earlier event (the setup's, or older)
@@ -52,7 +52,7 @@ fn io_ctrl(port: &str, action: &str) -> Call {
 pub(super) async fn prepare(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<Prepared, Judged> {
     let switch_events = helios_spec::event("SwitchStateChanged")
         .is_some_and(|e| e.origin.present_in(session.firmware));
@@ -78,11 +78,13 @@ pub(super) async fn prepare(
         ));
     }
     if let Some(id) = switch {
-        let answer = seen.send(session, log, switch_ctrl(id, "off")).await?;
+        let answer = seen
+            .send(session, transcript, switch_ctrl(id, "off"))
+            .await?;
         answer.success()?;
     }
     if let Some(port) = &output {
-        let answer = seen.send(session, log, io_ctrl(port, "off")).await?;
+        let answer = seen.send(session, transcript, io_ctrl(port, "off")).await?;
         answer.success()?;
     }
     Ok(Prepared {
@@ -98,17 +100,17 @@ pub(super) async fn prepare(
 pub(super) async fn act(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
+    transcript: &mut Transcript,
     prepared: Result<Prepared, Judged>,
 ) -> Result<Acted, Judged> {
     let prepared = prepared?;
     sleep_until(prepared.ready_at + QUIET).await;
-    let acted = act_on(session, seen, log, &prepared).await;
+    let acted = act_on(session, seen, transcript, &prepared).await;
     if let Some(port) = &prepared.output {
-        let _ = seen.send(session, log, io_ctrl(port, "off")).await;
+        let _ = seen.send(session, transcript, io_ctrl(port, "off")).await;
     }
     if let Some(id) = prepared.switch {
-        let _ = seen.send(session, log, switch_ctrl(id, "off")).await;
+        let _ = seen.send(session, transcript, switch_ctrl(id, "off")).await;
     }
     acted
 }
@@ -116,14 +118,14 @@ pub(super) async fn act(
 async fn act_on(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
+    transcript: &mut Transcript,
     prepared: &Prepared,
 ) -> Result<Acted, Judged> {
-    let before = seen.status(session, log).await?;
+    let before = seen.status(session, transcript).await?;
     let (event, params, what) = match (prepared.switch, &prepared.output) {
         (Some(id), _) => {
             let what = format!("switch/ctrl switch={id} action=on");
-            seen.send(session, log, switch_ctrl(id, "on"))
+            seen.send(session, transcript, switch_ctrl(id, "on"))
                 .await?
                 .success()?;
             let params = json!({"switch": id, "state": true});
@@ -131,7 +133,7 @@ async fn act_on(
         }
         (None, Some(port)) => {
             let what = format!("io/ctrl port={port} action=on");
-            seen.send(session, log, io_ctrl(port, "on"))
+            seen.send(session, transcript, io_ctrl(port, "on"))
                 .await?
                 .success()?;
             ("OutputChanged", json!({"port": port, "state": true}), what)
@@ -139,11 +141,11 @@ async fn act_on(
         (None, None) => return Err(Judged::Undecided("nothing to act on".into())),
     };
     if let (Some(_), Some(port)) = (prepared.switch, &prepared.output) {
-        seen.send(session, log, io_ctrl(port, "on"))
+        seen.send(session, transcript, io_ctrl(port, "on"))
             .await?
             .success()?;
     }
-    let after = seen.status(session, log).await?;
+    let after = seen.status(session, transcript).await?;
     Ok(Acted {
         before,
         after,

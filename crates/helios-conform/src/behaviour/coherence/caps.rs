@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::history::History;
 use super::{Judged, Seen, available, outcome};
-use crate::model::Log;
+use crate::model::Transcript;
 use crate::outcome::Outcome;
 use crate::session::Session;
 
@@ -30,15 +30,15 @@ fn port_items(result: &Value) -> Result<Vec<(String, Value)>, Judged> {
 }
 
 pub(super) async fn ports(session: &mut Session<'_>, seen: &mut Seen) -> Outcome {
-    let mut log = Log::default();
-    let judged = match judge_ports(session, seen, &mut log).await {
+    let mut transcript = Transcript::default();
+    let judged = match judge_ports(session, seen, &mut transcript).await {
         Ok(judged) | Err(judged) => judged,
     };
     outcome(
         "coherence.caps.ports",
         &io::status::FUNCTION,
         "io/status lists exactly the ports io/caps lists; with port, each answers that port alone",
-        log,
+        transcript,
         judged,
     )
 }
@@ -46,7 +46,7 @@ pub(super) async fn ports(session: &mut Session<'_>, seen: &mut Seen) -> Outcome
 async fn judge_ports(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<Judged, Judged> {
     available(session, &[&io::caps::FUNCTION, &io::status::FUNCTION])?;
     let mut read = async |function: &'static Function,
@@ -60,7 +60,7 @@ async fn judge_ports(
             Some(port) => format!("{} port={port}", function.short_path()),
             None => function.short_path().to_owned(),
         };
-        let answer = seen.send(session, log, call).await?;
+        let answer = seen.send(session, transcript, call).await?;
         port_items(answer.success()?).map_err(|judged| match judged {
             Judged::Fail(why) => Judged::Fail(format!("{what}: {why}")),
             other => other,
@@ -120,17 +120,17 @@ pub(super) async fn events(
     history: &History,
     evidence: &[Exchange],
 ) -> Outcome {
-    let mut log = Log::default();
-    let judged = match judge_events(session, seen, history, &mut log).await {
+    let mut transcript = Transcript::default();
+    let judged = match judge_events(session, seen, history, &mut transcript).await {
         Ok(judged) | Err(judged) => judged,
     };
-    log.exchanges.extend_from_slice(evidence);
+    transcript.exchanges.extend_from_slice(evidence);
     outcome(
         "coherence.caps.events",
         &log::caps::FUNCTION,
         "every event delivered is of a type log/caps lists, and names a switch switch/caps \
          lists or a port io/caps lists as an input or an output as the event says",
-        log,
+        transcript,
         judged,
     )
 }
@@ -139,12 +139,12 @@ async fn judge_events(
     session: &mut Session<'_>,
     seen: &mut Seen,
     history: &History,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<Judged, Judged> {
     available(session, &[&log::caps::FUNCTION])?;
     let records = history.as_ref().map_err(Clone::clone)?;
     let answer = seen
-        .send(session, log, Call::new(&log::caps::FUNCTION))
+        .send(session, transcript, Call::new(&log::caps::FUNCTION))
         .await?;
     let listed: Vec<String> = answer.success()?["events"]
         .as_array()

@@ -4,7 +4,7 @@
 use helios_spec::functions::system;
 
 use super::{Judged, Reading, Seen, Wall, outcome};
-use crate::model::Log;
+use crate::model::Transcript;
 use crate::outcome::Outcome;
 use crate::profile::Tolerances;
 
@@ -29,20 +29,20 @@ fn ahead_or_behind(skew: f64) -> String {
 }
 
 pub(super) fn date(seen: &Seen, wall: &Wall, tolerances: &Tolerances) -> Outcome {
-    let mut log = Log::default();
+    let mut transcript = Transcript::default();
     let tolerance = tolerances.clock_ms as f64 / 1000.0;
-    let judged = judge_date(seen, wall, tolerance, &mut log);
+    let judged = judge_date(seen, wall, tolerance, &mut transcript);
     let expected = "each reply's Date header is the runner's time, within clock_ms";
     outcome(
         "coherence.clock.date",
         &system::status::FUNCTION,
         expected,
-        log,
+        transcript,
         judged,
     )
 }
 
-fn judge_date(seen: &Seen, wall: &Wall, tolerance: f64, log: &mut Log) -> Judged {
+fn judge_date(seen: &Seen, wall: &Wall, tolerance: f64, transcript: &mut Transcript) -> Judged {
     let dated: Vec<_> = seen.dates.iter().filter(|d| d.date.is_some()).collect();
     let Some(last) = dated.last() else {
         return Judged::NotApplicable(
@@ -54,7 +54,7 @@ fn judge_date(seen: &Seen, wall: &Wall, tolerance: f64, log: &mut Log) -> Judged
     for (index, dated) in dated.iter().enumerate() {
         let text = dated.date.as_deref().unwrap_or_default();
         let Ok(time) = httpdate::parse_http_date(text) else {
-            log.exchanges.push(dated.exchange.clone());
+            transcript.exchanges.push(dated.exchange.clone());
             return Judged::NonStrict(
                 "date-header",
                 format!("the Date header {text:?} is no HTTP date"),
@@ -73,7 +73,7 @@ fn judge_date(seen: &Seen, wall: &Wall, tolerance: f64, log: &mut Log) -> Judged
     }
     if let Some((skew, index)) = worst {
         let dated = dated[index];
-        log.exchanges.push(dated.exchange.clone());
+        transcript.exchanges.push(dated.exchange.clone());
         return Judged::NonStrict(
             "date-header",
             format!(
@@ -84,7 +84,7 @@ fn judge_date(seen: &Seen, wall: &Wall, tolerance: f64, log: &mut Log) -> Judged
             ),
         );
     }
-    log.exchanges.push(last.exchange.clone());
+    transcript.exchanges.push(last.exchange.clone());
     if punctual == 0 {
         return Judged::Undecided(format!(
             "every reply took longer than the {tolerance} s tolerance: a skew within it cannot show"
@@ -100,7 +100,7 @@ pub(super) fn status(
     seen: &Seen,
     wall: &Wall,
     tolerances: &Tolerances,
-    log: Log,
+    transcript: Transcript,
     read: Result<Reading, Judged>,
 ) -> Outcome {
     let tolerance = tolerances.clock_ms as f64 / 1000.0;
@@ -114,7 +114,7 @@ pub(super) fn status(
         "coherence.clock.status",
         &system::status::FUNCTION,
         expected,
-        log,
+        transcript,
         judged,
     )
 }

@@ -14,7 +14,7 @@ use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use serde_json::Value;
 
 use super::{Judged, Seen, available, outcome};
-use crate::model::{Log, stimulus};
+use crate::model::{Transcript, stimulus};
 use crate::outcome::Outcome;
 use crate::session::Session;
 
@@ -26,8 +26,8 @@ enum Witness {
 }
 
 pub(super) async fn display(session: &mut Session<'_>, seen: &mut Seen) -> Outcome {
-    let mut log = Log::default();
-    let judged = match judge(session, seen, &mut log).await {
+    let mut transcript = Transcript::default();
+    let judged = match judge(session, seen, &mut transcript).await {
         Ok(judged) | Err(judged) => judged,
     };
     outcome(
@@ -35,7 +35,7 @@ pub(super) async fn display(session: &mut Session<'_>, seen: &mut Seen) -> Outco
         &display::image::FUNCTION,
         "display/image PUT shows the image on the display and DELETE removes it, as the lab's \
          stimulus interface or the operator sees it",
-        log,
+        transcript,
         judged,
     )
 }
@@ -43,7 +43,7 @@ pub(super) async fn display(session: &mut Session<'_>, seen: &mut Seen) -> Outco
 async fn judge(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<Judged, Judged> {
     available(
         session,
@@ -63,7 +63,7 @@ async fn judge(
         }
     };
     let caps = seen
-        .send(session, log, Call::new(&display::caps::FUNCTION))
+        .send(session, transcript, Call::new(&display::caps::FUNCTION))
         .await?;
     let caps = caps.success()?;
     let Some(first) = caps["displays"].as_array().and_then(|d| d.first()).cloned() else {
@@ -101,7 +101,7 @@ async fn judge(
     let put = Call::new(&display::image::FUNCTION)
         .param("display", name.as_str())
         .blob("blob-image", picture, "coherence", format.mime());
-    let answer = seen.send(session, log, put).await?;
+    let answer = seen.send(session, transcript, put).await?;
     match &answer.reply {
         Ok(_) => {}
         // Erratum display-image-standard-display: the standard display function is on.
@@ -125,7 +125,7 @@ async fn judge(
         .method(Method::Delete)
         .transfer(Transfer::Query)
         .param("display", name.as_str());
-    seen.send(session, log, delete).await?.success()?;
+    seen.send(session, transcript, delete).await?.success()?;
     shown?;
     look(&witness, &name, false, size).await?;
     Ok(Judged::Pass(format!(

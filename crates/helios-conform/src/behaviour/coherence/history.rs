@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::action::Acted;
 use super::{Judged, Seen, available};
-use crate::model::{Departure, Log};
+use crate::model::{Departure, Transcript};
 use crate::session::Session;
 
 /// One event as the device reports it.
@@ -51,14 +51,14 @@ pub(super) type History = Result<Vec<Stamped>, Judged>;
 pub(super) async fn read(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
+    transcript: &mut Transcript,
     acted: &Result<Acted, Judged>,
 ) -> History {
     available(session, &[&log::subscribe::FUNCTION, &log::pull::FUNCTION])?;
     let call = Call::new(&log::subscribe::FUNCTION)
         .param("include", "all")
         .param("duration", 60);
-    let answer = seen.send(session, log, call).await?;
+    let answer = seen.send(session, transcript, call).await?;
     let id = answer.success()?["id"]
         .as_u64()
         .ok_or_else(|| Judged::Fail("log/subscribe gave no id".into()))?;
@@ -75,7 +75,7 @@ pub(super) async fn read(
         let call = Call::new(&log::pull::FUNCTION)
             .param("id", id)
             .param("timeout", timeout);
-        let batch = match seen.send(session, log, call).await {
+        let batch = match seen.send(session, transcript, call).await {
             Ok(answer) => answer.success().and_then(stamped),
             Err(departure) => Err(departure),
         };
@@ -100,7 +100,7 @@ pub(super) async fn read(
         break Ok(());
     };
     let call = Call::new(&log::unsubscribe::FUNCTION).param("id", id);
-    let _ = seen.send(session, log, call).await;
+    let _ = seen.send(session, transcript, call).await;
     result?;
     Ok(records)
 }

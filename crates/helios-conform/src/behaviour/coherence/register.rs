@@ -5,13 +5,13 @@ use helios_client::Call;
 use helios_spec::functions::{phone, system};
 
 use super::{Judged, Seen, available, outcome};
-use crate::model::Log;
+use crate::model::Transcript;
 use crate::outcome::Outcome;
 use crate::session::Session;
 
 pub(super) async fn register(session: &mut Session<'_>, seen: &mut Seen) -> Outcome {
-    let mut log = Log::default();
-    let judged = match judge(session, seen, &mut log).await {
+    let mut transcript = Transcript::default();
+    let judged = match judge(session, seen, &mut transcript).await {
         Ok(judged) | Err(judged) => judged,
     };
     outcome(
@@ -19,7 +19,7 @@ pub(super) async fn register(session: &mut Session<'_>, seen: &mut Seen) -> Outc
         &phone::status::FUNCTION,
         "the registerTime of each registered account is no later than systemTime read after it \
          and no earlier than the device's start, within boot_ms",
-        log,
+        transcript,
         judged,
     )
 }
@@ -27,18 +27,18 @@ pub(super) async fn register(session: &mut Session<'_>, seen: &mut Seen) -> Outc
 async fn judge(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<Judged, Judged> {
     available(
         session,
         &[&phone::status::FUNCTION, &system::status::FUNCTION],
     )?;
     let answer = seen
-        .send(session, log, Call::new(&phone::status::FUNCTION))
+        .send(session, transcript, Call::new(&phone::status::FUNCTION))
         .await?;
     let result = answer.success()?.clone();
     // Read after phone/status: every registration it reports happened before this.
-    let reading = seen.status(session, log).await?;
+    let reading = seen.status(session, transcript).await?;
     let registered: Vec<(String, i64)> = result["accounts"]
         .as_array()
         .into_iter()

@@ -9,7 +9,7 @@ use helios_spec::functions::log;
 use super::action::Acted;
 use super::history::{History, Stamped};
 use super::{Judged, Seen, outcome};
-use crate::model::Log;
+use crate::model::Transcript;
 use crate::outcome::Outcome;
 use crate::profile::Tolerances;
 
@@ -21,9 +21,9 @@ pub(super) fn outcomes(
     tolerances: &Tolerances,
     evidence: &[Exchange],
 ) -> Vec<Outcome> {
-    let log = || Log {
+    let transcript = || Transcript {
         exchanges: evidence.to_vec(),
-        ..Log::default()
+        ..Transcript::default()
     };
     let pull = &log::pull::FUNCTION;
     vec![
@@ -32,7 +32,7 @@ pub(super) fn outcomes(
             pull,
             "every event since the start and system/status agree on when the device started \
              (utcTime - upTime, systemTime - upTime), within boot_ms",
-            log(),
+            transcript(),
             boot(seen, history, tolerances),
         ),
         outcome(
@@ -40,14 +40,14 @@ pub(super) fn outcomes(
             pull,
             "the event of the runner's action is stamped between the upTimes read before and \
              after it",
-            log(),
+            transcript(),
             cause(history, acted, tolerances),
         ),
         outcome(
             "coherence.clock.order",
             pull,
             "in id order, no event is stamped before the event logged ahead of it",
-            log(),
+            transcript(),
             order(history),
         ),
     ]

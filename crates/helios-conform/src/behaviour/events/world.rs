@@ -23,17 +23,17 @@ fn request(event: &Event) -> &'static str {
 pub(super) async fn world_event(
     session: &mut Session<'_>,
     event: &'static Event,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Checked {
     if let Ok(stimulus) = stimulus(session) {
         let params = sample_params(event, false);
-        let watch = Watch::open(session, event.name, log).await?;
+        let watch = Watch::open(session, event.name, transcript).await?;
         stimulus
             .event(event.name, &params)
             .await
             .map_err(|e| Skip::Departure(Departure::Harness(e.to_string())))?;
         let wait = wait(session);
-        return watched(session, watch, &[params], wait, log).await;
+        return watched(session, watch, &[params], wait, transcript).await;
     }
     if !session.options.interactive {
         return Err(Skip::NotApplicable(format!(
@@ -42,14 +42,14 @@ pub(super) async fn world_event(
         )));
     }
     let seconds = session.profile.tolerances.operator_seconds;
-    let watch = Watch::open(session, event.name, log).await?;
+    let watch = Watch::open(session, event.name, transcript).await?;
     eprintln!(
         "conform: operator: {} now ({}; waiting up to {seconds} s)",
         request(event),
         event.name
     );
-    let found = watch.collect(session, 1, seconds, log).await?;
-    watch.close(session, log).await;
+    let found = watch.collect(session, 1, seconds, transcript).await?;
+    watch.close(session, transcript).await;
     let Some(record) = found.iter().flat_map(|(_, r)| r).next() else {
         return Err(Skip::Departure(Departure::Harness(format!(
             "no {} within {seconds} s: did the operator act?",

@@ -16,7 +16,7 @@ use helios_wire::mjpeg::{MjpegReader, boundary_from_content_type};
 use tokio::time::{Instant, sleep_until};
 
 use super::{Found, client, outcome};
-use crate::model::{Departure, Log};
+use crate::model::{Departure, Transcript};
 use crate::outcome::Outcome;
 use crate::session::Session;
 
@@ -58,8 +58,8 @@ fn snapshot_call((width, height): (u32, u32)) -> Call {
 }
 
 pub(super) async fn fps(session: &Session<'_>) -> Outcome {
-    let mut log = Log::default();
-    let found = fps_found(session, &mut log)
+    let mut transcript = Transcript::default();
+    let found = fps_found(session, &mut transcript)
         .await
         .unwrap_or_else(Found::from);
     let expected = "a stream with fps=5 delivers 5 frames a second (± the profile's fps_percent)";
@@ -67,12 +67,12 @@ pub(super) async fn fps(session: &Session<'_>) -> Outcome {
         "timing.mjpeg.fps",
         &snapshot::FUNCTION,
         expected,
-        log,
+        transcript,
         found,
     )
 }
 
-async fn fps_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Departure> {
+async fn fps_found(session: &Session<'_>, transcript: &mut Transcript) -> Result<Found, Departure> {
     let size = match resolution(session) {
         Ok(size) => size,
         Err(found) => return Ok(found),
@@ -93,7 +93,7 @@ async fn fps_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Depart
         .to_owned();
     let body = exchange.response.body.clone();
     let status = exchange.response.status;
-    log.exchanges.push(exchange);
+    transcript.exchanges.push(exchange);
     if status != 200 || !content_type.starts_with("multipart/x-mixed-replace") {
         return Ok(Found::Fail(format!(
             "fps={FPS} answered HTTP {status} {content_type:?}, not a multipart/x-mixed-replace stream"
@@ -113,7 +113,8 @@ async fn fps_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Depart
         times.extend(frames.iter().map(|_| at));
     }
     // Framing the reader tolerated is the case's finding, whatever the rate.
-    log.findings
+    transcript
+        .findings
         .tolerated("the MJPEG stream of camera/snapshot", reader.findings())
         .map_err(Departure::Fail)?;
     let (Some(first), Some(last)) = (times.first(), times.last()) else {
@@ -141,8 +142,8 @@ async fn fps_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Depart
 }
 
 pub(super) async fn memory(session: &Session<'_>) -> Outcome {
-    let mut log = Log::default();
-    let found = memory_found(session, &mut log)
+    let mut transcript = Transcript::default();
+    let found = memory_found(session, &mut transcript)
         .await
         .unwrap_or_else(Found::from);
     let expected = "time=-5 gives the frame of 5 s before the request, older than time=0's";
@@ -150,7 +151,7 @@ pub(super) async fn memory(session: &Session<'_>) -> Outcome {
         "timing.snapshot.time",
         &snapshot::FUNCTION,
         expected,
-        log,
+        transcript,
         found,
     )
 }
@@ -165,7 +166,7 @@ async fn frame(
     client: &Client,
     size: (u32, u32),
     time: i32,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<Result<Sample, Found>, Departure> {
     let sent = Instant::now();
     let exchange = client
@@ -186,7 +187,7 @@ async fn frame(
                 exchange.response.status
             );
             // No frame that old yet (erratum snapshot-time-before-start): nothing to judge.
-            Err(match log.read(&exchange) {
+            Err(match transcript.read(&exchange) {
                 Ok(Err(refusal))
                     if refusal.code == u64::from(helios_spec::ErrorCode::NoData.code()) =>
                 {
@@ -196,7 +197,7 @@ async fn frame(
             })
         }
     };
-    log.exchanges.push(exchange);
+    transcript.exchanges.push(exchange);
     Ok(answer)
 }
 
@@ -210,7 +211,10 @@ fn distance(a: &[u8], b: &[u8]) -> f64 {
     sum as f64 / a.len().min(b.len()).max(1) as f64
 }
 
-async fn memory_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Departure> {
+async fn memory_found(
+    session: &Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<Found, Departure> {
     let size = match resolution(session) {
         Ok(size) => size,
         Err(found) => return Ok(found),
@@ -224,7 +228,7 @@ async fn memory_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Dep
     // can take long enough that the first reference frame comes late and the frame of 5 s
     // before the question is one no reference covers: that request is made before the clock
     // starts, and its frame is not a reference.
-    if let Err(found) = frame(&client, size, 0, log).await? {
+    if let Err(found) = frame(&client, size, 0, transcript).await? {
         return Ok(found);
     }
     let start = Instant::now();
@@ -232,17 +236,17 @@ async fn memory_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Dep
     // Reference frames over the whole wait, so that a scene repeating within it shows.
     for k in 0..REFERENCES {
         sleep_until(start + Duration::from_millis(250) * k).await;
-        match frame(&client, size, 0, log).await? {
+        match frame(&client, size, 0, transcript).await? {
             Ok(sample) => samples.push(sample),
             Err(found) => return Ok(found),
         }
     }
     sleep_until(start + Duration::from_secs(6)).await;
-    let old = match frame(&client, size, -5, log).await? {
+    let old = match frame(&client, size, -5, transcript).await? {
         Ok(sample) => sample,
         Err(found) => return Ok(found),
     };
-    let now = match frame(&client, size, 0, log).await? {
+    let now = match frame(&client, size, 0, transcript).await? {
         Ok(sample) => sample,
         Err(found) => return Ok(found),
     };

@@ -3,8 +3,8 @@
 use super::*;
 
 pub(super) async fn channel_duration(session: &Session<'_>) -> Outcome {
-    let mut log = Log::default();
-    let found = channel_duration_found(session, &mut log)
+    let mut transcript = Transcript::default();
+    let found = channel_duration_found(session, &mut transcript)
         .await
         .unwrap_or_else(Found::from);
     let expected =
@@ -13,12 +13,15 @@ pub(super) async fn channel_duration(session: &Session<'_>) -> Outcome {
         "timing.channel.duration",
         &log::subscribe::FUNCTION,
         expected,
-        log,
+        transcript,
         found,
     )
 }
 
-async fn channel_duration_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Departure> {
+async fn channel_duration_found(
+    session: &Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<Found, Departure> {
     let Some(filter) = quiet_filter(session) else {
         return Ok(Found::NotApplicable(
             "log/caps lists no event that stays quiet".into(),
@@ -30,15 +33,15 @@ async fn channel_duration_found(session: &Session<'_>, log: &mut Log) -> Result<
     };
     let tolerance = Duration::from_millis(session.profile.tolerances.channel_ms);
     let duration = Duration::from_secs(3);
-    let (kept, _) = subscribe(&client, filter, 3, log).await?;
-    let (left, opened) = subscribe(&client, filter, 3, log).await?;
+    let (kept, _) = subscribe(&client, filter, 3, transcript).await?;
+    let (left, opened) = subscribe(&client, filter, 3, transcript).await?;
     sleep(Duration::from_millis(1500)).await;
-    let first = log.send_with(&client, pull(kept, 0)).await?;
+    let first = transcript.send_with(&client, pull(kept, 0)).await?;
     first.success()?;
     sleep_until(opened.received + duration + tolerance + Duration::from_millis(200)).await;
-    let expired = log.send_with(&client, pull(left, 0)).await?;
-    let extended = log.send_with(&client, pull(kept, 0)).await?;
-    unsubscribe(&client, kept, log).await;
+    let expired = transcript.send_with(&client, pull(left, 0)).await?;
+    let extended = transcript.send_with(&client, pull(kept, 0)).await?;
+    unsubscribe(&client, kept, transcript).await;
     if expired.sent <= opened.received + duration + tolerance
         || extended.received + tolerance >= first.sent + duration
     {
@@ -58,7 +61,7 @@ async fn channel_duration_found(session: &Session<'_>, log: &mut Log) -> Result<
         .map(|c| (c, "unknown-subscription"))
         .collect();
     expired.refused(
-        log,
+        transcript,
         "a pull of an expired channel",
         ErrorCode::InvalidParameter,
         Some("id"),
@@ -78,8 +81,8 @@ async fn channel_duration_found(session: &Session<'_>, log: &mut Log) -> Result<
 }
 
 pub(super) async fn monostable(session: &Session<'_>) -> Outcome {
-    let mut log = Log::default();
-    let found = monostable_found(session, &mut log)
+    let mut transcript = Transcript::default();
+    let found = monostable_found(session, &mut transcript)
         .await
         .unwrap_or_else(Found::from);
     let expected = "a monostable switch is active until switchOnDuration, then off";
@@ -88,12 +91,15 @@ pub(super) async fn monostable(session: &Session<'_>) -> Outcome {
         // switch/ctrl promises the switch-off (5.8); switch/status only reports it.
         &switch::ctrl::FUNCTION,
         expected,
-        log,
+        transcript,
         found,
     )
 }
 
-async fn monostable_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Departure> {
+async fn monostable_found(
+    session: &Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<Found, Departure> {
     let Some((id, seconds)) = session
         .discovered
         .switch_caps
@@ -120,14 +126,17 @@ async fn monostable_found(session: &Session<'_>, log: &mut Log) -> Result<Found,
             .param("action", action)
     };
     let status = || Call::new(&switch::status::FUNCTION).param("switch", id);
-    log.send_with(&client, ctrl("off")).await?.success()?;
-    let on = log.send_with(&client, ctrl("on")).await?;
+    transcript
+        .send_with(&client, ctrl("off"))
+        .await?
+        .success()?;
+    let on = transcript.send_with(&client, ctrl("on")).await?;
     on.success()?;
     sleep_until(on.received + duration - tolerance - margin).await;
-    let before = log.send_with(&client, status()).await?;
+    let before = transcript.send_with(&client, status()).await?;
     sleep_until(on.received + duration + tolerance + margin).await;
-    let after = log.send_with(&client, status()).await?;
-    let _ = log.send_with(&client, ctrl("off")).await;
+    let after = transcript.send_with(&client, status()).await?;
+    let _ = transcript.send_with(&client, ctrl("off")).await;
     let active = |answer: &Answer| -> Result<bool, Departure> {
         answer.success()?["switches"][0]["active"]
             .as_bool()

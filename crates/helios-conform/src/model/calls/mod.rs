@@ -20,7 +20,7 @@ use proptest_state_machine::ReferenceStateMachine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Departure, Log, Model};
+use super::{Departure, Model, Transcript};
 use crate::session::Session;
 
 /// The calls the reference intercom holds at once (erratum `call-limit`).
@@ -167,9 +167,9 @@ impl Model for Calls {
         session: &mut Session<'_>,
         _: &mut Option<Stimulus>,
         _: &Self,
-        log: &mut Log,
+        transcript: &mut Transcript,
     ) -> Result<Run, Departure> {
-        hang_up_all(session, log).await?;
+        hang_up_all(session, transcript).await?;
         Ok(Run::default())
     }
 
@@ -178,7 +178,7 @@ impl Model for Calls {
         ringer: &mut Option<Stimulus>,
         run: &mut Run,
         transition: &CallStep,
-        log: &mut Log,
+        transcript: &mut Transcript,
     ) -> Result<(), Departure> {
         match transition {
             CallStep::Dial { number } => {
@@ -189,13 +189,13 @@ impl Model for Calls {
                     .cloned()
                     .unwrap_or_default();
                 let call = Call::new(&call::dial::FUNCTION).param("number", number.as_str());
-                let answer = log.send(session, call).await?;
+                let answer = transcript.send(session, call).await?;
                 let made = match &answer.reply {
                     Ok(result) => Some(session_id(result, &answer.request)?),
                     Err(refusal)
                         if refusal.code == u64::from(ErrorCode::ProcessingError.code()) =>
                     {
-                        limit(run, log)?;
+                        limit(run, transcript)?;
                         None
                     }
                     Err(_) => {
@@ -220,7 +220,7 @@ impl Model for Calls {
                 let made = match stimulus.incoming_call(CALLER).await {
                     Ok(answer) => Some(session_id(&answer, "the stimulus interface's call")?),
                     Err(_) => {
-                        limit(run, log)?;
+                        limit(run, transcript)?;
                         None
                     }
                 };
@@ -234,13 +234,13 @@ impl Model for Calls {
                 Ok(())
             }
             CallStep::Unknown { op } => {
-                let answer = log
+                let answer = transcript
                     .send(session, op_call(*op, UNKNOWN_SESSION, None))
                     .await?;
                 let what = format!("{op:?} of session {UNKNOWN_SESSION}, which never existed");
-                unknown(&answer, log, &what)
+                unknown(&answer, transcript, &what)
             }
-            CallStep::Status => status(session, run, log).await,
+            CallStep::Status => status(session, run, transcript).await,
             CallStep::Session { op, call, reason } => {
                 let Some(tracked) = run.calls.get(*call) else {
                     return Ok(());
@@ -248,18 +248,18 @@ impl Model for Calls {
                 let Some(id) = tracked.session else {
                     return Ok(());
                 };
-                let answer = log
+                let answer = transcript
                     .send(session, op_call(*op, id, reason.as_deref()))
                     .await?;
                 let what = format!("{op:?} of session {id}");
                 let (ended, incoming, phase) = (tracked.ended, tracked.incoming, tracked.phase);
                 if ended {
-                    return unknown(&answer, log, &format!("{what}, which ended"));
+                    return unknown(&answer, transcript, &format!("{what}, which ended"));
                 }
                 let refused_code = answer.reply.as_ref().err().map(|r| r.code);
                 match (op, refused_code) {
                     (Op::Answer, _) if !incoming || phase == 2 => answer.refused(
-                        log,
+                        transcript,
                         &format!("{what}, which is not a ringing incoming call"),
                         ErrorCode::InvalidParameter,
                         Some("session"),
@@ -275,12 +275,12 @@ impl Model for Calls {
                     }
                     (Op::Status, None) => {
                         let result = answer.success()?.clone();
-                        observe(run, &result, Some(id), log)
+                        observe(run, &result, Some(id), transcript)
                     }
                     // A refusal is right only if the far end ended the call meanwhile.
                     (_, Some(_)) => {
-                        unknown(&answer, log, &what)?;
-                        confirm_ended(session, id, log, &what).await?;
+                        unknown(&answer, transcript, &what)?;
+                        confirm_ended(session, id, transcript, &what).await?;
                         run.calls[*call].ended = true;
                         Ok(())
                     }
@@ -296,7 +296,7 @@ impl Model for Calls {
     async fn finish(_: &mut Session<'_>, _: &mut Option<Stimulus>, _: Run) {}
 
     async fn close(session: &mut Session<'_>, _: Option<Stimulus>) {
-        let _ = hang_up_all(session, &mut Log::default()).await;
+        let _ = hang_up_all(session, &mut Transcript::default()).await;
     }
 }
 

@@ -51,14 +51,14 @@ pub(super) fn session_id(result: &Value, what: &str) -> Result<u32, Departure> {
 }
 
 /// A refused call: right at the limit, non-strict below it.
-pub(super) fn limit(run: &Run, log: &mut Log) -> Result<(), Departure> {
+pub(super) fn limit(run: &Run, transcript: &mut Transcript) -> Result<(), Departure> {
     let live = run
         .calls
         .iter()
         .filter(|c| c.session.is_some() && !c.ended)
         .count();
     if live < CALL_LIMIT {
-        log.finding(
+        transcript.finding(
             "call-limit",
             format!("a new call was refused with {live} calls active"),
         );
@@ -81,11 +81,11 @@ pub(super) fn fresh(run: &Run, made: Option<u32>) -> Result<(), Departure> {
 /// An operation on a session that does not exist (any more): 12 naming session.
 pub(super) fn unknown(
     answer: &crate::model::Answer,
-    log: &mut Log,
+    transcript: &mut Transcript,
     what: &str,
 ) -> Result<(), Departure> {
     answer.refused(
-        log,
+        transcript,
         what,
         ErrorCode::InvalidParameter,
         Some("session"),
@@ -97,10 +97,10 @@ pub(super) fn unknown(
 pub(super) async fn confirm_ended(
     session: &mut Session<'_>,
     id: u32,
-    log: &mut Log,
+    transcript: &mut Transcript,
     what: &str,
 ) -> Result<(), Departure> {
-    let answer = log
+    let answer = transcript
         .send(session, with_session(&call::status::FUNCTION, id))
         .await?;
     if let Ok(result) = &answer.reply
@@ -116,13 +116,13 @@ pub(super) async fn confirm_ended(
 pub(super) async fn status(
     session: &mut Session<'_>,
     run: &mut Run,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<(), Departure> {
-    let answer = log
+    let answer = transcript
         .send(session, Call::new(&call::status::FUNCTION))
         .await?;
     let result = answer.success()?.clone();
-    observe(run, &result, None, log)
+    observe(run, &result, None, transcript)
 }
 
 /// Judges a `call/status` result (of every call, or of `only`).
@@ -130,7 +130,7 @@ pub(super) fn observe(
     run: &mut Run,
     result: &Value,
     only: Option<u32>,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<(), Departure> {
     let listed = result["sessions"].as_array().cloned().unwrap_or_default();
     for tracked in run.calls.iter_mut() {
@@ -184,15 +184,18 @@ pub(super) fn observe(
     for item in &listed {
         let id = item["session"].as_u64();
         if !run.calls.iter().any(|c| c.session.map(u64::from) == id) {
-            log.note(format!("a call the runner did not make: {item}"));
+            transcript.note(format!("a call the runner did not make: {item}"));
         }
     }
     Ok(())
 }
 
 /// Hangs up every active call.
-pub(super) async fn hang_up_all(session: &mut Session<'_>, log: &mut Log) -> Result<(), Departure> {
-    let answer = log
+pub(super) async fn hang_up_all(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<(), Departure> {
+    let answer = transcript
         .send(session, Call::new(&call::status::FUNCTION))
         .await?;
     let result = answer.success()?.clone();
@@ -202,7 +205,8 @@ pub(super) async fn hang_up_all(session: &mut Session<'_>, log: &mut Log) -> Res
             .and_then(|id| u32::try_from(id).ok())
         {
             // A call that ended meanwhile refuses: that is fine here.
-            log.send(session, with_session(&call::hangup::FUNCTION, id))
+            transcript
+                .send(session, with_session(&call::hangup::FUNCTION, id))
                 .await?;
         }
     }

@@ -26,7 +26,7 @@ use tokio::time::Instant;
 
 use super::events::{may_see, outside_world, sample_params};
 use super::recorder::{Recorder, Seen};
-use super::{Answer, Departure, Log, Model};
+use super::{Answer, Departure, Model, Transcript};
 use crate::case::Login;
 use crate::session::Session;
 

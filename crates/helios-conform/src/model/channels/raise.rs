@@ -12,7 +12,7 @@ pub(super) async fn raise(
     run: &mut Run,
     source: Option<Source>,
     variant: bool,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<(), Departure> {
     let Some(source) = source else {
         return Ok(());
@@ -20,7 +20,7 @@ pub(super) async fn raise(
     let (what, expected, answer) = match &source {
         Source::Output { port } => {
             let was = run.outputs.insert(port.clone(), variant).unwrap_or(false);
-            let answer = log.send(session, output(port, variant)).await?;
+            let answer = transcript.send(session, output(port, variant)).await?;
             answer.success()?;
             let event = json!({"port": port, "state": variant});
             let expected = (was != variant).then_some(("OutputChanged".to_owned(), event));
@@ -28,7 +28,7 @@ pub(super) async fn raise(
         }
         Source::Switch { switch } => {
             let was = run.switches.insert(*switch, variant).unwrap_or(false);
-            let answer = log.send(session, bistable(*switch, variant)).await?;
+            let answer = transcript.send(session, bistable(*switch, variant)).await?;
             answer.success()?;
             let event = json!({"switch": switch, "state": variant});
             let expected = (was != variant).then_some(("SwitchStateChanged".to_owned(), event));
@@ -62,7 +62,7 @@ pub(super) async fn raise(
         }
     };
     let before = recorder.seen.len();
-    recorder.refresh(session, log, 0).await?;
+    recorder.refresh(session, transcript, 0).await?;
     let wait = session.profile.tolerances.event_ms.div_ceil(1000);
     let found = |recorder: &Recorder, name: &str, params: &Value| {
         recorder.seen[before..]
@@ -73,7 +73,7 @@ pub(super) async fn raise(
     if let Some((name, params)) = &expected
         && found(recorder, name, params) == 0
     {
-        recorder.refresh(session, log, wait).await?;
+        recorder.refresh(session, transcript, wait).await?;
     }
     // What the action raised happened while it was on its way.
     let mut matched = 0;

@@ -70,16 +70,22 @@ pub(super) fn control(
     switch: u8,
     action: Action,
     answer: &Answer,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<(), Departure> {
     let what = format!("switch/ctrl switch={switch} action={}", action.word());
     let Some(index) = run.known.iter().position(|k| k.caps.switch == switch) else {
-        return answer.refused(log, &what, ErrorCode::InvalidParameter, Some("switch"), &[]);
+        return answer.refused(
+            transcript,
+            &what,
+            ErrorCode::InvalidParameter,
+            Some("switch"),
+            &[],
+        );
     };
     let caps = run.known[index].caps;
     if !caps.enabled {
         return answer.refused(
-            log,
+            transcript,
             &what,
             ErrorCode::ProcessingError,
             None,
@@ -127,7 +133,7 @@ pub(super) fn status(
     wanted: Option<u8>,
     result: &Value,
     answer: &Answer,
-    log: &mut Log,
+    transcript: &mut Transcript,
 ) -> Result<(), Departure> {
     let items = result["switches"].as_array().cloned().unwrap_or_default();
     if let Some(id) = wanted
@@ -148,7 +154,7 @@ pub(super) fn status(
             .iter()
             .any(|i| i["switch"].as_u64() == Some(u64::from(id)))
         {
-            log.finding(
+            transcript.finding(
                 "switch-status-extra",
                 format!("switch/status does not list switch {id}"),
             );
@@ -166,7 +172,7 @@ pub(super) fn status(
             .iter()
             .position(|k| u64::from(k.caps.switch) == id)
         else {
-            log.finding(
+            transcript.finding(
                 "switch-status-extra",
                 format!("switch/status lists switch {id}, which switch/caps does not"),
             );

@@ -1,6 +1,7 @@
-//! What a model's sequence sends and learns: every exchange (the evidence), the errata findings
-//! (non-strict departures), a line per step, and the helpers that read an answer as a model
-//! needs it.
+//! A transcript: the runner's own record of what one check sent and learnt (every exchange, the
+//! evidence; what the lenient readers tolerated; a line per step), and the helpers that send a
+//! call through the session and read its answer as a check needs it. (Not the device's event
+//! log, which the `log/*` functions of the API read.)
 
 use helios_client::{Call, Exchange};
 use helios_spec::{ErrorCode, Transport};
@@ -56,9 +57,9 @@ fn request_line(exchange: &Exchange) -> String {
     format!("{} {target}", request.method)
 }
 
-/// The record of one sequence.
+/// What one check (a model's sequence, an event, timing or coherence check) sent and learnt.
 #[derive(Debug, Default)]
-pub struct Log {
+pub struct Transcript {
     pub exchanges: Vec<Exchange>,
     /// What the replies and events read departed in, as the lenient readers tolerated it, and
     /// the departures the checks admitted by an erratum.
@@ -67,7 +68,7 @@ pub struct Log {
     pub notes: Vec<String>,
 }
 
-impl Log {
+impl Transcript {
     pub fn note(&mut self, line: String) {
         self.notes.push(line);
     }
@@ -79,7 +80,7 @@ impl Log {
 
     /// Keeps another sequence's findings (not its exchanges: a passing run keeps the evidence
     /// of its findings only).
-    pub fn absorb_findings(&mut self, other: Log) {
+    pub fn absorb_findings(&mut self, other: Transcript) {
         self.findings.absorb(other.findings);
     }
 
@@ -131,7 +132,7 @@ impl Log {
     }
 }
 
-impl Log {
+impl Transcript {
     /// Sends `call` through a client of its own (checks that run side by side).
     pub async fn send_with(
         &mut self,
@@ -205,7 +206,7 @@ impl Answer {
     /// (`admitted`) are non-strict findings.
     pub fn refused(
         &self,
-        log: &mut Log,
+        transcript: &mut Transcript,
         what: &str,
         code: ErrorCode,
         param: Option<&str>,
@@ -236,7 +237,7 @@ impl Answer {
             .find(|(other, _)| u64::from(other.code()) == refusal.code)
         {
             Some((_, erratum)) => {
-                log.finding(
+                transcript.finding(
                     erratum,
                     format!(
                         "{what} answered error {}, not {}",
