@@ -90,7 +90,7 @@ pub(crate) struct Args {
     timeout: Option<u64>,
     /// How many times a failure is sent again before it is reported; one that does not
     /// reproduce is inconclusive. 0 turns confirmation off.
-    #[arg(long, default_value_t = helios_conform::run::DEFAULT_CONFIRM)]
+    #[arg(long, default_value_t = helios_conform::options::DEFAULT_CONFIRM)]
     confirm: u32,
     /// Requests in a row without an answer after which the device is taken to have stopped
     /// answering and the run stops (exit 4); 0 never stops.

@@ -48,10 +48,6 @@ const KNOWN: &[(&str, &str)] = &[
     ),
     // Import cycles.
     ("cycles", "crates/helios-client: client, streaming"),
-    (
-        "cycles",
-        "crates/helios-conform: behaviour, case, discovery, findings, generate, judge, preflight, property, run, session, shape, verdict",
-    ),
     ("cycles", "crates/helios-conform: model, model::drive"),
     (
         "cycles",

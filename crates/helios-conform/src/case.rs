@@ -97,7 +97,24 @@ pub struct Case {
     pub expect: Expect,
     /// Parameters drawn anew for each of `--cases` requests, over those of `call`: when not
     /// empty, the case is a property (see `property.rs`).
-    pub generated: Vec<crate::property::Values>,
+    pub generated: Vec<Values>,
     /// Why the case cannot run, decided before sending anything.
     pub not_applicable: Option<String>,
+}
+
+/// What one generated parameter (or pair of parameters) takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Values {
+    /// A decimal integer within the bounds.
+    Range { name: String, min: i64, max: i64 },
+    /// One of these words.
+    Words { name: String, words: Vec<String> },
+    /// One item of a caps list that sets several parameters together (a resolution's width
+    /// and height).
+    Items(Vec<Vec<(String, String)>>),
+    /// Anything but a decimal integer within the bounds: just outside them, far outside, or
+    /// not a number.
+    Outside { name: String, min: i64, max: i64 },
+    /// A lowercase word that is none of these (compared without case).
+    NotWord { name: String, words: Vec<String> },
 }

@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use helios_wire::envelope::Envelope;
 
-use crate::run::{Outcome, Run};
+use crate::outcome::Outcome;
+use crate::run::Run;
 
 /// What a case showed of a device, without what legitimately varies between two runs (body
 /// sizes, times, nonces): the verdict, and the last reply's status, media type and code.

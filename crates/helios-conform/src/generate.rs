@@ -8,10 +8,9 @@ use helios_spec::{
     TextRule, Tier, Transport, Version, When,
 };
 
-use crate::case::{Case, Expect, Login};
+use crate::case::{Case, Expect, Login, Values};
 use crate::discovery::Discovered;
 use crate::profile::Checked;
-use crate::property::Values;
 
 /// Functions whose valid call needs a peer or state no single request can make (a ringing
 /// call, an open channel, an SMTP server): the stateful part of the runner covers them.

@@ -13,6 +13,8 @@ pub mod generate;
 pub mod judge;
 pub mod load;
 pub mod model;
+pub mod options;
+pub mod outcome;
 pub mod preflight;
 pub mod profile;
 mod profile_settings;
@@ -24,9 +26,11 @@ pub mod session;
 pub mod shape;
 pub mod verdict;
 
+pub use options::{Options, Target};
+pub use outcome::Outcome;
 pub use preflight::{Setup, SetupError};
 pub use profile::{Checked, Profile, ProfileError};
-pub use run::{Options, Outcome, Run, Target, run, run_with_progress};
+pub use run::{Run, run, run_with_progress};
 pub use session::Session;
 pub use verdict::{Verdict, exit_code};
 

@@ -14,7 +14,7 @@ use helios_spec::{Auth, ErrorCode, Function, Method, Tier, Transport};
 use helios_wire::envelope::Envelope;
 
 use crate::case::Login;
-use crate::run::Target;
+use crate::options::Target;
 use crate::session::Session;
 
 /// One thing the run depends on that does not hold.

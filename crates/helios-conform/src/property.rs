@@ -11,31 +11,14 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::case::Case;
+use crate::case::{Case, Values};
 use crate::judge::judge;
-use crate::run::{Outcome, observed};
+use crate::outcome::{Outcome, observed};
 use crate::session::Session;
 use crate::verdict::Verdict;
 
 /// How many shrinking steps one failure may take at most: each is a request to the device.
 const MAX_SHRINK_STEPS: u32 = 64;
-
-/// What one generated parameter (or pair of parameters) takes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Values {
-    /// A decimal integer within the bounds.
-    Range { name: String, min: i64, max: i64 },
-    /// One of these words.
-    Words { name: String, words: Vec<String> },
-    /// One item of a caps list that sets several parameters together (a resolution's width
-    /// and height).
-    Items(Vec<Vec<(String, String)>>),
-    /// Anything but a decimal integer within the bounds: just outside them, far outside, or
-    /// not a number.
-    Outside { name: String, min: i64, max: i64 },
-    /// A lowercase word that is none of these (compared without case).
-    NotWord { name: String, words: Vec<String> },
-}
 
 impl Values {
     fn strategy(&self) -> SBoxedStrategy<Vec<(String, String)>> {

@@ -3,183 +3,20 @@
 
 use std::time::{Duration, SystemTime};
 
-use helios_client::Exchange;
 use helios_spec::Tier;
 use helios_spec::functions::system;
-use helios_wire::envelope::Envelope;
 
 use crate::behaviour::Health;
 use crate::case::{Case, Expect};
 use crate::discovery::Discovered;
-use crate::findings::Findings;
 use crate::generate::cases;
 use crate::judge::judge;
+use crate::options::{Options, Target};
+use crate::outcome::{Outcome, observed};
 use crate::preflight::Setup;
 use crate::profile::Checked;
 use crate::session::Session;
 use crate::verdict::{EXIT_SETUP, EXIT_USAGE, Verdict, exit_code};
-
-/// Where the device answers.
-#[derive(Clone, Debug)]
-pub struct Target {
-    pub http: Option<String>,
-    pub https: Option<String>,
-    /// Accept a self-signed certificate.
-    pub insecure: bool,
-    /// Pin this certificate (PEM).
-    pub ca_pem: Option<Vec<u8>>,
-}
-
-/// What the operator chose.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// Only cases whose id or function path contains this.
-    pub only: Option<String>,
-    /// Only the case with exactly this id (a replay).
-    pub case: Option<String>,
-    /// What a replay sends exactly: the recording of the case's earlier outcome (the shrunk
-    /// request of a property, the shrunk sequence of a model).
-    pub replay: Option<serde_json::Value>,
-    /// Judge by this firmware generation instead of the one the device reports.
-    pub firmware: Option<helios_spec::Version>,
-    /// Tiers beyond the profile's.
-    pub allow: Vec<Tier>,
-    pub rate: Option<u32>,
-    pub timeout: Option<Duration>,
-    /// The seed of generated values.
-    pub seed: Option<u64>,
-    /// Generated requests (or sequences) per property.
-    pub cases: Option<u32>,
-    /// Ask the operator to raise the events only someone at the device can (a card on the
-    /// reader), when the device has no stimulus interface.
-    pub interactive: bool,
-    /// How many times a failure is sent again before it is reported (`--confirm`); `None` is
-    /// [`DEFAULT_CONFIRM`].
-    pub confirm: Option<u32>,
-    /// Requests in a row without an answer after which the run stops (`--stall-after`);
-    /// `None` is [`crate::session::DEFAULT_STALL_AFTER`], 0 never stops.
-    pub stall_after: Option<u32>,
-}
-
-/// Reruns of a failure before it is reported, by default.
-pub const DEFAULT_CONFIRM: u32 = 1;
-
-/// One case's outcome.
-#[derive(Clone, Debug)]
-pub struct Outcome {
-    pub id: String,
-    pub function: &'static str,
-    pub service: &'static str,
-    pub check: &'static str,
-    pub verdict: Verdict,
-    pub expected: String,
-    pub observed: String,
-    pub exchanges: Vec<Exchange>,
-    /// What a replay must send to repeat exactly what was judged (see [`Options::replay`]).
-    pub replay: Option<serde_json::Value>,
-    /// Named texts the reports keep beside the case (a configuration's before/after
-    /// difference).
-    pub attachments: Vec<(String, String)>,
-    /// When the case began (wall clock, for the reports' timestamps).
-    pub started: SystemTime,
-    /// How long it took, set by [`Outcome::finish`] when it is judged.
-    pub duration: Duration,
-    /// What the replies and events the case read departed in, as the lenient readers tolerated
-    /// it: [`Outcome::finish`] takes it into the verdict.
-    pub findings: Findings,
-    /// When a failure was sent again to confirm it (`--confirm`): each attempt's verdict, the
-    /// first one's included.
-    pub attempts: Vec<Attempt>,
-}
-
-/// One attempt at a case whose failure was sent again.
-#[derive(Clone, Debug)]
-pub struct Attempt {
-    pub verdict: Verdict,
-    pub observed: String,
-}
-
-impl Outcome {
-    /// A passing outcome of `function` to be filled in.
-    pub fn new(
-        id: impl Into<String>,
-        function: &helios_spec::Function,
-        check: &'static str,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            function: function.path,
-            service: function.service.name(),
-            check,
-            verdict: Verdict::Pass,
-            expected: String::new(),
-            observed: String::new(),
-            exchanges: Vec::new(),
-            replay: None,
-            attachments: Vec::new(),
-            started: SystemTime::now(),
-            duration: Duration::ZERO,
-            findings: Findings::default(),
-            attempts: Vec::new(),
-        }
-    }
-
-    /// Folds the reruns of a failure into this outcome (the first attempt): a failure that
-    /// every rerun repeats stands; one that some rerun does not repeat is inconclusive, "did not
-    /// reproduce (k of n)". Every attempt is kept, and the reruns' exchanges too.
-    pub fn confirm_with(&mut self, reruns: Vec<Outcome>) {
-        self.judge_findings();
-        if reruns.is_empty() || !matches!(self.verdict, Verdict::Fail(_)) {
-            return;
-        }
-        self.attempts.push(Attempt {
-            verdict: self.verdict.clone(),
-            observed: self.observed.clone(),
-        });
-        for mut rerun in reruns {
-            rerun.judge_findings();
-            self.attempts.push(Attempt {
-                verdict: rerun.verdict,
-                observed: rerun.observed,
-            });
-            self.exchanges.extend(rerun.exchanges);
-        }
-        let failed = self
-            .attempts
-            .iter()
-            .filter(|a| matches!(a.verdict, Verdict::Fail(_)))
-            .count();
-        if failed < self.attempts.len() {
-            let first = self.verdict.detail();
-            self.verdict = Verdict::Inconclusive(format!(
-                "did not reproduce ({failed} of {}): the first attempt failed: {first}",
-                self.attempts.len()
-            ));
-        }
-    }
-
-    /// Marks the case judged now: its duration runs from [`Outcome::new`] to here, unless it
-    /// was set already, and its verdict is the worse of the one given and its findings'.
-    pub fn finish(&mut self) {
-        self.judge_findings();
-        if self.duration.is_zero() {
-            self.duration = self.started.elapsed().unwrap_or_default();
-        }
-    }
-
-    /// Takes what the case's readers tolerated into its verdict: the worse of the two. Judging
-    /// twice changes nothing.
-    pub fn judge_findings(&mut self) {
-        self.verdict = self
-            .findings
-            .judge(std::mem::replace(&mut self.verdict, Verdict::Pass));
-    }
-
-    /// Keeps `text` in the reports under `name`.
-    pub fn attach(&mut self, name: &str, text: String) {
-        self.attachments.push((name.to_owned(), text));
-    }
-}
 
 /// The whole run.
 #[derive(Debug)]
@@ -449,25 +286,6 @@ async fn run_case(session: &mut Session<'_>, case: &Case) -> Outcome {
         }
     }
     outcome
-}
-
-/// A short description of what came back.
-pub fn observed(exchange: &Exchange) -> String {
-    let response = &exchange.response;
-    let media = response.media_type().unwrap_or_default();
-    match exchange.envelope() {
-        Ok((Envelope::Failure { code, param, .. }, _)) => format!(
-            "HTTP {} error {code}{}",
-            response.status,
-            param.map(|p| format!(" naming {p}")).unwrap_or_default()
-        ),
-        Ok((Envelope::Success { .. }, _)) => format!("HTTP {} success", response.status),
-        Err(_) => format!(
-            "HTTP {} {media}, {} bytes",
-            response.status,
-            response.body.len()
-        ),
-    }
 }
 
 /// Discovery's cross-check of the declaration: each mismatch is a case of its own.

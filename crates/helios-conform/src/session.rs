@@ -16,8 +16,9 @@ use crate::budget::LoginBudget;
 use crate::case::Login;
 use crate::discovery::Discovered;
 use crate::findings::{Findings, envelope};
+use crate::options::{DEFAULT_CONFIRM, Options, Target};
 use crate::profile::Checked;
-use crate::run::{Options, Target};
+use crate::verdict::{STALLED, UNANSWERED};
 
 /// The default number of generated requests per property (`--cases`).
 pub const DEFAULT_CASES: u32 = 16;
@@ -25,10 +26,6 @@ pub const DEFAULT_CASES: u32 = 16;
 /// Consecutive requests that get no answer at all (refused, reset, timed out) after which the
 /// device is taken to have stopped answering and the run stops (`--stall-after`).
 pub const DEFAULT_STALL_AFTER: u32 = 5;
-
-/// The start of the message of a request the session did not send because the device had
-/// stopped answering.
-pub const STALLED: &str = "not sent: the device stopped answering";
 
 /// One device, as the runner sees it.
 #[derive(Debug)]
@@ -130,7 +127,7 @@ impl<'a> Session<'a> {
 
     /// How many times a failure is sent again before it is reported (`--confirm`).
     pub fn confirmations(&self) -> u32 {
-        self.options.confirm.unwrap_or(crate::run::DEFAULT_CONFIRM)
+        self.options.confirm.unwrap_or(DEFAULT_CONFIRM)
     }
 
     /// Whether the operator allowed a tier, in the profile or with `--allow`.
@@ -341,7 +338,7 @@ impl<'a> Session<'a> {
                 if !self.outage_expected {
                     self.unanswered += 1;
                 }
-                let why = format!("{}: {why}", crate::verdict::UNANSWERED);
+                let why = format!("{UNANSWERED}: {why}");
                 let limit = self.options.stall_after.unwrap_or(DEFAULT_STALL_AFTER);
                 if limit > 0 && self.unanswered >= limit {
                     self.stalled = Some(format!(

@@ -28,12 +28,16 @@ pub enum Verdict {
 /// (`ClientError::Transport`) and the session alike.
 pub const UNANSWERED: &str = "the request failed";
 
+/// The start of the message of a request the session did not send because the device had
+/// stopped answering.
+pub const STALLED: &str = "not sent: the device stopped answering";
+
 impl Verdict {
     /// A case that could not be decided: `error` when the reason is that a request got no
     /// answer (the transport, the runner's own timeout, a device that stopped answering), which
     /// is the run's environment; inconclusive otherwise (late, undecidable).
     pub fn undecided(why: String) -> Self {
-        if why.contains(UNANSWERED) || why.contains(crate::session::STALLED) {
+        if why.contains(UNANSWERED) || why.contains(STALLED) {
             Self::Error(why)
         } else {
             Self::Inconclusive(why)

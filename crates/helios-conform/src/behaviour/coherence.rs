@@ -65,7 +65,7 @@ use tokio::time::Instant;
 
 use super::{Group, Outcomes};
 use crate::model::{Answer, Departure, Log};
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
 

@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use super::Outcomes;
 use crate::findings::envelope;
-use crate::run::{Outcome, observed};
+use crate::outcome::{Outcome, observed};
 use crate::session::Session;
 use crate::verdict::Verdict;
 

@@ -14,7 +14,7 @@ use super::observe::{Watch, judge};
 use super::{Group, Outcomes};
 use crate::model::events::{outside_world, sample_params};
 use crate::model::{Departure, Log, stimulus};
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
 

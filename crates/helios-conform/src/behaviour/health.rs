@@ -8,7 +8,7 @@ use helios_wire::envelope::Envelope;
 
 use super::Group;
 use crate::findings::Findings;
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
 

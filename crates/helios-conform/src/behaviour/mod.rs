@@ -19,7 +19,7 @@ use std::pin::Pin;
 
 use helios_spec::Tier;
 
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
 

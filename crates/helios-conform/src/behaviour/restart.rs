@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use super::Outcomes;
 use super::config::{download, restore};
 use crate::findings::{Findings, envelope};
-use crate::run::{Outcome, observed};
+use crate::outcome::{Outcome, observed};
 use crate::session::Session;
 use crate::verdict::Verdict;
 

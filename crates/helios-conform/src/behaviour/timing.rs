@@ -30,7 +30,7 @@ use tokio::time::{sleep, sleep_until};
 
 use super::{Group, Outcomes};
 use crate::model::{Answer, Departure, Log};
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
 

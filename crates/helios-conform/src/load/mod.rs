@@ -27,8 +27,8 @@ use helios_wire::envelope::Envelope;
 use serde_json::Value;
 
 use crate::discovery::Discovered;
+use crate::options::Target;
 use crate::profile::Checked;
-use crate::run::Target;
 pub use report::{EventFigures, LoadReport, Percentiles, SnapshotFigures, StreamFigures};
 
 /// Requests per second when neither the operator nor the profile sets a rate.

@@ -33,7 +33,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::Verdict;
 

@@ -9,7 +9,9 @@ use std::path::Path;
 use askama::Template;
 
 use super::{Secrets, VERDICTS, replay_command};
-use crate::run::{Outcome, Run, Target};
+use crate::options::Target;
+use crate::outcome::Outcome;
+use crate::run::Run;
 use crate::verdict::{EXIT_FAIL, EXIT_PASS, EXIT_SETUP, EXIT_USAGE, Verdict};
 
 struct ServiceRow {

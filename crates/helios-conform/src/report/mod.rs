@@ -13,7 +13,8 @@ use std::time::SystemTime;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use serde_json::json;
 
-use crate::run::{Outcome, Run};
+use crate::outcome::Outcome;
+use crate::run::Run;
 use crate::verdict::Verdict;
 
 pub mod html;
@@ -326,7 +327,7 @@ fn junit_status(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> TestCaseSta
 pub fn write(
     run: &Run,
     dir: &Path,
-    target: &crate::run::Target,
+    target: &crate::options::Target,
     profile_text: &str,
     exit_code: i32,
 ) -> anyhow::Result<()> {
@@ -355,7 +356,7 @@ pub fn write_evidence(
     run: &Run,
     dir: &Path,
     profile_text: &str,
-    target: &crate::run::Target,
+    target: &crate::options::Target,
 ) -> anyhow::Result<()> {
     let secrets = Secrets::of_profile(profile_text);
     let evidence = dir.join("evidence");
@@ -396,7 +397,7 @@ pub fn write_evidence(
 fn run_records(
     run: &Run,
     profile_text: &str,
-    target: &crate::run::Target,
+    target: &crate::options::Target,
     secrets: &Secrets,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let masked_json = |mut value: serde_json::Value| -> anyhow::Result<Vec<u8>> {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::history::History;
 use super::{Judged, Seen, available, outcome};
 use crate::model::Log;
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 
 /// The ports of an `io/caps` or `io/status` result: name and the item.

@@ -5,8 +5,8 @@ use helios_spec::functions::system;
 
 use super::{Judged, Reading, Seen, Wall, outcome};
 use crate::model::Log;
+use crate::outcome::Outcome;
 use crate::profile::Tolerances;
-use crate::run::Outcome;
 
 /// How far a whole-second time the device stated while the runner's clock ran from `lo` to `hi`
 /// lies outside them: negative behind, positive ahead, zero within.

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::{Judged, Seen, available, outcome};
 use crate::model::{Log, stimulus};
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 
 /// Who tells the runner what a display shows.

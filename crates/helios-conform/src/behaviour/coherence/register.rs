@@ -6,7 +6,7 @@ use helios_spec::functions::{phone, system};
 
 use super::{Judged, Seen, available, outcome};
 use crate::model::Log;
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 
 pub(super) async fn register(session: &mut Session<'_>, seen: &mut Seen) -> Outcome {

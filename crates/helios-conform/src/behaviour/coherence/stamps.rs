@@ -10,8 +10,8 @@ use super::action::Acted;
 use super::history::{History, Stamped};
 use super::{Judged, Seen, outcome};
 use crate::model::Log;
+use crate::outcome::Outcome;
 use crate::profile::Tolerances;
-use crate::run::Outcome;
 
 /// The three outcomes, each with the exchanges that read the history.
 pub(super) fn outcomes(

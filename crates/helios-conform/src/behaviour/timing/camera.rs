@@ -17,7 +17,7 @@ use tokio::time::{Instant, sleep_until};
 
 use super::{Found, client, outcome};
 use crate::model::{Departure, Log};
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::session::Session;
 
 /// The rate asked for: it divides the 15, 25 and 30 Hz of common sensors.
