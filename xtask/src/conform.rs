@@ -132,38 +132,11 @@ fn run(args: Args) -> Result<i32> {
         return replay(&args);
     }
     let profile_text = match &args.profile {
-        Some(path) => {
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-        }
+        Some(path) => read_text(path)?,
         None => REFERENCE_PROFILE.to_owned(),
     };
     let profile = Profile::parse(&profile_text).context("the profile")?;
-    let allow = args
-        .allow
-        .iter()
-        .map(|id| Tier::from_id(id).with_context(|| format!("unknown tier `{id}`")))
-        .collect::<Result<Vec<_>>>()?;
-    let firmware = match &args.firmware {
-        Some(text) => Some(
-            helios_spec::Version::parse(text)
-                .with_context(|| format!("`{text}` is not a firmware version"))?,
-        ),
-        None => None,
-    };
-    let options = Options {
-        only: args.only.clone(),
-        case: None,
-        firmware,
-        allow,
-        rate: args.rate,
-        timeout: args.timeout.map(Duration::from_secs),
-        seed: args.seed,
-        cases: args.cases,
-        replay: None,
-        interactive: args.interactive,
-        confirm: Some(args.confirm),
-        stall_after: Some(args.stall_after),
-    };
+    let options = options(&args)?;
     let ca_pem = match &args.ca {
         Some(path) => {
             Some(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
@@ -176,89 +149,17 @@ fn run(args: Args) -> Result<i32> {
         None => true,
     };
     if let Some(nearest) = helios_conform::run::unmatched(&profile, has_http, &options) {
-        eprintln!(
-            "conform: --only {:?} matches no case id or function path{}",
-            args.only.as_deref().unwrap_or_default(),
-            if nearest.is_empty() {
-                "; none is near it (`--list` prints them all)"
-            } else {
-                "; the nearest:"
-            }
-        );
-        for id in nearest {
-            eprintln!("  {id}");
-        }
-        return Ok(EXIT_USAGE);
+        return Ok(unmatched(args.only.as_deref(), &nearest));
     }
     if args.list {
-        let listed = helios_conform::run::listing(&profile, has_http, &options);
-        say!(
-            "{:<56} {:<24} {:<8} {:<12} {:<11} status",
-            "id",
-            "function",
-            "section",
-            "tier",
-            "check"
-        );
-        for case in &listed {
-            say!(
-                "{:<56} {:<24} {:<8} {:<12} {:<11} {}",
-                case.id,
-                if case.function.is_empty() {
-                    "-"
-                } else {
-                    case.function
-                },
-                if case.section.is_empty() {
-                    "-"
-                } else {
-                    case.section
-                },
-                case.tier.id(),
-                case.check,
-                case.status
-            );
-        }
-        say!(
-            "{} cases ({} behaviour groups, each several cases); nothing was sent",
-            listed.len(),
-            listed.iter().filter(|c| c.check == "behaviour").count()
-        );
-        return Ok(helios_conform::verdict::EXIT_PASS);
+        return Ok(list(&profile, has_http, &options));
     }
     let runtime = tokio::runtime::Runtime::new()?;
     if let Some(urls) = &args.compare {
         return compare(&runtime, &profile, &options, urls, &args, ca_pem.as_ref());
     }
     let started = std::time::Instant::now();
-    let mut progress = crate::progress::Progress::new();
-    let mut judged = |outcome: &helios_conform::Outcome| progress.judged(outcome);
-    // The target the run reached, and whether it was the embedded reference intercom.
-    let (run, target, embedded_run) = runtime.block_on(async {
-        match &args.url {
-            Some(url) => {
-                let (http, https) = if url.starts_with("https://") {
-                    (args.http.clone(), Some(url.clone()))
-                } else {
-                    (Some(url.clone()), None)
-                };
-                let target = Target {
-                    http,
-                    https,
-                    insecure: args.insecure,
-                    ca_pem,
-                };
-                let run =
-                    helios_conform::run_with_progress(&profile, &target, &options, &mut judged)
-                        .await;
-                Ok::<_, anyhow::Error>((run, target, false))
-            }
-            None => embedded(&profile, &options, &mut judged)
-                .await
-                .map(|(run, target)| (run, target, true)),
-        }
-    })?;
-    progress.finish();
+    let (run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
     if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
         return Ok(setup_error(&run, args.report_dir.as_deref()));
     }
@@ -270,20 +171,7 @@ fn run(args: Args) -> Result<i32> {
     );
     let code = run.exit_code();
     if let Some(dir) = &args.report_dir {
-        report::write(&run, dir, &target, &profile_text, code)?;
-        // An embedded run records an empty target: a replay starts the reference intercom anew.
-        let recorded = if embedded_run {
-            Target {
-                http: None,
-                https: None,
-                insecure: args.insecure,
-                ca_pem: None,
-            }
-        } else {
-            target
-        };
-        report::write_evidence(&run, dir, &profile_text, &recorded)?;
-        say!("reports and evidence in {}", dir.display());
+        write_reports(&run, dir, target, embedded_run, &profile_text, &args, code)?;
     }
     if let Some(setup) = &run.setup {
         eprint!("{setup}");
@@ -298,6 +186,154 @@ fn run(args: Args) -> Result<i32> {
         return Ok(EXIT_USAGE);
     }
     Ok(code)
+}
+
+/// A file's text, its path named when it cannot be read.
+fn read_text(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// The run's options from the command line.
+fn options(args: &Args) -> Result<Options> {
+    let allow = args
+        .allow
+        .iter()
+        .map(|id| Tier::from_id(id).with_context(|| format!("unknown tier `{id}`")))
+        .collect::<Result<Vec<_>>>()?;
+    let firmware = match &args.firmware {
+        Some(text) => Some(
+            helios_spec::Version::parse(text)
+                .with_context(|| format!("`{text}` is not a firmware version"))?,
+        ),
+        None => None,
+    };
+    Ok(Options {
+        only: args.only.clone(),
+        case: None,
+        firmware,
+        allow,
+        rate: args.rate,
+        timeout: args.timeout.map(Duration::from_secs),
+        seed: args.seed,
+        cases: args.cases,
+        replay: None,
+        interactive: args.interactive,
+        confirm: Some(args.confirm),
+        stall_after: Some(args.stall_after),
+    })
+}
+
+/// A selector that matches no case: the nearest ids on standard error, and a usage error.
+fn unmatched(only: Option<&str>, nearest: &[String]) -> i32 {
+    eprintln!(
+        "conform: --only {:?} matches no case id or function path{}",
+        only.unwrap_or_default(),
+        if nearest.is_empty() {
+            "; none is near it (`--list` prints them all)"
+        } else {
+            "; the nearest:"
+        }
+    );
+    for id in nearest {
+        eprintln!("  {id}");
+    }
+    EXIT_USAGE
+}
+
+/// `--list`: the cases that would run, one a line, and nothing sent.
+fn list(profile: &helios_conform::Checked, has_http: bool, options: &Options) -> i32 {
+    let listed = helios_conform::run::listing(profile, has_http, options);
+    say!(
+        "{:<56} {:<24} {:<8} {:<12} {:<11} status",
+        "id",
+        "function",
+        "section",
+        "tier",
+        "check"
+    );
+    let or_dash = |text: &'static str| if text.is_empty() { "-" } else { text };
+    for case in &listed {
+        say!(
+            "{:<56} {:<24} {:<8} {:<12} {:<11} {}",
+            case.id,
+            or_dash(case.function),
+            or_dash(case.section),
+            case.tier.id(),
+            case.check,
+            case.status
+        );
+    }
+    say!(
+        "{} cases ({} behaviour groups, each several cases); nothing was sent",
+        listed.len(),
+        listed.iter().filter(|c| c.check == "behaviour").count()
+    );
+    helios_conform::verdict::EXIT_PASS
+}
+
+/// Runs against the device the command line names, or the embedded reference intercom, with
+/// live progress: the run, the target it reached, and whether that was the embedded one.
+fn reach(
+    runtime: &tokio::runtime::Runtime,
+    args: &Args,
+    profile: &helios_conform::Checked,
+    options: &Options,
+    ca_pem: Option<Vec<u8>>,
+) -> Result<(Run, Target, bool)> {
+    let mut progress = crate::progress::Progress::new();
+    let mut judged = |outcome: &helios_conform::Outcome| progress.judged(outcome);
+    let reached = runtime.block_on(async {
+        match &args.url {
+            Some(url) => {
+                let (http, https) = if url.starts_with("https://") {
+                    (args.http.clone(), Some(url.clone()))
+                } else {
+                    (Some(url.clone()), None)
+                };
+                let target = Target {
+                    http,
+                    https,
+                    insecure: args.insecure,
+                    ca_pem,
+                };
+                let run =
+                    helios_conform::run_with_progress(profile, &target, options, &mut judged).await;
+                Ok::<_, anyhow::Error>((run, target, false))
+            }
+            None => embedded(profile, options, &mut judged)
+                .await
+                .map(|(run, target)| (run, target, true)),
+        }
+    })?;
+    progress.finish();
+    Ok(reached)
+}
+
+/// The reports and the evidence folder in `dir`.
+fn write_reports(
+    run: &Run,
+    dir: &std::path::Path,
+    target: Target,
+    embedded_run: bool,
+    profile_text: &str,
+    args: &Args,
+    code: i32,
+) -> Result<()> {
+    report::write(run, dir, &target, profile_text, code)?;
+    // An embedded run records an empty target: a replay starts the reference intercom anew.
+    let recorded = if embedded_run {
+        Target {
+            http: None,
+            https: None,
+            insecure: args.insecure,
+            ca_pem: None,
+        }
+    } else {
+        target
+    };
+    report::write_evidence(run, dir, profile_text, &recorded)?;
+    say!("reports and evidence in {}", dir.display());
+    Ok(())
 }
 
 /// A run the preflight stopped: what failed and what to fix, on standard error, and
@@ -381,78 +417,9 @@ fn replay(args: &Args) -> Result<i32> {
         .report_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from("target/conform"));
-    let evidence = dir.join("evidence");
-    let masked = std::fs::read_to_string(evidence.join("profile.toml"))
-        .with_context(|| format!("reading the profile of the run in {}", evidence.display()))?;
-    // The evidence keeps each password's SHA-256: the profile given again, the environment or
-    // (for an embedded run) the reference profile supplies them.
-    let given = match &args.profile {
-        Some(path) => vec![
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
-        ],
-        None => Vec::new(),
-    };
-    let given: Vec<&str> = given.iter().map(String::as_str).collect();
-    let profile_text = report::restore_profile(
-        &masked,
-        report::Supply {
-            profiles: &given,
-            env: &|name| std::env::var(name).ok(),
-            fallback: &[REFERENCE_PROFILE],
-        },
-    )?;
-    let profile = Profile::parse(&profile_text).context("the recorded profile")?;
-    let recorded: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(evidence.join("target.json"))?)?;
-    let text = |key: &str| recorded[key].as_str().map(str::to_owned);
-    let tool: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(evidence.join("tool.json"))?)?;
-    // What the case sent when it was judged (a property's smallest failing request, a model's
-    // shortest failing sequence), so that the replay sends exactly that.
-    let results = std::fs::read_to_string(dir.join("results.ndjson"))
-        .with_context(|| format!("reading {}", dir.join("results.ndjson").display()))?;
-    let line = results
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .find(|line| line["id"] == id.as_str())
-        .with_context(|| format!("no case {id} in {}", dir.display()))?;
-    let allow = tool["allow"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|tier| tier.as_str().and_then(Tier::from_id))
-        .collect();
-    let options = Options {
-        case: Some(id.clone()),
-        replay: line.get("replay").cloned(),
-        seed: tool["seed"].as_u64(),
-        cases: tool["cases"].as_u64().and_then(|n| u32::try_from(n).ok()),
-        allow,
-        timeout: args.timeout.map(Duration::from_secs),
-        ..Options::default()
-    };
+    let recorded = Recorded::read(&dir, &id, args)?;
     let runtime = tokio::runtime::Runtime::new()?;
-    let run = runtime.block_on(async {
-        match (text("http"), text("https")) {
-            (None, None) => embedded(&profile, &options, &mut |_| {})
-                .await
-                .map(|(run, _)| run),
-            (http, https) => {
-                let insecure = recorded["insecure"].as_bool().unwrap_or(false) || args.insecure;
-                let ca_pem = match &args.ca {
-                    Some(path) => Some(std::fs::read(path)?),
-                    None => None,
-                };
-                let target = Target {
-                    http,
-                    https,
-                    insecure,
-                    ca_pem,
-                };
-                Ok(helios_conform::run(&profile, &target, &options).await)
-            }
-        }
-    })?;
+    let run = runtime.block_on(recorded.send_again(args))?;
     if let Some(setup) = &run.setup {
         eprint!("{setup}");
         return Ok(EXIT_SETUP);
@@ -466,11 +433,105 @@ fn replay(args: &Args) -> Result<i32> {
         outcome.expected,
         outcome.observed
     );
-    let secrets = report::Secrets::of_profile(&profile_text);
+    let secrets = report::Secrets::of_profile(&recorded.profile_text);
     for exchange in &outcome.exchanges {
         say!("  sent: {}", secrets.curl(exchange));
     }
     Ok(exit_code(std::slice::from_ref(&outcome.verdict)))
+}
+
+/// What a report directory kept of an earlier run, to send one of its cases again.
+struct Recorded {
+    /// The profile of the run, its passwords restored.
+    profile_text: String,
+    profile: helios_conform::Checked,
+    /// `evidence/target.json`.
+    target: serde_json::Value,
+    /// The options that select the case and send what it sent.
+    options: Options,
+}
+
+impl Recorded {
+    /// Reads the run in `dir` for the case `id`.
+    fn read(dir: &std::path::Path, id: &str, args: &Args) -> Result<Self> {
+        let evidence = dir.join("evidence");
+        let masked = std::fs::read_to_string(evidence.join("profile.toml"))
+            .with_context(|| format!("reading the profile of the run in {}", evidence.display()))?;
+        // The evidence keeps each password's SHA-256: the profile given again, the environment
+        // or (for an embedded run) the reference profile supplies them.
+        let given = match &args.profile {
+            Some(path) => vec![read_text(path)?],
+            None => Vec::new(),
+        };
+        let given: Vec<&str> = given.iter().map(String::as_str).collect();
+        let profile_text = report::restore_profile(
+            &masked,
+            report::Supply {
+                profiles: &given,
+                env: &|name| std::env::var(name).ok(),
+                fallback: &[REFERENCE_PROFILE],
+            },
+        )?;
+        let profile = Profile::parse(&profile_text).context("the recorded profile")?;
+        let target: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(evidence.join("target.json"))?)?;
+        let tool: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(evidence.join("tool.json"))?)?;
+        // What the case sent when it was judged (a property's smallest failing request, a
+        // model's shortest failing sequence), so that the replay sends exactly that.
+        let results = read_text(&dir.join("results.ndjson"))?;
+        let line = results
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|line| line["id"] == id)
+            .with_context(|| format!("no case {id} in {}", dir.display()))?;
+        let allow = tool["allow"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|tier| tier.as_str().and_then(Tier::from_id))
+            .collect();
+        let options = Options {
+            case: Some(id.to_owned()),
+            replay: line.get("replay").cloned(),
+            seed: tool["seed"].as_u64(),
+            cases: tool["cases"].as_u64().and_then(|n| u32::try_from(n).ok()),
+            allow,
+            timeout: args.timeout.map(Duration::from_secs),
+            ..Options::default()
+        };
+        Ok(Self {
+            profile_text,
+            profile,
+            target,
+            options,
+        })
+    }
+
+    /// Runs the case against the recorded device, or a fresh reference intercom when the run
+    /// was embedded.
+    async fn send_again(&self, args: &Args) -> Result<Run> {
+        let text = |key: &str| self.target[key].as_str().map(str::to_owned);
+        match (text("http"), text("https")) {
+            (None, None) => embedded(&self.profile, &self.options, &mut |_| {})
+                .await
+                .map(|(run, _)| run),
+            (http, https) => {
+                let insecure = self.target["insecure"].as_bool().unwrap_or(false) || args.insecure;
+                let ca_pem = match &args.ca {
+                    Some(path) => Some(std::fs::read(path)?),
+                    None => None,
+                };
+                let target = Target {
+                    http,
+                    https,
+                    insecure,
+                    ca_pem,
+                };
+                Ok(helios_conform::run(&self.profile, &target, &self.options).await)
+            }
+        }
+    }
 }
 
 /// Starts the reference intercom on free loopback ports, with its stimulus interface, and runs

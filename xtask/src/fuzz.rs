@@ -32,60 +32,74 @@ pub(crate) fn run(seconds: u64, only: Option<&str>) -> Result<()> {
         bail!("cargo-fuzz is missing: cargo install cargo-fuzz --locked");
     }
     let nightly = succeeds(Command::new("rustup").args(["run", "nightly", "rustc", "--version"]));
-    let fuzz_dir = workspace_root().join("fuzz");
     let mut outcomes = Vec::new();
     for target in targets {
-        let working = fuzz_dir.join("corpus-working").join(target);
-        std::fs::create_dir_all(&working)?;
-        let mut command = Command::new("cargo");
-        if nightly {
-            command.arg("+nightly");
-        }
-        command.args(["fuzz", "run"]);
-        if !nightly {
-            command.args(["-s", "none"]);
-        }
-        command
-            .arg(target)
-            .arg(&working)
-            .arg(fuzz_dir.join("corpus").join(target))
-            .arg("--")
-            .arg(format!("-max_total_time={seconds}"))
-            .arg("-print_final_stats=1");
-        let dict = fuzz_dir.join("dict").join(format!("{target}.dict"));
-        if dict.exists() {
-            command.arg(format!("-dict={}", dict.display()));
-        }
-        // Inherited cargo and rustup variables would pin the outer toolchain and target dir.
-        for (key, _) in std::env::vars() {
-            if key.starts_with("CARGO_") || key == "RUSTUP_TOOLCHAIN" || key == "RUSTC" {
-                command.env_remove(key);
-            }
-        }
-        eprintln!("== fuzz {target} for {seconds} s");
-        let started = std::time::Instant::now();
-        let output = command
-            .current_dir(&fuzz_dir)
-            .output()
-            .with_context(|| format!("running cargo fuzz for {target}"))?;
-        let log = String::from_utf8_lossy(&output.stderr);
-        let runs = final_stat(&log, "number_of_executed_units").unwrap_or(0);
-        let took = started.elapsed().as_secs();
-        if !output.status.success() {
-            eprintln!("{}", tail(&log, 60));
-        }
-        outcomes.push(Outcome {
-            target,
-            runs,
-            seconds: took.max(1),
-            crashed: !output.status.success(),
-        });
+        outcomes.push(fuzz(target, seconds, nightly)?);
     }
+    print_table(&outcomes);
+    if outcomes.iter().any(|o| o.crashed || o.runs == 0) {
+        bail!("a fuzz target crashed or did not run");
+    }
+    Ok(())
+}
+
+/// Runs one target for `seconds`, its new inputs in `fuzz/corpus-working/<target>`.
+fn fuzz(target: &'static str, seconds: u64, nightly: bool) -> Result<Outcome> {
+    let fuzz_dir = workspace_root().join("fuzz");
+    let working = fuzz_dir.join("corpus-working").join(target);
+    std::fs::create_dir_all(&working)?;
+    let mut command = Command::new("cargo");
+    if nightly {
+        command.arg("+nightly");
+    }
+    command.args(["fuzz", "run"]);
+    if !nightly {
+        command.args(["-s", "none"]);
+    }
+    command
+        .arg(target)
+        .arg(&working)
+        .arg(fuzz_dir.join("corpus").join(target))
+        .arg("--")
+        .arg(format!("-max_total_time={seconds}"))
+        .arg("-print_final_stats=1");
+    let dict = fuzz_dir.join("dict").join(format!("{target}.dict"));
+    if dict.exists() {
+        command.arg(format!("-dict={}", dict.display()));
+    }
+    // Inherited cargo and rustup variables would pin the outer toolchain and target dir.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_") || key == "RUSTUP_TOOLCHAIN" || key == "RUSTC" {
+            command.env_remove(key);
+        }
+    }
+    eprintln!("== fuzz {target} for {seconds} s");
+    let started = std::time::Instant::now();
+    let output = command
+        .current_dir(&fuzz_dir)
+        .output()
+        .with_context(|| format!("running cargo fuzz for {target}"))?;
+    let log = String::from_utf8_lossy(&output.stderr);
+    let runs = final_stat(&log, "number_of_executed_units").unwrap_or(0);
+    let took = started.elapsed().as_secs();
+    if !output.status.success() {
+        eprintln!("{}", tail(&log, 60));
+    }
+    Ok(Outcome {
+        target,
+        runs,
+        seconds: took.max(1),
+        crashed: !output.status.success(),
+    })
+}
+
+/// Each target's executions, rate and outcome, one a line.
+fn print_table(outcomes: &[Outcome]) {
     println!(
         "{:<15} {:>12} {:>8} {:>10}  result",
         "target", "runs", "seconds", "runs/s"
     );
-    for outcome in &outcomes {
+    for outcome in outcomes {
         println!(
             "{:<15} {:>12} {:>8} {:>10}  {}",
             outcome.target,
@@ -99,10 +113,6 @@ pub(crate) fn run(seconds: u64, only: Option<&str>) -> Result<()> {
             }
         );
     }
-    if outcomes.iter().any(|o| o.crashed || o.runs == 0) {
-        bail!("a fuzz target crashed or did not run");
-    }
-    Ok(())
 }
 
 fn succeeds(command: &mut Command) -> bool {

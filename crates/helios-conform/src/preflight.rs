@@ -210,30 +210,10 @@ async fn reach(
     let exchange = match sent {
         Ok(exchange) => exchange,
         Err(cause) => {
-            let tls = transport == Transport::Https
-                && ["certificate", "tls", "handshake", "cert", "unknownissuer"]
-                    .iter()
-                    .any(|word| cause.to_ascii_lowercase().contains(word));
-            let fix = if tls {
-                "the TLS handshake failed: give the device's certificate with --ca FILE (PEM), \
-                 or --insecure to accept a self-signed one"
-                    .to_owned()
-            } else if cause.contains("timed out") || cause.contains("timeout") {
-                format!(
-                    "the device accepted the connection but did not answer system/info within \
-                     {} s: check the URL is the device's HTTP API (and the scheme, http or \
-                     https), or raise --timeout / [run] timeout_seconds",
-                    timeout.as_secs()
-                )
-            } else {
-                "check the URL's scheme (http or https) and port: the device accepted the \
-                 connection but no HTTP reply came back"
-                    .to_owned()
-            };
             return Err(SetupError {
                 what,
+                fix: unanswered_fix(transport, &cause, timeout),
                 cause: format!("system/info got no answer: {cause}"),
-                fix,
             });
         }
     };
@@ -261,6 +241,31 @@ async fn reach(
               /api/system/info with JSON, 5.1)"
             .into(),
     })
+}
+
+/// What to fix when `system/info` got no answer over a connection the device accepted: the
+/// certificate, the timeout, or the URL.
+fn unanswered_fix(transport: Transport, cause: &str, timeout: Duration) -> String {
+    let tls = transport == Transport::Https
+        && ["certificate", "tls", "handshake", "cert", "unknownissuer"]
+            .iter()
+            .any(|word| cause.to_ascii_lowercase().contains(word));
+    if tls {
+        "the TLS handshake failed: give the device's certificate with --ca FILE (PEM), or \
+         --insecure to accept a self-signed one"
+            .to_owned()
+    } else if cause.contains("timed out") || cause.contains("timeout") {
+        format!(
+            "the device accepted the connection but did not answer system/info within {} s: \
+             check the URL is the device's HTTP API (and the scheme, http or https), or raise \
+             --timeout / [run] timeout_seconds",
+            timeout.as_secs()
+        )
+    } else {
+        "check the URL's scheme (http or https) and port: the device accepted the connection \
+         but no HTTP reply came back"
+            .to_owned()
+    }
 }
 
 /// A TCP connection to the URL's host and port, within `timeout`.

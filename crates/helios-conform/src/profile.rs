@@ -205,6 +205,28 @@ pub struct CheckedAccount {
 }
 
 impl CheckedAccount {
+    /// An account with its privileges named by group, each an error when it names none.
+    fn check(account: Account) -> Result<Self, ProfileError> {
+        let group = |id: &str| {
+            Group::ALL
+                .into_iter()
+                .find(|g| g.id() == id)
+                .ok_or_else(|| ProfileError(format!("unknown privilege `{id}`")))
+        };
+        let mut privileges = Vec::new();
+        for id in &account.monitoring {
+            privileges.push(Privilege::new(group(id)?, Level::Monitoring));
+        }
+        for id in &account.control {
+            privileges.push(Privilege::new(group(id)?, Level::Control));
+        }
+        Ok(Self {
+            user: account.user,
+            password: account.password,
+            privileges,
+        })
+    }
+
     pub fn holds(&self, privilege: Privilege) -> bool {
         self.privileges.contains(&privilege)
     }
@@ -231,51 +253,12 @@ impl Profile {
                 Licence::from_id(id).ok_or_else(|| ProfileError(format!("unknown licence `{id}`")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut services = BTreeMap::new();
-        for service in Service::ALL {
-            let security = match self.services.get(service.id()) {
-                Some(row) => Security {
-                    enabled: row.enabled,
-                    transport: match row.transport {
-                        TransportName::Http => Transport::Http,
-                        TransportName::Https => Transport::Https,
-                    },
-                    auth: match row.auth {
-                        AuthName::None => Auth::None,
-                        AuthName::Basic => Auth::Basic,
-                        AuthName::Digest => Auth::Digest,
-                    },
-                },
-                None => service.manual_default(),
-            };
-            services.insert(service, security);
-        }
-        for name in self.services.keys() {
-            if Service::from_id(name).is_none() {
-                return Err(ProfileError(format!("unknown service `{name}`")));
-            }
-        }
-        let group = |id: &str| {
-            Group::ALL
-                .into_iter()
-                .find(|g| g.id() == id)
-                .ok_or_else(|| ProfileError(format!("unknown privilege `{id}`")))
-        };
-        let mut accounts = Vec::new();
-        for account in self.accounts {
-            let mut privileges = Vec::new();
-            for id in &account.monitoring {
-                privileges.push(Privilege::new(group(id)?, Level::Monitoring));
-            }
-            for id in &account.control {
-                privileges.push(Privilege::new(group(id)?, Level::Control));
-            }
-            accounts.push(CheckedAccount {
-                user: account.user,
-                password: account.password,
-                privileges,
-            });
-        }
+        let services = services(&self.services)?;
+        let accounts = self
+            .accounts
+            .into_iter()
+            .map(CheckedAccount::check)
+            .collect::<Result<Vec<_>, _>>()?;
         let tiers = self
             .run
             .tiers
@@ -300,6 +283,38 @@ impl Profile {
             logins: self.logins,
         })
     }
+}
+
+/// Each service's security: the profile's row, or the manual's default; a row naming no
+/// service is an error.
+fn services(
+    rows: &BTreeMap<String, ServiceRow>,
+) -> Result<BTreeMap<Service, Security>, ProfileError> {
+    let mut services = BTreeMap::new();
+    for service in Service::ALL {
+        let security = match rows.get(service.id()) {
+            Some(row) => Security {
+                enabled: row.enabled,
+                transport: match row.transport {
+                    TransportName::Http => Transport::Http,
+                    TransportName::Https => Transport::Https,
+                },
+                auth: match row.auth {
+                    AuthName::None => Auth::None,
+                    AuthName::Basic => Auth::Basic,
+                    AuthName::Digest => Auth::Digest,
+                },
+            },
+            None => service.manual_default(),
+        };
+        services.insert(service, security);
+    }
+    for name in rows.keys() {
+        if Service::from_id(name).is_none() {
+            return Err(ProfileError(format!("unknown service `{name}`")));
+        }
+    }
+    Ok(services)
 }
 
 impl Checked {

@@ -86,24 +86,7 @@ fn check_value(
         }
         FieldType::Array(item) => match value.as_array() {
             None => mismatch("an array"),
-            Some(items) => {
-                items
-                    .iter()
-                    .enumerate()
-                    .fold(Verdict::Pass, |verdict, (index, item_value)| {
-                        let inner = Field {
-                            ty: *item,
-                            ..*field
-                        };
-                        verdict.worst(check_value(
-                            item_value,
-                            &inner,
-                            origin,
-                            firmware,
-                            &format!("{path}[{index}]"),
-                        ))
-                    })
-            }
+            Some(items) => check_items(items, field, *item, origin, firmware, path),
         },
         FieldType::EventName => {
             if value.is_string() {
@@ -112,13 +95,43 @@ fn check_value(
                 mismatch("an event name")
             }
         }
-        FieldType::EventRecord => match EventRecord::read(value) {
-            Err(error) => Verdict::Fail(format!("{path}: {error}")),
-            Ok((_, found)) => {
-                let mut findings = Findings::default();
-                let _ = findings.tolerated(path, found);
-                findings.verdict()
-            }
-        },
+        FieldType::EventRecord => check_event_record(value, path),
+    }
+}
+
+/// Each item of an array field against the field's item type, the worst verdict standing.
+fn check_items(
+    items: &[Value],
+    field: &Field,
+    item: FieldType,
+    origin: Origin,
+    firmware: Version,
+    path: &str,
+) -> Verdict {
+    items
+        .iter()
+        .enumerate()
+        .fold(Verdict::Pass, |verdict, (index, item_value)| {
+            let inner = Field { ty: item, ..*field };
+            verdict.worst(check_value(
+                item_value,
+                &inner,
+                origin,
+                firmware,
+                &format!("{path}[{index}]"),
+            ))
+        })
+}
+
+/// An event record, read as `log/pull` delivers it: what the reader tolerates is judged as its
+/// findings are.
+fn check_event_record(value: &Value, path: &str) -> Verdict {
+    match EventRecord::read(value) {
+        Err(error) => Verdict::Fail(format!("{path}: {error}")),
+        Ok((_, found)) => {
+            let mut findings = Findings::default();
+            let _ = findings.tolerated(path, found);
+            findings.verdict()
+        }
     }
 }

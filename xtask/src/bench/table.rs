@@ -150,8 +150,14 @@ pub(crate) fn render(home: &Path, figures: &Path, since: Option<SystemTime>) -> 
     let mut t = Table(String::new());
     let _ = writeln!(t.0, "\nbenchmarks on {} (criterion means)", machine());
     t.row("benchmark", "measured", "baseline", "ratio", "goal");
-    let r = |id: &str| rate(home, id, since);
+    criterion_rows(&mut t, home, since);
+    harness_rows(&mut t, figures, since);
+    Ok(t.0)
+}
 
+/// The criterion benches: each beside its baseline.
+fn criterion_rows(t: &mut Table, home: &Path, since: Option<SystemTime>) {
+    let r = |id: &str| rate(home, id, since);
     t.pair(
         "snapshot 640x480, 4 keep-alive clients",
         r("snapshot/device/640x480"),
@@ -205,6 +211,10 @@ pub(crate) fn render(home: &Path, figures: &Path, since: Option<SystemTime>) -> 
             "",
         );
     }
+}
+
+/// The figures the `harness = false` benches wrote.
+fn harness_rows(t: &mut Table, figures: &Path, since: Option<SystemTime>) {
     let harness = |name: &str| -> Option<Value> {
         let path: PathBuf = figures.join(format!("{name}.json"));
         fresh(&path, since).then(|| read_json(&path)).flatten()
@@ -252,5 +262,4 @@ pub(crate) fn render(home: &Path, figures: &Path, since: Option<SystemTime>) -> 
             ),
         );
     }
-    Ok(t.0)
 }

@@ -56,35 +56,10 @@ pub(crate) async fn measure(
     duration: Duration,
     report: &mut LoadReport,
 ) {
-    let ctrl = &switch::ctrl::FUNCTION;
-    let tier = ctrl.tier(Method::Get);
-    if !tier.is_some_and(|tier| tier.allowed_by_default() || profile.tiers.contains(&tier)) {
-        report
-            .notes
-            .push("events: the profile's tiers do not allow switch/ctrl".into());
-        return;
-    }
-    let Some(&(switch, _)) = found.switches.iter().find(|(_, enabled)| *enabled) else {
-        report.notes.push("events: no switch is enabled".into());
-        return;
-    };
-    // The privilege the event needs, from the spec (erratum `switch-event-privilege`).
-    let seen_with = helios_spec::event(&event_name()).and_then(|e| e.privilege);
-    let phase = (|| {
-        Ok::<_, String>(Phase {
-            control: clients.for_function(ctrl, Some(Privilege::control(Group::Switch)))?,
-            status: clients.for_function(
-                &switch::status::FUNCTION,
-                Some(Privilege::monitoring(Group::Switch)),
-            )?,
-            log: clients.for_function(&log::pull::FUNCTION, seen_with)?,
-            switch,
-        })
-    })();
-    let phase = match phase {
+    let phase = match Phase::new(clients, profile, found) {
         Ok(phase) => phase,
-        Err(why) => {
-            report.notes.push(format!("events: {why}"));
+        Err(note) => {
+            report.notes.push(note);
             return;
         }
     };
@@ -133,7 +108,7 @@ pub(crate) async fn measure(
         .send(Call::new(&log::unsubscribe::FUNCTION).param("id", channel))
         .await;
     report.events = Some(EventFigures {
-        switch,
+        switch: phase.switch,
         samples: schedule.sent(),
         missed,
         latency: latencies.percentiles(),
@@ -141,6 +116,33 @@ pub(crate) async fn measure(
 }
 
 impl Phase {
+    /// The clients of the phase and the first enabled switch; or the note that says why the
+    /// phase cannot run.
+    fn new(clients: &Clients<'_>, profile: &Checked, found: &Discovered) -> Result<Self, String> {
+        let ctrl = &switch::ctrl::FUNCTION;
+        let tier = ctrl.tier(Method::Get);
+        if !tier.is_some_and(|tier| tier.allowed_by_default() || profile.tiers.contains(&tier)) {
+            return Err("events: the profile's tiers do not allow switch/ctrl".into());
+        }
+        let Some(&(switch, _)) = found.switches.iter().find(|(_, enabled)| *enabled) else {
+            return Err("events: no switch is enabled".into());
+        };
+        // The privilege the event needs, from the spec (erratum `switch-event-privilege`).
+        let seen_with = helios_spec::event(&event_name()).and_then(|e| e.privilege);
+        let phase = (|| {
+            Ok::<_, String>(Phase {
+                control: clients.for_function(ctrl, Some(Privilege::control(Group::Switch)))?,
+                status: clients.for_function(
+                    &switch::status::FUNCTION,
+                    Some(Privilege::monitoring(Group::Switch)),
+                )?,
+                log: clients.for_function(&log::pull::FUNCTION, seen_with)?,
+                switch,
+            })
+        })();
+        phase.map_err(|why| format!("events: {why}"))
+    }
+
     /// Whether the switch is active now (`switch/status`).
     async fn active(&self) -> Result<bool, String> {
         let status = result(

@@ -10,6 +10,7 @@ use askama::Template;
 
 use super::{Secrets, VERDICTS, replay_command};
 use crate::options::Target;
+use crate::outcome::Outcome;
 use crate::run::Run;
 use crate::verdict::{EXIT_FAIL, EXIT_PASS, EXIT_SETUP, EXIT_USAGE, Verdict};
 
@@ -57,27 +58,7 @@ pub fn render(
     dir: &Path,
 ) -> Result<String, askama::Error> {
     let secrets = Secrets::of_profile(profile_text);
-    let mut services: BTreeMap<&str, [usize; 7]> = BTreeMap::new();
-    for outcome in &run.outcomes {
-        let row = services.entry(outcome.service).or_default();
-        if let Some(at) = VERDICTS.iter().position(|v| *v == outcome.verdict.id()) {
-            row[at] += 1;
-        }
-    }
-    let (overall, overall_class) = match run.exit_code() {
-        EXIT_PASS => ("PASS: no case failed", "pass"),
-        EXIT_FAIL => ("FAIL: the device departs from the manual", "fail"),
-        EXIT_SETUP => (
-            "SETUP ERROR: the run's environment failed (the device stopped answering, or most \
-             cases could not be sent); this is no verdict on the device",
-            "none",
-        ),
-        EXIT_USAGE => ("NOTHING RAN: no request case was sent", "none"),
-        _ => (
-            "UNDECIDED: nothing failed, but some cases could not be judged",
-            "none",
-        ),
-    };
+    let (overall, overall_class) = overall(run.exit_code());
     let page = Page {
         device: run
             .discovered
@@ -104,32 +85,69 @@ pub fn render(
         overall,
         overall_class,
         verdicts: VERDICTS,
-        services: services
-            .into_iter()
-            .map(|(name, counts)| ServiceRow { name, counts })
-            .collect(),
+        services: service_rows(run),
         rows: run
             .outcomes
             .iter()
-            .map(|o| CaseRow {
-                id: o.id.clone(),
-                function: o.function,
-                check: o.check,
-                verdict: o.verdict.id(),
-                expected: secrets.text(&o.expected),
-                observed: secrets.text(&o.observed),
-                detail: secrets.text(&o.verdict.detail()),
-                curl: matches!(o.verdict, Verdict::Fail(_))
-                    .then(|| o.exchanges.last().map(|e| secrets.curl(e)))
-                    .flatten(),
-                replay: replay_command(&o.id, dir),
-                attachments: o
-                    .attachments
-                    .iter()
-                    .map(|(name, text)| (name.clone(), secrets.text(text)))
-                    .collect(),
-            })
+            .map(|o| CaseRow::of(o, &secrets, dir))
             .collect(),
     };
     page.render()
+}
+
+/// The run's overall verdict, in words and as the class that colours it, from its exit code.
+fn overall(exit_code: i32) -> (&'static str, &'static str) {
+    match exit_code {
+        EXIT_PASS => ("PASS: no case failed", "pass"),
+        EXIT_FAIL => ("FAIL: the device departs from the manual", "fail"),
+        EXIT_SETUP => (
+            "SETUP ERROR: the run's environment failed (the device stopped answering, or most \
+             cases could not be sent); this is no verdict on the device",
+            "none",
+        ),
+        EXIT_USAGE => ("NOTHING RAN: no request case was sent", "none"),
+        _ => (
+            "UNDECIDED: nothing failed, but some cases could not be judged",
+            "none",
+        ),
+    }
+}
+
+/// How many cases of each service had each verdict.
+fn service_rows(run: &Run) -> Vec<ServiceRow> {
+    let mut services: BTreeMap<&str, [usize; 7]> = BTreeMap::new();
+    for outcome in &run.outcomes {
+        let row = services.entry(outcome.service).or_default();
+        if let Some(at) = VERDICTS.iter().position(|v| *v == outcome.verdict.id()) {
+            row[at] += 1;
+        }
+    }
+    services
+        .into_iter()
+        .map(|(name, counts)| ServiceRow { name, counts })
+        .collect()
+}
+
+impl CaseRow {
+    /// A case as the page shows it, its texts masked.
+    fn of(o: &Outcome, secrets: &Secrets, dir: &Path) -> Self {
+        Self {
+            id: o.id.clone(),
+            function: o.function,
+            check: o.check,
+            verdict: o.verdict.id(),
+            expected: secrets.text(&o.expected),
+            observed: secrets.text(&o.observed),
+            detail: secrets.text(&o.verdict.detail()),
+            curl: matches!(o.verdict, Verdict::Fail(_))
+                .then(|| o.exchanges.last().map(|e| secrets.curl(e)))
+                .flatten(),
+            replay: replay_command(&o.id, dir),
+            attachments: o
+                .attachments
+                .iter()
+                .map(|(name, text)| (name.clone(), secrets.text(text)))
+                .collect(),
+        }
+    }
 }

@@ -229,7 +229,44 @@ pub fn junit(
         .ok()
         .and_then(|h| h.into_string().ok())
         .unwrap_or_else(|| "unknown".into());
-    let properties = [
+    let properties = junit_properties(run, profile_text, exit_code);
+    let mut report = Report::new("helios-conform");
+    report.set_timestamp(timestamp(run.started));
+    report.set_time(run.duration);
+    let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
+    for outcome in &run.outcomes {
+        let suite = suites.entry(outcome.service).or_insert_with(|| {
+            let mut suite = TestSuite::new(outcome.service);
+            suite.set_timestamp(timestamp(outcome.started));
+            suite.set_time(std::time::Duration::ZERO);
+            suite
+                .extra
+                .insert("hostname".into(), hostname.as_str().into());
+            for (name, value) in &properties {
+                suite.add_property(Property::new(*name, secrets.text(value)));
+            }
+            suite
+        });
+        suite.time = Some(suite.time.unwrap_or_default() + outcome.duration);
+        let mut case = TestCase::new(outcome.id.clone(), junit_status(outcome, &secrets, dir));
+        case.set_classname(outcome.function);
+        case.set_time(outcome.duration);
+        case.set_timestamp(timestamp(outcome.started));
+        if let Verdict::NonStrict { erratum, why } = &outcome.verdict {
+            case.set_system_out(format!(
+                "non-strict (erratum {erratum}): {}",
+                secrets.text(why)
+            ));
+        }
+        suite.add_test_case(case);
+    }
+    report.add_test_suites(suites.into_values());
+    report.to_string()
+}
+
+/// The properties that identify the run, in every suite of `junit.xml`.
+fn junit_properties(run: &Run, profile_text: &str, exit_code: i32) -> [(&'static str, String); 9] {
+    [
         ("seed", run.seed.to_string()),
         ("cases", run.cases.to_string()),
         (
@@ -251,65 +288,37 @@ pub fn junit(
         ("manual.version", helios_spec::MANUAL_VERSION.to_string()),
         ("profile.sha256", sha256_hex(profile_text.as_bytes())),
         ("exit.code", exit_code.to_string()),
-    ];
-    let mut report = Report::new("helios-conform");
-    report.set_timestamp(timestamp(run.started));
-    report.set_time(run.duration);
-    let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
-    for outcome in &run.outcomes {
-        let suite = suites.entry(outcome.service).or_insert_with(|| {
-            let mut suite = TestSuite::new(outcome.service);
-            suite.set_timestamp(timestamp(outcome.started));
-            suite.set_time(std::time::Duration::ZERO);
-            suite
-                .extra
-                .insert("hostname".into(), hostname.as_str().into());
-            for (name, value) in &properties {
-                suite.add_property(Property::new(*name, secrets.text(value)));
-            }
-            suite
-        });
-        suite.time = Some(suite.time.unwrap_or_default() + outcome.duration);
-        let detail = secrets.text(&outcome.verdict.detail());
-        let status = match &outcome.verdict {
-            Verdict::Pass | Verdict::NonStrict { .. } => TestCaseStatus::success(),
-            Verdict::Fail(_) | Verdict::Inconclusive(_) | Verdict::Error(_) => {
-                let kind = if matches!(outcome.verdict, Verdict::Fail(_)) {
-                    NonSuccessKind::Failure
-                } else {
-                    NonSuccessKind::Error
-                };
-                let mut status = TestCaseStatus::non_success(kind);
-                status.set_message(format!("{}: {detail}", outcome.verdict.id()));
-                status.set_type(outcome.verdict.id());
-                status.set_description(junit_body(outcome, &secrets, dir));
-                status
-            }
-            Verdict::NotApplicable(_) => {
-                let mut status = TestCaseStatus::skipped();
-                status.set_message(format!("not applicable: {detail}"));
-                status
-            }
-            Verdict::Skipped(_) => {
-                let mut status = TestCaseStatus::skipped();
-                status.set_message(format!("skipped: {detail}"));
-                status
-            }
-        };
-        let mut case = TestCase::new(outcome.id.clone(), status);
-        case.set_classname(outcome.function);
-        case.set_time(outcome.duration);
-        case.set_timestamp(timestamp(outcome.started));
-        if let Verdict::NonStrict { erratum, why } = &outcome.verdict {
-            case.set_system_out(format!(
-                "non-strict (erratum {erratum}): {}",
-                secrets.text(why)
-            ));
+    ]
+}
+
+/// A case's verdict as JUnit has it: success, `<failure>`, `<error>` or `<skipped>`.
+fn junit_status(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> TestCaseStatus {
+    let detail = secrets.text(&outcome.verdict.detail());
+    match &outcome.verdict {
+        Verdict::Pass | Verdict::NonStrict { .. } => TestCaseStatus::success(),
+        Verdict::Fail(_) | Verdict::Inconclusive(_) | Verdict::Error(_) => {
+            let kind = if matches!(outcome.verdict, Verdict::Fail(_)) {
+                NonSuccessKind::Failure
+            } else {
+                NonSuccessKind::Error
+            };
+            let mut status = TestCaseStatus::non_success(kind);
+            status.set_message(format!("{}: {detail}", outcome.verdict.id()));
+            status.set_type(outcome.verdict.id());
+            status.set_description(junit_body(outcome, secrets, dir));
+            status
         }
-        suite.add_test_case(case);
+        Verdict::NotApplicable(_) => {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!("not applicable: {detail}"));
+            status
+        }
+        Verdict::Skipped(_) => {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!("skipped: {detail}"));
+            status
+        }
     }
-    report.add_test_suites(suites.into_values());
-    report.to_string()
 }
 
 /// Writes `results.ndjson`, `junit.xml` and `report.html` into `dir`. `profile_text` is the
@@ -349,18 +358,53 @@ pub fn write_evidence(
     profile_text: &str,
     target: &crate::options::Target,
 ) -> anyhow::Result<()> {
-    use base64::Engine as _;
-
     let secrets = Secrets::of_profile(profile_text);
+    let evidence = dir.join("evidence");
+    std::fs::create_dir_all(evidence.join("exchanges"))?;
+    std::fs::create_dir_all(evidence.join("attachments"))?;
+    let mut files = run_records(run, profile_text, target, &secrets)?;
+    for outcome in &run.outcomes {
+        for (name, text) in &outcome.attachments {
+            files.push((
+                format!("attachments/{}.{name}", outcome.id),
+                secrets.text(text).into_bytes(),
+            ));
+        }
+        if outcome.exchanges.is_empty() {
+            continue;
+        }
+        let record = json!({
+            "id": outcome.id,
+            "verdict": outcome.verdict.id(),
+            "exchanges": exchange_records(outcome, &secrets),
+        });
+        files.push((
+            format!("exchanges/{}.json", outcome.id),
+            serde_json::to_vec_pretty(&record)?,
+        ));
+    }
+    let mut manifest = String::new();
+    for (name, bytes) in &files {
+        std::fs::write(evidence.join(name), bytes)?;
+        let _ = writeln!(manifest, "{}  {name}", sha256_hex(bytes));
+    }
+    std::fs::write(evidence.join("manifest.sha256"), manifest)?;
+    Ok(())
+}
+
+/// The evidence files about the run as a whole: the profile, the tool, the target and the
+/// device, each with its name in the evidence folder.
+fn run_records(
+    run: &Run,
+    profile_text: &str,
+    target: &crate::options::Target,
+    secrets: &Secrets,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let masked_json = |mut value: serde_json::Value| -> anyhow::Result<Vec<u8>> {
         secrets.json(&mut value);
         Ok(serde_json::to_vec_pretty(&value)?)
     };
-    let evidence = dir.join("evidence");
-    let exchanges = evidence.join("exchanges");
-    std::fs::create_dir_all(&exchanges)?;
-    std::fs::create_dir_all(evidence.join("attachments"))?;
-    let mut files: Vec<(String, Vec<u8>)> = vec![
+    Ok(vec![
         (
             "profile.toml".into(),
             mask_profile(profile_text).into_bytes(),
@@ -397,49 +441,31 @@ pub fn write_evidence(
                 "events": run.discovered.events,
             }))?,
         ),
-    ];
+    ])
+}
+
+/// Each exchange of a case, its bytes masked and in base64, with its curl line.
+fn exchange_records(outcome: &Outcome, secrets: &Secrets) -> Vec<serde_json::Value> {
+    use base64::Engine as _;
+
     let base64 = base64::engine::general_purpose::STANDARD;
-    for outcome in &run.outcomes {
-        for (name, text) in &outcome.attachments {
-            files.push((
-                format!("attachments/{}.{name}", outcome.id),
-                secrets.text(text).into_bytes(),
-            ));
-        }
-        if outcome.exchanges.is_empty() {
-            continue;
-        }
-        let exchanges: Vec<serde_json::Value> = outcome
-            .exchanges
-            .iter()
-            .map(|exchange| {
-                let masked = secrets.exchange(exchange);
-                let request = masked.request_bytes();
-                let response = masked.response_bytes();
-                let mut record = json!({
-                    "request": base64.encode(&request),
-                    "response": base64.encode(&response),
-                    "elapsedMs": exchange.elapsed.as_millis(),
-                    "curl": masked.to_curl(),
-                });
-                if request != exchange.request_bytes() || response != exchange.response_bytes() {
-                    record["masked"] = json!(true);
-                }
-                record
-            })
-            .collect();
-        let record =
-            json!({"id": outcome.id, "verdict": outcome.verdict.id(), "exchanges": exchanges});
-        files.push((
-            format!("exchanges/{}.json", outcome.id),
-            serde_json::to_vec_pretty(&record)?,
-        ));
-    }
-    let mut manifest = String::new();
-    for (name, bytes) in &files {
-        std::fs::write(evidence.join(name), bytes)?;
-        let _ = writeln!(manifest, "{}  {name}", sha256_hex(bytes));
-    }
-    std::fs::write(evidence.join("manifest.sha256"), manifest)?;
-    Ok(())
+    outcome
+        .exchanges
+        .iter()
+        .map(|exchange| {
+            let masked = secrets.exchange(exchange);
+            let request = masked.request_bytes();
+            let response = masked.response_bytes();
+            let mut record = json!({
+                "request": base64.encode(&request),
+                "response": base64.encode(&response),
+                "elapsedMs": exchange.elapsed.as_millis(),
+                "curl": masked.to_curl(),
+            });
+            if request != exchange.request_bytes() || response != exchange.response_bytes() {
+                record["masked"] = json!(true);
+            }
+            record
+        })
+        .collect()
 }

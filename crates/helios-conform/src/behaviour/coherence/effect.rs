@@ -49,19 +49,53 @@ async fn judge(
         session,
         &[&display::caps::FUNCTION, &display::image::FUNCTION],
     )?;
-    let witness = match stimulus(session) {
-        Ok(stimulus) => Witness::Stimulus(stimulus),
-        Err(_) if session.options.interactive => {
-            Witness::Operator(session.profile.tolerances.operator_seconds)
-        }
-        Err(_) => {
-            return Err(Judged::NotApplicable(
-                "no function reports what a display shows: no stimulus interface, and not \
-                 --interactive"
-                    .into(),
-            ));
-        }
-    };
+    let witness = witness(session)?;
+    let Screen { name, size, format } = screen(session, seen, transcript).await?;
+    upload(session, seen, transcript, &name, size, format).await?;
+    let shown = look(&witness, &name, true, size).await;
+    let delete = Call::new(&display::image::FUNCTION)
+        .method(Method::Delete)
+        .transfer(Transfer::Query)
+        .param("display", name.as_str());
+    seen.send(session, transcript, delete).await?.success()?;
+    shown?;
+    look(&witness, &name, false, size).await?;
+    Ok(Judged::Pass(format!(
+        "{name} showed the {size:?} {} image uploaded and nothing once it was deleted",
+        format.name()
+    )))
+}
+
+/// The stimulus interface, or the operator in `--interactive` mode; with neither the case is
+/// not applicable.
+fn witness(session: &Session<'_>) -> Result<Witness, Judged> {
+    match stimulus(session) {
+        Ok(stimulus) => Ok(Witness::Stimulus(stimulus)),
+        Err(_) if session.options.interactive => Ok(Witness::Operator(
+            session.profile.tolerances.operator_seconds,
+        )),
+        Err(_) => Err(Judged::NotApplicable(
+            "no function reports what a display shows: no stimulus interface, and not \
+             --interactive"
+                .into(),
+        )),
+    }
+}
+
+/// The display a test card goes to.
+struct Screen {
+    name: String,
+    size: (u32, u32),
+    /// The image format the model takes first.
+    format: BlobFormat,
+}
+
+/// The first display `display/caps` lists, with the size and format of its model's images.
+async fn screen(
+    session: &mut Session<'_>,
+    seen: &mut Seen,
+    transcript: &mut Transcript,
+) -> Result<Screen, Judged> {
     let caps = seen
         .send(session, transcript, Call::new(&display::caps::FUNCTION))
         .await?;
@@ -97,41 +131,39 @@ async fn judge(
     let format = model
         .and_then(|m| m.image_formats.first().copied())
         .unwrap_or(BlobFormat::Jpeg);
+    Ok(Screen { name, size, format })
+}
+
+/// `display/image` PUT of a test card; a refusal leaves nothing to watch.
+async fn upload(
+    session: &mut Session<'_>,
+    seen: &mut Seen,
+    transcript: &mut Transcript,
+    name: &str,
+    size: (u32, u32),
+    format: BlobFormat,
+) -> Result<(), Judged> {
     let picture = picture(format, size).map_err(Judged::Undecided)?;
     let put = Call::new(&display::image::FUNCTION)
-        .param("display", name.as_str())
+        .param("display", name)
         .blob("blob-image", picture, "coherence", format.mime());
     let answer = seen.send(session, transcript, put).await?;
     match &answer.reply {
-        Ok(_) => {}
+        Ok(_) => Ok(()),
         // Erratum display-image-standard-display: the standard display function is on.
         Err(refusal) if refusal.code == u64::from(ErrorCode::ProcessingError.code()) => {
-            return Err(Judged::NotApplicable(format!(
+            Err(Judged::NotApplicable(format!(
                 "display/image refused the upload with 14: the standard display function of \
                  {name} is enabled (erratum display-image-standard-display)"
-            )));
+            )))
         }
         // What the request cases judge; here it only means nothing was uploaded to watch.
-        Err(refusal) => {
-            return Err(Judged::Undecided(format!(
-                "display/image refused the runner's {} test card with error {}",
-                format.name(),
-                refusal.code
-            )));
-        }
+        Err(refusal) => Err(Judged::Undecided(format!(
+            "display/image refused the runner's {} test card with error {}",
+            format.name(),
+            refusal.code
+        ))),
     }
-    let shown = look(&witness, &name, true, size).await;
-    let delete = Call::new(&display::image::FUNCTION)
-        .method(Method::Delete)
-        .transfer(Transfer::Query)
-        .param("display", name.as_str());
-    seen.send(session, transcript, delete).await?.success()?;
-    shown?;
-    look(&witness, &name, false, size).await?;
-    Ok(Judged::Pass(format!(
-        "{name} showed the {size:?} {} image uploaded and nothing once it was deleted",
-        format.name()
-    )))
 }
 
 /// A test card: a diagonal gradient, in `format` at `size`.

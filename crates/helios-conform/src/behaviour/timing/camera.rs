@@ -271,94 +271,156 @@ fn judge(samples: &[Sample], old: &Sample, now: &Sample, tolerance: Duration) ->
     else {
         return Found::Undecided("no reference frames".into());
     };
-    let to_best = distance(&old.luma, &best.luma);
-    let to_now = distance(&old.luma, &now.luma);
-    // The most that consecutive reference frames differ: a frame of any moment the references
-    // cover is within half a step of one of them, and so no further than this from it. A frame
-    // further from all of them shows a moment they do not cover (a reference came late, or the
-    // device's memory is off by more than they span), and matching it proves nothing.
-    let step = samples
-        .windows(2)
-        .map(|pair| distance(&pair[0].luma, &pair[1].luma))
-        .fold(0.0, f64::max);
-    let unmatched = |nearest: f64| {
-        Found::Undecided(format!(
-            "time=-5's frame is like none of the frames fetched (nearest difference \
-             {nearest:.1}, while frames 250 ms apart differ by up to {step:.1}): it shows a moment \
-             the reference frames do not cover"
-        ))
+    let matching = Matching {
+        samples,
+        old,
+        best,
+        to_best: distance(&old.luma, &best.luma),
+        to_now: distance(&old.luma, &now.luma),
+        spread,
+        tolerance,
     };
-    if to_now <= to_best {
-        if to_now > step {
-            return unmatched(to_now);
+    matching
+        .unplaced()
+        .or_else(|| matching.repeats())
+        .unwrap_or_else(|| matching.found())
+}
+
+/// The frame of `time=-5` against the reference frames and the current frame.
+struct Matching<'s> {
+    samples: &'s [Sample],
+    old: &'s Sample,
+    /// The reference frame nearest `old`.
+    best: &'s Sample,
+    /// How far `old` is from `best`, and from the current frame.
+    to_best: f64,
+    to_now: f64,
+    /// The most a reference frame differs from the first.
+    spread: f64,
+    tolerance: Duration,
+}
+
+impl Matching<'_> {
+    /// A frame no older than the current one (a failure), or like none of the references (a
+    /// moment they do not cover: undecided); `None` when it is one of the references.
+    fn unplaced(&self) -> Option<Found> {
+        let Self {
+            samples,
+            to_best,
+            to_now,
+            ..
+        } = *self;
+        // The most that consecutive reference frames differ: a frame of any moment the
+        // references cover is within half a step of one of them, and so no further than this
+        // from it. A frame further from all of them shows a moment they do not cover (a
+        // reference came late, or the device's memory is off by more than they span), and
+        // matching it proves nothing.
+        let step = samples
+            .windows(2)
+            .map(|pair| distance(&pair[0].luma, &pair[1].luma))
+            .fold(0.0, f64::max);
+        let unmatched = |nearest: f64| {
+            Found::Undecided(format!(
+                "time=-5's frame is like none of the frames fetched (nearest difference \
+                 {nearest:.1}, while frames 250 ms apart differ by up to {step:.1}): it shows a \
+                 moment the reference frames do not cover"
+            ))
+        };
+        if to_now <= to_best {
+            if to_now > step {
+                return Some(unmatched(to_now));
+            }
+            return Some(Found::Fail(format!(
+                "time=-5 gave a frame no older than time=0's (difference {to_now:.1} to the \
+                 current frame, {to_best:.1} to the nearest frame of 5 s before)"
+            )));
         }
-        return Found::Fail(format!(
-            "time=-5 gave a frame no older than time=0's (difference {to_now:.1} to the current \
-             frame, {to_best:.1} to the nearest frame of 5 s before)"
-        ));
+        (to_best > step).then(|| unmatched(to_best))
     }
-    if to_best > step {
-        return unmatched(to_best);
-    }
-    // A scene that repeats (a real camera's periodic pattern, a blinking light) can make frames
-    // of different times look alike; a match is only evidence when it is clearly better than
-    // the alternatives: the current frame, and reference frames far in time from the best one.
-    let margin = spread * AMBIGUITY;
-    let apart = |a: &Sample, b: &Sample| a.at.max(b.at) - a.at.min(b.at);
-    let alike = samples.iter().enumerate().find_map(|(i, a)| {
-        samples[i + 1..]
-            .iter()
-            .find(|b| apart(a, b) > tolerance && distance(&a.luma, &b.luma) < margin)
-            .map(|b| apart(a, b))
-    });
-    if let Some(apart) = alike {
-        return Found::Undecided(format!(
-            "reference frames {:.2} s apart look alike: the scene repeats, so the frames cannot \
-             tell the times apart",
-            apart.as_secs_f64()
-        ));
-    }
-    // Frames that differ by more than half the spread are simply different pictures (the
-    // distance saturates quickly on a moving scene): closeness only counts below that.
-    let close = spread / 2.0;
-    if to_now - to_best < margin && to_now < close {
-        return Found::Undecided(format!(
-            "time=-5's frame is nearly as close to the current frame ({to_now:.1}) as to the \
-             nearest frame of 5 s before ({to_best:.1}): the scene repeats, so the frames cannot \
-             tell the times apart"
-        ));
-    }
-    if let Some(rival) = samples.iter().find(|s| {
-        let to_rival = distance(&old.luma, &s.luma);
-        apart(s, best) > tolerance && to_rival - to_best < margin && to_rival < close
-    }) {
-        let apart = apart(rival, best);
-        return Found::Undecided(format!(
-            "time=-5's frame matches frames {:.2} s apart nearly equally ({to_best:.1} and {:.1}): \
-             the scene repeats, so the frames cannot tell the times apart",
-            apart.as_secs_f64(),
+
+    /// A scene that repeats (a real camera's periodic pattern, a blinking light) can make
+    /// frames of different times look alike; a match is only evidence when it is clearly
+    /// better than the alternatives: the current frame, and reference frames far in time from
+    /// the best one. Undecided when it is not.
+    fn repeats(&self) -> Option<Found> {
+        let Self {
+            samples,
+            old,
+            best,
+            to_best,
+            to_now,
+            spread,
+            tolerance,
+        } = *self;
+        let margin = spread * AMBIGUITY;
+        let apart = |a: &Sample, b: &Sample| a.at.max(b.at) - a.at.min(b.at);
+        let alike = samples.iter().enumerate().find_map(|(i, a)| {
+            samples[i + 1..]
+                .iter()
+                .find(|b| apart(a, b) > tolerance && distance(&a.luma, &b.luma) < margin)
+                .map(|b| apart(a, b))
+        });
+        if let Some(apart) = alike {
+            return Some(Found::Undecided(format!(
+                "reference frames {:.2} s apart look alike: the scene repeats, so the frames \
+                 cannot tell the times apart",
+                apart.as_secs_f64()
+            )));
+        }
+        // Frames that differ by more than half the spread are simply different pictures (the
+        // distance saturates quickly on a moving scene): closeness only counts below that.
+        let close = spread / 2.0;
+        if to_now - to_best < margin && to_now < close {
+            return Some(Found::Undecided(format!(
+                "time=-5's frame is nearly as close to the current frame ({to_now:.1}) as to the \
+                 nearest frame of 5 s before ({to_best:.1}): the scene repeats, so the frames \
+                 cannot tell the times apart"
+            )));
+        }
+        let rival = samples.iter().find(|s| {
+            let to_rival = distance(&old.luma, &s.luma);
+            apart(s, best) > tolerance && to_rival - to_best < margin && to_rival < close
+        })?;
+        Some(Found::Undecided(format!(
+            "time=-5's frame matches frames {:.2} s apart nearly equally ({to_best:.1} and \
+             {:.1}): the scene repeats, so the frames cannot tell the times apart",
+            apart(rival, best).as_secs_f64(),
             distance(&old.luma, &rival.luma)
-        ));
+        )))
     }
-    let target = old.at - Duration::from_secs(5);
-    let off = if best.at > target {
-        best.at - target
-    } else {
-        target - best.at
-    };
-    let ago = old.at.saturating_duration_since(best.at).as_secs_f64();
-    if off > tolerance {
-        Found::Fail(format!(
-            "time=-5 gave the frame of {ago:.2} s before the request (difference {to_best:.1}; \
-             {to_now:.1} to the current frame)"
-        ))
-    } else {
-        Found::Pass(format!(
-            "time=-5 matches the frame of {ago:.2} s before the request (± {} ms; difference \
-             {to_best:.1}, {to_now:.1} to the current frame, reference frames up to {spread:.1} \
-             apart)",
-            tolerance.as_millis()
-        ))
+
+    /// The frame is clearly the reference `best`: whether that is the frame of 5 s before the
+    /// request, within the tolerance.
+    fn found(&self) -> Found {
+        let Self {
+            old,
+            best,
+            to_best,
+            to_now,
+            spread,
+            tolerance,
+            ..
+        } = *self;
+        let target = old.at - Duration::from_secs(5);
+        let off = if best.at > target {
+            best.at - target
+        } else {
+            target - best.at
+        };
+        let ago = old.at.saturating_duration_since(best.at).as_secs_f64();
+        if off > tolerance {
+            Found::Fail(format!(
+                "time=-5 gave the frame of {ago:.2} s before the request (difference \
+                 {to_best:.1}; {to_now:.1} to the current frame)"
+            ))
+        } else {
+            Found::Pass(format!(
+                "time=-5 matches the frame of {ago:.2} s before the request (± {} ms; \
+                 difference {to_best:.1}, {to_now:.1} to the current frame, reference frames up \
+                 to {spread:.1} apart)",
+                tolerance.as_millis()
+            ))
+        }
     }
 }
 

@@ -181,58 +181,8 @@ impl Model for Calls {
         transcript: &mut Transcript,
     ) -> Result<(), Departure> {
         match transition {
-            CallStep::Dial { number } => {
-                let number = session
-                    .profile
-                    .dial_numbers
-                    .get(*number)
-                    .cloned()
-                    .unwrap_or_default();
-                let call = Call::new(&call::dial::FUNCTION).param("number", number.as_str());
-                let answer = transcript.send(session, call).await?;
-                let made = match &answer.reply {
-                    Ok(result) => Some(session_id(result, &answer.request)?),
-                    Err(refusal)
-                        if refusal.code == u64::from(ErrorCode::ProcessingError.code()) =>
-                    {
-                        limit(run, transcript)?;
-                        None
-                    }
-                    Err(_) => {
-                        answer.success()?;
-                        None
-                    }
-                };
-                fresh(run, made)?;
-                run.calls.push(Tracked {
-                    session: made,
-                    incoming: false,
-                    phase: 0,
-                    ended: false,
-                });
-                Ok(())
-            }
-            CallStep::Ring => {
-                let stimulus = match ringer {
-                    Some(stimulus) => stimulus,
-                    None => ringer.insert(super::stimulus(session)?),
-                };
-                let made = match stimulus.incoming_call(CALLER).await {
-                    Ok(answer) => Some(session_id(&answer, "the stimulus interface's call")?),
-                    Err(_) => {
-                        limit(run, transcript)?;
-                        None
-                    }
-                };
-                fresh(run, made)?;
-                run.calls.push(Tracked {
-                    session: made,
-                    incoming: true,
-                    phase: 1,
-                    ended: false,
-                });
-                Ok(())
-            }
+            CallStep::Dial { number } => dial(session, run, *number, transcript).await,
+            CallStep::Ring => ring(session, ringer, run, transcript).await,
             CallStep::Unknown { op } => {
                 let answer = transcript
                     .send(session, op_call(*op, UNKNOWN_SESSION, None))
@@ -242,49 +192,7 @@ impl Model for Calls {
             }
             CallStep::Status => status(session, run, transcript).await,
             CallStep::Session { op, call, reason } => {
-                let Some(tracked) = run.calls.get(*call) else {
-                    return Ok(());
-                };
-                let Some(id) = tracked.session else {
-                    return Ok(());
-                };
-                let answer = transcript
-                    .send(session, op_call(*op, id, reason.as_deref()))
-                    .await?;
-                let what = format!("{op:?} of session {id}");
-                let (ended, incoming, phase) = (tracked.ended, tracked.incoming, tracked.phase);
-                if ended {
-                    return unknown(&answer, transcript, &format!("{what}, which ended"));
-                }
-                let refused_code = answer.reply.as_ref().err().map(|r| r.code);
-                match (op, refused_code) {
-                    (Op::Answer, _) if !incoming || phase == 2 => answer.refused(
-                        transcript,
-                        &format!("{what}, which is not a ringing incoming call"),
-                        ErrorCode::InvalidParameter,
-                        Some("session"),
-                        &[(ErrorCode::ProcessingError, "call-answer-state")],
-                    ),
-                    (Op::Answer, None) => {
-                        run.calls[*call].phase = 2;
-                        Ok(())
-                    }
-                    (Op::Hangup, None) => {
-                        run.calls[*call].ended = true;
-                        Ok(())
-                    }
-                    (Op::Status, None) => {
-                        let result = answer.success()?.clone();
-                        observe(run, &result, Some(id), transcript)
-                    }
-                    // A refusal is right only if the far end ended the call meanwhile.
-                    (_, Some(_)) => {
-                        unknown(&answer, transcript, &what)?;
-                        confirm_ended(session, id, transcript, &what).await?;
-                        run.calls[*call].ended = true;
-                        Ok(())
-                    }
-                }
+                on_session(session, run, *op, *call, reason.as_deref(), transcript).await
             }
             CallStep::Wait { ms } => {
                 tokio::time::sleep(std::time::Duration::from_millis(*ms)).await;
@@ -297,6 +205,124 @@ impl Model for Calls {
 
     async fn close(session: &mut Session<'_>, _: Option<Stimulus>) {
         let _ = hang_up_all(session, &mut Transcript::default()).await;
+    }
+}
+
+/// Dials the profile's number at `number`: a new outgoing call, or a refusal at the limit.
+async fn dial(
+    session: &mut Session<'_>,
+    run: &mut Run,
+    number: usize,
+    transcript: &mut Transcript,
+) -> Result<(), Departure> {
+    let number = session
+        .profile
+        .dial_numbers
+        .get(number)
+        .cloned()
+        .unwrap_or_default();
+    let call = Call::new(&call::dial::FUNCTION).param("number", number.as_str());
+    let answer = transcript.send(session, call).await?;
+    let made = match &answer.reply {
+        Ok(result) => Some(session_id(result, &answer.request)?),
+        Err(refusal) if refusal.code == u64::from(ErrorCode::ProcessingError.code()) => {
+            limit(run, transcript)?;
+            None
+        }
+        Err(_) => {
+            answer.success()?;
+            None
+        }
+    };
+    fresh(run, made)?;
+    run.calls.push(Tracked {
+        session: made,
+        incoming: false,
+        phase: 0,
+        ended: false,
+    });
+    Ok(())
+}
+
+/// Rings an incoming call through the stimulus interface: a new ringing call, or a refusal at
+/// the limit.
+async fn ring(
+    session: &mut Session<'_>,
+    ringer: &mut Option<Stimulus>,
+    run: &mut Run,
+    transcript: &mut Transcript,
+) -> Result<(), Departure> {
+    let stimulus = match ringer {
+        Some(stimulus) => stimulus,
+        None => ringer.insert(super::stimulus(session)?),
+    };
+    let made = match stimulus.incoming_call(CALLER).await {
+        Ok(answer) => Some(session_id(&answer, "the stimulus interface's call")?),
+        Err(_) => {
+            limit(run, transcript)?;
+            None
+        }
+    };
+    fresh(run, made)?;
+    run.calls.push(Tracked {
+        session: made,
+        incoming: true,
+        phase: 1,
+        ended: false,
+    });
+    Ok(())
+}
+
+/// Sends `op` for the call made at index `call` of the sequence and judges the answer against
+/// what the runner knows of that call.
+async fn on_session(
+    session: &mut Session<'_>,
+    run: &mut Run,
+    op: Op,
+    call: usize,
+    reason: Option<&str>,
+    transcript: &mut Transcript,
+) -> Result<(), Departure> {
+    let Some(tracked) = run.calls.get(call) else {
+        return Ok(());
+    };
+    let Some(id) = tracked.session else {
+        return Ok(());
+    };
+    let answer = transcript.send(session, op_call(op, id, reason)).await?;
+    let what = format!("{op:?} of session {id}");
+    let (ended, incoming, phase) = (tracked.ended, tracked.incoming, tracked.phase);
+    if ended {
+        return unknown(&answer, transcript, &format!("{what}, which ended"));
+    }
+    let refused_code = answer.reply.as_ref().err().map(|r| r.code);
+    match (op, refused_code) {
+        (Op::Answer, _) if !incoming || phase == 2 => answer.refused(
+            transcript,
+            &format!("{what}, which is not a ringing incoming call"),
+            ErrorCode::InvalidParameter,
+            Some("session"),
+            &[(ErrorCode::ProcessingError, "call-answer-state")],
+        ),
+        (Op::Answer, None) => {
+            run.calls[call].phase = 2;
+            Ok(())
+        }
+        (Op::Hangup, None) => {
+            run.calls[call].ended = true;
+            Ok(())
+        }
+        (Op::Status, None) => {
+            let result = answer.success()?.clone();
+            observe(run, &result, Some(id), transcript)
+        }
+        // A refusal is right only if the far end ended the call meanwhile.
+        (_, Some(_)) => {
+            unknown(&answer, transcript, &what)?;
+            confirm_ended(session, id, transcript, &what).await?;
+            run.calls[call].ended = true;
+            Ok(())
+        }
     }
 }
 

@@ -17,7 +17,66 @@ pub(super) async fn raise(
     let Some(source) = source else {
         return Ok(());
     };
-    let (what, expected, answer) = match &source {
+    let Some(action) = act(session, stimulus, run, &source, variant, transcript).await? else {
+        return Ok(());
+    };
+    let before = recorder.seen.len();
+    recorder.refresh(session, transcript, 0).await?;
+    let wait = session.profile.tolerances.event_ms.div_ceil(1000);
+    let found = |recorder: &Recorder, name: &str, params: &Value| {
+        recorder.seen[before..]
+            .iter()
+            .filter(|s| s.record.is(name, params))
+            .count()
+    };
+    if let Some((name, params)) = &action.expected
+        && found(recorder, name, params) == 0
+    {
+        recorder.refresh(session, transcript, wait).await?;
+    }
+    // What the action raised happened while it was on its way.
+    let mut matched = 0;
+    for seen in &mut recorder.seen[before..] {
+        if let Some((name, params)) = &action.expected
+            && seen.record.is(name, params)
+        {
+            seen.lo = Some(action.answer.sent);
+            seen.hi = action.answer.received;
+            matched += 1;
+        }
+    }
+    let what = &action.what;
+    match (&action.expected, matched) {
+        (None, _) | (Some(_), 1) => Ok(()),
+        (Some((name, params)), 0) => Err(Departure::Fail(format!(
+            "{what} raised no {name} {params} within {} ms",
+            session.profile.tolerances.event_ms
+        ))),
+        (Some((name, params)), count) => Err(Departure::Fail(format!(
+            "{what} raised {name} {params} {count} times"
+        ))),
+    }
+}
+
+/// An action sent, and the event it must raise.
+struct Action {
+    /// The action, for messages.
+    what: String,
+    /// The event's name and params; `None` when the action changes nothing.
+    expected: Option<(String, Value)>,
+    answer: Answer,
+}
+
+/// Sends the action of `source`; `None` when its event is not one of the spec's.
+async fn act(
+    session: &mut Session<'_>,
+    stimulus: &mut Option<helios_client::Stimulus>,
+    run: &mut Run,
+    source: &Source,
+    variant: bool,
+    transcript: &mut Transcript,
+) -> Result<Option<Action>, Departure> {
+    let (what, expected, answer) = match source {
         Source::Output { port } => {
             let was = run.outputs.insert(port.clone(), variant).unwrap_or(false);
             let answer = transcript.send(session, output(port, variant)).await?;
@@ -36,7 +95,7 @@ pub(super) async fn raise(
         }
         Source::World { event } => {
             let Some(spec) = helios_spec::event(event) else {
-                return Ok(());
+                return Ok(None);
             };
             let params = sample_params(spec, variant);
             let stimulus = match stimulus {
@@ -61,39 +120,9 @@ pub(super) async fn raise(
             )
         }
     };
-    let before = recorder.seen.len();
-    recorder.refresh(session, transcript, 0).await?;
-    let wait = session.profile.tolerances.event_ms.div_ceil(1000);
-    let found = |recorder: &Recorder, name: &str, params: &Value| {
-        recorder.seen[before..]
-            .iter()
-            .filter(|s| s.record.is(name, params))
-            .count()
-    };
-    if let Some((name, params)) = &expected
-        && found(recorder, name, params) == 0
-    {
-        recorder.refresh(session, transcript, wait).await?;
-    }
-    // What the action raised happened while it was on its way.
-    let mut matched = 0;
-    for seen in &mut recorder.seen[before..] {
-        if let Some((name, params)) = &expected
-            && seen.record.is(name, params)
-        {
-            seen.lo = Some(answer.sent);
-            seen.hi = answer.received;
-            matched += 1;
-        }
-    }
-    match (&expected, matched) {
-        (None, _) | (Some(_), 1) => Ok(()),
-        (Some((name, params)), 0) => Err(Departure::Fail(format!(
-            "{what} raised no {name} {params} within {} ms",
-            session.profile.tolerances.event_ms
-        ))),
-        (Some((name, params)), count) => Err(Departure::Fail(format!(
-            "{what} raised {name} {params} {count} times"
-        ))),
-    }
+    Ok(Some(Action {
+        what,
+        expected,
+        answer,
+    }))
 }

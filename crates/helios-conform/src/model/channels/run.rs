@@ -107,78 +107,17 @@ impl Model for Channels {
             } => {
                 // Events raised before now are known, with their times, before it opens.
                 recorder.refresh(session, transcript, 0).await?;
-                let mut call = Call::new(&log::subscribe::FUNCTION)
-                    .param("include", include.word())
-                    .param("duration", *duration);
-                if !filter.is_empty() {
-                    call = call.param("filter", filter.join(","));
-                }
+                let call = subscribe(*include, filter, *duration);
                 let answer = transcript
                     .send_as(session, Login::Account(*account), call)
                     .await?;
-                let result = answer.success()?;
-                let id = result["id"]
-                    .as_u64()
-                    .and_then(|id| u32::try_from(id).ok())
-                    .ok_or_else(|| {
-                        Departure::Fail(format!("log/subscribe gave no id: {result}"))
-                    })?;
-                if run.channels.iter().any(|c| c.id == id && !c.closed) {
-                    return Err(Departure::Fail(format!(
-                        "log/subscribe returned id {id}, which an open channel has"
-                    )));
-                }
-                run.channels.push(Opened {
-                    id,
-                    account: *account,
-                    include: *include,
-                    filter: filter.clone(),
-                    sent: answer.sent,
-                    received: answer.received,
-                    last: 0,
-                    closed: false,
-                });
-                Ok(())
+                opened(run, &answer, *account, *include, filter)
             }
             ChannelStep::Pull { channel, timeout } => {
-                let Some(opened) = run.channels.get(*channel) else {
-                    return Ok(());
-                };
-                let call = Call::new(&log::pull::FUNCTION)
-                    .param("id", opened.id)
-                    .param("timeout", *timeout);
-                let login = Login::Account(opened.account);
-                let answer = transcript.send_as(session, login, call).await?;
-                if opened.closed {
-                    return closed(&answer, transcript, "log/pull of an unsubscribed channel");
-                }
-                recorder.refresh(session, transcript, 0).await?;
-                let delivered = transcript.records(answer.success()?)?;
-                let sent = answer.sent;
-                judge_pull(
-                    session,
-                    recorder,
-                    &mut run.channels[*channel],
-                    &delivered,
-                    sent,
-                )
+                pull(session, recorder, run, *channel, *timeout, transcript).await
             }
             ChannelStep::Unsubscribe { channel } => {
-                let Some(opened) = run.channels.get_mut(*channel) else {
-                    return Ok(());
-                };
-                let call = Call::new(&log::unsubscribe::FUNCTION).param("id", opened.id);
-                let was_closed = opened.closed;
-                opened.closed = true;
-                let answer = transcript.send(session, call).await?;
-                if was_closed {
-                    return closed(
-                        &answer,
-                        transcript,
-                        "log/unsubscribe of an unsubscribed channel",
-                    );
-                }
-                answer.success().map(|_| ())
+                unsubscribe(session, run, *channel, transcript).await
             }
             ChannelStep::Never { unsubscribe } => {
                 let function = if *unsubscribe {
@@ -214,6 +153,106 @@ impl Model for Channels {
             recorder.close(session).await;
         }
     }
+}
+
+/// `log/subscribe` with these parameters.
+fn subscribe(include: Include, filter: &[String], duration: u32) -> Call {
+    let call = Call::new(&log::subscribe::FUNCTION)
+        .param("include", include.word())
+        .param("duration", duration);
+    if filter.is_empty() {
+        call
+    } else {
+        call.param("filter", filter.join(","))
+    }
+}
+
+/// The channel `log/subscribe` answered with: a fresh id, now open.
+fn opened(
+    run: &mut Run,
+    answer: &Answer,
+    account: usize,
+    include: Include,
+    filter: &[String],
+) -> Result<(), Departure> {
+    let result = answer.success()?;
+    let id = result["id"]
+        .as_u64()
+        .and_then(|id| u32::try_from(id).ok())
+        .ok_or_else(|| Departure::Fail(format!("log/subscribe gave no id: {result}")))?;
+    if run.channels.iter().any(|c| c.id == id && !c.closed) {
+        return Err(Departure::Fail(format!(
+            "log/subscribe returned id {id}, which an open channel has"
+        )));
+    }
+    run.channels.push(Opened {
+        id,
+        account,
+        include,
+        filter: filter.to_vec(),
+        sent: answer.sent,
+        received: answer.received,
+        last: 0,
+        closed: false,
+    });
+    Ok(())
+}
+
+/// `log/pull` of the channel opened at index `channel`, as its account, judged against what
+/// the recorder saw; 12 once it was unsubscribed.
+async fn pull(
+    session: &mut Session<'_>,
+    recorder: &mut Recorder,
+    run: &mut Run,
+    channel: usize,
+    timeout: u32,
+    transcript: &mut Transcript,
+) -> Result<(), Departure> {
+    let Some(opened) = run.channels.get(channel) else {
+        return Ok(());
+    };
+    let call = Call::new(&log::pull::FUNCTION)
+        .param("id", opened.id)
+        .param("timeout", timeout);
+    let login = Login::Account(opened.account);
+    let answer = transcript.send_as(session, login, call).await?;
+    if opened.closed {
+        return closed(&answer, transcript, "log/pull of an unsubscribed channel");
+    }
+    recorder.refresh(session, transcript, 0).await?;
+    let delivered = transcript.records(answer.success()?)?;
+    let sent = answer.sent;
+    judge_pull(
+        session,
+        recorder,
+        &mut run.channels[channel],
+        &delivered,
+        sent,
+    )
+}
+
+/// `log/unsubscribe` of the channel opened at index `channel`; 12 when it already was.
+async fn unsubscribe(
+    session: &mut Session<'_>,
+    run: &mut Run,
+    channel: usize,
+    transcript: &mut Transcript,
+) -> Result<(), Departure> {
+    let Some(opened) = run.channels.get_mut(channel) else {
+        return Ok(());
+    };
+    let call = Call::new(&log::unsubscribe::FUNCTION).param("id", opened.id);
+    let was_closed = opened.closed;
+    opened.closed = true;
+    let answer = transcript.send(session, call).await?;
+    if was_closed {
+        return closed(
+            &answer,
+            transcript,
+            "log/unsubscribe of an unsubscribed channel",
+        );
+    }
+    answer.success().map(|_| ())
 }
 
 pub(super) fn output(port: &str, on: bool) -> Call {
