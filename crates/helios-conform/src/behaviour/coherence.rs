@@ -64,10 +64,10 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::{Group, Outcomes};
-use crate::model::{Answer, Departure, Transcript};
+use crate::model::{Answer, Transcript};
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::Verdict;
+use crate::verdict::{Stop, Verdict};
 
 pub(super) const GROUP: Group = Group {
     id: "coherence",
@@ -75,26 +75,6 @@ pub(super) const GROUP: Group = Group {
     restarts: false,
     run,
 };
-
-/// What one oracle found.
-#[derive(Clone, Debug)]
-enum Judged {
-    Pass(String),
-    Fail(String),
-    NonStrict(&'static str, String),
-    NotApplicable(String),
-    /// The runner could not decide (its requests too late, the harness failed).
-    Undecided(String),
-}
-
-impl From<Departure> for Judged {
-    fn from(departure: Departure) -> Self {
-        match departure {
-            Departure::Fail(why) => Self::Fail(why),
-            Departure::Harness(why) => Self::Undecided(why),
-        }
-    }
-}
 
 /// The runner's wall clock, read once, so that the instants of answers can be set against the
 /// Unix times a device states.
@@ -156,7 +136,7 @@ struct Seen {
     dates: Vec<Dated>,
     readings: Vec<Reading>,
     /// Why a `system/status` reading failed, the first time one did.
-    unread: Option<Judged>,
+    unread: Option<Stop>,
 }
 
 impl Seen {
@@ -166,7 +146,7 @@ impl Seen {
         session: &mut Session<'_>,
         transcript: &mut Transcript,
         call: Call,
-    ) -> Result<Answer, Departure> {
+    ) -> Result<Answer, Stop> {
         let answer = transcript.send(session, call).await;
         if let (Ok(answer), Some(exchange)) = (&answer, transcript.exchanges.last()) {
             self.dates.push(Dated {
@@ -184,7 +164,7 @@ impl Seen {
         &mut self,
         session: &mut Session<'_>,
         transcript: &mut Transcript,
-    ) -> Result<Reading, Judged> {
+    ) -> Result<Reading, Stop> {
         let reading = self.read_status(session, transcript).await;
         if let Err(judged) = &reading {
             self.unread.get_or_insert_with(|| judged.clone());
@@ -196,7 +176,7 @@ impl Seen {
         &mut self,
         session: &mut Session<'_>,
         transcript: &mut Transcript,
-    ) -> Result<Reading, Judged> {
+    ) -> Result<Reading, Stop> {
         available(session, &[&system::status::FUNCTION])?;
         let answer = self
             .send(session, transcript, Call::new(&system::status::FUNCTION))
@@ -204,7 +184,7 @@ impl Seen {
         let result = answer.success()?;
         let field = |name: &str| {
             result.get(name).and_then(Value::as_i64).ok_or_else(|| {
-                Departure::Fail(format!("system/status gave no integer {name}: {result}"))
+                Stop::Fail(format!("system/status gave no integer {name}: {result}"))
             })
         };
         let reading = Reading {
@@ -265,19 +245,16 @@ fn outcome(
     function: &Function,
     expected: &str,
     transcript: Transcript,
-    judged: Judged,
+    result: Result<String, Stop>,
 ) -> Outcome {
     let mut outcome = Outcome::new(id, function, "coherence");
     outcome.expected = expected.into();
-    outcome.verdict = match judged {
-        Judged::Pass(observed) => {
+    outcome.verdict = match result {
+        Ok(observed) => {
             outcome.observed = observed;
             Verdict::Pass
         }
-        Judged::Fail(why) => Verdict::Fail(why),
-        Judged::NonStrict(erratum, why) => Verdict::NonStrict { erratum, why },
-        Judged::NotApplicable(why) => Verdict::NotApplicable(why),
-        Judged::Undecided(why) => Verdict::undecided(why),
+        Err(stop) => stop.into(),
     };
     // What the readers tolerated reaches the verdict when the case is finished.
     outcome.findings = transcript.findings;
@@ -286,9 +263,9 @@ fn outcome(
 }
 
 /// Not applicable unless every one of `functions` can succeed on this device.
-fn available(session: &Session<'_>, functions: &[&'static Function]) -> Result<(), Judged> {
+fn available(session: &Session<'_>, functions: &[&'static Function]) -> Result<(), Stop> {
     functions
         .iter()
         .find_map(|function| session.unavailable(function))
-        .map_or(Ok(()), |why| Err(Judged::NotApplicable(why)))
+        .map_or(Ok(()), |why| Err(Stop::NotApplicable(why)))
 }

@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 use super::observe::{Watch, judge};
 use super::{Group, Outcomes};
 use crate::model::events::{outside_world, sample_params};
-use crate::model::{Departure, Transcript, stimulus};
+use crate::model::{Transcript, stimulus};
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::Verdict;
+use crate::verdict::{Stop, Verdict};
 
 pub(super) const GROUP: Group = Group {
     id: "events",
@@ -27,20 +27,6 @@ pub(super) const GROUP: Group = Group {
 
 /// Who rings the incoming call.
 const CALLER: &str = "sip:2229@192.0.2.7";
-
-/// Why a check did not judge the device.
-enum Skip {
-    NotApplicable(String),
-    Departure(Departure),
-}
-
-impl From<Departure> for Skip {
-    fn from(departure: Departure) -> Self {
-        Self::Departure(departure)
-    }
-}
-
-type Checked = Result<String, Skip>;
 
 fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
@@ -113,7 +99,12 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     })
 }
 
-fn outcome(id: &str, function: &Function, transcript: Transcript, result: Checked) -> Outcome {
+fn outcome(
+    id: &str,
+    function: &Function,
+    transcript: Transcript,
+    result: Result<String, Stop>,
+) -> Outcome {
     let mut outcome = Outcome::new(id, function, "event");
     outcome.expected = "the event, with its params, on the channel of each account allowed to \
         see it and on no other"
@@ -123,9 +114,7 @@ fn outcome(id: &str, function: &Function, transcript: Transcript, result: Checke
             outcome.observed = observed;
             Verdict::Pass
         }
-        Err(Skip::NotApplicable(why)) => Verdict::NotApplicable(why),
-        Err(Skip::Departure(Departure::Fail(why))) => Verdict::Fail(why),
-        Err(Skip::Departure(Departure::Harness(why))) => Verdict::undecided(why),
+        Err(stop) => stop.into(),
     };
     outcome.exchanges = transcript.exchanges;
     outcome.findings = transcript.findings;
@@ -144,28 +133,28 @@ async fn watched(
     expected: &[Value],
     wait: u64,
     transcript: &mut Transcript,
-) -> Checked {
+) -> Result<String, Stop> {
     let found = watch
         .collect(session, expected.len(), wait, transcript)
         .await;
     let event = watch.event;
     watch.close(session, transcript).await;
-    judge(session, event, &found?, expected).map_err(|why| Skip::Departure(Departure::Fail(why)))
+    judge(session, event, &found?, expected)
 }
 
 /// Not applicable unless the action and the event log can succeed on this device.
-fn available(session: &Session<'_>, action: &'static Function) -> Result<(), Skip> {
+fn available(session: &Session<'_>, action: &'static Function) -> Result<(), Stop> {
     [action, &log::subscribe::FUNCTION, &log::pull::FUNCTION]
         .into_iter()
         .find_map(|function| session.unavailable(function))
-        .map_or(Ok(()), |why| Err(Skip::NotApplicable(why)))
+        .map_or(Ok(()), |why| Err(Stop::NotApplicable(why)))
 }
 
 /// Not applicable when the device's firmware predates the event type (`SwitchStateChanged`
 /// came with 2.14).
-fn in_firmware(session: &Session<'_>, name: &str) -> Result<(), Skip> {
+fn in_firmware(session: &Session<'_>, name: &str) -> Result<(), Stop> {
     match helios_spec::event(name) {
-        Some(event) if !event.origin.present_in(session.firmware) => Err(Skip::NotApplicable(
+        Some(event) if !event.origin.present_in(session.firmware) => Err(Stop::NotApplicable(
             format!("{name} is newer than firmware {}", session.firmware),
         )),
         _ => Ok(()),
@@ -201,16 +190,19 @@ async fn act(
     session: &mut Session<'_>,
     transcript: &mut Transcript,
     call: Call,
-) -> Result<(), Skip> {
+) -> Result<(), Stop> {
     transcript.send(session, call).await?.success()?;
     Ok(())
 }
 
-async fn switch_event(session: &mut Session<'_>, transcript: &mut Transcript) -> Checked {
+async fn switch_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &switch::ctrl::FUNCTION)?;
     in_firmware(session, "SwitchStateChanged")?;
     let Some(id) = quiet_switch(session) else {
-        return Err(Skip::NotApplicable("no enabled switch".into()));
+        return Err(Stop::NotApplicable("no enabled switch".into()));
     };
     act(session, transcript, switch_ctrl(id, "off")).await?;
     let watch = Watch::open(session, "SwitchStateChanged", transcript).await?;
@@ -226,7 +218,10 @@ async fn switch_event(session: &mut Session<'_>, transcript: &mut Transcript) ->
 
 /// A channel filtered to `SwitchStateChanged` carries the switch's events and not those of an
 /// output changed in between (5.24: only the listed types).
-async fn filtered_event(session: &mut Session<'_>, transcript: &mut Transcript) -> Checked {
+async fn filtered_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &switch::ctrl::FUNCTION)?;
     in_firmware(session, "SwitchStateChanged")?;
     available(session, &io::ctrl::FUNCTION)?;
@@ -234,7 +229,7 @@ async fn filtered_event(session: &mut Session<'_>, transcript: &mut Transcript) 
         quiet_switch(session),
         session.discovered.outputs.first().cloned(),
     ) else {
-        return Err(Skip::NotApplicable("no enabled switch and output".into()));
+        return Err(Stop::NotApplicable("no enabled switch and output".into()));
     };
     act(session, transcript, switch_ctrl(id, "off")).await?;
     act(session, transcript, io_ctrl(&port, "off")).await?;
@@ -251,10 +246,13 @@ async fn filtered_event(session: &mut Session<'_>, transcript: &mut Transcript) 
     watched(session, watch, &expected, wait, transcript).await
 }
 
-async fn output_event(session: &mut Session<'_>, transcript: &mut Transcript) -> Checked {
+async fn output_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &io::ctrl::FUNCTION)?;
     let Some(port) = session.discovered.outputs.first().cloned() else {
-        return Err(Skip::NotApplicable("no output".into()));
+        return Err(Stop::NotApplicable("no output".into()));
     };
     act(session, transcript, io_ctrl(&port, "off")).await?;
     let watch = Watch::open(session, "OutputChanged", transcript).await?;
@@ -268,10 +266,13 @@ async fn output_event(session: &mut Session<'_>, transcript: &mut Transcript) ->
     watched(session, watch, &expected, wait, transcript).await
 }
 
-async fn call_event(session: &mut Session<'_>, transcript: &mut Transcript) -> Checked {
+async fn call_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &call::dial::FUNCTION)?;
     let Some(number) = session.profile.dial_numbers.first().cloned() else {
-        return Err(Skip::NotApplicable(
+        return Err(Stop::NotApplicable(
             "the profile names no number the runner may dial ([calls] numbers)".into(),
         ));
     };
@@ -294,7 +295,10 @@ async fn call_event(session: &mut Session<'_>, transcript: &mut Transcript) -> C
     watched(session, watch, &[first, last], wait, transcript).await
 }
 
-async fn audio_event(session: &mut Session<'_>, transcript: &mut Transcript) -> Checked {
+async fn audio_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     let function = &audio::test::FUNCTION;
     available(session, function)?;
     if !session
@@ -303,7 +307,7 @@ async fn audio_event(session: &mut Session<'_>, transcript: &mut Transcript) -> 
         .iter()
         .any(|e| e == "AudioLoopTest")
     {
-        return Err(Skip::NotApplicable("log/caps lacks AudioLoopTest".into()));
+        return Err(Stop::NotApplicable("log/caps lacks AudioLoopTest".into()));
     }
     let watch = Watch::open(session, "AudioLoopTest", transcript).await?;
     transcript
@@ -316,48 +320,48 @@ async fn audio_event(session: &mut Session<'_>, transcript: &mut Transcript) -> 
     watch.close(session, transcript).await;
     for (_, records) in &found {
         if let Some(record) = records.iter().find(|r| !r.fits) {
-            return Err(Skip::Departure(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "AudioLoopTest with params the manual does not allow: {}",
                 record.params
-            ))));
+            )));
         }
     }
     judge(session, "AudioLoopTest", &found, &[json!({})])
-        .map_err(|why| Skip::Departure(Departure::Fail(why)))
 }
 
-async fn input_event(session: &mut Session<'_>, transcript: &mut Transcript) -> Checked {
+async fn input_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     let Some(port) = session.discovered.inputs.first().cloned() else {
-        return Err(Skip::NotApplicable("no input".into()));
+        return Err(Stop::NotApplicable("no input".into()));
     };
     let Ok(stimulus) = stimulus(session) else {
-        return Err(Skip::NotApplicable(
+        return Err(Stop::NotApplicable(
             "an input changes only by wire: no stimulus interface".into(),
         ));
     };
-    let harness =
-        |e: helios_client::ClientError| Skip::Departure(Departure::Harness(e.to_string()));
-    stimulus.input(&port, false).await.map_err(harness)?;
+    stimulus.input(&port, false).await?;
     let watch = Watch::open(session, "InputChanged", transcript).await?;
-    stimulus.input(&port, true).await.map_err(harness)?;
+    stimulus.input(&port, true).await?;
     let expected = [json!({"port": port, "state": true})];
     let wait = wait(session);
     let result = watched(session, watch, &expected, wait, transcript).await;
-    stimulus.input(&port, false).await.map_err(harness)?;
+    stimulus.input(&port, false).await?;
     result
 }
 
-async fn incoming_event(session: &mut Session<'_>, transcript: &mut Transcript) -> Checked {
+async fn incoming_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     let Ok(stimulus) = stimulus(session) else {
-        return Err(Skip::NotApplicable(
+        return Err(Stop::NotApplicable(
             "an incoming call needs a caller: no stimulus interface".into(),
         ));
     };
     let watch = Watch::open(session, "CallStateChanged", transcript).await?;
-    let answer = stimulus
-        .incoming_call(CALLER)
-        .await
-        .map_err(|e| Skip::Departure(Departure::Harness(e.to_string())))?;
+    let answer = stimulus.incoming_call(CALLER).await?;
     let id = answer["session"].as_u64().unwrap_or(0);
     let expected =
         [json!({"direction": "incoming", "state": "ringing", "peer": CALLER, "session": id})];

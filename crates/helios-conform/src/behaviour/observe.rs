@@ -7,9 +7,10 @@ use helios_spec::functions::log;
 use serde_json::Value;
 
 use crate::case::Login;
+use crate::model::Transcript;
 use crate::model::events::{Record, may_see};
-use crate::model::{Departure, Transcript};
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// One channel per account, all filtered to one event type.
 #[derive(Debug)]
@@ -24,7 +25,7 @@ impl Watch {
         session: &mut Session<'_>,
         event: &'static str,
         transcript: &mut Transcript,
-    ) -> Result<Self, Departure> {
+    ) -> Result<Self, Stop> {
         let mut channels = Vec::new();
         for account in 0..session.profile.accounts.len() {
             let call = Call::new(&log::subscribe::FUNCTION)
@@ -37,7 +38,7 @@ impl Watch {
             let id = result["id"]
                 .as_u64()
                 .and_then(|id| u32::try_from(id).ok())
-                .ok_or_else(|| Departure::Fail(format!("log/subscribe gave no id: {result}")))?;
+                .ok_or_else(|| Stop::Fail(format!("log/subscribe gave no id: {result}")))?;
             channels.push((account, id));
         }
         Ok(Self { event, channels })
@@ -51,7 +52,7 @@ impl Watch {
         count: usize,
         wait: u64,
         transcript: &mut Transcript,
-    ) -> Result<Vec<(usize, Vec<Record>)>, Departure> {
+    ) -> Result<Vec<(usize, Vec<Record>)>, Stop> {
         let mut seeing: Vec<(usize, u32)> = Vec::new();
         let mut blind = Vec::new();
         for (account, id) in &self.channels {
@@ -107,7 +108,7 @@ pub(super) fn judge(
     event: &str,
     found: &[(usize, Vec<Record>)],
     expected: &[Value],
-) -> Result<String, String> {
+) -> Result<String, Stop> {
     let mut seen = Vec::new();
     for (account, records) in found {
         let holder = session.profile.accounts.get(*account);
@@ -128,9 +129,9 @@ pub(super) fn judge(
                 .all(|(record, params)| record.is(event, params))
         {
             let wanted: Vec<String> = owed.iter().map(|p| format!("{event} {p}")).collect();
-            return Err(format!(
+            return Err(Stop::Fail(format!(
                 "{user}'s channel delivered {got:?}; the manual wants {wanted:?}"
-            ));
+            )));
         }
         seen.push(format!("{user}: {}", records.len()));
     }

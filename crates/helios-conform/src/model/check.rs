@@ -6,11 +6,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Model;
-use super::drive::{End, Execution, Source, execute, reached, shrink};
+use super::drive::{Execution, Source, Stopped, execute, reached, shrink};
 use super::transcript::Transcript;
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::Verdict;
+use crate::verdict::{Stop, Verdict};
 
 /// Runs a model: `session.cases()` sequences from `init`, the first failing one shrunk; or,
 /// when this case is being replayed, exactly the recorded sequence once.
@@ -33,8 +33,8 @@ pub async fn check<M: Model>(session: &mut Session<'_>, init: M::State) -> Outco
     M::close(session, context).await;
     match result {
         Ok((execution, summary)) => outcome_of(outcome, execution, summary, session.seed()),
-        Err(why) => {
-            outcome.verdict = Verdict::undecided(why);
+        Err(stop) => {
+            outcome.verdict = stop.into();
             outcome
         }
     }
@@ -46,9 +46,13 @@ async fn replayed<M: Model>(
     context: &mut M::Context,
     init: &M::State,
     recorded: &Value,
-) -> Result<(Execution<M::Transition>, String), String> {
+) -> Result<(Execution<M::Transition>, String), Stop> {
     let sequence: Vec<M::Transition> = serde_json::from_value(recorded["sequence"].clone())
-        .map_err(|e| format!("the recorded sequence does not fit this model: {e}"))?;
+        .map_err(|e| {
+            Stop::Undecided(format!(
+                "the recorded sequence does not fit this model: {e}"
+            ))
+        })?;
     let execution = execute::<M>(session, context, init, &sequence, None).await;
     let summary = format!(
         "the recorded sequence of {} steps, sent once",
@@ -62,7 +66,7 @@ async fn generated<M: Model>(
     session: &mut Session<'_>,
     context: &mut M::Context,
     init: M::State,
-) -> Result<(Execution<M::Transition>, String), String> {
+) -> Result<(Execution<M::Transition>, String), Stop> {
     let source = Source::<M> {
         init,
         seed: session.seed(),
@@ -75,10 +79,12 @@ async fn generated<M: Model>(
         let ((state, transitions, seen), _) = source.draw(case as usize, &[])?;
         let execution = execute::<M>(session, context, &state, &transitions, seen.as_deref()).await;
         steps += execution.sent.len();
-        match execution.end {
-            End::Pass => findings.absorb_findings(execution.transcript),
-            End::Harness(_) => return Ok((execution, format!("sequence {}", case + 1))),
-            End::Fail { .. } => {
+        match execution.stopped {
+            None => findings.absorb_findings(execution.transcript),
+            Some(_) if !execution.failed() => {
+                return Ok((execution, format!("sequence {}", case + 1)));
+            }
+            Some(_) => {
                 let reached_first = reached(seen.as_ref());
                 let shrunk = shrink::<M>(
                     session,
@@ -105,7 +111,7 @@ async fn generated<M: Model>(
     Ok((
         Execution {
             sent: Vec::new(),
-            end: End::Pass,
+            stopped: None,
             transcript: findings,
         },
         summary,
@@ -136,15 +142,14 @@ fn outcome_of<T: Serialize + std::fmt::Debug>(
 ) -> Outcome {
     outcome.exchanges = execution.transcript.exchanges;
     outcome.findings = execution.transcript.findings;
-    match execution.end {
-        End::Pass => {
+    match execution.stopped {
+        None => {
             outcome.observed = summary;
         }
-        End::Harness(why) => {
-            outcome.observed = summary;
-            outcome.verdict = Verdict::undecided(why);
-        }
-        End::Fail { at, why } => {
+        Some(Stopped {
+            at,
+            stop: Stop::Fail(why),
+        }) => {
             // The case is filed under the function whose answer departed: the last request of
             // the failing step.
             if let Some(function) = outcome
@@ -167,6 +172,10 @@ fn outcome_of<T: Serialize + std::fmt::Debug>(
                 "sequence": execution.sent,
                 "log": execution.transcript.notes,
             }));
+        }
+        Some(Stopped { stop, .. }) => {
+            outcome.observed = summary;
+            outcome.verdict = stop.into();
         }
     }
     outcome

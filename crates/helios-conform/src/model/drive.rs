@@ -13,8 +13,9 @@ use proptest_state_machine::strategy::Sequential;
 use sha2::{Digest, Sha256};
 
 use super::Model;
-use super::transcript::{Departure, Transcript};
+use super::transcript::Transcript;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// The longest generated sequence.
 const MAX_STEPS: usize = 16;
@@ -35,31 +36,35 @@ fn rng(seed: u64, id: &str) -> TestRng {
     TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
 }
 
-/// How one sequence ended.
+/// Where a sequence stopped before its end, and why.
 #[derive(Debug)]
-pub(super) enum End {
-    Pass,
-    /// The device departed from the model at this step (`None`: while being brought to the
-    /// model's initial state).
-    Fail {
-        at: Option<usize>,
-        why: String,
-    },
-    Harness(String),
+pub(super) struct Stopped {
+    /// The step it stopped at (`None`: while the device was being brought to the model's
+    /// initial state).
+    pub(super) at: Option<usize>,
+    pub(super) stop: Stop,
 }
 
 /// One sequence sent.
 #[derive(Debug)]
 pub(super) struct Execution<T> {
-    /// The transitions sent, the failing one last.
+    /// The transitions sent, the one it stopped at last.
     pub(super) sent: Vec<T>,
-    pub(super) end: End,
+    /// `None` when every step answered as the model predicts.
+    pub(super) stopped: Option<Stopped>,
     pub(super) transcript: Transcript,
 }
 
 impl<T> Execution<T> {
+    /// Whether the device departed from the model.
     pub(super) fn failed(&self) -> bool {
-        matches!(self.end, End::Fail { .. })
+        matches!(
+            self.stopped,
+            Some(Stopped {
+                stop: Stop::Fail(_),
+                ..
+            })
+        )
     }
 }
 
@@ -74,22 +79,21 @@ pub(super) async fn execute<M: Model>(
     let mut sent = Vec::new();
     let mut run = match M::start(session, context, state, &mut transcript).await {
         Ok(run) => run,
-        Err(departure) => {
-            let end = match departure {
-                Departure::Fail(why) => End::Fail {
-                    at: None,
-                    why: format!("bringing the device to a known state: {why}"),
-                },
-                Departure::Harness(why) => End::Harness(why),
+        Err(stop) => {
+            let stop = match stop {
+                Stop::Fail(why) => {
+                    Stop::Fail(format!("bringing the device to a known state: {why}"))
+                }
+                other => other,
             };
             return Execution {
                 sent,
-                end,
+                stopped: Some(Stopped { at: None, stop }),
                 transcript,
             };
         }
     };
-    let mut end = End::Pass;
+    let mut stopped = None;
     for (index, transition) in transitions.iter().enumerate() {
         if let Some(seen) = seen {
             seen.fetch_add(1, Ordering::SeqCst);
@@ -98,15 +102,11 @@ pub(super) async fn execute<M: Model>(
         transcript.note(format!("{}. {transition:?}", index + 1));
         match M::step(session, context, &mut run, transition, &mut transcript).await {
             Ok(()) => {}
-            Err(Departure::Fail(why)) => {
-                end = End::Fail {
+            Err(stop) => {
+                stopped = Some(Stopped {
                     at: Some(index),
-                    why,
-                };
-                break;
-            }
-            Err(Departure::Harness(why)) => {
-                end = End::Harness(why);
+                    stop,
+                });
                 break;
             }
         }
@@ -114,7 +114,7 @@ pub(super) async fn execute<M: Model>(
     M::finish(session, context, run).await;
     Execution {
         sent,
-        end,
+        stopped,
         transcript,
     }
 }
@@ -153,7 +153,7 @@ pub(super) struct Source<M: Model> {
 
 impl<M: Model> Source<M> {
     /// The `index`th sequence after `moves`, and whether the last move changed it.
-    pub(super) fn draw(&self, index: usize, moves: &[Move]) -> Result<(Drawn<M>, bool), String> {
+    pub(super) fn draw(&self, index: usize, moves: &[Move]) -> Result<(Drawn<M>, bool), Stop> {
         let first = self.init.clone();
         let strategy = Sequential::new(
             SizeRange::from(1..=MAX_STEPS),
@@ -167,7 +167,7 @@ impl<M: Model> Source<M> {
             ..Config::default()
         };
         let mut runner = TestRunner::new_with_rng(config, rng(self.seed, M::ID));
-        let why = |why| format!("generating a sequence: {why}");
+        let why = |why| Stop::Undecided(format!("generating a sequence: {why}"));
         let mut tree: Tree<M> = strategy.new_tree(&mut runner).map_err(why)?;
         for _ in 0..index {
             tree = strategy.new_tree(&mut runner).map_err(why)?;

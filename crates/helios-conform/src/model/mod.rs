@@ -26,9 +26,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::session::Session;
+use crate::verdict::Stop;
 
 pub use check::check;
-pub use transcript::{Answer, Departure, Transcript};
+pub use transcript::{Answer, Transcript};
 
 /// A model of one area and how to run its transitions against a device.
 #[allow(async_fn_in_trait)]
@@ -55,7 +56,7 @@ pub trait Model:
         context: &mut Self::Context,
         state: &Self::State,
         transcript: &mut Transcript,
-    ) -> Result<Self::Run, Departure>;
+    ) -> Result<Self::Run, Stop>;
 
     /// Sends one transition and compares the answers with the model.
     async fn step(
@@ -64,7 +65,7 @@ pub trait Model:
         run: &mut Self::Run,
         transition: &Self::Transition,
         transcript: &mut Transcript,
-    ) -> Result<(), Departure>;
+    ) -> Result<(), Stop>;
 
     /// Leaves the device as `start` found it (best effort).
     async fn finish(session: &mut Session<'_>, context: &mut Self::Context, run: Self::Run);
@@ -74,11 +75,11 @@ pub trait Model:
 }
 
 /// The stimulus interface the profile declares.
-pub fn stimulus(session: &Session<'_>) -> Result<helios_client::Stimulus, Departure> {
-    let url =
-        session.profile.stimulus_url.as_deref().ok_or_else(|| {
-            Departure::Harness("the profile declares no stimulus interface".into())
-        })?;
-    helios_client::Stimulus::new(url, session.timeout)
-        .map_err(|e| Departure::Harness(e.to_string()))
+pub fn stimulus(session: &Session<'_>) -> Result<helios_client::Stimulus, Stop> {
+    let url = session
+        .profile
+        .stimulus_url
+        .as_deref()
+        .ok_or_else(|| Stop::Undecided("the profile declares no stimulus interface".into()))?;
+    helios_client::Stimulus::new(url, session.timeout).map_err(Stop::from)
 }

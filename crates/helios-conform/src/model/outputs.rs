@@ -12,8 +12,9 @@ use proptest::sample::select;
 use proptest_state_machine::ReferenceStateMachine;
 use serde::{Deserialize, Serialize};
 
-use super::{Departure, Model, Transcript};
+use super::{Model, Transcript};
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// A port name no device lists, for refusals.
 const UNLISTED: &str = "no-such-port";
@@ -108,7 +109,7 @@ impl Model for Outputs {
         outputs: &mut Vec<String>,
         state: &Self,
         transcript: &mut Transcript,
-    ) -> Result<Outputs, Departure> {
+    ) -> Result<Outputs, Stop> {
         outputs.clone_from(&state.outputs);
         for port in &state.outputs {
             transcript
@@ -125,7 +126,7 @@ impl Model for Outputs {
         run: &mut Outputs,
         transition: &IoStep,
         transcript: &mut Transcript,
-    ) -> Result<(), Departure> {
+    ) -> Result<(), Stop> {
         match transition {
             IoStep::Ctrl { port, on } => {
                 let answer = transcript.send(session, ctrl(port, *on)).await?;
@@ -155,7 +156,7 @@ impl Model for Outputs {
                 if let Some(port) = port
                     && (items.len() != 1 || items[0]["port"].as_str() != Some(port))
                 {
-                    return Err(Departure::Fail(format!(
+                    return Err(Stop::Fail(format!(
                         "io/status port={port} lists {} items, not that port alone",
                         items.len()
                     )));
@@ -166,7 +167,7 @@ impl Model for Outputs {
                     }
                     let Some(item) = items.iter().find(|i| i["port"].as_str() == Some(output))
                     else {
-                        return Err(Departure::Fail(format!("io/status does not list {output}")));
+                        return Err(Stop::Fail(format!("io/status does not list {output}")));
                     };
                     let state = match (&item["state"], item["state"].as_u64()) {
                         (_, Some(bit @ 0..=1)) => bit == 1,
@@ -178,13 +179,13 @@ impl Model for Outputs {
                             *on
                         }
                         _ => {
-                            return Err(Departure::Fail(format!(
+                            return Err(Stop::Fail(format!(
                                 "{output}: state is neither 0 nor 1: {item}"
                             )));
                         }
                     };
                     if state != run.on[index] {
-                        return Err(Departure::Fail(format!(
+                        return Err(Stop::Fail(format!(
                             "output {output} reads {}, but it was last set {}",
                             u8::from(state),
                             if run.on[index] { "on" } else { "off" }

@@ -9,9 +9,10 @@ use helios_spec::functions::log;
 use helios_spec::functions::log::PULL_BATCH;
 use tokio::time::Instant;
 
+use super::Transcript;
 use super::events::Record;
-use super::{Departure, Transcript};
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// An event the recorder saw, and when it happened: after `lo` (unknown for the history the
 /// device held before the recorder opened) and before `hi`.
@@ -36,7 +37,7 @@ impl Recorder {
     pub async fn open(
         session: &mut Session<'_>,
         transcript: &mut Transcript,
-    ) -> Result<Self, Departure> {
+    ) -> Result<Self, Stop> {
         let call = Call::new(&log::subscribe::FUNCTION)
             .param("include", "all")
             .param("duration", 3600);
@@ -45,7 +46,7 @@ impl Recorder {
         let id = result["id"]
             .as_u64()
             .and_then(|id| u32::try_from(id).ok())
-            .ok_or_else(|| Departure::Fail(format!("log/subscribe gave no id: {result}")))?;
+            .ok_or_else(|| Stop::Fail(format!("log/subscribe gave no id: {result}")))?;
         let mut recorder = Self {
             id,
             seen: Vec::new(),
@@ -65,7 +66,7 @@ impl Recorder {
         session: &mut Session<'_>,
         transcript: &mut Transcript,
         timeout: u64,
-    ) -> Result<usize, Departure> {
+    ) -> Result<usize, Stop> {
         let since = Instant::now();
         let mut new = 0;
         let mut wait = timeout;
@@ -82,7 +83,7 @@ impl Recorder {
                 if let Some(last) = self.seen.last()
                     && record.id <= last.record.id
                 {
-                    return Err(Departure::Fail(format!(
+                    return Err(Stop::Fail(format!(
                         "the recorder channel delivered event {} after event {} (erratum \
                          event-ids: ids increase in delivery order)",
                         record.id, last.record.id

@@ -13,16 +13,7 @@ use super::events::{Record, records};
 use crate::case::Login;
 use crate::findings::{Findings, envelope};
 use crate::session::Session;
-use crate::verdict::Verdict;
-
-/// Why a step could not go on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Departure {
-    /// The device departs from the manual.
-    Fail(String),
-    /// The network or the harness failed: nothing is known of the device.
-    Harness(String),
-}
+use crate::verdict::{Stop, Verdict};
 
 /// A refusal: the error code and the parameter it names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,22 +77,18 @@ impl Transcript {
 
     /// The records of a `log/pull` result, what their reader tolerated kept with the other
     /// findings; a departure no erratum rules non-strict stops the check.
-    pub fn records(&mut self, result: &Value) -> Result<Vec<Record>, Departure> {
-        records(result, &mut self.findings).map_err(Departure::Fail)
+    pub fn records(&mut self, result: &Value) -> Result<Vec<Record>, Stop> {
+        records(result, &mut self.findings).map_err(Stop::Fail)
     }
 
     /// Reads an exchange's envelope as [`read`], what the reader tolerated kept with the other
     /// findings.
-    pub fn read(&mut self, exchange: &Exchange) -> Result<Result<Value, Refusal>, Departure> {
+    pub fn read(&mut self, exchange: &Exchange) -> Result<Result<Value, Refusal>, Stop> {
         read(exchange, &mut self.findings)
     }
 
     /// Sends `call` as the full account.
-    pub async fn send(
-        &mut self,
-        session: &mut Session<'_>,
-        call: Call,
-    ) -> Result<Answer, Departure> {
+    pub async fn send(&mut self, session: &mut Session<'_>, call: Call) -> Result<Answer, Stop> {
         let login = session.full_login();
         self.send_as(session, login, call).await
     }
@@ -112,13 +99,13 @@ impl Transcript {
         session: &mut Session<'_>,
         login: Login,
         call: Call,
-    ) -> Result<Answer, Departure> {
+    ) -> Result<Answer, Stop> {
         let transport: Transport = session.transport_for(call.function);
         let sent = Instant::now();
         let exchange = session
             .send(transport, login, call)
             .await
-            .map_err(Departure::Harness)?;
+            .map_err(Stop::Undecided)?;
         let received = Instant::now();
         let reply = self.read(&exchange);
         let request = request_line(&exchange);
@@ -138,12 +125,9 @@ impl Transcript {
         &mut self,
         client: &helios_client::Client,
         call: Call,
-    ) -> Result<Answer, Departure> {
+    ) -> Result<Answer, Stop> {
         let sent = Instant::now();
-        let exchange = client
-            .send(call)
-            .await
-            .map_err(|e| Departure::Harness(e.to_string()))?;
+        let exchange = client.send(call).await?;
         let received = Instant::now();
         let reply = self.read(&exchange);
         let request = request_line(&exchange);
@@ -160,16 +144,13 @@ impl Transcript {
 /// The result or refusal an exchange carries; anything else is a departure. What the envelope's
 /// reader tolerated goes to `findings`, and one that no erratum rules non-strict is a departure
 /// too.
-pub fn read(
-    exchange: &Exchange,
-    findings: &mut Findings,
-) -> Result<Result<Value, Refusal>, Departure> {
+pub fn read(exchange: &Exchange, findings: &mut Findings) -> Result<Result<Value, Refusal>, Stop> {
     let mut found = Findings::default();
     let envelope = envelope(exchange, &mut found);
     let failed = found.verdict();
     findings.absorb(found);
     if let Verdict::Fail(why) = failed {
-        return Err(Departure::Fail(why));
+        return Err(Stop::Fail(why));
     }
     match envelope {
         Ok(Envelope::Success { result }) => Ok(Ok(result.unwrap_or(Value::Null))),
@@ -177,7 +158,7 @@ pub fn read(
             code,
             param: param.map(|p| p.to_string()),
         })),
-        Err(error) => Err(Departure::Fail(format!(
+        Err(error) => Err(Stop::Fail(format!(
             "{} answered HTTP {} without the JSON envelope: {error}",
             exchange.request.url, exchange.response.status
         ))),
@@ -186,10 +167,10 @@ pub fn read(
 
 impl Answer {
     /// The result of a call that must succeed.
-    pub fn success(&self) -> Result<&Value, Departure> {
+    pub fn success(&self) -> Result<&Value, Stop> {
         match &self.reply {
             Ok(result) => Ok(result),
-            Err(refusal) => Err(Departure::Fail(format!(
+            Err(refusal) => Err(Stop::Fail(format!(
                 "{} answered error {}{}; the model expects success",
                 self.request,
                 refusal.code,
@@ -211,10 +192,10 @@ impl Answer {
         code: ErrorCode,
         param: Option<&str>,
         admitted: &[(ErrorCode, &'static str)],
-    ) -> Result<(), Departure> {
+    ) -> Result<(), Stop> {
         let refusal = match &self.reply {
             Ok(_) => {
-                return Err(Departure::Fail(format!(
+                return Err(Stop::Fail(format!(
                     "{what} succeeded; the model expects error {}",
                     code.code()
                 )));
@@ -225,7 +206,7 @@ impl Answer {
             if let Some(param) = param
                 && refusal.param.as_deref().is_some_and(|named| named != param)
             {
-                return Err(Departure::Fail(format!(
+                return Err(Stop::Fail(format!(
                     "{what} answered error {} naming {:?}, not {param}",
                     refusal.code, refusal.param
                 )));
@@ -247,7 +228,7 @@ impl Answer {
                 );
                 Ok(())
             }
-            None => Err(Departure::Fail(format!(
+            None => Err(Stop::Fail(format!(
                 "{what} answered error {}; the model expects {}",
                 refusal.code,
                 code.code()

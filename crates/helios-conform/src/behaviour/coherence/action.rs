@@ -8,9 +8,10 @@ use helios_spec::functions::{io, switch};
 use serde_json::{Value, json};
 use tokio::time::{Instant, sleep_until};
 
-use super::{Judged, Reading, Seen};
+use super::{Reading, Seen};
 use crate::model::Transcript;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// The quiet before the action: a stamp taken from an earlier event (the setup's, or older)
 /// is then more than the second of rounding before the action.
@@ -53,7 +54,7 @@ pub(super) async fn prepare(
     session: &mut Session<'_>,
     seen: &mut Seen,
     transcript: &mut Transcript,
-) -> Result<Prepared, Judged> {
+) -> Result<Prepared, Stop> {
     let switch_events = helios_spec::event("SwitchStateChanged")
         .is_some_and(|e| e.origin.present_in(session.firmware));
     let switch = (switch_events && session.unavailable(&switch::ctrl::FUNCTION).is_none())
@@ -73,7 +74,7 @@ pub(super) async fn prepare(
         .then(|| session.discovered.outputs.first().cloned())
         .flatten();
     if switch.is_none() && output.is_none() {
-        return Err(Judged::NotApplicable(
+        return Err(Stop::NotApplicable(
             "no enabled switch and no output for the runner to act on".into(),
         ));
     }
@@ -101,8 +102,8 @@ pub(super) async fn act(
     session: &mut Session<'_>,
     seen: &mut Seen,
     transcript: &mut Transcript,
-    prepared: Result<Prepared, Judged>,
-) -> Result<Acted, Judged> {
+    prepared: Result<Prepared, Stop>,
+) -> Result<Acted, Stop> {
     let prepared = prepared?;
     sleep_until(prepared.ready_at + QUIET).await;
     let acted = act_on(session, seen, transcript, &prepared).await;
@@ -120,7 +121,7 @@ async fn act_on(
     seen: &mut Seen,
     transcript: &mut Transcript,
     prepared: &Prepared,
-) -> Result<Acted, Judged> {
+) -> Result<Acted, Stop> {
     let before = seen.status(session, transcript).await?;
     let (event, params, what) = match (prepared.switch, &prepared.output) {
         (Some(id), _) => {
@@ -138,7 +139,7 @@ async fn act_on(
                 .success()?;
             ("OutputChanged", json!({"port": port, "state": true}), what)
         }
-        (None, None) => return Err(Judged::Undecided("nothing to act on".into())),
+        (None, None) => return Err(Stop::Undecided("nothing to act on".into())),
     };
     if let (Some(_), Some(port)) = (prepared.switch, &prepared.output) {
         seen.send(session, transcript, io_ctrl(port, "on"))

@@ -8,9 +8,10 @@ use helios_wire::event::EventRecord;
 use serde_json::Value;
 
 use super::action::Acted;
-use super::{Judged, Seen, available};
-use crate::model::{Departure, Transcript};
+use super::{Seen, available};
+use crate::model::Transcript;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// One event as the device reports it.
 #[derive(Clone, Debug)]
@@ -44,7 +45,7 @@ impl Stamped {
 }
 
 /// The history, or why it could not be read.
-pub(super) type History = Result<Vec<Stamped>, Judged>;
+pub(super) type History = Result<Vec<Stamped>, Stop>;
 
 /// Reads the whole history; when the event of the runner's action is not in it yet, waits for
 /// it up to `event_ms`.
@@ -52,7 +53,7 @@ pub(super) async fn read(
     session: &mut Session<'_>,
     seen: &mut Seen,
     transcript: &mut Transcript,
-    acted: &Result<Acted, Judged>,
+    acted: &Result<Acted, Stop>,
 ) -> History {
     available(session, &[&log::subscribe::FUNCTION, &log::pull::FUNCTION])?;
     let call = Call::new(&log::subscribe::FUNCTION)
@@ -61,14 +62,14 @@ pub(super) async fn read(
     let answer = seen.send(session, transcript, call).await?;
     let id = answer.success()?["id"]
         .as_u64()
-        .ok_or_else(|| Judged::Fail("log/subscribe gave no id".into()))?;
+        .ok_or_else(|| Stop::Fail("log/subscribe gave no id".into()))?;
     let wait = session.profile.tolerances.event_ms.div_ceil(1000).max(1);
     let mut records: Vec<Stamped> = Vec::new();
     let mut timeout = 0;
     let mut waited = false;
     let result = loop {
         if records.len() > HISTORY_LEN + PULL_BATCH {
-            break Err(Departure::Fail(format!(
+            break Err(Stop::Fail(format!(
                 "the history channel delivered more than the {HISTORY_LEN} events a device keeps"
             )));
         }
@@ -106,15 +107,15 @@ pub(super) async fn read(
 }
 
 /// The records of one pull.
-fn stamped(result: &Value) -> Result<Vec<Stamped>, Departure> {
+fn stamped(result: &Value) -> Result<Vec<Stamped>, Stop> {
     let events = result["events"]
         .as_array()
-        .ok_or_else(|| Departure::Fail(format!("log/pull gave no events array: {result}")))?;
+        .ok_or_else(|| Stop::Fail(format!("log/pull gave no events array: {result}")))?;
     events
         .iter()
         .map(|value| {
             let (record, _) = EventRecord::read(value)
-                .map_err(|e| Departure::Fail(format!("an event log/pull cannot be read: {e}")))?;
+                .map_err(|e| Stop::Fail(format!("an event log/pull cannot be read: {e}")))?;
             Ok(Stamped {
                 id: record.id,
                 name: record.event.name().to_owned(),

@@ -20,8 +20,9 @@ use proptest_state_machine::ReferenceStateMachine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Departure, Model, Transcript};
+use super::{Model, Transcript};
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// The calls the reference intercom holds at once (erratum `call-limit`).
 const CALL_LIMIT: usize = 4;
@@ -168,7 +169,7 @@ impl Model for Calls {
         _: &mut Option<Stimulus>,
         _: &Self,
         transcript: &mut Transcript,
-    ) -> Result<Run, Departure> {
+    ) -> Result<Run, Stop> {
         hang_up_all(session, transcript).await?;
         Ok(Run::default())
     }
@@ -179,7 +180,7 @@ impl Model for Calls {
         run: &mut Run,
         transition: &CallStep,
         transcript: &mut Transcript,
-    ) -> Result<(), Departure> {
+    ) -> Result<(), Stop> {
         match transition {
             CallStep::Dial { number } => dial(session, run, *number, transcript).await,
             CallStep::Ring => ring(session, ringer, run, transcript).await,
@@ -214,7 +215,7 @@ async fn dial(
     run: &mut Run,
     number: usize,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let number = session
         .profile
         .dial_numbers
@@ -251,7 +252,7 @@ async fn ring(
     ringer: &mut Option<Stimulus>,
     run: &mut Run,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let stimulus = match ringer {
         Some(stimulus) => stimulus,
         None => ringer.insert(super::stimulus(session)?),
@@ -282,7 +283,7 @@ async fn on_session(
     call: usize,
     reason: Option<&str>,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let Some(tracked) = run.calls.get(call) else {
         return Ok(());
     };

@@ -43,15 +43,15 @@ pub(super) fn op_call(op: Op, session: u32, reason: Option<&str>) -> Call {
     }
 }
 
-pub(super) fn session_id(result: &Value, what: &str) -> Result<u32, Departure> {
+pub(super) fn session_id(result: &Value, what: &str) -> Result<u32, Stop> {
     result["session"]
         .as_u64()
         .and_then(|id| u32::try_from(id).ok())
-        .ok_or_else(|| Departure::Fail(format!("{what} gave no session id: {result}")))
+        .ok_or_else(|| Stop::Fail(format!("{what} gave no session id: {result}")))
 }
 
 /// A refused call: right at the limit, non-strict below it.
-pub(super) fn limit(run: &Run, transcript: &mut Transcript) -> Result<(), Departure> {
+pub(super) fn limit(run: &Run, transcript: &mut Transcript) -> Result<(), Stop> {
     let live = run
         .calls
         .iter()
@@ -67,13 +67,11 @@ pub(super) fn limit(run: &Run, transcript: &mut Transcript) -> Result<(), Depart
 }
 
 /// A new session id must not name a call that is still active.
-pub(super) fn fresh(run: &Run, made: Option<u32>) -> Result<(), Departure> {
+pub(super) fn fresh(run: &Run, made: Option<u32>) -> Result<(), Stop> {
     match made {
-        Some(id) if run.calls.iter().any(|c| c.session == Some(id) && !c.ended) => {
-            Err(Departure::Fail(format!(
-                "a new call got session {id}, which an active call has"
-            )))
-        }
+        Some(id) if run.calls.iter().any(|c| c.session == Some(id) && !c.ended) => Err(Stop::Fail(
+            format!("a new call got session {id}, which an active call has"),
+        )),
         _ => Ok(()),
     }
 }
@@ -83,7 +81,7 @@ pub(super) fn unknown(
     answer: &crate::model::Answer,
     transcript: &mut Transcript,
     what: &str,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     answer.refused(
         transcript,
         what,
@@ -99,14 +97,14 @@ pub(super) async fn confirm_ended(
     id: u32,
     transcript: &mut Transcript,
     what: &str,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let answer = transcript
         .send(session, with_session(&call::status::FUNCTION, id))
         .await?;
     if let Ok(result) = &answer.reply
         && result["sessions"].as_array().is_some_and(|s| !s.is_empty())
     {
-        return Err(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "{what} was refused, yet call/status still lists the call: {result}"
         )));
     }
@@ -117,7 +115,7 @@ pub(super) async fn status(
     session: &mut Session<'_>,
     run: &mut Run,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let answer = transcript
         .send(session, Call::new(&call::status::FUNCTION))
         .await?;
@@ -131,7 +129,7 @@ pub(super) fn observe(
     result: &Value,
     only: Option<u32>,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let listed = result["sessions"].as_array().cloned().unwrap_or_default();
     for tracked in run.calls.iter_mut() {
         let Some(id) = tracked.session else { continue };
@@ -147,7 +145,7 @@ pub(super) fn observe(
             continue;
         };
         if tracked.ended {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "call/status lists session {id}, which had ended: {item}"
             )));
         }
@@ -157,17 +155,17 @@ pub(super) fn observe(
             "outgoing"
         };
         if item["direction"].as_str() != Some(direction) {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "session {id} is {direction}, but call/status says {item}"
             )));
         }
         let Some(now) = item["state"].as_str().and_then(phase) else {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "session {id} has no call state: {item}"
             )));
         };
         if now < tracked.phase || (tracked.incoming && now == 0) {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "session {id} ({direction}) went back to {} after {}",
                 item["state"],
                 ["connecting", "ringing", "connected"][usize::from(tracked.phase)]
@@ -176,7 +174,7 @@ pub(super) fn observe(
         tracked.phase = now;
     }
     if only.is_some() && listed.len() > 1 {
-        return Err(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "call/status of one session lists {}",
             listed.len()
         )));
@@ -194,7 +192,7 @@ pub(super) fn observe(
 pub(super) async fn hang_up_all(
     session: &mut Session<'_>,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let answer = transcript
         .send(session, Call::new(&call::status::FUNCTION))
         .await?;

@@ -13,7 +13,7 @@ pub(super) async fn raise(
     source: Option<Source>,
     variant: bool,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let Some(source) = source else {
         return Ok(());
     };
@@ -48,11 +48,11 @@ pub(super) async fn raise(
     let what = &action.what;
     match (&action.expected, matched) {
         (None, _) | (Some(_), 1) => Ok(()),
-        (Some((name, params)), 0) => Err(Departure::Fail(format!(
+        (Some((name, params)), 0) => Err(Stop::Fail(format!(
             "{what} raised no {name} {params} within {} ms",
             session.profile.tolerances.event_ms
         ))),
-        (Some((name, params)), count) => Err(Departure::Fail(format!(
+        (Some((name, params)), count) => Err(Stop::Fail(format!(
             "{what} raised {name} {params} {count} times"
         ))),
     }
@@ -75,7 +75,7 @@ async fn act(
     source: &Source,
     variant: bool,
     transcript: &mut Transcript,
-) -> Result<Option<Action>, Departure> {
+) -> Result<Option<Action>, Stop> {
     let (what, expected, answer) = match source {
         Source::Output { port } => {
             let was = run.outputs.insert(port.clone(), variant).unwrap_or(false);
@@ -103,10 +103,7 @@ async fn act(
                 None => stimulus.insert(crate::model::stimulus(session)?),
             };
             let sent = Instant::now();
-            stimulus
-                .event(event, &params)
-                .await
-                .map_err(|e| Departure::Harness(e.to_string()))?;
+            stimulus.event(event, &params).await?;
             let answer = Answer {
                 request: format!("the stimulus {event}"),
                 sent,

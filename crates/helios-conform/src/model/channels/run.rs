@@ -56,7 +56,7 @@ impl Model for Channels {
         context: &mut Context,
         state: &Self,
         transcript: &mut Transcript,
-    ) -> Result<Run, Departure> {
+    ) -> Result<Run, Stop> {
         let mut run = Run::default();
         for source in &state.sources {
             match source {
@@ -89,14 +89,14 @@ impl Model for Channels {
         run: &mut Run,
         transition: &ChannelStep,
         transcript: &mut Transcript,
-    ) -> Result<(), Departure> {
+    ) -> Result<(), Stop> {
         let Context {
             recorder,
             stimulus,
             sources,
         } = context;
         let Some(recorder) = recorder else {
-            return Err(Departure::Harness("no recorder channel".into()));
+            return Err(Stop::Undecided("no recorder channel".into()));
         };
         match transition {
             ChannelStep::Subscribe {
@@ -174,14 +174,14 @@ fn opened(
     account: usize,
     include: Include,
     filter: &[String],
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let result = answer.success()?;
     let id = result["id"]
         .as_u64()
         .and_then(|id| u32::try_from(id).ok())
-        .ok_or_else(|| Departure::Fail(format!("log/subscribe gave no id: {result}")))?;
+        .ok_or_else(|| Stop::Fail(format!("log/subscribe gave no id: {result}")))?;
     if run.channels.iter().any(|c| c.id == id && !c.closed) {
-        return Err(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "log/subscribe returned id {id}, which an open channel has"
         )));
     }
@@ -207,7 +207,7 @@ async fn pull(
     channel: usize,
     timeout: u32,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let Some(opened) = run.channels.get(channel) else {
         return Ok(());
     };
@@ -237,7 +237,7 @@ async fn unsubscribe(
     run: &mut Run,
     channel: usize,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let Some(opened) = run.channels.get_mut(channel) else {
         return Ok(());
     };
@@ -268,11 +268,7 @@ pub(super) fn bistable(switch: u8, on: bool) -> Call {
 }
 
 /// A closed or unknown channel: 12 naming id; another code is non-strict.
-pub(super) fn closed(
-    answer: &Answer,
-    transcript: &mut Transcript,
-    what: &str,
-) -> Result<(), Departure> {
+pub(super) fn closed(answer: &Answer, transcript: &mut Transcript, what: &str) -> Result<(), Stop> {
     let others: Vec<(ErrorCode, &'static str)> = ErrorCode::ALL
         .into_iter()
         .filter(|c| *c != ErrorCode::InvalidParameter)

@@ -71,7 +71,7 @@ pub(super) fn control(
     action: Action,
     answer: &Answer,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let what = format!("switch/ctrl switch={switch} action={}", action.word());
     let Some(index) = run.known.iter().position(|k| k.caps.switch == switch) else {
         return answer.refused(
@@ -134,12 +134,12 @@ pub(super) fn status(
     result: &Value,
     answer: &Answer,
     transcript: &mut Transcript,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let items = result["switches"].as_array().cloned().unwrap_or_default();
     if let Some(id) = wanted
         && (items.len() != 1 || items[0]["switch"].as_u64() != Some(u64::from(id)))
     {
-        return Err(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "switch/status switch={id} lists {} items, not that switch alone",
             items.len()
         )));
@@ -163,7 +163,7 @@ pub(super) fn status(
     let tolerance = run.tolerance;
     for item in &items {
         let Some(id) = item["switch"].as_u64() else {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "a switch/status item without a switch: {item}"
             )));
         };
@@ -179,7 +179,7 @@ pub(super) fn status(
             continue;
         };
         let Some(active) = item["active"].as_bool() else {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "switch {id}: active is not a boolean: {item}"
             )));
         };
@@ -194,7 +194,7 @@ pub(super) fn status(
             }
         }
         if next.is_empty() {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "switch {id} ({}) is {}, but the model has it {}",
                 describe(&caps),
                 if active { "active" } else { "inactive" },

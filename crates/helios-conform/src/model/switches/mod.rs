@@ -21,9 +21,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::{Answer, Departure, Model, Transcript};
+use super::{Answer, Model, Transcript};
 use crate::discovery::SwitchCaps;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// The switches as discovered, and the model's prediction in virtual time.
 #[derive(Clone, Debug, Default)]
@@ -161,7 +162,7 @@ impl Model for Switches {
         enabled: &mut Vec<u8>,
         state: &Self,
         transcript: &mut Transcript,
-    ) -> Result<Run, Departure> {
+    ) -> Result<Run, Stop> {
         enabled.clone_from(
             &state
                 .caps
@@ -193,7 +194,7 @@ impl Model for Switches {
         run: &mut Run,
         transition: &SwitchStep,
         transcript: &mut Transcript,
-    ) -> Result<(), Departure> {
+    ) -> Result<(), Stop> {
         match *transition {
             SwitchStep::Ctrl { switch, action } => {
                 let answer = transcript.send(session, ctrl(switch, action)).await?;
@@ -225,7 +226,7 @@ impl Model for Switches {
                 if found.switch_caps == expected {
                     Ok(())
                 } else {
-                    Err(Departure::Fail(format!(
+                    Err(Stop::Fail(format!(
                         "switch/caps changed: {:?}, first {expected:?}",
                         found.switch_caps
                     )))
