@@ -170,16 +170,8 @@ pub async fn run_with_progress(
     let started = SystemTime::now();
     let mut session = Session::new(profile, target, options);
     if let Err(errors) = crate::preflight::check(&mut session).await {
-        return Run {
-            seed: session.seed(),
-            cases: session.cases(),
-            allow: options.allow.clone(),
-            discovered: session.discovered,
-            outcomes: Vec::new(),
-            started,
-            duration: started.elapsed().unwrap_or_default(),
-            setup: Some(Setup::Preflight(errors)),
-        };
+        let setup = Some(Setup::Preflight(errors));
+        return Run::ended(session, Vec::new(), started, setup);
     }
     session.discover().await;
     let mut outcomes = discovery_outcomes(profile, &session.discovered);
@@ -187,35 +179,8 @@ pub async fn run_with_progress(
         outcome.finish();
         progress(outcome);
     }
-    let firmware = session.firmware;
     let mut health = Health::read(&mut session).await;
-    for case in cases(
-        profile,
-        &session.discovered,
-        firmware,
-        target.http.is_some(),
-    ) {
-        if !session.selected(&case.id, case.function) {
-            continue;
-        }
-        let mut outcome = run_case(&mut session, &case).await;
-        outcome.judge_findings();
-        if matches!(outcome.verdict, Verdict::Fail(_)) {
-            let mut reruns = Vec::new();
-            for _ in 0..session.confirmations() {
-                session.confirming(Some((outcome.id.clone(), outcome.replay.clone())));
-                reruns.push(run_case(&mut session, &case).await);
-                session.confirming(None);
-            }
-            outcome.confirm_with(reruns);
-        }
-        outcome.finish();
-        progress(&outcome);
-        outcomes.push(outcome);
-        if session.stalled().is_some() {
-            break;
-        }
-    }
+    request_cases(&mut session, target.http.is_some(), &mut outcomes, progress).await;
     // The request cases are a group of their own for the health probe: a case that restarted
     // the device silently is charged to them.
     if session.stalled().is_none() && outcomes.iter().any(|o| !o.exchanges.is_empty()) {
@@ -238,15 +203,60 @@ pub async fn run_with_progress(
             .last()
             .map_or_else(|| "discovery".to_owned(), |o| o.id.clone()),
     });
-    Run {
-        seed: session.seed(),
-        cases: session.cases(),
-        allow: options.allow.clone(),
-        discovered: session.discovered,
-        outcomes,
-        started,
-        duration: started.elapsed().unwrap_or_default(),
-        setup,
+    Run::ended(session, outcomes, started, setup)
+}
+
+impl Run {
+    /// The run `session` made since `started`.
+    fn ended(
+        session: Session<'_>,
+        outcomes: Vec<Outcome>,
+        started: SystemTime,
+        setup: Option<Setup>,
+    ) -> Self {
+        Self {
+            seed: session.seed(),
+            cases: session.cases(),
+            allow: session.options.allow.clone(),
+            discovered: session.discovered,
+            outcomes,
+            started,
+            duration: started.elapsed().unwrap_or_default(),
+            setup,
+        }
+    }
+}
+
+/// Every selected request case in order, each judged (a failure confirmed) as it completes,
+/// until the device stops answering.
+async fn request_cases(
+    session: &mut Session<'_>,
+    has_http: bool,
+    outcomes: &mut Vec<Outcome>,
+    progress: &mut (dyn FnMut(&Outcome) + Send),
+) {
+    let firmware = session.firmware;
+    for case in cases(session.profile, &session.discovered, firmware, has_http) {
+        if !session.selected(&case.id, case.function) {
+            continue;
+        }
+        let mut outcome = run_case(session, &case).await;
+        outcome.judge_findings();
+        if matches!(outcome.verdict, Verdict::Fail(_)) {
+            let mut reruns = Vec::new();
+            for _ in 0..session.confirmations() {
+                session.confirming(Some((outcome.id.clone(), outcome.replay.clone())));
+                reruns.push(run_case(session, &case).await);
+                session.confirming(None);
+            }
+            outcome.confirm_with(reruns);
+        }
+        outcome.finish();
+        progress(&outcome);
+        outcomes.push(outcome);
+        if session.stalled().is_some() {
+            break;
+        }
     }
 }
 
