@@ -25,7 +25,7 @@ pub enum Verdict {
 }
 
 /// The words with which a request that got no answer at all is reported, by the client
-/// (`ClientError::Transport`) and the session alike.
+/// (`ClientError::Transport`) and the session (`SendError::NoAnswer`) alike.
 pub const UNANSWERED: &str = "the request failed";
 
 /// The start of the message of a request the session did not send because the device had
@@ -35,7 +35,9 @@ pub const STALLED: &str = "not sent: the device stopped answering";
 impl Verdict {
     /// A case that could not be decided: `error` when the reason is that a request got no
     /// answer (the transport, the runner's own timeout, a device that stopped answering), which
-    /// is the run's environment; inconclusive otherwise (late, undecidable).
+    /// is the run's environment; inconclusive otherwise (late, undecidable). It reads the words,
+    /// for a reason that is only words by now; where the session's error is still at hand,
+    /// `Stop::from(SendError)` decides by its kind ([`Stop::Unanswered`]).
     pub fn undecided(why: String) -> Self {
         if why.contains(UNANSWERED) || why.contains(STALLED) {
             Self::Error(why)

@@ -100,7 +100,7 @@ pub(super) async fn uptime(
     let exchange = session
         .call(Call::new(&status::FUNCTION))
         .await
-        .map_err(Stop::Unanswered)?;
+        .map_err(|error| Stop::Unanswered(error.to_string()))?;
     match crate::findings::envelope(&exchange, findings) {
         Ok(Envelope::Success { result }) => result
             .as_ref()

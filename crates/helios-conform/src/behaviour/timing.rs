@@ -84,7 +84,7 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
 pub(super) fn client(session: &Session<'_>, function: &Function) -> Result<Client, Stop> {
     session
         .fresh_client(session.transport_for(function), session.full_login())
-        .map_err(Stop::Undecided)
+        .map_err(Stop::from)
 }
 
 fn ms(duration: Duration) -> u128 {

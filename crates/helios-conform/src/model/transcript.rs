@@ -78,7 +78,7 @@ impl Transcript {
     /// The records of a `log/pull` result, what their reader tolerated kept with the other
     /// findings; a departure no erratum rules non-strict stops the check.
     pub fn records(&mut self, result: &Value) -> Result<Vec<Record>, Stop> {
-        records(result, &mut self.findings).map_err(Stop::Fail)
+        records(result, &mut self.findings)
     }
 
     /// Reads an exchange's envelope as [`read`], what the reader tolerated kept with the other
@@ -102,10 +102,7 @@ impl Transcript {
     ) -> Result<Answer, Stop> {
         let transport: Transport = session.transport_for(call.function);
         let sent = Instant::now();
-        let exchange = session
-            .send(transport, login, call)
-            .await
-            .map_err(Stop::Undecided)?;
+        let exchange = session.send(transport, login, call).await?;
         let received = Instant::now();
         let reply = self.read(&exchange);
         let request = request_line(&exchange);

@@ -105,8 +105,7 @@ async fn fps_found(session: &Session<'_>, transcript: &mut Transcript) -> Result
     // Framing the reader tolerated is the case's finding, whatever the rate.
     transcript
         .findings
-        .tolerated("the MJPEG stream of camera/snapshot", reader.findings())
-        .map_err(Stop::Fail)?;
+        .tolerated("the MJPEG stream of camera/snapshot", reader.findings())?;
     let (Some(first), Some(last)) = (times.first(), times.last()) else {
         return Err(Stop::Fail(format!("no frame in {} s", WINDOW.as_secs())));
     };
