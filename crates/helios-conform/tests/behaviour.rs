@@ -23,7 +23,7 @@ fn device_profile(text: &str) -> helios_device::Profile {
 }
 
 /// The outcome of `id` in a run.
-fn outcome<'r>(run: &'r helios_conform::Run, id: &str) -> &'r Outcome {
+fn outcome<'r>(run: &'r helios_conform::Report, id: &str) -> &'r Outcome {
     run.outcomes
         .iter()
         .find(|o| o.id == id)

@@ -10,10 +10,10 @@ pub(super) const GROUP: Group = Group {
     id: "model.channel",
     tier: Tier::Reversible,
     restarts: false,
-    run,
+    check,
 };
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let init = Channels::new(session);
         vec![model::check::<Channels>(session, init).await]

@@ -73,7 +73,7 @@ pub(super) const GROUP: Group = Group {
     id: "coherence",
     tier: Tier::Reversible,
     restarts: false,
-    run,
+    check,
 };
 
 /// The runner's wall clock, read once, so that the instants of answers can be set against the
@@ -198,7 +198,7 @@ impl Seen {
     }
 }
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let wall = Wall::now();
         let mut seen = Seen::default();

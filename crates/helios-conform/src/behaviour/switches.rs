@@ -10,10 +10,10 @@ pub(super) const GROUP: Group = Group {
     id: "model.switch",
     tier: Tier::Reversible,
     restarts: false,
-    run,
+    check,
 };
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let init = Switches::new(session.discovered.switch_caps.clone());
         vec![model::check::<Switches>(session, init).await]

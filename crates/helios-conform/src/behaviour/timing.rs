@@ -41,7 +41,7 @@ pub(super) const GROUP: Group = Group {
     id: "timing",
     tier: Tier::Reversible,
     restarts: false,
-    run,
+    check,
 };
 
 pub(super) fn outcome(
@@ -65,7 +65,7 @@ pub(super) fn outcome(
     outcome
 }
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let session: &Session<'_> = session;
         let (a, b, c, d, e, f) = tokio::join!(
