@@ -48,7 +48,6 @@ const KNOWN: &[(&str, &str)] = &[
     ),
     // Import cycles.
     ("cycles", "crates/helios-client: client, streaming"),
-    ("cycles", "crates/helios-conform: model, model::drive"),
     (
         "cycles",
         "crates/helios-conform: model::calls, model::calls::track",

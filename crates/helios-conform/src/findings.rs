@@ -12,7 +12,7 @@ use helios_spec::Departure;
 use helios_wire::Finding;
 use helios_wire::envelope::{DEFAULT_MAX_BYTES, Envelope, ReadError, read_lenient, read_strict};
 
-use crate::verdict::Verdict;
+use crate::verdict::{Stop, Verdict};
 
 /// The verdict the errata register gives one finding.
 pub fn ruling(finding: &Finding) -> Verdict {
@@ -43,12 +43,12 @@ impl Findings {
     }
 
     /// What a reader tolerated in `place` (a reply, an event), each finding as the errata rule
-    /// it. `Err` carries the first that is a failure, for checks that stop at a departure.
+    /// it. `Err` is the first that is a failure, for checks that stop at a departure.
     pub fn tolerated(
         &mut self,
         place: &str,
         findings: impl IntoIterator<Item = Finding>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Stop> {
         let mut failed = None;
         for finding in findings {
             match ruling(&finding) {
@@ -62,7 +62,7 @@ impl Findings {
                 }
             }
         }
-        failed.map_or(Ok(()), Err)
+        failed.map_or(Ok(()), |why| Err(Stop::Fail(why)))
     }
 
     /// Keeps another record's findings.

@@ -212,7 +212,7 @@ async fn reach(
         Err(cause) => {
             return Err(SetupError {
                 what,
-                fix: unanswered_fix(transport, &cause, timeout),
+                fix: unanswered_fix(transport, &cause.to_string(), timeout),
                 cause: format!("system/info got no answer: {cause}"),
             });
         }

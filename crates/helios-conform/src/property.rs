@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::case::{Case, Values};
 use crate::judge::judge;
 use crate::outcome::{Outcome, observed};
-use crate::session::Session;
+use crate::session::{SendError, Session};
 use crate::verdict::Verdict;
 
 /// How many shrinking steps one failure may take at most: each is a request to the device.
@@ -140,7 +140,7 @@ async fn attempt(
     session: &mut Session<'_>,
     outcome: &mut Outcome,
     case: &Case,
-) -> Result<Option<Verdict>, String> {
+) -> Result<Option<Verdict>, SendError> {
     let exchange = session
         .send(case.transport, case.login, case.call.clone())
         .await?;
@@ -160,7 +160,7 @@ pub async fn run(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) 
         let one = instance(case, &params, transfer);
         outcome.verdict = match attempt(session, outcome, &one).await {
             Ok(found) => found.unwrap_or(Verdict::Pass),
-            Err(why) => Verdict::Error(why),
+            Err(why) => Verdict::Error(why.to_string()),
         };
         outcome.replay = Some(recording(&params, transfer));
         return;
@@ -180,7 +180,7 @@ pub async fn run(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) 
         let found = match attempt(session, outcome, &instance(case, &params, transfer)).await {
             Ok(found) => found,
             Err(why) => {
-                outcome.verdict = Verdict::Error(why);
+                outcome.verdict = Verdict::Error(why.to_string());
                 return;
             }
         };

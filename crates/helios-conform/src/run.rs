@@ -291,7 +291,7 @@ async fn run_case(session: &mut Session<'_>, case: &Case) -> Outcome {
                 outcome.exchanges.push(exchange);
             }
             Err(error) => {
-                outcome.verdict = Verdict::Error(error);
+                outcome.verdict = Verdict::Error(error.to_string());
             }
         }
     }

@@ -18,7 +18,7 @@ use crate::discovery::Discovered;
 use crate::findings::{Findings, envelope};
 use crate::options::{DEFAULT_CONFIRM, Options, Target};
 use crate::profile::Checked;
-use crate::verdict::{STALLED, UNANSWERED};
+use crate::verdict::{STALLED, Stop, UNANSWERED};
 
 /// The default number of generated requests per property (`--cases`).
 pub const DEFAULT_CASES: u32 = 16;
@@ -26,6 +26,50 @@ pub const DEFAULT_CASES: u32 = 16;
 /// Consecutive requests that get no answer at all (refused, reset, timed out) after which the
 /// device is taken to have stopped answering and the run stops (`--stall-after`).
 pub const DEFAULT_STALL_AFTER: u32 = 5;
+
+/// Why the session has no exchange to give for a request: the lab's environment or the
+/// runner's own limits, never a verdict on the device. Its words are those
+/// [`crate::verdict::Verdict::undecided`] reads.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// The request got no answer at all (refused, reset, timed out).
+    #[error("{UNANSWERED}: {0}")]
+    NoAnswer(String),
+    /// Not sent: the device had stopped answering (`--stall-after`), for this reason.
+    #[error("{STALLED} ({0})")]
+    Stalled(String),
+    /// Not sent: one more failed login would trip the device's login blocking.
+    #[error("the device blocks at the first failed login ([logins] block_after)")]
+    LoginBudget,
+    /// The target has no address for the transport.
+    #[error("no {0:?} address")]
+    NoAddress(Transport),
+    /// The login names an account the profile does not have.
+    #[error("no such account")]
+    NoAccount,
+    /// The client could not be built, or failed otherwise than by getting no answer.
+    #[error("{0}")]
+    Client(#[from] ClientError),
+}
+
+impl SendError {
+    /// Whether the device got the request and gave no answer, or was not asked because it had
+    /// stopped answering: the run's environment, an `error`.
+    pub fn unanswered(&self) -> bool {
+        matches!(self, Self::NoAnswer(_) | Self::Stalled(_))
+    }
+}
+
+/// A check stopped by a request without an exchange: unanswered, or undecided by its words.
+impl From<SendError> for Stop {
+    fn from(error: SendError) -> Self {
+        if error.unanswered() {
+            Self::Unanswered(error.to_string())
+        } else {
+            Self::Undecided(error.to_string())
+        }
+    }
+}
 
 /// One device, as the runner sees it.
 #[derive(Debug)]
@@ -229,21 +273,19 @@ impl<'a> Session<'a> {
     }
 
     /// The client of a login over a transport, made on first use.
-    pub fn client(&mut self, transport: Transport, login: Login) -> Result<&Client, String> {
-        if !self.clients.contains_key(&(transport, login)) {
-            let client = self.make_client(transport, login)?;
-            self.clients.insert((transport, login), client);
-        }
-        self.clients
-            .get(&(transport, login))
-            .ok_or_else(|| "no client".into())
+    pub fn client(&mut self, transport: Transport, login: Login) -> Result<&Client, SendError> {
+        let client = match self.clients.remove(&(transport, login)) {
+            Some(client) => client,
+            None => self.make_client(transport, login)?,
+        };
+        Ok(self.clients.entry((transport, login)).or_insert(client))
     }
 
     /// A client of its own for a login, outside the session's pacing: for checks that run
     /// side by side (a long-poll while another request raises its event).
-    pub fn fresh_client(&self, transport: Transport, login: Login) -> Result<Client, String> {
+    pub fn fresh_client(&self, transport: Transport, login: Login) -> Result<Client, SendError> {
         if let Some(why) = &self.stalled {
-            return Err(format!("{STALLED} ({why})"));
+            return Err(SendError::Stalled(why.clone()));
         }
         self.make_client(transport, login)
     }
@@ -255,12 +297,12 @@ impl<'a> Session<'a> {
             .collect()
     }
 
-    fn make_client(&self, transport: Transport, login: Login) -> Result<Client, String> {
+    fn make_client(&self, transport: Transport, login: Login) -> Result<Client, SendError> {
         let base = match transport {
             Transport::Http => self.target.http.as_ref(),
             Transport::Https => self.target.https.as_ref(),
         }
-        .ok_or_else(|| format!("no {transport:?} address"))?;
+        .ok_or(SendError::NoAddress(transport))?;
         let mut builder = Client::builder(base)
             .timeout(self.timeout)
             .accept_invalid_certs(self.target.insecure);
@@ -270,7 +312,11 @@ impl<'a> Session<'a> {
         builder = match login {
             Login::Anonymous => builder.auth(AuthMode::None),
             Login::WrongPassword(index) => {
-                let account = self.profile.accounts.get(index).ok_or("no such account")?;
+                let account = self
+                    .profile
+                    .accounts
+                    .get(index)
+                    .ok_or(SendError::NoAccount)?;
                 // Not derived from the password, which would carry it into the curl lines.
                 const WRONG_PASSWORD: &str = "not-the-password";
                 let wrong = if account.password == WRONG_PASSWORD {
@@ -284,7 +330,11 @@ impl<'a> Session<'a> {
                     .auth(AuthMode::Auto)
             }
             Login::Account(index) | Login::Basic(index) => {
-                let account = self.profile.accounts.get(index).ok_or("no such account")?;
+                let account = self
+                    .profile
+                    .accounts
+                    .get(index)
+                    .ok_or(SendError::NoAccount)?;
                 builder.credentials(&account.user, &account.password).auth(
                     if matches!(login, Login::Basic(_)) {
                         AuthMode::Basic
@@ -294,7 +344,7 @@ impl<'a> Session<'a> {
                 )
             }
         };
-        builder.build().map_err(|e| e.to_string())
+        Ok(builder.build()?)
     }
 
     /// Waits until the rate limit allows one more request.
@@ -318,14 +368,12 @@ impl<'a> Session<'a> {
         transport: Transport,
         login: Login,
         call: Call,
-    ) -> Result<Exchange, String> {
+    ) -> Result<Exchange, SendError> {
         if let Some(why) = &self.stalled {
-            return Err(format!("{STALLED} ({why})"));
+            return Err(SendError::Stalled(why.clone()));
         }
         if matches!(login, Login::WrongPassword(_)) && !self.logins.admit().await {
-            return Err(
-                "the device blocks at the first failed login ([logins] block_after)".into(),
-            );
+            return Err(SendError::LoginBudget);
         }
         self.pace().await;
         let client = self.client(transport, login)?;
@@ -338,17 +386,17 @@ impl<'a> Session<'a> {
                 if !self.outage_expected {
                     self.unanswered += 1;
                 }
-                let why = format!("{UNANSWERED}: {why}");
+                let error = SendError::NoAnswer(why);
                 let limit = self.options.stall_after.unwrap_or(DEFAULT_STALL_AFTER);
                 if limit > 0 && self.unanswered >= limit {
                     self.stalled = Some(format!(
-                        "{} requests in a row got no answer; the last: {why}",
+                        "{} requests in a row got no answer; the last: {error}",
                         self.unanswered
                     ));
                 }
-                Err(why)
+                Err(error)
             }
-            Err(other) => Err(other.to_string()),
+            Err(other) => Err(SendError::Client(other)),
         };
         // Every refused login counts, planned or not.
         if login != Login::Anonymous
@@ -362,7 +410,7 @@ impl<'a> Session<'a> {
     }
 
     /// Sends one call as the full account over the transport its service accepts.
-    pub async fn call(&mut self, call: Call) -> Result<Exchange, String> {
+    pub async fn call(&mut self, call: Call) -> Result<Exchange, SendError> {
         let transport = self.transport_for(call.function);
         let login = self.full_login();
         self.send(transport, login, call).await

@@ -25,7 +25,7 @@ pub enum Verdict {
 }
 
 /// The words with which a request that got no answer at all is reported, by the client
-/// (`ClientError::Transport`) and the session alike.
+/// (`ClientError::Transport`) and the session (`SendError::NoAnswer`) alike.
 pub const UNANSWERED: &str = "the request failed";
 
 /// The start of the message of a request the session did not send because the device had
@@ -35,7 +35,9 @@ pub const STALLED: &str = "not sent: the device stopped answering";
 impl Verdict {
     /// A case that could not be decided: `error` when the reason is that a request got no
     /// answer (the transport, the runner's own timeout, a device that stopped answering), which
-    /// is the run's environment; inconclusive otherwise (late, undecidable).
+    /// is the run's environment; inconclusive otherwise (late, undecidable). It reads the words,
+    /// for a reason that is only words by now; where the session's error is still at hand,
+    /// `Stop::from(SendError)` decides by its kind ([`Stop::Unanswered`]).
     pub fn undecided(why: String) -> Self {
         if why.contains(UNANSWERED) || why.contains(STALLED) {
             Self::Error(why)
@@ -90,6 +92,46 @@ impl fmt::Display for Verdict {
         match self.detail().as_str() {
             "" => f.write_str(self.id()),
             detail => write!(f, "{}: {detail}", self.id()),
+        }
+    }
+}
+
+/// Why a check of more than one request (a model's step, an event, timing or coherence check)
+/// ends short of a plain pass. Such a check returns `Result<String, Stop>`: `Ok` with what it
+/// saw of a device that did as the manual says, `Err` with why not, which becomes the case's
+/// verdict ([`Verdict::from`]). Its steps return `Result<_, Stop>` too, so that `?` carries a
+/// departure up to the check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// The device departs from the manual.
+    Fail(String),
+    /// A departure that the errata register rules non-strict.
+    NonStrict { erratum: &'static str, why: String },
+    /// The check does not apply to this device (a feature, a licence or a stimulus missing).
+    NotApplicable(String),
+    /// A request got no answer: the run's environment, an `error` whatever the words.
+    Unanswered(String),
+    /// The runner could not decide (its own requests too late, a scene that repeats, the
+    /// harness failed): [`Verdict::undecided`] reads the words.
+    Undecided(String),
+}
+
+/// A client's failure (a stimulus interface, a client of a check's own): undecided, by its words
+/// (the client says [`UNANSWERED`] of a request that got no answer).
+impl From<helios_client::ClientError> for Stop {
+    fn from(error: helios_client::ClientError) -> Self {
+        Self::Undecided(error.to_string())
+    }
+}
+
+impl From<Stop> for Verdict {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::Fail(why) => Self::Fail(why),
+            Stop::NonStrict { erratum, why } => Self::NonStrict { erratum, why },
+            Stop::NotApplicable(why) => Self::NotApplicable(why),
+            Stop::Unanswered(why) => Self::Error(why),
+            Stop::Undecided(why) => Self::undecided(why),
         }
     }
 }

@@ -64,10 +64,10 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::{Group, Outcomes};
-use crate::model::{Answer, Departure, Log};
+use crate::model::{Answer, Transcript};
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::Verdict;
+use crate::verdict::{Stop, Verdict};
 
 pub(super) const GROUP: Group = Group {
     id: "coherence",
@@ -89,26 +89,6 @@ pub(super) const GROUP: Group = Group {
     ],
     run,
 };
-
-/// What one oracle found.
-#[derive(Clone, Debug)]
-enum Judged {
-    Pass(String),
-    Fail(String),
-    NonStrict(&'static str, String),
-    NotApplicable(String),
-    /// The runner could not decide (its requests too late, the harness failed).
-    Undecided(String),
-}
-
-impl From<Departure> for Judged {
-    fn from(departure: Departure) -> Self {
-        match departure {
-            Departure::Fail(why) => Self::Fail(why),
-            Departure::Harness(why) => Self::Undecided(why),
-        }
-    }
-}
 
 /// The runner's wall clock, read once, so that the instants of answers can be set against the
 /// Unix times a device states.
@@ -170,7 +150,7 @@ struct Seen {
     dates: Vec<Dated>,
     readings: Vec<Reading>,
     /// Why a `system/status` reading failed, the first time one did.
-    unread: Option<Judged>,
+    unread: Option<Stop>,
 }
 
 impl Seen {
@@ -178,11 +158,11 @@ impl Seen {
     async fn send(
         &mut self,
         session: &mut Session<'_>,
-        log: &mut Log,
+        transcript: &mut Transcript,
         call: Call,
-    ) -> Result<Answer, Departure> {
-        let answer = log.send(session, call).await;
-        if let (Ok(answer), Some(exchange)) = (&answer, log.exchanges.last()) {
+    ) -> Result<Answer, Stop> {
+        let answer = transcript.send(session, call).await;
+        if let (Ok(answer), Some(exchange)) = (&answer, transcript.exchanges.last()) {
             self.dates.push(Dated {
                 sent: answer.sent,
                 received: answer.received,
@@ -197,9 +177,9 @@ impl Seen {
     async fn status(
         &mut self,
         session: &mut Session<'_>,
-        log: &mut Log,
-    ) -> Result<Reading, Judged> {
-        let reading = self.read_status(session, log).await;
+        transcript: &mut Transcript,
+    ) -> Result<Reading, Stop> {
+        let reading = self.read_status(session, transcript).await;
         if let Err(judged) = &reading {
             self.unread.get_or_insert_with(|| judged.clone());
         }
@@ -209,16 +189,16 @@ impl Seen {
     async fn read_status(
         &mut self,
         session: &mut Session<'_>,
-        log: &mut Log,
-    ) -> Result<Reading, Judged> {
+        transcript: &mut Transcript,
+    ) -> Result<Reading, Stop> {
         available(session, &[&system::status::FUNCTION])?;
         let answer = self
-            .send(session, log, Call::new(&system::status::FUNCTION))
+            .send(session, transcript, Call::new(&system::status::FUNCTION))
             .await?;
         let result = answer.success()?;
         let field = |name: &str| {
             result.get(name).and_then(Value::as_i64).ok_or_else(|| {
-                Departure::Fail(format!("system/status gave no integer {name}: {result}"))
+                Stop::Fail(format!("system/status gave no integer {name}: {result}"))
             })
         };
         let reading = Reading {
@@ -236,20 +216,20 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let wall = Wall::now();
         let mut seen = Seen::default();
-        let mut status_log = Log::default();
-        let first = seen.status(session, &mut status_log).await;
+        let mut status_transcript = Transcript::default();
+        let first = seen.status(session, &mut status_transcript).await;
         // The action whose event's stamp is judged waits two seconds after the setup, so that
         // a stamp not taken at the action shows; the port checks fill the wait.
-        let mut history_log = Log::default();
-        let prepared = action::prepare(session, &mut seen, &mut history_log).await;
+        let mut history_transcript = Transcript::default();
+        let prepared = action::prepare(session, &mut seen, &mut history_transcript).await;
         let ports = caps::ports(session, &mut seen).await;
-        let acted = action::act(session, &mut seen, &mut history_log, prepared).await;
-        let history = history::read(session, &mut seen, &mut history_log, &acted).await;
-        let evidence = history_log.exchanges;
+        let acted = action::act(session, &mut seen, &mut history_transcript, prepared).await;
+        let history = history::read(session, &mut seen, &mut history_transcript, &acted).await;
+        let evidence = history_transcript.exchanges;
         let events = caps::events(session, &mut seen, &history, &evidence).await;
         let register = register::register(session, &mut seen).await;
         let display = effect::display(session, &mut seen).await;
-        let last = seen.status(session, &mut status_log).await;
+        let last = seen.status(session, &mut status_transcript).await;
         let tolerances = session.profile.tolerances;
         let mut outcomes = vec![events, ports];
         outcomes.push(clock::date(&seen, &wall, &tolerances));
@@ -257,7 +237,7 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
             &seen,
             &wall,
             &tolerances,
-            status_log,
+            status_transcript,
             first.and(last),
         ));
         outcomes.extend(stamps::outcomes(
@@ -274,29 +254,32 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
 }
 
 /// The outcome of one oracle.
-fn outcome(id: &str, function: &Function, expected: &str, log: Log, judged: Judged) -> Outcome {
+fn outcome(
+    id: &str,
+    function: &Function,
+    expected: &str,
+    transcript: Transcript,
+    result: Result<String, Stop>,
+) -> Outcome {
     let mut outcome = Outcome::new(id, function, "coherence");
     outcome.expected = expected.into();
-    outcome.verdict = match judged {
-        Judged::Pass(observed) => {
+    outcome.verdict = match result {
+        Ok(observed) => {
             outcome.observed = observed;
             Verdict::Pass
         }
-        Judged::Fail(why) => Verdict::Fail(why),
-        Judged::NonStrict(erratum, why) => Verdict::NonStrict { erratum, why },
-        Judged::NotApplicable(why) => Verdict::NotApplicable(why),
-        Judged::Undecided(why) => Verdict::undecided(why),
+        Err(stop) => stop.into(),
     };
     // What the readers tolerated reaches the verdict when the case is finished.
-    outcome.findings = log.findings;
-    outcome.exchanges = log.exchanges;
+    outcome.findings = transcript.findings;
+    outcome.exchanges = transcript.exchanges;
     outcome
 }
 
 /// Not applicable unless every one of `functions` can succeed on this device.
-fn available(session: &Session<'_>, functions: &[&'static Function]) -> Result<(), Judged> {
+fn available(session: &Session<'_>, functions: &[&'static Function]) -> Result<(), Stop> {
     functions
         .iter()
         .find_map(|function| session.unavailable(function))
-        .map_or(Ok(()), |why| Err(Judged::NotApplicable(why)))
+        .map_or(Ok(()), |why| Err(Stop::NotApplicable(why)))
 }

@@ -36,7 +36,7 @@ pub(super) async fn download(
     let exchange = session
         .call(Call::new(&config::FUNCTION))
         .await
-        .map_err(Verdict::Inconclusive)?;
+        .map_err(|error| Verdict::Inconclusive(error.to_string()))?;
     let parsed = if exchange.response.status == 200 {
         config_xml::parse(&exchange.response.body).map_err(|why| {
             Verdict::Fail(format!("the downloaded configuration is not valid: {why}"))
@@ -65,7 +65,10 @@ pub(super) async fn upload(
         .method(Method::Put)
         .blob(blob, xml.into_bytes(), "config.xml", "application/xml")
         .transfer(Transfer::Multipart);
-    let exchange = session.call(call).await.map_err(Verdict::Inconclusive)?;
+    let exchange = session
+        .call(call)
+        .await
+        .map_err(|error| Verdict::Inconclusive(error.to_string()))?;
     let read = envelope(&exchange, &mut into.findings);
     let accepted = matches!(read, Ok(Envelope::Success { .. }));
     into.observed = observed(&exchange);

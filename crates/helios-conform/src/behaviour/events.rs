@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 use super::observe::{Watch, judge};
 use super::{Group, Outcomes};
 use crate::model::events::{outside_world, sample_params};
-use crate::model::{Departure, Log, stimulus};
+use crate::model::{Transcript, stimulus};
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::Verdict;
+use crate::verdict::{Stop, Verdict};
 
 pub(super) const GROUP: Group = Group {
     id: "events",
@@ -38,72 +38,83 @@ pub(super) const GROUP: Group = Group {
 /// Who rings the incoming call.
 const CALLER: &str = "sip:2229@192.0.2.7";
 
-/// Why a check did not judge the device.
-enum Skip {
-    NotApplicable(String),
-    Departure(Departure),
-}
-
-impl From<Departure> for Skip {
-    fn from(departure: Departure) -> Self {
-        Self::Departure(departure)
-    }
-}
-
-type Checked = Result<String, Skip>;
-
 fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let mut outcomes = Vec::new();
-        let mut log = Log::default();
-        let result = switch_event(session, &mut log).await;
+        let mut transcript = Transcript::default();
+        let result = switch_event(session, &mut transcript).await;
         outcomes.push(outcome(
             "events.switch",
             &switch::ctrl::FUNCTION,
-            log,
+            transcript,
             result,
         ));
-        let mut log = Log::default();
-        let result = filtered_event(session, &mut log).await;
+        let mut transcript = Transcript::default();
+        let result = filtered_event(session, &mut transcript).await;
         outcomes.push(outcome(
             "events.filter",
             &log::subscribe::FUNCTION,
-            log,
+            transcript,
             result,
         ));
-        let mut log = Log::default();
-        let result = output_event(session, &mut log).await;
-        outcomes.push(outcome("events.output", &io::ctrl::FUNCTION, log, result));
-        let mut log = Log::default();
-        let result = call_event(session, &mut log).await;
-        outcomes.push(outcome("events.call", &call::dial::FUNCTION, log, result));
-        let mut log = Log::default();
-        let result = audio_event(session, &mut log).await;
-        outcomes.push(outcome("events.audio", &audio::test::FUNCTION, log, result));
-        let mut log = Log::default();
-        let result = input_event(session, &mut log).await;
-        outcomes.push(outcome("events.input", &io::status::FUNCTION, log, result));
-        let mut log = Log::default();
-        let result = incoming_event(session, &mut log).await;
+        let mut transcript = Transcript::default();
+        let result = output_event(session, &mut transcript).await;
+        outcomes.push(outcome(
+            "events.output",
+            &io::ctrl::FUNCTION,
+            transcript,
+            result,
+        ));
+        let mut transcript = Transcript::default();
+        let result = call_event(session, &mut transcript).await;
+        outcomes.push(outcome(
+            "events.call",
+            &call::dial::FUNCTION,
+            transcript,
+            result,
+        ));
+        let mut transcript = Transcript::default();
+        let result = audio_event(session, &mut transcript).await;
+        outcomes.push(outcome(
+            "events.audio",
+            &audio::test::FUNCTION,
+            transcript,
+            result,
+        ));
+        let mut transcript = Transcript::default();
+        let result = input_event(session, &mut transcript).await;
+        outcomes.push(outcome(
+            "events.input",
+            &io::status::FUNCTION,
+            transcript,
+            result,
+        ));
+        let mut transcript = Transcript::default();
+        let result = incoming_event(session, &mut transcript).await;
         outcomes.push(outcome(
             "events.call.incoming",
             &call::answer::FUNCTION,
-            log,
+            transcript,
             result,
         ));
         let firmware = session.firmware;
         for event in outside_world(&session.discovered.events, firmware) {
-            let mut log = Log::default();
-            let result = world_event(session, event, &mut log).await;
+            let mut transcript = Transcript::default();
+            let result = world_event(session, event, &mut transcript).await;
             let id = format!("events.world.{}", event.name);
             let function = &helios_spec::functions::log::pull::FUNCTION;
-            outcomes.push(outcome(&id, function, log, result));
+            outcomes.push(outcome(&id, function, transcript, result));
         }
         outcomes
     })
 }
 
-fn outcome(id: &str, function: &Function, log: Log, result: Checked) -> Outcome {
+fn outcome(
+    id: &str,
+    function: &Function,
+    transcript: Transcript,
+    result: Result<String, Stop>,
+) -> Outcome {
     let mut outcome = Outcome::new(id, function, "event");
     outcome.expected = "the event, with its params, on the channel of each account allowed to \
         see it and on no other"
@@ -113,12 +124,10 @@ fn outcome(id: &str, function: &Function, log: Log, result: Checked) -> Outcome 
             outcome.observed = observed;
             Verdict::Pass
         }
-        Err(Skip::NotApplicable(why)) => Verdict::NotApplicable(why),
-        Err(Skip::Departure(Departure::Fail(why))) => Verdict::Fail(why),
-        Err(Skip::Departure(Departure::Harness(why))) => Verdict::undecided(why),
+        Err(stop) => stop.into(),
     };
-    outcome.exchanges = log.exchanges;
-    outcome.findings = log.findings;
+    outcome.exchanges = transcript.exchanges;
+    outcome.findings = transcript.findings;
     outcome
 }
 
@@ -133,27 +142,29 @@ async fn watched(
     watch: Watch,
     expected: &[Value],
     wait: u64,
-    log: &mut Log,
-) -> Checked {
-    let found = watch.collect(session, expected.len(), wait, log).await;
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
+    let found = watch
+        .collect(session, expected.len(), wait, transcript)
+        .await;
     let event = watch.event;
-    watch.close(session, log).await;
-    judge(session, event, &found?, expected).map_err(|why| Skip::Departure(Departure::Fail(why)))
+    watch.close(session, transcript).await;
+    judge(session, event, &found?, expected)
 }
 
 /// Not applicable unless the action and the event log can succeed on this device.
-fn available(session: &Session<'_>, action: &'static Function) -> Result<(), Skip> {
+fn available(session: &Session<'_>, action: &'static Function) -> Result<(), Stop> {
     [action, &log::subscribe::FUNCTION, &log::pull::FUNCTION]
         .into_iter()
         .find_map(|function| session.unavailable(function))
-        .map_or(Ok(()), |why| Err(Skip::NotApplicable(why)))
+        .map_or(Ok(()), |why| Err(Stop::NotApplicable(why)))
 }
 
 /// Not applicable when the device's firmware predates the event type (`SwitchStateChanged`
 /// came with 2.14).
-fn in_firmware(session: &Session<'_>, name: &str) -> Result<(), Skip> {
+fn in_firmware(session: &Session<'_>, name: &str) -> Result<(), Stop> {
     match helios_spec::event(name) {
-        Some(event) if !event.origin.present_in(session.firmware) => Err(Skip::NotApplicable(
+        Some(event) if !event.origin.present_in(session.firmware) => Err(Stop::NotApplicable(
             format!("{name} is newer than firmware {}", session.firmware),
         )),
         _ => Ok(()),
@@ -185,32 +196,42 @@ fn io_ctrl(port: &str, action: &str) -> Call {
 }
 
 /// Sends `call` as the full account and requires success.
-async fn act(session: &mut Session<'_>, log: &mut Log, call: Call) -> Result<(), Skip> {
-    log.send(session, call).await?.success()?;
+async fn act(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+    call: Call,
+) -> Result<(), Stop> {
+    transcript.send(session, call).await?.success()?;
     Ok(())
 }
 
-async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+async fn switch_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &switch::ctrl::FUNCTION)?;
     in_firmware(session, "SwitchStateChanged")?;
     let Some(id) = quiet_switch(session) else {
-        return Err(Skip::NotApplicable("no enabled switch".into()));
+        return Err(Stop::NotApplicable("no enabled switch".into()));
     };
-    act(session, log, switch_ctrl(id, "off")).await?;
-    let watch = Watch::open(session, "SwitchStateChanged", log).await?;
-    act(session, log, switch_ctrl(id, "on")).await?;
-    act(session, log, switch_ctrl(id, "off")).await?;
+    act(session, transcript, switch_ctrl(id, "off")).await?;
+    let watch = Watch::open(session, "SwitchStateChanged", transcript).await?;
+    act(session, transcript, switch_ctrl(id, "on")).await?;
+    act(session, transcript, switch_ctrl(id, "off")).await?;
     let expected = [
         json!({"switch": id, "state": true}),
         json!({"switch": id, "state": false}),
     ];
     let wait = wait(session);
-    watched(session, watch, &expected, wait, log).await
+    watched(session, watch, &expected, wait, transcript).await
 }
 
 /// A channel filtered to `SwitchStateChanged` carries the switch's events and not those of an
 /// output changed in between (5.24: only the listed types).
-async fn filtered_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+async fn filtered_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &switch::ctrl::FUNCTION)?;
     in_firmware(session, "SwitchStateChanged")?;
     available(session, &io::ctrl::FUNCTION)?;
@@ -218,53 +239,59 @@ async fn filtered_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
         quiet_switch(session),
         session.discovered.outputs.first().cloned(),
     ) else {
-        return Err(Skip::NotApplicable("no enabled switch and output".into()));
+        return Err(Stop::NotApplicable("no enabled switch and output".into()));
     };
-    act(session, log, switch_ctrl(id, "off")).await?;
-    act(session, log, io_ctrl(&port, "off")).await?;
-    let watch = Watch::open(session, "SwitchStateChanged", log).await?;
-    act(session, log, io_ctrl(&port, "on")).await?;
-    act(session, log, switch_ctrl(id, "on")).await?;
-    act(session, log, io_ctrl(&port, "off")).await?;
-    act(session, log, switch_ctrl(id, "off")).await?;
+    act(session, transcript, switch_ctrl(id, "off")).await?;
+    act(session, transcript, io_ctrl(&port, "off")).await?;
+    let watch = Watch::open(session, "SwitchStateChanged", transcript).await?;
+    act(session, transcript, io_ctrl(&port, "on")).await?;
+    act(session, transcript, switch_ctrl(id, "on")).await?;
+    act(session, transcript, io_ctrl(&port, "off")).await?;
+    act(session, transcript, switch_ctrl(id, "off")).await?;
     let expected = [
         json!({"switch": id, "state": true}),
         json!({"switch": id, "state": false}),
     ];
     let wait = wait(session);
-    watched(session, watch, &expected, wait, log).await
+    watched(session, watch, &expected, wait, transcript).await
 }
 
-async fn output_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+async fn output_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &io::ctrl::FUNCTION)?;
     let Some(port) = session.discovered.outputs.first().cloned() else {
-        return Err(Skip::NotApplicable("no output".into()));
+        return Err(Stop::NotApplicable("no output".into()));
     };
-    act(session, log, io_ctrl(&port, "off")).await?;
-    let watch = Watch::open(session, "OutputChanged", log).await?;
-    act(session, log, io_ctrl(&port, "on")).await?;
-    act(session, log, io_ctrl(&port, "off")).await?;
+    act(session, transcript, io_ctrl(&port, "off")).await?;
+    let watch = Watch::open(session, "OutputChanged", transcript).await?;
+    act(session, transcript, io_ctrl(&port, "on")).await?;
+    act(session, transcript, io_ctrl(&port, "off")).await?;
     let expected = [
         json!({"port": port, "state": true}),
         json!({"port": port, "state": false}),
     ];
     let wait = wait(session);
-    watched(session, watch, &expected, wait, log).await
+    watched(session, watch, &expected, wait, transcript).await
 }
 
-async fn call_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+async fn call_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &call::dial::FUNCTION)?;
     let Some(number) = session.profile.dial_numbers.first().cloned() else {
-        return Err(Skip::NotApplicable(
+        return Err(Stop::NotApplicable(
             "the profile names no number the runner may dial ([calls] numbers)".into(),
         ));
     };
-    let watch = Watch::open(session, "CallStateChanged", log).await?;
+    let watch = Watch::open(session, "CallStateChanged", transcript).await?;
     let dial = Call::new(&call::dial::FUNCTION).param("number", number.as_str());
-    let answer = log.send(session, dial).await?;
+    let answer = transcript.send(session, dial).await?;
     let id = answer.success()?["session"].as_u64().unwrap_or(0);
     let hangup = Call::new(&call::hangup::FUNCTION).param("session", id);
-    log.send(session, hangup).await?.success()?;
+    transcript.send(session, hangup).await?.success()?;
     let mut first = json!({"direction": "outgoing", "state": "connecting", "session": id});
     if number.starts_with("sip:") {
         first["peer"] = json!(number);
@@ -275,10 +302,13 @@ async fn call_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
         last["reason"] = json!("normal");
     }
     let wait = wait(session);
-    watched(session, watch, &[first, last], wait, log).await
+    watched(session, watch, &[first, last], wait, transcript).await
 }
 
-async fn audio_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+async fn audio_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     let function = &audio::test::FUNCTION;
     available(session, function)?;
     if !session
@@ -287,65 +317,68 @@ async fn audio_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
         .iter()
         .any(|e| e == "AudioLoopTest")
     {
-        return Err(Skip::NotApplicable("log/caps lacks AudioLoopTest".into()));
+        return Err(Stop::NotApplicable("log/caps lacks AudioLoopTest".into()));
     }
-    let watch = Watch::open(session, "AudioLoopTest", log).await?;
-    log.send(session, Call::new(function)).await?.success()?;
+    let watch = Watch::open(session, "AudioLoopTest", transcript).await?;
+    transcript
+        .send(session, Call::new(function))
+        .await?
+        .success()?;
     // The manual does not say how long the test takes: a few seconds, plus the tolerance.
     let wait = 5 + wait(session);
-    let found = watch.collect(session, 1, wait, log).await?;
-    watch.close(session, log).await;
+    let found = watch.collect(session, 1, wait, transcript).await?;
+    watch.close(session, transcript).await;
     for (_, records) in &found {
         if let Some(record) = records.iter().find(|r| !r.fits) {
-            return Err(Skip::Departure(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "AudioLoopTest with params the manual does not allow: {}",
                 record.params
-            ))));
+            )));
         }
     }
     judge(session, "AudioLoopTest", &found, &[json!({})])
-        .map_err(|why| Skip::Departure(Departure::Fail(why)))
 }
 
-async fn input_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+async fn input_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     let Some(port) = session.discovered.inputs.first().cloned() else {
-        return Err(Skip::NotApplicable("no input".into()));
+        return Err(Stop::NotApplicable("no input".into()));
     };
     let Ok(stimulus) = stimulus(session) else {
-        return Err(Skip::NotApplicable(
+        return Err(Stop::NotApplicable(
             "an input changes only by wire: no stimulus interface".into(),
         ));
     };
-    let harness =
-        |e: helios_client::ClientError| Skip::Departure(Departure::Harness(e.to_string()));
-    stimulus.input(&port, false).await.map_err(harness)?;
-    let watch = Watch::open(session, "InputChanged", log).await?;
-    stimulus.input(&port, true).await.map_err(harness)?;
+    stimulus.input(&port, false).await?;
+    let watch = Watch::open(session, "InputChanged", transcript).await?;
+    stimulus.input(&port, true).await?;
     let expected = [json!({"port": port, "state": true})];
     let wait = wait(session);
-    let result = watched(session, watch, &expected, wait, log).await;
-    stimulus.input(&port, false).await.map_err(harness)?;
+    let result = watched(session, watch, &expected, wait, transcript).await;
+    stimulus.input(&port, false).await?;
     result
 }
 
-async fn incoming_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
+async fn incoming_event(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     let Ok(stimulus) = stimulus(session) else {
-        return Err(Skip::NotApplicable(
+        return Err(Stop::NotApplicable(
             "an incoming call needs a caller: no stimulus interface".into(),
         ));
     };
-    let watch = Watch::open(session, "CallStateChanged", log).await?;
-    let answer = stimulus
-        .incoming_call(CALLER)
-        .await
-        .map_err(|e| Skip::Departure(Departure::Harness(e.to_string())))?;
+    let watch = Watch::open(session, "CallStateChanged", transcript).await?;
+    let answer = stimulus.incoming_call(CALLER).await?;
     let id = answer["session"].as_u64().unwrap_or(0);
     let expected =
         [json!({"direction": "incoming", "state": "ringing", "peer": CALLER, "session": id})];
     let wait = wait(session);
-    let result = watched(session, watch, &expected, wait, log).await;
+    let result = watched(session, watch, &expected, wait, transcript).await;
     let hangup = Call::new(&call::hangup::FUNCTION).param("session", id);
-    log.send(session, hangup).await?.success()?;
+    transcript.send(session, hangup).await?.success()?;
     result
 }
 

@@ -10,7 +10,7 @@ use super::Group;
 use crate::findings::Findings;
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::Verdict;
+use crate::verdict::{Stop, Verdict};
 
 /// How far the uptime may lag the runner's clock between two probes beyond the first probe's
 /// round trip (the device read its clock somewhere within it): readings are whole seconds.
@@ -51,12 +51,13 @@ impl Health {
         outcome.verdict = match (&self.last, &now) {
             // No answer at all is the network's or the lab's, not a departure from the manual;
             // a device that stops answering for good stops the run (a setup error).
-            (_, Err(Probe::NoAnswer(why))) => Verdict::Error(format!(
+            (_, Err(Stop::Unanswered(why))) => Verdict::Error(format!(
                 "after {id}, the device's health probe got no answer: {why}"
             )),
-            (_, Err(Probe::Reply(why))) => Verdict::Fail(format!(
+            (_, Err(Stop::Fail(why))) => Verdict::Fail(format!(
                 "after {id}, the device's health probe failed: {why}"
             )),
+            (_, Err(other)) => other.clone().into(),
             // The uptime must keep pace with the runner's clock: losing more than the rounding
             // of two whole-second readings means it started again in between.
             (Some((before, read_at, took)), Ok((after, asked, _)))
@@ -80,21 +81,13 @@ impl Health {
     }
 }
 
-/// Why the uptime could not be read.
-#[derive(Debug)]
-pub(super) enum Probe {
-    /// The request got no answer (refused, reset, timed out).
-    NoAnswer(String),
-    /// The device answered, but not with an uptime.
-    Reply(String),
-}
-
 /// The device's uptime, with the instant it was read; what the reply's reader tolerated goes to
-/// `findings`.
+/// `findings`. A request without an answer is [`Stop::Unanswered`], a reply without an uptime
+/// [`Stop::Fail`].
 pub(super) async fn uptime(
     session: &mut Session<'_>,
     findings: &mut Findings,
-) -> Result<(u64, tokio::time::Instant, std::time::Duration), Probe> {
+) -> Result<(u64, tokio::time::Instant, std::time::Duration), Stop> {
     let asked = tokio::time::Instant::now();
     // The field's spelling comes from the spec: `upTime`.
     let field = status::FUNCTION
@@ -107,16 +100,16 @@ pub(super) async fn uptime(
     let exchange = session
         .call(Call::new(&status::FUNCTION))
         .await
-        .map_err(Probe::NoAnswer)?;
+        .map_err(|error| Stop::Unanswered(error.to_string()))?;
     match crate::findings::envelope(&exchange, findings) {
         Ok(Envelope::Success { result }) => result
             .as_ref()
             .and_then(|result| result.get(field))
             .and_then(serde_json::Value::as_u64)
             .map(|seconds| (seconds, asked, asked.elapsed()))
-            .ok_or_else(|| Probe::Reply(format!("no {field} in the reply"))),
-        Ok(Envelope::Failure { code, .. }) => Err(Probe::Reply(format!("error {code}"))),
-        Err(_) => Err(Probe::Reply(format!(
+            .ok_or_else(|| Stop::Fail(format!("no {field} in the reply"))),
+        Ok(Envelope::Failure { code, .. }) => Err(Stop::Fail(format!("error {code}"))),
+        Err(_) => Err(Stop::Fail(format!(
             "HTTP {} without a JSON envelope",
             exchange.response.status
         ))),

@@ -7,9 +7,10 @@ use helios_spec::functions::log;
 use serde_json::Value;
 
 use crate::case::Login;
+use crate::model::Transcript;
 use crate::model::events::{Record, may_see};
-use crate::model::{Departure, Log};
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// One channel per account, all filtered to one event type.
 #[derive(Debug)]
@@ -23,19 +24,21 @@ impl Watch {
     pub(super) async fn open(
         session: &mut Session<'_>,
         event: &'static str,
-        log: &mut Log,
-    ) -> Result<Self, Departure> {
+        transcript: &mut Transcript,
+    ) -> Result<Self, Stop> {
         let mut channels = Vec::new();
         for account in 0..session.profile.accounts.len() {
             let call = Call::new(&log::subscribe::FUNCTION)
                 .param("filter", event)
                 .param("duration", 120);
-            let answer = log.send_as(session, Login::Account(account), call).await?;
+            let answer = transcript
+                .send_as(session, Login::Account(account), call)
+                .await?;
             let result = answer.success()?;
             let id = result["id"]
                 .as_u64()
                 .and_then(|id| u32::try_from(id).ok())
-                .ok_or_else(|| Departure::Fail(format!("log/subscribe gave no id: {result}")))?;
+                .ok_or_else(|| Stop::Fail(format!("log/subscribe gave no id: {result}")))?;
             channels.push((account, id));
         }
         Ok(Self { event, channels })
@@ -48,8 +51,8 @@ impl Watch {
         session: &mut Session<'_>,
         count: usize,
         wait: u64,
-        log: &mut Log,
-    ) -> Result<Vec<(usize, Vec<Record>)>, Departure> {
+        transcript: &mut Transcript,
+    ) -> Result<Vec<(usize, Vec<Record>)>, Stop> {
         let mut seeing: Vec<(usize, u32)> = Vec::new();
         let mut blind = Vec::new();
         for (account, id) in &self.channels {
@@ -73,8 +76,10 @@ impl Watch {
                 let call = Call::new(&log::pull::FUNCTION)
                     .param("id", id)
                     .param("timeout", left);
-                let answer = log.send_as(session, Login::Account(account), call).await?;
-                let batch = log.records(answer.success()?)?;
+                let answer = transcript
+                    .send_as(session, Login::Account(account), call)
+                    .await?;
+                let batch = transcript.records(answer.success()?)?;
                 let empty = batch.is_empty();
                 got.extend(batch);
                 if got.len() >= count || empty || left == 0 {
@@ -86,10 +91,12 @@ impl Watch {
         Ok(found)
     }
 
-    pub(super) async fn close(self, session: &mut Session<'_>, log: &mut Log) {
+    pub(super) async fn close(self, session: &mut Session<'_>, transcript: &mut Transcript) {
         for (account, id) in self.channels {
             let call = Call::new(&log::unsubscribe::FUNCTION).param("id", id);
-            let _ = log.send_as(session, Login::Account(account), call).await;
+            let _ = transcript
+                .send_as(session, Login::Account(account), call)
+                .await;
         }
     }
 }
@@ -101,7 +108,7 @@ pub(super) fn judge(
     event: &str,
     found: &[(usize, Vec<Record>)],
     expected: &[Value],
-) -> Result<String, String> {
+) -> Result<String, Stop> {
     let mut seen = Vec::new();
     for (account, records) in found {
         let holder = session.profile.accounts.get(*account);
@@ -122,9 +129,9 @@ pub(super) fn judge(
                 .all(|(record, params)| record.is(event, params))
         {
             let wanted: Vec<String> = owed.iter().map(|p| format!("{event} {p}")).collect();
-            return Err(format!(
+            return Err(Stop::Fail(format!(
                 "{user}'s channel delivered {got:?}; the manual wants {wanted:?}"
-            ));
+            )));
         }
         seen.push(format!("{user}: {}", records.len()));
     }

@@ -18,7 +18,7 @@ use super::config::{download, restore};
 use crate::findings::{Findings, envelope};
 use crate::outcome::{Outcome, observed};
 use crate::session::Session;
-use crate::verdict::Verdict;
+use crate::verdict::{Stop, Verdict};
 
 /// How often the runner looks whether the device is back.
 const POLL: Duration = Duration::from_millis(500);
@@ -142,7 +142,7 @@ async fn succeeds(session: &mut Session<'_>, call: Call, outcome: &mut Outcome) 
             ok
         }
         Err(why) => {
-            outcome.verdict = Verdict::undecided(why);
+            outcome.verdict = Stop::from(why).into();
             false
         }
     }
@@ -242,7 +242,7 @@ async fn refused(session: &mut Session<'_>, call: Call, blob: &str, outcome: &mu
             };
             outcome.exchanges.push(exchange);
         }
-        Err(why) => outcome.verdict = Verdict::undecided(why),
+        Err(why) => outcome.verdict = Stop::from(why).into(),
     }
 }
 
@@ -305,7 +305,7 @@ async fn apply_without_upload(session: &mut Session<'_>) -> Outcome {
     let exchange = match session.call(Call::new(function)).await {
         Ok(exchange) => exchange,
         Err(why) => {
-            outcome.verdict = Verdict::undecided(why);
+            outcome.verdict = Stop::from(why).into();
             return outcome;
         }
     };

@@ -29,10 +29,10 @@ use helios_spec::{ErrorCode, Function, Tier};
 use tokio::time::{sleep, sleep_until};
 
 use super::{Group, Outcomes};
-use crate::model::{Answer, Departure, Log};
+use crate::model::{Answer, Transcript};
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::Verdict;
+use crate::verdict::{Stop, Verdict};
 
 mod camera;
 mod deadline;
@@ -53,45 +53,24 @@ pub(super) const GROUP: Group = Group {
     run,
 };
 
-/// What a timing check found.
-#[derive(Debug)]
-pub(super) enum Found {
-    Pass(String),
-    Fail(String),
-    NotApplicable(String),
-    /// The runner could not decide (too late, the scene did not change...).
-    Undecided(String),
-}
-
-impl From<Departure> for Found {
-    fn from(departure: Departure) -> Self {
-        match departure {
-            Departure::Fail(why) => Self::Fail(why),
-            Departure::Harness(why) => Self::Undecided(why),
-        }
-    }
-}
-
 pub(super) fn outcome(
     id: &str,
     function: &Function,
     expected: &str,
-    log: Log,
-    found: Found,
+    transcript: Transcript,
+    result: Result<String, Stop>,
 ) -> Outcome {
     let mut outcome = Outcome::new(id, function, "timing");
     outcome.expected = expected.into();
-    outcome.verdict = match found {
-        Found::Pass(observed) => {
+    outcome.verdict = match result {
+        Ok(observed) => {
             outcome.observed = observed;
             Verdict::Pass
         }
-        Found::Fail(why) => Verdict::Fail(why),
-        Found::NotApplicable(why) => Verdict::NotApplicable(why),
-        Found::Undecided(why) => Verdict::undecided(why),
+        Err(stop) => stop.into(),
     };
-    outcome.exchanges = log.exchanges;
-    outcome.findings = log.findings;
+    outcome.exchanges = transcript.exchanges;
+    outcome.findings = transcript.findings;
     outcome
 }
 
@@ -111,10 +90,10 @@ fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
 }
 
 /// A client of the full account for `function`'s service.
-pub(super) fn client(session: &Session<'_>, function: &Function) -> Result<Client, Found> {
+pub(super) fn client(session: &Session<'_>, function: &Function) -> Result<Client, Stop> {
     session
         .fresh_client(session.transport_for(function), session.full_login())
-        .map_err(Found::Undecided)
+        .map_err(Stop::from)
 }
 
 fn ms(duration: Duration) -> u128 {
@@ -132,16 +111,16 @@ async fn subscribe(
     client: &Client,
     filter: &str,
     duration: u64,
-    log: &mut Log,
-) -> Result<(u32, Answer), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(u32, Answer), Stop> {
     let call = Call::new(&log::subscribe::FUNCTION)
         .param("filter", filter)
         .param("duration", duration);
-    let answer = log.send_with(client, call).await?;
+    let answer = transcript.send_with(client, call).await?;
     let id = answer.success()?["id"]
         .as_u64()
         .and_then(|id| u32::try_from(id).ok())
-        .ok_or_else(|| Departure::Fail("log/subscribe gave no id".into()))?;
+        .ok_or_else(|| Stop::Fail("log/subscribe gave no id".into()))?;
     Ok((id, answer))
 }
 
@@ -151,8 +130,8 @@ fn pull(id: u32, timeout: u64) -> Call {
         .param("timeout", timeout)
 }
 
-async fn unsubscribe(client: &Client, id: u32, log: &mut Log) {
-    let _ = log
+async fn unsubscribe(client: &Client, id: u32, transcript: &mut Transcript) {
+    let _ = transcript
         .send_with(
             client,
             Call::new(&log::unsubscribe::FUNCTION).param("id", id),
@@ -161,77 +140,78 @@ async fn unsubscribe(client: &Client, id: u32, log: &mut Log) {
 }
 
 async fn pull_timeout(session: &Session<'_>) -> Outcome {
-    let mut log = Log::default();
-    let found = pull_timeout_found(session, &mut log)
-        .await
-        .unwrap_or_else(Found::from);
+    let mut transcript = Transcript::default();
+    let result = pull_timeout_found(session, &mut transcript).await;
     let expected = "a pull with timeout=2 on an empty channel answers an empty list after 2 s";
     outcome(
         "timing.pull.timeout",
         &log::pull::FUNCTION,
         expected,
-        log,
-        found,
+        transcript,
+        result,
     )
 }
 
-async fn pull_timeout_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Departure> {
+async fn pull_timeout_found(
+    session: &Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     let Some(filter) = quiet_filter(session) else {
-        return Ok(Found::NotApplicable(
+        return Err(Stop::NotApplicable(
             "log/caps lists no event that stays quiet".into(),
         ));
     };
-    let client = match client(session, &log::pull::FUNCTION) {
-        Ok(client) => client,
-        Err(found) => return Ok(found),
-    };
+    let client = client(session, &log::pull::FUNCTION)?;
     let tolerance = Duration::from_millis(session.profile.tolerances.pull_ms);
-    let (id, _) = subscribe(&client, filter, 30, log).await?;
-    let answer = log.send_with(&client, pull(id, 2)).await?;
-    unsubscribe(&client, id, log).await;
-    let events = log.records(answer.success()?)?.len();
+    let (id, _) = subscribe(&client, filter, 30, transcript).await?;
+    let answer = transcript.send_with(&client, pull(id, 2)).await?;
+    unsubscribe(&client, id, transcript).await;
+    let events = transcript.records(answer.success()?)?.len();
     let took = answer.received - answer.sent;
     let wanted = Duration::from_secs(2);
-    Ok(if events > 0 {
-        Found::Undecided(format!("{events} {filter} events arrived during the wait"))
+    if events > 0 {
+        Err(Stop::Undecided(format!(
+            "{events} {filter} events arrived during the wait"
+        )))
     } else if took + tolerance < wanted {
-        Found::Fail(format!(
+        Err(Stop::Fail(format!(
             "answered after {} ms, before its 2 s timeout",
             ms(took)
-        ))
+        )))
     } else if took > wanted + tolerance {
-        Found::Fail(format!(
+        Err(Stop::Fail(format!(
             "answered after {} ms, {} ms late",
             ms(took),
             ms(took - wanted)
-        ))
+        )))
     } else {
-        Found::Pass(format!(
+        Ok(format!(
             "answered after {} ms (± {} ms)",
             ms(took),
             ms(tolerance)
         ))
-    })
+    }
 }
 
 async fn pull_event(session: &Session<'_>) -> Outcome {
-    let mut log = Log::default();
-    let found = pull_event_found(session, &mut log)
-        .await
-        .unwrap_or_else(Found::from);
+    let mut transcript = Transcript::default();
+    let result = pull_event_found(session, &mut transcript).await;
     let expected = "a waiting pull answers as soon as an event arrives";
     outcome(
         "timing.pull.event",
         &log::pull::FUNCTION,
         expected,
-        log,
-        found,
+        transcript,
+        result,
     )
 }
 
-async fn pull_event_found(session: &Session<'_>, log: &mut Log) -> Result<Found, Departure> {
+async fn pull_event_found(
+    session: &Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     let Some(port) = session.discovered.outputs.first().cloned() else {
-        return Ok(Found::NotApplicable(
+        return Err(Stop::NotApplicable(
             "no output to raise an event with".into(),
         ));
     };
@@ -240,7 +220,7 @@ async fn pull_event_found(session: &Session<'_>, log: &mut Log) -> Result<Found,
         client(session, &io::ctrl::FUNCTION),
     ) {
         (Ok(waiter), Ok(actor)) => (waiter, actor),
-        (Err(found), _) | (_, Err(found)) => return Ok(found),
+        (Err(stop), _) | (_, Err(stop)) => return Err(stop),
     };
     let tolerance = Duration::from_millis(session.profile.tolerances.pull_ms);
     let ctrl = |action: &str| {
@@ -248,36 +228,38 @@ async fn pull_event_found(session: &Session<'_>, log: &mut Log) -> Result<Found,
             .param("port", port.as_str())
             .param("action", action)
     };
-    log.send_with(&actor, ctrl("off")).await?.success()?;
-    let (id, _) = subscribe(&waiter, "OutputChanged", 30, log).await?;
-    let mut actor_log = Log::default();
-    let (waited, acted) = tokio::join!(log.send_with(&waiter, pull(id, 5)), async {
+    transcript.send_with(&actor, ctrl("off")).await?.success()?;
+    let (id, _) = subscribe(&waiter, "OutputChanged", 30, transcript).await?;
+    let mut actor_transcript = Transcript::default();
+    let (waited, acted) = tokio::join!(transcript.send_with(&waiter, pull(id, 5)), async {
         sleep(Duration::from_secs(1)).await;
-        actor_log.send_with(&actor, ctrl("on")).await
+        actor_transcript.send_with(&actor, ctrl("on")).await
     });
-    let _ = actor_log.send_with(&actor, ctrl("off")).await;
-    log.exchanges.append(&mut actor_log.exchanges);
-    unsubscribe(&waiter, id, log).await;
+    let _ = actor_transcript.send_with(&actor, ctrl("off")).await;
+    transcript.exchanges.append(&mut actor_transcript.exchanges);
+    unsubscribe(&waiter, id, transcript).await;
     let (waited, acted) = (waited?, acted?);
     acted.success()?;
-    let events = log.records(waited.success()?)?.len();
+    let events = transcript.records(waited.success()?)?.len();
     let after = waited.received.saturating_duration_since(acted.received);
-    Ok(if waited.received < acted.sent {
-        Found::Fail(format!(
+    if waited.received < acted.sent {
+        Err(Stop::Fail(format!(
             "the pull answered {} ms after it was sent, before its timeout and before any event",
             ms(waited.received - waited.sent)
-        ))
+        )))
     } else if events == 0 {
-        Found::Fail("the pull answered without the OutputChanged event".into())
+        Err(Stop::Fail(
+            "the pull answered without the OutputChanged event".into(),
+        ))
     } else if after > tolerance {
-        Found::Fail(format!(
+        Err(Stop::Fail(format!(
             "the pull answered {} ms after the event's action",
             ms(after)
-        ))
+        )))
     } else {
-        Found::Pass(format!(
+        Ok(format!(
             "answered {} ms after the event's action",
             ms(after)
         ))
-    })
+    }
 }

@@ -19,7 +19,7 @@ use tokio::time::Instant;
 
 use super::pacing::{Latencies, Schedule};
 use super::report::{EventFigures, LoadReport};
-use super::{Clients, result};
+use super::{Clients, LoadError, result};
 use crate::discovery::Discovered;
 use crate::profile::Checked;
 
@@ -71,7 +71,7 @@ pub(crate) async fn measure(
     .and_then(|r| {
         r["id"]
             .as_u64()
-            .ok_or_else(|| format!("no channel id in {r}"))
+            .ok_or_else(|| LoadError::Answer(format!("no channel id in {r}")))
     });
     let channel = match subscribed {
         Ok(id) => id,
@@ -130,7 +130,7 @@ impl Phase {
         // The privilege the event needs, from the spec (erratum `switch-event-privilege`).
         let seen_with = helios_spec::event(&event_name()).and_then(|e| e.privilege);
         let phase = (|| {
-            Ok::<_, String>(Phase {
+            Ok::<_, LoadError>(Phase {
                 control: clients.for_function(ctrl, Some(Privilege::control(Group::Switch)))?,
                 status: clients.for_function(
                     &switch::status::FUNCTION,
@@ -144,7 +144,7 @@ impl Phase {
     }
 
     /// Whether the switch is active now (`switch/status`).
-    async fn active(&self) -> Result<bool, String> {
+    async fn active(&self) -> Result<bool, LoadError> {
         let status = result(
             &self.status,
             Call::new(&switch::status::FUNCTION).param("switch", self.switch),
@@ -159,10 +159,10 @@ impl Phase {
             })
             .and_then(|item| item["active"].as_bool())
             .ok_or_else(|| {
-                format!(
+                LoadError::Answer(format!(
                     "switch/status says nothing of switch {}: {status}",
                     self.switch
-                )
+                ))
             })
     }
 
@@ -173,7 +173,7 @@ impl Phase {
     }
 
     /// One sample: the switch changed at `ctrl_due`; the time until its event arrived.
-    async fn sample(&self, channel: u64, ctrl_due: Instant) -> Result<Duration, String> {
+    async fn sample(&self, channel: u64, ctrl_due: Instant) -> Result<Duration, LoadError> {
         let expected = !self.active().await?;
         let waiting = tokio::spawn(wait_for(
             self.log.clone(),
@@ -186,12 +186,12 @@ impl Phase {
         let controlled = result(&self.control, self.ctrl_call(expected)).await;
         if let Err(why) = controlled {
             waiting.abort();
-            return Err(format!("switch/ctrl: {why}"));
+            return Err(LoadError::Answer(format!("switch/ctrl: {why}")));
         }
         match waiting.await {
             Ok(Ok(arrived)) => Ok(arrived.saturating_duration_since(ctrl_due)),
             Ok(Err(why)) => Err(why),
-            Err(error) => Err(error.to_string()),
+            Err(error) => Err(LoadError::Answer(error.to_string())),
         }
     }
 }
@@ -203,7 +203,7 @@ async fn wait_for(
     switch: u8,
     state: bool,
     deadline: Instant,
-) -> Result<Instant, String> {
+) -> Result<Instant, LoadError> {
     while Instant::now() < deadline {
         let left = deadline.saturating_duration_since(Instant::now()).as_secs();
         let call = Call::new(&log::pull::FUNCTION)
@@ -211,7 +211,7 @@ async fn wait_for(
             .param("timeout", left.clamp(1, 5));
         let pulled: Value = result(&log, call).await?;
         let arrived = Instant::now();
-        let records = read_pull(&pulled).map_err(|e| e.to_string())?;
+        let records = read_pull(&pulled)?;
         let found = records.into_iter().flatten().any(|(record, _)| {
             matches!(record.event, Event::SwitchStateChanged { switch: s, state: st }
                 if s == u32::from(switch) && st == state)
@@ -220,8 +220,8 @@ async fn wait_for(
             return Ok(arrived);
         }
     }
-    Err(format!(
+    Err(LoadError::Answer(format!(
         "no SwitchStateChanged of switch {switch} to {state} within {} s",
         PATIENCE.as_secs()
-    ))
+    )))
 }

@@ -20,10 +20,11 @@ pub mod snapshot;
 use std::sync::Arc;
 use std::time::Duration;
 
-use helios_client::{AuthMode, Call, Client};
+use helios_client::{AuthMode, Call, Client, ClientError};
 use helios_spec::functions::{camera, switch};
 use helios_spec::{Auth, Function, Group, Privilege, Transport};
-use helios_wire::envelope::Envelope;
+use helios_wire::envelope::{Envelope, ReadError};
+use helios_wire::event::EventError;
 use serde_json::Value;
 
 use crate::discovery::Discovered;
@@ -63,6 +64,39 @@ pub fn rate(profile: &Checked, options: &LoadOptions) -> (u32, &'static str) {
     }
 }
 
+/// Why a measurement has no client or no result: one of the report's notes.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The target has neither address.
+    #[error("the target has no address")]
+    NoAddress,
+    /// No account of the profile may call the function.
+    #[error("the profile has no account for {function} of the {service} service")]
+    NoAccount {
+        function: &'static str,
+        service: &'static str,
+    },
+    /// The client could not be built, or the request got no reply.
+    #[error("{0}")]
+    Client(#[from] ClientError),
+    /// The device refused the call with this error code.
+    #[error("error {0}")]
+    Refused(u64),
+    /// The reply is no JSON envelope.
+    #[error("HTTP {status}: {error}")]
+    Unreadable {
+        status: u16,
+        #[source]
+        error: ReadError,
+    },
+    /// The event records of a pull cannot be read.
+    #[error("{0}")]
+    Events(#[from] EventError),
+    /// A reply that does not say what the measurement needs.
+    #[error("{0}")]
+    Answer(String),
+}
+
 /// Clients of one device, one per function, each with the login and transport its service asks.
 pub(crate) struct Clients<'a> {
     target: &'a Target,
@@ -82,7 +116,7 @@ impl Clients<'_> {
         report: &mut LoadReport,
     ) -> Option<Arc<Client>> {
         self.for_function(function, Some(Privilege::monitoring(group)))
-            .map_err(|why| report.notes.push(why))
+            .map_err(|why| report.notes.push(why.to_string()))
             .ok()
     }
 
@@ -90,13 +124,13 @@ impl Clients<'_> {
         &self,
         function: &Function,
         privilege: Option<Privilege>,
-    ) -> Result<Arc<Client>, String> {
+    ) -> Result<Arc<Client>, LoadError> {
         let security = self.profile.security(function.service);
         let base = match (security.transport, &self.target.http, &self.target.https) {
             (Transport::Http, Some(http), _) => http,
             (_, _, Some(https)) => https,
             (_, Some(http), None) => http,
-            (_, None, None) => return Err("the target has no address".into()),
+            (_, None, None) => return Err(LoadError::NoAddress),
         };
         let mut builder = Client::builder(base)
             .timeout(self.timeout)
@@ -112,29 +146,29 @@ impl Clients<'_> {
                     Some(privilege) => self.profile.accounts.iter().find(|a| a.holds(privilege)),
                     None => self.profile.full_account(),
                 }
-                .ok_or_else(|| {
-                    format!(
-                        "the profile has no account for {} of the {} service",
-                        function.path,
-                        function.service.name()
-                    )
+                .ok_or(LoadError::NoAccount {
+                    function: function.path,
+                    service: function.service.name(),
                 })?;
                 builder
                     .credentials(&account.user, &account.password)
                     .auth(AuthMode::Auto)
             }
         };
-        builder.build().map(Arc::new).map_err(|e| e.to_string())
+        Ok(Arc::new(builder.build()?))
     }
 }
 
 /// The `result` of a call that succeeded, or why there is none.
-pub(crate) async fn result(client: &Client, call: Call) -> Result<Value, String> {
-    let exchange = client.send(call).await.map_err(|e| e.to_string())?;
+pub(crate) async fn result(client: &Client, call: Call) -> Result<Value, LoadError> {
+    let exchange = client.send(call).await?;
     match exchange.envelope() {
         Ok((Envelope::Success { result }, _)) => Ok(result.unwrap_or(Value::Null)),
-        Ok((Envelope::Failure { code, .. }, _)) => Err(format!("error {code}")),
-        Err(error) => Err(format!("HTTP {}: {error}", exchange.response.status)),
+        Ok((Envelope::Failure { code, .. }, _)) => Err(LoadError::Refused(code)),
+        Err(error) => Err(LoadError::Unreadable {
+            status: exchange.response.status,
+            error,
+        }),
     }
 }
 

@@ -1,33 +1,70 @@
 //! Sending one sequence (from the model's initial state, step by step, stopping at the first
 //! departure) and shrinking a failing one.
 
-use super::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-/// How one sequence ended.
+use proptest::collection::SizeRange;
+use proptest::strategy::{Just, Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use proptest_state_machine::ReferenceStateMachine;
+use proptest_state_machine::strategy::Sequential;
+use sha2::{Digest, Sha256};
+
+use super::Model;
+use super::transcript::Transcript;
+use crate::session::Session;
+use crate::verdict::Stop;
+
+/// The longest generated sequence.
+const MAX_STEPS: usize = 16;
+/// How many shrunk candidates are sent at most, and for how long, before the shortest failing
+/// sequence found so far is kept.
+const MAX_SHRINK_RUNS: usize = 96;
+const MAX_SHRINK_TIME: Duration = Duration::from_secs(90);
+
+/// The seed of a model's generator: the run's seed and the model's id, so that models do not
+/// share sequences and one run's sequences repeat with the same `--seed`.
+fn rng(seed: u64, id: &str) -> TestRng {
+    let digest = Sha256::new()
+        .chain_update(seed.to_le_bytes())
+        .chain_update(id.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(&digest);
+    TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+}
+
+/// Where a sequence stopped before its end, and why.
 #[derive(Debug)]
-pub(super) enum End {
-    Pass,
-    /// The device departed from the model at this step (`None`: while being brought to the
-    /// model's initial state).
-    Fail {
-        at: Option<usize>,
-        why: String,
-    },
-    Harness(String),
+pub(super) struct Stopped {
+    /// The step it stopped at (`None`: while the device was being brought to the model's
+    /// initial state).
+    pub(super) at: Option<usize>,
+    pub(super) stop: Stop,
 }
 
 /// One sequence sent.
 #[derive(Debug)]
 pub(super) struct Execution<T> {
-    /// The transitions sent, the failing one last.
+    /// The transitions sent, the one it stopped at last.
     pub(super) sent: Vec<T>,
-    pub(super) end: End,
-    pub(super) log: Log,
+    /// `None` when every step answered as the model predicts.
+    pub(super) stopped: Option<Stopped>,
+    pub(super) transcript: Transcript,
 }
 
 impl<T> Execution<T> {
+    /// Whether the device departed from the model.
     pub(super) fn failed(&self) -> bool {
-        matches!(self.end, End::Fail { .. })
+        matches!(
+            self.stopped,
+            Some(Stopped {
+                stop: Stop::Fail(_),
+                ..
+            })
+        )
     }
 }
 
@@ -38,45 +75,48 @@ pub(super) async fn execute<M: Model>(
     transitions: &[M::Transition],
     seen: Option<&AtomicUsize>,
 ) -> Execution<M::Transition> {
-    let mut log = Log::default();
+    let mut transcript = Transcript::default();
     let mut sent = Vec::new();
-    let mut run = match M::start(session, context, state, &mut log).await {
+    let mut run = match M::start(session, context, state, &mut transcript).await {
         Ok(run) => run,
-        Err(departure) => {
-            let end = match departure {
-                Departure::Fail(why) => End::Fail {
-                    at: None,
-                    why: format!("bringing the device to a known state: {why}"),
-                },
-                Departure::Harness(why) => End::Harness(why),
+        Err(stop) => {
+            let stop = match stop {
+                Stop::Fail(why) => {
+                    Stop::Fail(format!("bringing the device to a known state: {why}"))
+                }
+                other => other,
             };
-            return Execution { sent, end, log };
+            return Execution {
+                sent,
+                stopped: Some(Stopped { at: None, stop }),
+                transcript,
+            };
         }
     };
-    let mut end = End::Pass;
+    let mut stopped = None;
     for (index, transition) in transitions.iter().enumerate() {
         if let Some(seen) = seen {
             seen.fetch_add(1, Ordering::SeqCst);
         }
         sent.push(transition.clone());
-        log.note(format!("{}. {transition:?}", index + 1));
-        match M::step(session, context, &mut run, transition, &mut log).await {
+        transcript.note(format!("{}. {transition:?}", index + 1));
+        match M::step(session, context, &mut run, transition, &mut transcript).await {
             Ok(()) => {}
-            Err(Departure::Fail(why)) => {
-                end = End::Fail {
+            Err(stop) => {
+                stopped = Some(Stopped {
                     at: Some(index),
-                    why,
-                };
-                break;
-            }
-            Err(Departure::Harness(why)) => {
-                end = End::Harness(why);
+                    stop,
+                });
                 break;
             }
         }
     }
     M::finish(session, context, run).await;
-    Execution { sent, end, log }
+    Execution {
+        sent,
+        stopped,
+        transcript,
+    }
 }
 
 pub(super) type Tree<M> = <Sequential<
@@ -113,7 +153,7 @@ pub(super) struct Source<M: Model> {
 
 impl<M: Model> Source<M> {
     /// The `index`th sequence after `moves`, and whether the last move changed it.
-    pub(super) fn draw(&self, index: usize, moves: &[Move]) -> Result<(Drawn<M>, bool), String> {
+    pub(super) fn draw(&self, index: usize, moves: &[Move]) -> Result<(Drawn<M>, bool), Stop> {
         let first = self.init.clone();
         let strategy = Sequential::new(
             SizeRange::from(1..=MAX_STEPS),
@@ -127,7 +167,7 @@ impl<M: Model> Source<M> {
             ..Config::default()
         };
         let mut runner = TestRunner::new_with_rng(config, rng(self.seed, M::ID));
-        let why = |why| format!("generating a sequence: {why}");
+        let why = |why| Stop::Undecided(format!("generating a sequence: {why}"));
         let mut tree: Tree<M> = strategy.new_tree(&mut runner).map_err(why)?;
         for _ in 0..index {
             tree = strategy.new_tree(&mut runner).map_err(why)?;

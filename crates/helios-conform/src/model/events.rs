@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::findings::Findings;
 use crate::profile::CheckedAccount;
+use crate::verdict::Stop;
 
 /// Events whose cause is inside the device or a request: the runner raises them by acting
 /// (switches, outputs, calls, the audio test) or cannot (start-up, registration, login
@@ -88,9 +89,10 @@ pub struct Record {
 
 impl Record {
     /// Reads one record; what the reader tolerated goes to `findings`, and one that no erratum
-    /// rules non-strict is an error.
-    pub fn read(value: &Value, findings: &mut Findings) -> Result<Self, String> {
-        let (record, found) = EventRecord::read(value).map_err(|e| format!("{e}: {value}"))?;
+    /// rules non-strict is a failure, as is a record that cannot be read.
+    pub fn read(value: &Value, findings: &mut Findings) -> Result<Self, Stop> {
+        let (record, found) =
+            EventRecord::read(value).map_err(|e| Stop::Fail(format!("{e}: {value}")))?;
         let place = format!("event {} ({})", record.id, record.event.name());
         findings.tolerated(&place, found)?;
         Ok(Self {
@@ -114,10 +116,10 @@ impl Record {
 }
 
 /// The records of a `log/pull` result, what their reader tolerated going to `findings`.
-pub fn records(result: &Value, findings: &mut Findings) -> Result<Vec<Record>, String> {
+pub fn records(result: &Value, findings: &mut Findings) -> Result<Vec<Record>, Stop> {
     result["events"]
         .as_array()
-        .ok_or_else(|| format!("log/pull gave no events array: {result}"))?
+        .ok_or_else(|| Stop::Fail(format!("log/pull gave no events array: {result}")))?
         .iter()
         .map(|value| Record::read(value, findings))
         .collect()

@@ -12,8 +12,9 @@ use proptest::sample::select;
 use proptest_state_machine::ReferenceStateMachine;
 use serde::{Deserialize, Serialize};
 
-use super::{Departure, Log, Model};
+use super::{Model, Transcript};
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// A port name no device lists, for refusals.
 const UNLISTED: &str = "no-such-port";
@@ -107,11 +108,14 @@ impl Model for Outputs {
         session: &mut Session<'_>,
         outputs: &mut Vec<String>,
         state: &Self,
-        log: &mut Log,
-    ) -> Result<Outputs, Departure> {
+        transcript: &mut Transcript,
+    ) -> Result<Outputs, Stop> {
         outputs.clone_from(&state.outputs);
         for port in &state.outputs {
-            log.send(session, ctrl(port, false)).await?.success()?;
+            transcript
+                .send(session, ctrl(port, false))
+                .await?
+                .success()?;
         }
         Ok(Outputs::new(state.outputs.clone(), state.inputs.clone()))
     }
@@ -121,18 +125,24 @@ impl Model for Outputs {
         _: &mut Vec<String>,
         run: &mut Outputs,
         transition: &IoStep,
-        log: &mut Log,
-    ) -> Result<(), Departure> {
+        transcript: &mut Transcript,
+    ) -> Result<(), Stop> {
         match transition {
             IoStep::Ctrl { port, on } => {
-                let answer = log.send(session, ctrl(port, *on)).await?;
+                let answer = transcript.send(session, ctrl(port, *on)).await?;
                 let what = format!("io/ctrl port={port}");
                 if run.outputs.contains(port) {
                     answer.success()?;
                     *run = Self::apply(std::mem::take(run), transition);
                     Ok(())
                 } else {
-                    answer.refused(log, &what, ErrorCode::InvalidParameter, Some("port"), &[])
+                    answer.refused(
+                        transcript,
+                        &what,
+                        ErrorCode::InvalidParameter,
+                        Some("port"),
+                        &[],
+                    )
                 }
             }
             IoStep::Status { port } => {
@@ -140,13 +150,13 @@ impl Model for Outputs {
                 if let Some(port) = port {
                     call = call.param("port", port.as_str());
                 }
-                let answer = log.send(session, call).await?;
+                let answer = transcript.send(session, call).await?;
                 let result = answer.success()?;
                 let items = result["ports"].as_array().cloned().unwrap_or_default();
                 if let Some(port) = port
                     && (items.len() != 1 || items[0]["port"].as_str() != Some(port))
                 {
-                    return Err(Departure::Fail(format!(
+                    return Err(Stop::Fail(format!(
                         "io/status port={port} lists {} items, not that port alone",
                         items.len()
                     )));
@@ -157,25 +167,25 @@ impl Model for Outputs {
                     }
                     let Some(item) = items.iter().find(|i| i["port"].as_str() == Some(output))
                     else {
-                        return Err(Departure::Fail(format!("io/status does not list {output}")));
+                        return Err(Stop::Fail(format!("io/status does not list {output}")));
                     };
                     let state = match (&item["state"], item["state"].as_u64()) {
                         (_, Some(bit @ 0..=1)) => bit == 1,
                         (serde_json::Value::Bool(on), _) => {
-                            log.finding(
+                            transcript.finding(
                                 "io-state-type",
                                 format!("io/status gives {output}'s state as a boolean"),
                             );
                             *on
                         }
                         _ => {
-                            return Err(Departure::Fail(format!(
+                            return Err(Stop::Fail(format!(
                                 "{output}: state is neither 0 nor 1: {item}"
                             )));
                         }
                     };
                     if state != run.on[index] {
-                        return Err(Departure::Fail(format!(
+                        return Err(Stop::Fail(format!(
                             "output {output} reads {}, but it was last set {}",
                             u8::from(state),
                             if run.on[index] { "on" } else { "off" }
@@ -190,9 +200,9 @@ impl Model for Outputs {
     async fn finish(_: &mut Session<'_>, _: &mut Vec<String>, _: Outputs) {}
 
     async fn close(session: &mut Session<'_>, outputs: Vec<String>) {
-        let mut log = Log::default();
+        let mut transcript = Transcript::default();
         for port in outputs {
-            let _ = log.send(session, ctrl(&port, false)).await;
+            let _ = transcript.send(session, ctrl(&port, false)).await;
         }
     }
 }

@@ -9,9 +9,10 @@ use helios_spec::functions::log;
 use helios_spec::functions::log::PULL_BATCH;
 use tokio::time::Instant;
 
+use super::Transcript;
 use super::events::Record;
-use super::{Departure, Log};
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// An event the recorder saw, and when it happened: after `lo` (unknown for the history the
 /// device held before the recorder opened) and before `hi`.
@@ -33,22 +34,25 @@ pub struct Recorder {
 
 impl Recorder {
     /// Opens the channel with the whole history and reads it.
-    pub async fn open(session: &mut Session<'_>, log: &mut Log) -> Result<Self, Departure> {
+    pub async fn open(
+        session: &mut Session<'_>,
+        transcript: &mut Transcript,
+    ) -> Result<Self, Stop> {
         let call = Call::new(&log::subscribe::FUNCTION)
             .param("include", "all")
             .param("duration", 3600);
-        let answer = log.send(session, call).await?;
+        let answer = transcript.send(session, call).await?;
         let result = answer.success()?;
         let id = result["id"]
             .as_u64()
             .and_then(|id| u32::try_from(id).ok())
-            .ok_or_else(|| Departure::Fail(format!("log/subscribe gave no id: {result}")))?;
+            .ok_or_else(|| Stop::Fail(format!("log/subscribe gave no id: {result}")))?;
         let mut recorder = Self {
             id,
             seen: Vec::new(),
             since: answer.sent,
         };
-        recorder.refresh(session, log, 0).await?;
+        recorder.refresh(session, transcript, 0).await?;
         for seen in &mut recorder.seen {
             seen.lo = None;
         }
@@ -60,9 +64,9 @@ impl Recorder {
     pub async fn refresh(
         &mut self,
         session: &mut Session<'_>,
-        log: &mut Log,
+        transcript: &mut Transcript,
         timeout: u64,
-    ) -> Result<usize, Departure> {
+    ) -> Result<usize, Stop> {
         let since = Instant::now();
         let mut new = 0;
         let mut wait = timeout;
@@ -71,15 +75,15 @@ impl Recorder {
                 .param("id", self.id)
                 .param("timeout", wait);
             wait = 0;
-            let answer = log.send(session, call).await?;
+            let answer = transcript.send(session, call).await?;
             let result = answer.success()?;
-            let batch = log.records(result)?;
+            let batch = transcript.records(result)?;
             let full = batch.len() >= PULL_BATCH;
             for record in batch {
                 if let Some(last) = self.seen.last()
                     && record.id <= last.record.id
                 {
-                    return Err(Departure::Fail(format!(
+                    return Err(Stop::Fail(format!(
                         "the recorder channel delivered event {} after event {} (erratum \
                          event-ids: ids increase in delivery order)",
                         record.id, last.record.id
@@ -106,6 +110,6 @@ impl Recorder {
 
     pub async fn close(self, session: &mut Session<'_>) {
         let call = Call::new(&log::unsubscribe::FUNCTION).param("id", self.id);
-        let _ = Log::default().send(session, call).await;
+        let _ = Transcript::default().send(session, call).await;
     }
 }

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
@@ -321,6 +321,43 @@ fn junit_status(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> TestCaseSta
     }
 }
 
+/// Why a report could not be written, with the error that stopped it.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A file or a folder could not be written.
+    #[error("{}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `junit.xml` could not be serialised.
+    #[error("junit.xml: {0}")]
+    JUnit(#[from] quick_junit::SerializeError),
+    /// `report.html` could not be rendered.
+    #[error("report.html: {0}")]
+    Html(#[from] askama::Error),
+    /// An evidence record could not be serialised.
+    #[error("evidence: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Creates the folder `path` and those above it.
+fn create_dir(path: &Path) -> Result<(), ReportError> {
+    std::fs::create_dir_all(path).map_err(|source| ReportError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Writes `bytes` to the file `path`.
+fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), ReportError> {
+    std::fs::write(path, bytes).map_err(|source| ReportError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Writes `results.ndjson`, `junit.xml` and `report.html` into `dir`. `profile_text` is the
 /// profile as the run read it (hashed into the JUnit properties; its passwords masked in every
 /// report), `exit_code` the run's (recorded in the NDJSON summary and the JUnit properties).
@@ -330,18 +367,18 @@ pub fn write(
     target: &crate::options::Target,
     profile_text: &str,
     exit_code: i32,
-) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(
-        dir.join("results.ndjson"),
+) -> Result<(), ReportError> {
+    create_dir(dir)?;
+    write_file(
+        &dir.join("results.ndjson"),
         ndjson(run, profile_text, exit_code),
     )?;
-    std::fs::write(
-        dir.join("junit.xml"),
+    write_file(
+        &dir.join("junit.xml"),
         junit(run, profile_text, exit_code, dir)?,
     )?;
-    std::fs::write(
-        dir.join("report.html"),
+    write_file(
+        &dir.join("report.html"),
         html::render(run, target, profile_text, dir)?,
     )?;
     Ok(())
@@ -357,11 +394,11 @@ pub fn write_evidence(
     dir: &Path,
     profile_text: &str,
     target: &crate::options::Target,
-) -> anyhow::Result<()> {
+) -> Result<(), ReportError> {
     let secrets = Secrets::of_profile(profile_text);
     let evidence = dir.join("evidence");
-    std::fs::create_dir_all(evidence.join("exchanges"))?;
-    std::fs::create_dir_all(evidence.join("attachments"))?;
+    create_dir(&evidence.join("exchanges"))?;
+    create_dir(&evidence.join("attachments"))?;
     let mut files = run_records(run, profile_text, target, &secrets)?;
     for outcome in &run.outcomes {
         for (name, text) in &outcome.attachments {
@@ -385,10 +422,10 @@ pub fn write_evidence(
     }
     let mut manifest = String::new();
     for (name, bytes) in &files {
-        std::fs::write(evidence.join(name), bytes)?;
+        write_file(&evidence.join(name), bytes)?;
         let _ = writeln!(manifest, "{}  {name}", sha256_hex(bytes));
     }
-    std::fs::write(evidence.join("manifest.sha256"), manifest)?;
+    write_file(&evidence.join("manifest.sha256"), manifest)?;
     Ok(())
 }
 
@@ -399,8 +436,8 @@ fn run_records(
     profile_text: &str,
     target: &crate::options::Target,
     secrets: &Secrets,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let masked_json = |mut value: serde_json::Value| -> anyhow::Result<Vec<u8>> {
+) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let masked_json = |mut value: serde_json::Value| -> Result<Vec<u8>, ReportError> {
         secrets.json(&mut value);
         Ok(serde_json::to_vec_pretty(&value)?)
     };

@@ -8,9 +8,10 @@ use helios_spec::functions::{io, switch};
 use serde_json::{Value, json};
 use tokio::time::{Instant, sleep_until};
 
-use super::{Judged, Reading, Seen};
-use crate::model::Log;
+use super::{Reading, Seen};
+use crate::model::Transcript;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// The quiet before the action: a stamp taken from an earlier event (the setup's, or older)
 /// is then more than the second of rounding before the action.
@@ -52,8 +53,8 @@ fn io_ctrl(port: &str, action: &str) -> Call {
 pub(super) async fn prepare(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
-) -> Result<Prepared, Judged> {
+    transcript: &mut Transcript,
+) -> Result<Prepared, Stop> {
     let switch_events = helios_spec::event("SwitchStateChanged")
         .is_some_and(|e| e.origin.present_in(session.firmware));
     let switch = (switch_events && session.unavailable(&switch::ctrl::FUNCTION).is_none())
@@ -73,16 +74,18 @@ pub(super) async fn prepare(
         .then(|| session.discovered.outputs.first().cloned())
         .flatten();
     if switch.is_none() && output.is_none() {
-        return Err(Judged::NotApplicable(
+        return Err(Stop::NotApplicable(
             "no enabled switch and no output for the runner to act on".into(),
         ));
     }
     if let Some(id) = switch {
-        let answer = seen.send(session, log, switch_ctrl(id, "off")).await?;
+        let answer = seen
+            .send(session, transcript, switch_ctrl(id, "off"))
+            .await?;
         answer.success()?;
     }
     if let Some(port) = &output {
-        let answer = seen.send(session, log, io_ctrl(port, "off")).await?;
+        let answer = seen.send(session, transcript, io_ctrl(port, "off")).await?;
         answer.success()?;
     }
     Ok(Prepared {
@@ -98,17 +101,17 @@ pub(super) async fn prepare(
 pub(super) async fn act(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
-    prepared: Result<Prepared, Judged>,
-) -> Result<Acted, Judged> {
+    transcript: &mut Transcript,
+    prepared: Result<Prepared, Stop>,
+) -> Result<Acted, Stop> {
     let prepared = prepared?;
     sleep_until(prepared.ready_at + QUIET).await;
-    let acted = act_on(session, seen, log, &prepared).await;
+    let acted = act_on(session, seen, transcript, &prepared).await;
     if let Some(port) = &prepared.output {
-        let _ = seen.send(session, log, io_ctrl(port, "off")).await;
+        let _ = seen.send(session, transcript, io_ctrl(port, "off")).await;
     }
     if let Some(id) = prepared.switch {
-        let _ = seen.send(session, log, switch_ctrl(id, "off")).await;
+        let _ = seen.send(session, transcript, switch_ctrl(id, "off")).await;
     }
     acted
 }
@@ -116,14 +119,14 @@ pub(super) async fn act(
 async fn act_on(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
+    transcript: &mut Transcript,
     prepared: &Prepared,
-) -> Result<Acted, Judged> {
-    let before = seen.status(session, log).await?;
+) -> Result<Acted, Stop> {
+    let before = seen.status(session, transcript).await?;
     let (event, params, what) = match (prepared.switch, &prepared.output) {
         (Some(id), _) => {
             let what = format!("switch/ctrl switch={id} action=on");
-            seen.send(session, log, switch_ctrl(id, "on"))
+            seen.send(session, transcript, switch_ctrl(id, "on"))
                 .await?
                 .success()?;
             let params = json!({"switch": id, "state": true});
@@ -131,19 +134,19 @@ async fn act_on(
         }
         (None, Some(port)) => {
             let what = format!("io/ctrl port={port} action=on");
-            seen.send(session, log, io_ctrl(port, "on"))
+            seen.send(session, transcript, io_ctrl(port, "on"))
                 .await?
                 .success()?;
             ("OutputChanged", json!({"port": port, "state": true}), what)
         }
-        (None, None) => return Err(Judged::Undecided("nothing to act on".into())),
+        (None, None) => return Err(Stop::Undecided("nothing to act on".into())),
     };
     if let (Some(_), Some(port)) = (prepared.switch, &prepared.output) {
-        seen.send(session, log, io_ctrl(port, "on"))
+        seen.send(session, transcript, io_ctrl(port, "on"))
             .await?
             .success()?;
     }
-    let after = seen.status(session, log).await?;
+    let after = seen.status(session, transcript).await?;
     Ok(Acted {
         before,
         after,

@@ -10,48 +10,47 @@ use helios_spec::functions::{io, log, switch};
 use serde_json::Value;
 
 use super::history::History;
-use super::{Judged, Seen, available, outcome};
-use crate::model::Log;
+use super::{Seen, available, outcome};
+use crate::model::Transcript;
 use crate::outcome::Outcome;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// The ports of an `io/caps` or `io/status` result: name and the item.
-fn port_items(result: &Value) -> Result<Vec<(String, Value)>, Judged> {
+fn port_items(result: &Value) -> Result<Vec<(String, Value)>, Stop> {
     let items = result["ports"]
         .as_array()
-        .ok_or_else(|| Judged::Fail(format!("no ports list: {result}")))?;
+        .ok_or_else(|| Stop::Fail(format!("no ports list: {result}")))?;
     items
         .iter()
         .map(|item| match item["port"].as_str() {
             Some(port) => Ok((port.to_owned(), item.clone())),
-            None => Err(Judged::Fail(format!("a port item without a port: {item}"))),
+            None => Err(Stop::Fail(format!("a port item without a port: {item}"))),
         })
         .collect()
 }
 
 pub(super) async fn ports(session: &mut Session<'_>, seen: &mut Seen) -> Outcome {
-    let mut log = Log::default();
-    let judged = match judge_ports(session, seen, &mut log).await {
-        Ok(judged) | Err(judged) => judged,
-    };
+    let mut transcript = Transcript::default();
+    let result = judge_ports(session, seen, &mut transcript).await;
     outcome(
         "coherence.caps.ports",
         &io::status::FUNCTION,
         "io/status lists exactly the ports io/caps lists; with port, each answers that port alone",
-        log,
-        judged,
+        transcript,
+        result,
     )
 }
 
 async fn judge_ports(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
-) -> Result<Judged, Judged> {
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &[&io::caps::FUNCTION, &io::status::FUNCTION])?;
     let mut read = async |function: &'static Function,
                           port: Option<&str>|
-           -> Result<Vec<(String, Value)>, Judged> {
+           -> Result<Vec<(String, Value)>, Stop> {
         let mut call = Call::new(function);
         if let Some(port) = port {
             call = call.param("port", port);
@@ -60,9 +59,9 @@ async fn judge_ports(
             Some(port) => format!("{} port={port}", function.short_path()),
             None => function.short_path().to_owned(),
         };
-        let answer = seen.send(session, log, call).await?;
+        let answer = seen.send(session, transcript, call).await?;
         port_items(answer.success()?).map_err(|judged| match judged {
-            Judged::Fail(why) => Judged::Fail(format!("{what}: {why}")),
+            Stop::Fail(why) => Stop::Fail(format!("{what}: {why}")),
             other => other,
         })
     };
@@ -81,7 +80,7 @@ async fn judge_ports(
         .filter(|p| !declared.contains_key(*p))
         .collect();
     if !missing.is_empty() || !extra.is_empty() {
-        return Ok(Judged::Fail(format!(
+        return Err(Stop::Fail(format!(
             "io/status lists {:?} where io/caps lists {:?}: missing {missing:?}, extra {extra:?}",
             stated.keys().collect::<Vec<_>>(),
             declared.keys().collect::<Vec<_>>()
@@ -98,7 +97,7 @@ async fn judge_ports(
             };
             if !alone {
                 let names: Vec<&String> = one.iter().map(|(name, _)| name).collect();
-                return Ok(Judged::Fail(format!(
+                return Err(Stop::Fail(format!(
                     "{} port={port} answers {names:?}{}, not that port alone as io/caps lists it",
                     function.short_path(),
                     one.first()
@@ -108,10 +107,10 @@ async fn judge_ports(
             }
         }
     }
-    Ok(Judged::Pass(format!(
+    Ok(format!(
         "{} ports, listed alike by io/caps and io/status, each alone with port",
         declared.len()
-    )))
+    ))
 }
 
 pub(super) async fn events(
@@ -120,18 +119,16 @@ pub(super) async fn events(
     history: &History,
     evidence: &[Exchange],
 ) -> Outcome {
-    let mut log = Log::default();
-    let judged = match judge_events(session, seen, history, &mut log).await {
-        Ok(judged) | Err(judged) => judged,
-    };
-    log.exchanges.extend_from_slice(evidence);
+    let mut transcript = Transcript::default();
+    let result = judge_events(session, seen, history, &mut transcript).await;
+    transcript.exchanges.extend_from_slice(evidence);
     outcome(
         "coherence.caps.events",
         &log::caps::FUNCTION,
         "every event delivered is of a type log/caps lists, and names a switch switch/caps \
          lists or a port io/caps lists as an input or an output as the event says",
-        log,
-        judged,
+        transcript,
+        result,
     )
 }
 
@@ -139,12 +136,12 @@ async fn judge_events(
     session: &mut Session<'_>,
     seen: &mut Seen,
     history: &History,
-    log: &mut Log,
-) -> Result<Judged, Judged> {
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(session, &[&log::caps::FUNCTION])?;
     let records = history.as_ref().map_err(Clone::clone)?;
     let answer = seen
-        .send(session, log, Call::new(&log::caps::FUNCTION))
+        .send(session, transcript, Call::new(&log::caps::FUNCTION))
         .await?;
     let listed: Vec<String> = answer.success()?["events"]
         .as_array()
@@ -159,7 +156,7 @@ async fn judge_events(
     let ports = !discovered.unsupported.contains(&io::caps::FUNCTION.path);
     for record in records {
         if !listed.contains(&record.name) {
-            return Ok(Judged::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "{} was delivered, but log/caps lists only {listed:?}",
                 record.describe()
             )));
@@ -192,12 +189,12 @@ async fn judge_events(
             _ => None,
         };
         if let Some(wrong) = wrong {
-            return Ok(Judged::Fail(format!("{} names {wrong}", record.describe())));
+            return Err(Stop::Fail(format!("{} names {wrong}", record.describe())));
         }
     }
-    Ok(Judged::Pass(format!(
+    Ok(format!(
         "{} events, each of a type log/caps lists ({} types) and naming what the caps list",
         records.len(),
         listed.len()
-    )))
+    ))
 }

@@ -3,10 +3,11 @@
 
 use helios_spec::functions::system;
 
-use super::{Judged, Reading, Seen, Wall, outcome};
-use crate::model::Log;
+use super::{Reading, Seen, Wall, outcome};
+use crate::model::Transcript;
 use crate::outcome::Outcome;
 use crate::profile::Tolerances;
+use crate::verdict::Stop;
 
 /// How far a whole-second time the device stated while the runner's clock ran from `lo` to `hi`
 /// lies outside them: negative behind, positive ahead, zero within.
@@ -29,36 +30,41 @@ fn ahead_or_behind(skew: f64) -> String {
 }
 
 pub(super) fn date(seen: &Seen, wall: &Wall, tolerances: &Tolerances) -> Outcome {
-    let mut log = Log::default();
+    let mut transcript = Transcript::default();
     let tolerance = tolerances.clock_ms as f64 / 1000.0;
-    let judged = judge_date(seen, wall, tolerance, &mut log);
+    let result = judge_date(seen, wall, tolerance, &mut transcript);
     let expected = "each reply's Date header is the runner's time, within clock_ms";
     outcome(
         "coherence.clock.date",
         &system::status::FUNCTION,
         expected,
-        log,
-        judged,
+        transcript,
+        result,
     )
 }
 
-fn judge_date(seen: &Seen, wall: &Wall, tolerance: f64, log: &mut Log) -> Judged {
+fn judge_date(
+    seen: &Seen,
+    wall: &Wall,
+    tolerance: f64,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     let dated: Vec<_> = seen.dates.iter().filter(|d| d.date.is_some()).collect();
     let Some(last) = dated.last() else {
-        return Judged::NotApplicable(
+        return Err(Stop::NotApplicable(
             "the device sends no Date header (the manual's example reply has none)".into(),
-        );
+        ));
     };
     let mut worst: Option<(f64, usize)> = None;
     let mut punctual = 0;
     for (index, dated) in dated.iter().enumerate() {
         let text = dated.date.as_deref().unwrap_or_default();
         let Ok(time) = httpdate::parse_http_date(text) else {
-            log.exchanges.push(dated.exchange.clone());
-            return Judged::NonStrict(
-                "date-header",
-                format!("the Date header {text:?} is no HTTP date"),
-            );
+            transcript.exchanges.push(dated.exchange.clone());
+            return Err(Stop::NonStrict {
+                erratum: "date-header",
+                why: format!("the Date header {text:?} is no HTTP date"),
+            });
         };
         let stated = time
             .duration_since(std::time::UNIX_EPOCH)
@@ -73,24 +79,24 @@ fn judge_date(seen: &Seen, wall: &Wall, tolerance: f64, log: &mut Log) -> Judged
     }
     if let Some((skew, index)) = worst {
         let dated = dated[index];
-        log.exchanges.push(dated.exchange.clone());
-        return Judged::NonStrict(
-            "date-header",
-            format!(
+        transcript.exchanges.push(dated.exchange.clone());
+        return Err(Stop::NonStrict {
+            erratum: "date-header",
+            why: format!(
                 "the Date header of {} ({}) is {} the runner's clock",
                 dated.exchange.request.url,
                 dated.date.as_deref().unwrap_or_default(),
                 ahead_or_behind(skew)
             ),
-        );
+        });
     }
-    log.exchanges.push(last.exchange.clone());
+    transcript.exchanges.push(last.exchange.clone());
     if punctual == 0 {
-        return Judged::Undecided(format!(
+        return Err(Stop::Undecided(format!(
             "every reply took longer than the {tolerance} s tolerance: a skew within it cannot show"
-        ));
+        )));
     }
-    Judged::Pass(format!(
+    Ok(format!(
         "{} Date headers within {tolerance} s of the runner's clock",
         dated.len()
     ))
@@ -100,32 +106,29 @@ pub(super) fn status(
     seen: &Seen,
     wall: &Wall,
     tolerances: &Tolerances,
-    log: Log,
-    read: Result<Reading, Judged>,
+    transcript: Transcript,
+    read: Result<Reading, Stop>,
 ) -> Outcome {
     let tolerance = tolerances.clock_ms as f64 / 1000.0;
-    let judged = match read {
-        Ok(_) => judge_status(&seen.readings, wall, tolerance),
-        Err(judged) => judged,
-    };
+    let result = read.and_then(|_| judge_status(&seen.readings, wall, tolerance));
     let expected = "systemTime is the runner's time within clock_ms; upTime never goes back \
         and advances as the runner's clock does";
     outcome(
         "coherence.clock.status",
         &system::status::FUNCTION,
         expected,
-        log,
-        judged,
+        transcript,
+        result,
     )
 }
 
-fn judge_status(readings: &[Reading], wall: &Wall, tolerance: f64) -> Judged {
+fn judge_status(readings: &[Reading], wall: &Wall, tolerance: f64) -> Result<String, Stop> {
     for pair in readings.windows(2) {
         if pair[1].up_time < pair[0].up_time {
-            return Judged::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "upTime went from {} s to {} s, and the runner restarted nothing",
                 pair[0].up_time, pair[1].up_time
-            ));
+            )));
         }
     }
     let worst = readings
@@ -142,22 +145,22 @@ fn judge_status(readings: &[Reading], wall: &Wall, tolerance: f64) -> Judged {
             }
         });
     if worst.abs() > tolerance {
-        return Judged::NonStrict(
-            "system-time",
-            format!(
+        return Err(Stop::NonStrict {
+            erratum: "system-time",
+            why: format!(
                 "systemTime is {} the runner's clock",
                 ahead_or_behind(worst)
             ),
-        );
+        });
     }
     let punctual: Vec<&Reading> = readings
         .iter()
         .filter(|r| (r.received - r.sent).as_secs_f64() <= tolerance)
         .collect();
     let (Some(first), Some(last)) = (punctual.first(), punctual.last()) else {
-        return Judged::Undecided(format!(
+        return Err(Stop::Undecided(format!(
             "every system/status reply took longer than the {tolerance} s tolerance"
-        ));
+        )));
     };
     let shortest = last
         .sent
@@ -168,15 +171,15 @@ fn judge_status(readings: &[Reading], wall: &Wall, tolerance: f64) -> Judged {
     if shortest >= 1.0
         && (advanced < shortest.floor() - 1.0 - tolerance || advanced > longest + 1.0 + tolerance)
     {
-        return Judged::NonStrict(
-            "system-time",
-            format!(
+        return Err(Stop::NonStrict {
+            erratum: "system-time",
+            why: format!(
                 "upTime advanced {advanced} s while the runner's clock advanced {shortest:.1} to \
                  {longest:.1} s"
             ),
-        );
+        });
     }
-    Judged::Pass(format!(
+    Ok(format!(
         "{} readings: systemTime within {tolerance} s of the runner's clock; upTime advanced \
          {advanced} s in {shortest:.1} to {longest:.1} s",
         readings.len()

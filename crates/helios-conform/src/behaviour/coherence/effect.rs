@@ -13,10 +13,11 @@ use helios_spec::{BlobFormat, ErrorCode, Method};
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use serde_json::Value;
 
-use super::{Judged, Seen, available, outcome};
-use crate::model::{Log, stimulus};
+use super::{Seen, available, outcome};
+use crate::model::{Transcript, stimulus};
 use crate::outcome::Outcome;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// Who tells the runner what a display shows.
 enum Witness {
@@ -26,55 +27,53 @@ enum Witness {
 }
 
 pub(super) async fn display(session: &mut Session<'_>, seen: &mut Seen) -> Outcome {
-    let mut log = Log::default();
-    let judged = match judge(session, seen, &mut log).await {
-        Ok(judged) | Err(judged) => judged,
-    };
+    let mut transcript = Transcript::default();
+    let result = judge(session, seen, &mut transcript).await;
     outcome(
         "coherence.effect.display",
         &display::image::FUNCTION,
         "display/image PUT shows the image on the display and DELETE removes it, as the lab's \
          stimulus interface or the operator sees it",
-        log,
-        judged,
+        transcript,
+        result,
     )
 }
 
 async fn judge(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
-) -> Result<Judged, Judged> {
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     available(
         session,
         &[&display::caps::FUNCTION, &display::image::FUNCTION],
     )?;
     let witness = witness(session)?;
-    let Screen { name, size, format } = screen(session, seen, log).await?;
-    upload(session, seen, log, &name, size, format).await?;
+    let Screen { name, size, format } = screen(session, seen, transcript).await?;
+    upload(session, seen, transcript, &name, size, format).await?;
     let shown = look(&witness, &name, true, size).await;
     let delete = Call::new(&display::image::FUNCTION)
         .method(Method::Delete)
         .transfer(Transfer::Query)
         .param("display", name.as_str());
-    seen.send(session, log, delete).await?.success()?;
+    seen.send(session, transcript, delete).await?.success()?;
     shown?;
     look(&witness, &name, false, size).await?;
-    Ok(Judged::Pass(format!(
+    Ok(format!(
         "{name} showed the {size:?} {} image uploaded and nothing once it was deleted",
         format.name()
-    )))
+    ))
 }
 
 /// The stimulus interface, or the operator in `--interactive` mode; with neither the case is
 /// not applicable.
-fn witness(session: &Session<'_>) -> Result<Witness, Judged> {
+fn witness(session: &Session<'_>) -> Result<Witness, Stop> {
     match stimulus(session) {
         Ok(stimulus) => Ok(Witness::Stimulus(stimulus)),
         Err(_) if session.options.interactive => Ok(Witness::Operator(
             session.profile.tolerances.operator_seconds,
         )),
-        Err(_) => Err(Judged::NotApplicable(
+        Err(_) => Err(Stop::NotApplicable(
             "no function reports what a display shows: no stimulus interface, and not \
              --interactive"
                 .into(),
@@ -94,16 +93,14 @@ struct Screen {
 async fn screen(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
-) -> Result<Screen, Judged> {
+    transcript: &mut Transcript,
+) -> Result<Screen, Stop> {
     let caps = seen
-        .send(session, log, Call::new(&display::caps::FUNCTION))
+        .send(session, transcript, Call::new(&display::caps::FUNCTION))
         .await?;
     let caps = caps.success()?;
     let Some(first) = caps["displays"].as_array().and_then(|d| d.first()).cloned() else {
-        return Err(Judged::NotApplicable(
-            "display/caps lists no display".into(),
-        ));
+        return Err(Stop::NotApplicable("display/caps lists no display".into()));
     };
     let name = first["display"].as_str().unwrap_or_default().to_owned();
     let variant = session
@@ -123,7 +120,7 @@ async fn screen(
             u32::try_from(h).unwrap_or(u32::MAX),
         ),
         _ => {
-            return Err(Judged::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "display/caps gives {name} no resolution: {first}"
             )));
         }
@@ -138,27 +135,27 @@ async fn screen(
 async fn upload(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
+    transcript: &mut Transcript,
     name: &str,
     size: (u32, u32),
     format: BlobFormat,
-) -> Result<(), Judged> {
-    let picture = picture(format, size).map_err(Judged::Undecided)?;
+) -> Result<(), Stop> {
+    let picture = picture(format, size).map_err(Stop::Undecided)?;
     let put = Call::new(&display::image::FUNCTION)
         .param("display", name)
         .blob("blob-image", picture, "coherence", format.mime());
-    let answer = seen.send(session, log, put).await?;
+    let answer = seen.send(session, transcript, put).await?;
     match &answer.reply {
         Ok(_) => Ok(()),
         // Erratum display-image-standard-display: the standard display function is on.
         Err(refusal) if refusal.code == u64::from(ErrorCode::ProcessingError.code()) => {
-            Err(Judged::NotApplicable(format!(
+            Err(Stop::NotApplicable(format!(
                 "display/image refused the upload with 14: the standard display function of \
                  {name} is enabled (erratum display-image-standard-display)"
             )))
         }
         // What the request cases judge; here it only means nothing was uploaded to watch.
-        Err(refusal) => Err(Judged::Undecided(format!(
+        Err(refusal) => Err(Stop::Undecided(format!(
             "display/image refused the runner's {} test card with error {}",
             format.name(),
             refusal.code
@@ -186,13 +183,10 @@ fn picture(format: BlobFormat, (width, height): (u32, u32)) -> Result<Vec<u8>, S
 }
 
 /// Whether the display shows an image (`shown`) or nothing, as the witness tells.
-async fn look(witness: &Witness, name: &str, shown: bool, size: (u32, u32)) -> Result<(), Judged> {
+async fn look(witness: &Witness, name: &str, shown: bool, size: (u32, u32)) -> Result<(), Stop> {
     match witness {
         Witness::Stimulus(stimulus) => {
-            let displays = stimulus
-                .displays()
-                .await
-                .map_err(|e| Judged::Undecided(e.to_string()))?;
+            let displays = stimulus.displays().await?;
             let content = displays["displays"]
                 .as_array()
                 .into_iter()
@@ -200,7 +194,7 @@ async fn look(witness: &Witness, name: &str, shown: bool, size: (u32, u32)) -> R
                 .find(|d| d["display"] == name)
                 .map(|d| d["content"].clone())
                 .ok_or_else(|| {
-                    Judged::Undecided(format!(
+                    Stop::Undecided(format!(
                         "the stimulus interface does not know display {name}: {displays}"
                     ))
                 })?;
@@ -210,12 +204,12 @@ async fn look(witness: &Witness, name: &str, shown: bool, size: (u32, u32)) -> R
                 });
             match (shown, content) {
                 (true, _) if image => Ok(()),
-                (true, content) => Err(Judged::Fail(format!(
+                (true, content) => Err(Stop::Fail(format!(
                     "display/image PUT answered success, but the stimulus interface shows {content} \
                      on {name}"
                 ))),
                 (false, Value::Null) => Ok(()),
-                (false, content) => Err(Judged::Fail(format!(
+                (false, content) => Err(Stop::Fail(format!(
                     "display/image DELETE answered success, but {name} still shows {content}"
                 ))),
             }
@@ -228,10 +222,10 @@ async fn look(witness: &Witness, name: &str, shown: bool, size: (u32, u32)) -> R
             };
             match ask(&question, *seconds).await {
                 Some(true) => Ok(()),
-                Some(false) => Err(Judged::Fail(format!(
+                Some(false) => Err(Stop::Fail(format!(
                     "the operator answered no to: {question}"
                 ))),
-                None => Err(Judged::Undecided(format!(
+                None => Err(Stop::Undecided(format!(
                     "no answer from the operator within {seconds} s to: {question}"
                 ))),
             }

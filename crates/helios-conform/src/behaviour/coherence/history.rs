@@ -8,9 +8,10 @@ use helios_wire::event::EventRecord;
 use serde_json::Value;
 
 use super::action::Acted;
-use super::{Judged, Seen, available};
-use crate::model::{Departure, Log};
+use super::{Seen, available};
+use crate::model::Transcript;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// One event as the device reports it.
 #[derive(Clone, Debug)]
@@ -44,38 +45,38 @@ impl Stamped {
 }
 
 /// The history, or why it could not be read.
-pub(super) type History = Result<Vec<Stamped>, Judged>;
+pub(super) type History = Result<Vec<Stamped>, Stop>;
 
 /// Reads the whole history; when the event of the runner's action is not in it yet, waits for
 /// it up to `event_ms`.
 pub(super) async fn read(
     session: &mut Session<'_>,
     seen: &mut Seen,
-    log: &mut Log,
-    acted: &Result<Acted, Judged>,
+    transcript: &mut Transcript,
+    acted: &Result<Acted, Stop>,
 ) -> History {
     available(session, &[&log::subscribe::FUNCTION, &log::pull::FUNCTION])?;
     let call = Call::new(&log::subscribe::FUNCTION)
         .param("include", "all")
         .param("duration", 60);
-    let answer = seen.send(session, log, call).await?;
+    let answer = seen.send(session, transcript, call).await?;
     let id = answer.success()?["id"]
         .as_u64()
-        .ok_or_else(|| Judged::Fail("log/subscribe gave no id".into()))?;
+        .ok_or_else(|| Stop::Fail("log/subscribe gave no id".into()))?;
     let wait = session.profile.tolerances.event_ms.div_ceil(1000).max(1);
     let mut records: Vec<Stamped> = Vec::new();
     let mut timeout = 0;
     let mut waited = false;
     let result = loop {
         if records.len() > HISTORY_LEN + PULL_BATCH {
-            break Err(Departure::Fail(format!(
+            break Err(Stop::Fail(format!(
                 "the history channel delivered more than the {HISTORY_LEN} events a device keeps"
             )));
         }
         let call = Call::new(&log::pull::FUNCTION)
             .param("id", id)
             .param("timeout", timeout);
-        let batch = match seen.send(session, log, call).await {
+        let batch = match seen.send(session, transcript, call).await {
             Ok(answer) => answer.success().and_then(stamped),
             Err(departure) => Err(departure),
         };
@@ -100,21 +101,21 @@ pub(super) async fn read(
         break Ok(());
     };
     let call = Call::new(&log::unsubscribe::FUNCTION).param("id", id);
-    let _ = seen.send(session, log, call).await;
+    let _ = seen.send(session, transcript, call).await;
     result?;
     Ok(records)
 }
 
 /// The records of one pull.
-fn stamped(result: &Value) -> Result<Vec<Stamped>, Departure> {
+fn stamped(result: &Value) -> Result<Vec<Stamped>, Stop> {
     let events = result["events"]
         .as_array()
-        .ok_or_else(|| Departure::Fail(format!("log/pull gave no events array: {result}")))?;
+        .ok_or_else(|| Stop::Fail(format!("log/pull gave no events array: {result}")))?;
     events
         .iter()
         .map(|value| {
             let (record, _) = EventRecord::read(value)
-                .map_err(|e| Departure::Fail(format!("an event log/pull cannot be read: {e}")))?;
+                .map_err(|e| Stop::Fail(format!("an event log/pull cannot be read: {e}")))?;
             Ok(Stamped {
                 id: record.id,
                 name: record.event.name().to_owned(),

@@ -8,22 +8,23 @@ use helios_spec::functions::log;
 
 use super::action::Acted;
 use super::history::{History, Stamped};
-use super::{Judged, Seen, outcome};
-use crate::model::Log;
+use super::{Seen, outcome};
+use crate::model::Transcript;
 use crate::outcome::Outcome;
 use crate::profile::Tolerances;
+use crate::verdict::Stop;
 
 /// The three outcomes, each with the exchanges that read the history.
 pub(super) fn outcomes(
     seen: &Seen,
     history: &History,
-    acted: &Result<Acted, Judged>,
+    acted: &Result<Acted, Stop>,
     tolerances: &Tolerances,
     evidence: &[Exchange],
 ) -> Vec<Outcome> {
-    let log = || Log {
+    let transcript = || Transcript {
         exchanges: evidence.to_vec(),
-        ..Log::default()
+        ..Transcript::default()
     };
     let pull = &log::pull::FUNCTION;
     vec![
@@ -32,7 +33,7 @@ pub(super) fn outcomes(
             pull,
             "every event since the start and system/status agree on when the device started \
              (utcTime - upTime, systemTime - upTime), within boot_ms",
-            log(),
+            transcript(),
             boot(seen, history, tolerances),
         ),
         outcome(
@@ -40,35 +41,35 @@ pub(super) fn outcomes(
             pull,
             "the event of the runner's action is stamped between the upTimes read before and \
              after it",
-            log(),
+            transcript(),
             cause(history, acted, tolerances),
         ),
         outcome(
             "coherence.clock.order",
             pull,
             "in id order, no event is stamped before the event logged ahead of it",
-            log(),
+            transcript(),
             order(history),
         ),
     ]
 }
 
-fn boot(seen: &Seen, history: &History, tolerances: &Tolerances) -> Judged {
+fn boot(seen: &Seen, history: &History, tolerances: &Tolerances) -> Result<String, Stop> {
     let records = match history {
         Ok(records) => records,
-        Err(judged) => return judged.clone(),
+        Err(stop) => return Err(stop.clone()),
     };
     let start = records.iter().rposition(Stamped::is_startup).unwrap_or(0);
     let current = &records[start..];
     if current.is_empty() {
-        return Judged::NotApplicable("the history holds no event".into());
+        return Err(Stop::NotApplicable("the history holds no event".into()));
     }
     let boots = seen.readings.iter().map(super::Reading::boot);
     let (Some(lo), Some(hi)) = (boots.clone().min(), boots.max()) else {
-        return seen
+        return Err(seen
             .unread
             .clone()
-            .unwrap_or_else(|| Judged::Undecided("system/status did not answer".into()));
+            .unwrap_or_else(|| Stop::Undecided("system/status did not answer".into())));
     };
     let tolerance = tolerances.boot_ms as f64 / 1000.0;
     let worst = current
@@ -86,65 +87,69 @@ fn boot(seen: &Seen, history: &History, tolerances: &Tolerances) -> Judged {
         })
         .max_by_key(|(apart, ..)| apart.abs());
     match worst {
-        Some((apart, record, started)) if apart.abs() as f64 > tolerance => Judged::NonStrict(
-            "boot-time",
-            format!(
+        Some((apart, record, started)) if apart.abs() as f64 > tolerance => Err(Stop::NonStrict {
+            erratum: "boot-time",
+            why: format!(
                 "{} puts the start at {started} (utcTime - upTime), system/status at {lo}: {} s \
                  apart",
                 record.describe(),
                 apart.abs()
             ),
-        ),
-        _ => Judged::Pass(format!(
+        }),
+        _ => Ok(format!(
             "{} events since the start agree with system/status that it was at {lo}",
             current.len()
         )),
     }
 }
 
-fn cause(history: &History, acted: &Result<Acted, Judged>, tolerances: &Tolerances) -> Judged {
+fn cause(
+    history: &History,
+    acted: &Result<Acted, Stop>,
+    tolerances: &Tolerances,
+) -> Result<String, Stop> {
     let acted = match acted {
         Ok(acted) => acted,
-        Err(judged) => return judged.clone(),
+        Err(stop) => return Err(stop.clone()),
     };
     let records = match history {
         Ok(records) => records,
-        Err(judged) => return judged.clone(),
+        Err(stop) => return Err(stop.clone()),
     };
     let Some(event) = records
         .iter()
         .rev()
         .find(|r| r.is(acted.event, &acted.params))
     else {
-        return Judged::Fail(format!(
+        return Err(Stop::Fail(format!(
             "{} raised no {} {} (5.26)",
             acted.what, acted.event, acted.params
-        ));
+        )));
     };
     let (before, after) = (acted.before.up_time, acted.after.up_time);
     // A second of rounding either way; the device may log the event a little after its reply.
     let late = 1 + i64::try_from(tolerances.event_ms.div_ceil(1000)).unwrap_or(i64::MAX);
     if event.up_time < before - 1 {
-        return Judged::Fail(format!(
+        return Err(Stop::Fail(format!(
             "{} is stamped upTime {} s, but system/status read {before} s before {} raised it: \
              an event stamped before its cause",
             event.describe(),
             event.up_time,
             acted.what
-        ));
+        )));
     }
     if event.up_time > after + late {
-        return Judged::NonStrict(
-            "event-stamp-cause",
-            format!(
+        return Err(Stop::NonStrict {
+            erratum: "event-stamp-cause",
+            why: format!(
                 "{} is stamped upTime {} s, but system/status read {after} s after {} answered",
                 event.describe(),
                 event.up_time,
                 acted.what
             ),
-        );
+        });
     }
-    Judged::Pass(format!(
+    Ok(format!(
         "{} of {} stamped upTime {} s, between {before} and {after} s",
         event.describe(),
         acted.what,
@@ -152,13 +157,15 @@ fn cause(history: &History, acted: &Result<Acted, Judged>, tolerances: &Toleranc
     ))
 }
 
-fn order(history: &History) -> Judged {
+fn order(history: &History) -> Result<String, Stop> {
     let records = match history {
         Ok(records) => records,
-        Err(judged) => return judged.clone(),
+        Err(stop) => return Err(stop.clone()),
     };
     if records.len() < 2 {
-        return Judged::NotApplicable("the history holds fewer than two events".into());
+        return Err(Stop::NotApplicable(
+            "the history holds fewer than two events".into(),
+        ));
     }
     let mut stepped = None;
     for pair in records.windows(2) {
@@ -168,20 +175,20 @@ fn order(history: &History) -> Judged {
             continue;
         }
         if next.id <= ahead.id {
-            return Judged::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "{} was delivered after {}: ids grow with every new event",
                 next.describe(),
                 ahead.describe()
-            ));
+            )));
         }
         if next.up_time < ahead.up_time {
-            return Judged::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "{} is stamped upTime {} s, before {} logged ahead of it at {} s",
                 next.describe(),
                 next.up_time,
                 ahead.describe(),
                 ahead.up_time
-            ));
+            )));
         }
         if next.utc_time < ahead.utc_time && stepped.is_none() {
             stepped = Some(format!(
@@ -193,8 +200,11 @@ fn order(history: &History) -> Judged {
         }
     }
     match stepped {
-        Some(why) => Judged::NonStrict("event-stamp-order", why),
-        None => Judged::Pass(format!(
+        Some(why) => Err(Stop::NonStrict {
+            erratum: "event-stamp-order",
+            why,
+        }),
+        None => Ok(format!(
             "{} events in id order, none stamped before the one ahead of it",
             records.len()
         )),

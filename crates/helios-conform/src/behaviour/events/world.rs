@@ -23,47 +23,43 @@ fn request(event: &Event) -> &'static str {
 pub(super) async fn world_event(
     session: &mut Session<'_>,
     event: &'static Event,
-    log: &mut Log,
-) -> Checked {
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
     if let Ok(stimulus) = stimulus(session) {
         let params = sample_params(event, false);
-        let watch = Watch::open(session, event.name, log).await?;
-        stimulus
-            .event(event.name, &params)
-            .await
-            .map_err(|e| Skip::Departure(Departure::Harness(e.to_string())))?;
+        let watch = Watch::open(session, event.name, transcript).await?;
+        stimulus.event(event.name, &params).await?;
         let wait = wait(session);
-        return watched(session, watch, &[params], wait, log).await;
+        return watched(session, watch, &[params], wait, transcript).await;
     }
     if !session.options.interactive {
-        return Err(Skip::NotApplicable(format!(
+        return Err(Stop::NotApplicable(format!(
             "{} needs someone at the device: no stimulus interface, and not --interactive",
             event.name
         )));
     }
     let seconds = session.profile.tolerances.operator_seconds;
-    let watch = Watch::open(session, event.name, log).await?;
+    let watch = Watch::open(session, event.name, transcript).await?;
     eprintln!(
         "conform: operator: {} now ({}; waiting up to {seconds} s)",
         request(event),
         event.name
     );
-    let found = watch.collect(session, 1, seconds, log).await?;
-    watch.close(session, log).await;
+    let found = watch.collect(session, 1, seconds, transcript).await?;
+    watch.close(session, transcript).await;
     let Some(record) = found.iter().flat_map(|(_, r)| r).next() else {
-        return Err(Skip::Departure(Departure::Harness(format!(
+        return Err(Stop::Undecided(format!(
             "no {} within {seconds} s: did the operator act?",
             event.name
-        ))));
+        )));
     };
     if !record.fits {
-        return Err(Skip::Departure(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "{} with params the manual does not allow: {}",
             event.name, record.params
-        ))));
+        )));
     }
     // Each account allowed to see it got the one the operator raised.
     let params = record.params.clone();
     judge(session, event.name, &found, &[params])
-        .map_err(|why| Skip::Departure(Departure::Fail(why)))
 }

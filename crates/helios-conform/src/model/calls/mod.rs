@@ -20,8 +20,9 @@ use proptest_state_machine::ReferenceStateMachine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Departure, Log, Model};
+use super::{Model, Transcript};
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// The calls the reference intercom holds at once (erratum `call-limit`).
 const CALL_LIMIT: usize = 4;
@@ -167,9 +168,9 @@ impl Model for Calls {
         session: &mut Session<'_>,
         _: &mut Option<Stimulus>,
         _: &Self,
-        log: &mut Log,
-    ) -> Result<Run, Departure> {
-        hang_up_all(session, log).await?;
+        transcript: &mut Transcript,
+    ) -> Result<Run, Stop> {
+        hang_up_all(session, transcript).await?;
         Ok(Run::default())
     }
 
@@ -178,21 +179,21 @@ impl Model for Calls {
         ringer: &mut Option<Stimulus>,
         run: &mut Run,
         transition: &CallStep,
-        log: &mut Log,
-    ) -> Result<(), Departure> {
+        transcript: &mut Transcript,
+    ) -> Result<(), Stop> {
         match transition {
-            CallStep::Dial { number } => dial(session, run, *number, log).await,
-            CallStep::Ring => ring(session, ringer, run, log).await,
+            CallStep::Dial { number } => dial(session, run, *number, transcript).await,
+            CallStep::Ring => ring(session, ringer, run, transcript).await,
             CallStep::Unknown { op } => {
-                let answer = log
+                let answer = transcript
                     .send(session, op_call(*op, UNKNOWN_SESSION, None))
                     .await?;
                 let what = format!("{op:?} of session {UNKNOWN_SESSION}, which never existed");
-                unknown(&answer, log, &what)
+                unknown(&answer, transcript, &what)
             }
-            CallStep::Status => status(session, run, log).await,
+            CallStep::Status => status(session, run, transcript).await,
             CallStep::Session { op, call, reason } => {
-                on_session(session, run, *op, *call, reason.as_deref(), log).await
+                on_session(session, run, *op, *call, reason.as_deref(), transcript).await
             }
             CallStep::Wait { ms } => {
                 tokio::time::sleep(std::time::Duration::from_millis(*ms)).await;
@@ -204,7 +205,7 @@ impl Model for Calls {
     async fn finish(_: &mut Session<'_>, _: &mut Option<Stimulus>, _: Run) {}
 
     async fn close(session: &mut Session<'_>, _: Option<Stimulus>) {
-        let _ = hang_up_all(session, &mut Log::default()).await;
+        let _ = hang_up_all(session, &mut Transcript::default()).await;
     }
 }
 
@@ -213,8 +214,8 @@ async fn dial(
     session: &mut Session<'_>,
     run: &mut Run,
     number: usize,
-    log: &mut Log,
-) -> Result<(), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
     let number = session
         .profile
         .dial_numbers
@@ -222,11 +223,11 @@ async fn dial(
         .cloned()
         .unwrap_or_default();
     let call = Call::new(&call::dial::FUNCTION).param("number", number.as_str());
-    let answer = log.send(session, call).await?;
+    let answer = transcript.send(session, call).await?;
     let made = match &answer.reply {
         Ok(result) => Some(session_id(result, &answer.request)?),
         Err(refusal) if refusal.code == u64::from(ErrorCode::ProcessingError.code()) => {
-            limit(run, log)?;
+            limit(run, transcript)?;
             None
         }
         Err(_) => {
@@ -250,8 +251,8 @@ async fn ring(
     session: &mut Session<'_>,
     ringer: &mut Option<Stimulus>,
     run: &mut Run,
-    log: &mut Log,
-) -> Result<(), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
     let stimulus = match ringer {
         Some(stimulus) => stimulus,
         None => ringer.insert(super::stimulus(session)?),
@@ -259,7 +260,7 @@ async fn ring(
     let made = match stimulus.incoming_call(CALLER).await {
         Ok(answer) => Some(session_id(&answer, "the stimulus interface's call")?),
         Err(_) => {
-            limit(run, log)?;
+            limit(run, transcript)?;
             None
         }
     };
@@ -281,24 +282,24 @@ async fn on_session(
     op: Op,
     call: usize,
     reason: Option<&str>,
-    log: &mut Log,
-) -> Result<(), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
     let Some(tracked) = run.calls.get(call) else {
         return Ok(());
     };
     let Some(id) = tracked.session else {
         return Ok(());
     };
-    let answer = log.send(session, op_call(op, id, reason)).await?;
+    let answer = transcript.send(session, op_call(op, id, reason)).await?;
     let what = format!("{op:?} of session {id}");
     let (ended, incoming, phase) = (tracked.ended, tracked.incoming, tracked.phase);
     if ended {
-        return unknown(&answer, log, &format!("{what}, which ended"));
+        return unknown(&answer, transcript, &format!("{what}, which ended"));
     }
     let refused_code = answer.reply.as_ref().err().map(|r| r.code);
     match (op, refused_code) {
         (Op::Answer, _) if !incoming || phase == 2 => answer.refused(
-            log,
+            transcript,
             &format!("{what}, which is not a ringing incoming call"),
             ErrorCode::InvalidParameter,
             Some("session"),
@@ -314,12 +315,12 @@ async fn on_session(
         }
         (Op::Status, None) => {
             let result = answer.success()?.clone();
-            observe(run, &result, Some(id), log)
+            observe(run, &result, Some(id), transcript)
         }
         // A refusal is right only if the far end ended the call meanwhile.
         (_, Some(_)) => {
-            unknown(&answer, log, &what)?;
-            confirm_ended(session, id, log, &what).await?;
+            unknown(&answer, transcript, &what)?;
+            confirm_ended(session, id, transcript, &what).await?;
             run.calls[call].ended = true;
             Ok(())
         }

@@ -43,22 +43,22 @@ pub(super) fn op_call(op: Op, session: u32, reason: Option<&str>) -> Call {
     }
 }
 
-pub(super) fn session_id(result: &Value, what: &str) -> Result<u32, Departure> {
+pub(super) fn session_id(result: &Value, what: &str) -> Result<u32, Stop> {
     result["session"]
         .as_u64()
         .and_then(|id| u32::try_from(id).ok())
-        .ok_or_else(|| Departure::Fail(format!("{what} gave no session id: {result}")))
+        .ok_or_else(|| Stop::Fail(format!("{what} gave no session id: {result}")))
 }
 
 /// A refused call: right at the limit, non-strict below it.
-pub(super) fn limit(run: &Run, log: &mut Log) -> Result<(), Departure> {
+pub(super) fn limit(run: &Run, transcript: &mut Transcript) -> Result<(), Stop> {
     let live = run
         .calls
         .iter()
         .filter(|c| c.session.is_some() && !c.ended)
         .count();
     if live < CALL_LIMIT {
-        log.finding(
+        transcript.finding(
             "call-limit",
             format!("a new call was refused with {live} calls active"),
         );
@@ -67,13 +67,11 @@ pub(super) fn limit(run: &Run, log: &mut Log) -> Result<(), Departure> {
 }
 
 /// A new session id must not name a call that is still active.
-pub(super) fn fresh(run: &Run, made: Option<u32>) -> Result<(), Departure> {
+pub(super) fn fresh(run: &Run, made: Option<u32>) -> Result<(), Stop> {
     match made {
-        Some(id) if run.calls.iter().any(|c| c.session == Some(id) && !c.ended) => {
-            Err(Departure::Fail(format!(
-                "a new call got session {id}, which an active call has"
-            )))
-        }
+        Some(id) if run.calls.iter().any(|c| c.session == Some(id) && !c.ended) => Err(Stop::Fail(
+            format!("a new call got session {id}, which an active call has"),
+        )),
         _ => Ok(()),
     }
 }
@@ -81,11 +79,11 @@ pub(super) fn fresh(run: &Run, made: Option<u32>) -> Result<(), Departure> {
 /// An operation on a session that does not exist (any more): 12 naming session.
 pub(super) fn unknown(
     answer: &crate::model::Answer,
-    log: &mut Log,
+    transcript: &mut Transcript,
     what: &str,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     answer.refused(
-        log,
+        transcript,
         what,
         ErrorCode::InvalidParameter,
         Some("session"),
@@ -97,16 +95,16 @@ pub(super) fn unknown(
 pub(super) async fn confirm_ended(
     session: &mut Session<'_>,
     id: u32,
-    log: &mut Log,
+    transcript: &mut Transcript,
     what: &str,
-) -> Result<(), Departure> {
-    let answer = log
+) -> Result<(), Stop> {
+    let answer = transcript
         .send(session, with_session(&call::status::FUNCTION, id))
         .await?;
     if let Ok(result) = &answer.reply
         && result["sessions"].as_array().is_some_and(|s| !s.is_empty())
     {
-        return Err(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "{what} was refused, yet call/status still lists the call: {result}"
         )));
     }
@@ -116,13 +114,13 @@ pub(super) async fn confirm_ended(
 pub(super) async fn status(
     session: &mut Session<'_>,
     run: &mut Run,
-    log: &mut Log,
-) -> Result<(), Departure> {
-    let answer = log
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
+    let answer = transcript
         .send(session, Call::new(&call::status::FUNCTION))
         .await?;
     let result = answer.success()?.clone();
-    observe(run, &result, None, log)
+    observe(run, &result, None, transcript)
 }
 
 /// Judges a `call/status` result (of every call, or of `only`).
@@ -130,8 +128,8 @@ pub(super) fn observe(
     run: &mut Run,
     result: &Value,
     only: Option<u32>,
-    log: &mut Log,
-) -> Result<(), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
     let listed = result["sessions"].as_array().cloned().unwrap_or_default();
     for tracked in run.calls.iter_mut() {
         let Some(id) = tracked.session else { continue };
@@ -147,7 +145,7 @@ pub(super) fn observe(
             continue;
         };
         if tracked.ended {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "call/status lists session {id}, which had ended: {item}"
             )));
         }
@@ -157,17 +155,17 @@ pub(super) fn observe(
             "outgoing"
         };
         if item["direction"].as_str() != Some(direction) {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "session {id} is {direction}, but call/status says {item}"
             )));
         }
         let Some(now) = item["state"].as_str().and_then(phase) else {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "session {id} has no call state: {item}"
             )));
         };
         if now < tracked.phase || (tracked.incoming && now == 0) {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "session {id} ({direction}) went back to {} after {}",
                 item["state"],
                 ["connecting", "ringing", "connected"][usize::from(tracked.phase)]
@@ -176,7 +174,7 @@ pub(super) fn observe(
         tracked.phase = now;
     }
     if only.is_some() && listed.len() > 1 {
-        return Err(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "call/status of one session lists {}",
             listed.len()
         )));
@@ -184,15 +182,18 @@ pub(super) fn observe(
     for item in &listed {
         let id = item["session"].as_u64();
         if !run.calls.iter().any(|c| c.session.map(u64::from) == id) {
-            log.note(format!("a call the runner did not make: {item}"));
+            transcript.note(format!("a call the runner did not make: {item}"));
         }
     }
     Ok(())
 }
 
 /// Hangs up every active call.
-pub(super) async fn hang_up_all(session: &mut Session<'_>, log: &mut Log) -> Result<(), Departure> {
-    let answer = log
+pub(super) async fn hang_up_all(
+    session: &mut Session<'_>,
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
+    let answer = transcript
         .send(session, Call::new(&call::status::FUNCTION))
         .await?;
     let result = answer.success()?.clone();
@@ -202,7 +203,8 @@ pub(super) async fn hang_up_all(session: &mut Session<'_>, log: &mut Log) -> Res
             .and_then(|id| u32::try_from(id).ok())
         {
             // A call that ended meanwhile refuses: that is fine here.
-            log.send(session, with_session(&call::hangup::FUNCTION, id))
+            transcript
+                .send(session, with_session(&call::hangup::FUNCTION, id))
                 .await?;
         }
     }

@@ -47,7 +47,7 @@ pub(super) fn judge_pull(
     channel: &mut Opened,
     delivered: &[crate::model::events::Record],
     pull_sent: Instant,
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let account = session.profile.accounts.get(channel.account);
     let user = account.map_or("anonymous", |a| a.user.as_str());
     let carries = |name: &str| {
@@ -62,7 +62,7 @@ pub(super) fn judge_pull(
     );
     for record in delivered {
         if record.id <= channel.last {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "{label} delivered event {} after event {}: twice, or out of order",
                 record.id, channel.last
             )));
@@ -73,32 +73,32 @@ pub(super) fn judge_pull(
                 channel.last = record.id;
                 continue;
             }
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "{label} delivered event {} ({}), which the device's history does not hold",
                 record.id, record.name
             )));
         };
         if seen.record.name != record.name || seen.record.params != record.params {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "{label} delivered event {} as {} {}, the history has {} {}",
                 record.id, record.name, record.params, seen.record.name, seen.record.params
             )));
         }
         if !carries(&record.name) {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "{label} delivered {} {}, which its filter or {user}'s privileges exclude",
                 record.name, record.params
             )));
         }
         if due(channel, seen) == Due::Never {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "{label} delivered {} {} (event {}), raised before its include allows",
                 record.name, record.params, record.id
             )));
         }
         // Nothing due may be skipped on the way.
         if let Some(skipped) = owed(recorder, channel, &carries, record.id, None) {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "{label} skipped {} {} (event {}) before delivering event {}",
                 skipped.record.name, skipped.record.params, skipped.record.id, record.id
             )));
@@ -109,7 +109,7 @@ pub(super) fn judge_pull(
     if delivered.len() < helios_spec::functions::log::PULL_BATCH
         && let Some(missing) = owed(recorder, channel, &carries, u32::MAX, Some(pull_sent))
     {
-        return Err(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "{label} did not deliver {} {} (event {})",
             missing.record.name, missing.record.params, missing.record.id
         )));

@@ -26,9 +26,10 @@ use tokio::time::Instant;
 
 use super::events::{may_see, outside_world, sample_params};
 use super::recorder::{Recorder, Seen};
-use super::{Answer, Departure, Log, Model};
+use super::{Answer, Model, Transcript};
 use crate::case::Login;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// Channels a sequence holds open at once.
 const MAX_OPEN: usize = 4;

@@ -12,16 +12,16 @@ pub(super) async fn raise(
     run: &mut Run,
     source: Option<Source>,
     variant: bool,
-    log: &mut Log,
-) -> Result<(), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
     let Some(source) = source else {
         return Ok(());
     };
-    let Some(action) = act(session, stimulus, run, &source, variant, log).await? else {
+    let Some(action) = act(session, stimulus, run, &source, variant, transcript).await? else {
         return Ok(());
     };
     let before = recorder.seen.len();
-    recorder.refresh(session, log, 0).await?;
+    recorder.refresh(session, transcript, 0).await?;
     let wait = session.profile.tolerances.event_ms.div_ceil(1000);
     let found = |recorder: &Recorder, name: &str, params: &Value| {
         recorder.seen[before..]
@@ -32,7 +32,7 @@ pub(super) async fn raise(
     if let Some((name, params)) = &action.expected
         && found(recorder, name, params) == 0
     {
-        recorder.refresh(session, log, wait).await?;
+        recorder.refresh(session, transcript, wait).await?;
     }
     // What the action raised happened while it was on its way.
     let mut matched = 0;
@@ -48,11 +48,11 @@ pub(super) async fn raise(
     let what = &action.what;
     match (&action.expected, matched) {
         (None, _) | (Some(_), 1) => Ok(()),
-        (Some((name, params)), 0) => Err(Departure::Fail(format!(
+        (Some((name, params)), 0) => Err(Stop::Fail(format!(
             "{what} raised no {name} {params} within {} ms",
             session.profile.tolerances.event_ms
         ))),
-        (Some((name, params)), count) => Err(Departure::Fail(format!(
+        (Some((name, params)), count) => Err(Stop::Fail(format!(
             "{what} raised {name} {params} {count} times"
         ))),
     }
@@ -74,12 +74,12 @@ async fn act(
     run: &mut Run,
     source: &Source,
     variant: bool,
-    log: &mut Log,
-) -> Result<Option<Action>, Departure> {
+    transcript: &mut Transcript,
+) -> Result<Option<Action>, Stop> {
     let (what, expected, answer) = match source {
         Source::Output { port } => {
             let was = run.outputs.insert(port.clone(), variant).unwrap_or(false);
-            let answer = log.send(session, output(port, variant)).await?;
+            let answer = transcript.send(session, output(port, variant)).await?;
             answer.success()?;
             let event = json!({"port": port, "state": variant});
             let expected = (was != variant).then_some(("OutputChanged".to_owned(), event));
@@ -87,7 +87,7 @@ async fn act(
         }
         Source::Switch { switch } => {
             let was = run.switches.insert(*switch, variant).unwrap_or(false);
-            let answer = log.send(session, bistable(*switch, variant)).await?;
+            let answer = transcript.send(session, bistable(*switch, variant)).await?;
             answer.success()?;
             let event = json!({"switch": switch, "state": variant});
             let expected = (was != variant).then_some(("SwitchStateChanged".to_owned(), event));
@@ -103,10 +103,7 @@ async fn act(
                 None => stimulus.insert(crate::model::stimulus(session)?),
             };
             let sent = Instant::now();
-            stimulus
-                .event(event, &params)
-                .await
-                .map_err(|e| Departure::Harness(e.to_string()))?;
+            stimulus.event(event, &params).await?;
             let answer = Answer {
                 request: format!("the stimulus {event}"),
                 sent,

@@ -55,19 +55,19 @@ impl Model for Channels {
         session: &mut Session<'_>,
         context: &mut Context,
         state: &Self,
-        log: &mut Log,
-    ) -> Result<Run, Departure> {
+        transcript: &mut Transcript,
+    ) -> Result<Run, Stop> {
         let mut run = Run::default();
         for source in &state.sources {
             match source {
                 Source::Output { port } => {
                     let call = output(port, false);
-                    log.send(session, call).await?.success()?;
+                    transcript.send(session, call).await?.success()?;
                     run.outputs.insert(port.clone(), false);
                 }
                 Source::Switch { switch } => {
                     let call = bistable(*switch, false);
-                    log.send(session, call).await?.success()?;
+                    transcript.send(session, call).await?.success()?;
                     run.switches.insert(*switch, false);
                 }
                 Source::World { .. } => {}
@@ -76,9 +76,9 @@ impl Model for Channels {
         context.sources.clone_from(&state.sources);
         match &mut context.recorder {
             Some(recorder) => {
-                recorder.refresh(session, log, 0).await?;
+                recorder.refresh(session, transcript, 0).await?;
             }
-            None => context.recorder = Some(Recorder::open(session, log).await?),
+            None => context.recorder = Some(Recorder::open(session, transcript).await?),
         }
         Ok(run)
     }
@@ -88,15 +88,15 @@ impl Model for Channels {
         context: &mut Context,
         run: &mut Run,
         transition: &ChannelStep,
-        log: &mut Log,
-    ) -> Result<(), Departure> {
+        transcript: &mut Transcript,
+    ) -> Result<(), Stop> {
         let Context {
             recorder,
             stimulus,
             sources,
         } = context;
         let Some(recorder) = recorder else {
-            return Err(Departure::Harness("no recorder channel".into()));
+            return Err(Stop::Undecided("no recorder channel".into()));
         };
         match transition {
             ChannelStep::Subscribe {
@@ -106,38 +106,45 @@ impl Model for Channels {
                 duration,
             } => {
                 // Events raised before now are known, with their times, before it opens.
-                recorder.refresh(session, log, 0).await?;
+                recorder.refresh(session, transcript, 0).await?;
                 let call = subscribe(*include, filter, *duration);
-                let answer = log.send_as(session, Login::Account(*account), call).await?;
+                let answer = transcript
+                    .send_as(session, Login::Account(*account), call)
+                    .await?;
                 opened(run, &answer, *account, *include, filter)
             }
             ChannelStep::Pull { channel, timeout } => {
-                pull(session, recorder, run, *channel, *timeout, log).await
+                pull(session, recorder, run, *channel, *timeout, transcript).await
             }
-            ChannelStep::Unsubscribe { channel } => unsubscribe(session, run, *channel, log).await,
+            ChannelStep::Unsubscribe { channel } => {
+                unsubscribe(session, run, *channel, transcript).await
+            }
             ChannelStep::Never { unsubscribe } => {
                 let function = if *unsubscribe {
                     &log::unsubscribe::FUNCTION
                 } else {
                     &log::pull::FUNCTION
                 };
-                let answer = log
+                let answer = transcript
                     .send(session, Call::new(function).param("id", NEVER_OPENED))
                     .await?;
-                closed(&answer, log, "an id no subscription returned")
+                closed(&answer, transcript, "an id no subscription returned")
             }
             ChannelStep::Raise { source, variant } => {
                 let source = sources.get(*source).cloned();
-                raise(session, recorder, stimulus, run, source, *variant, log).await
+                raise(
+                    session, recorder, stimulus, run, source, *variant, transcript,
+                )
+                .await
             }
         }
     }
 
     async fn finish(session: &mut Session<'_>, _: &mut Context, run: Run) {
-        let mut log = Log::default();
+        let mut transcript = Transcript::default();
         for opened in run.channels.iter().filter(|c| !c.closed) {
             let call = Call::new(&log::unsubscribe::FUNCTION).param("id", opened.id);
-            let _ = log.send(session, call).await;
+            let _ = transcript.send(session, call).await;
         }
     }
 
@@ -167,14 +174,14 @@ fn opened(
     account: usize,
     include: Include,
     filter: &[String],
-) -> Result<(), Departure> {
+) -> Result<(), Stop> {
     let result = answer.success()?;
     let id = result["id"]
         .as_u64()
         .and_then(|id| u32::try_from(id).ok())
-        .ok_or_else(|| Departure::Fail(format!("log/subscribe gave no id: {result}")))?;
+        .ok_or_else(|| Stop::Fail(format!("log/subscribe gave no id: {result}")))?;
     if run.channels.iter().any(|c| c.id == id && !c.closed) {
-        return Err(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "log/subscribe returned id {id}, which an open channel has"
         )));
     }
@@ -199,8 +206,8 @@ async fn pull(
     run: &mut Run,
     channel: usize,
     timeout: u32,
-    log: &mut Log,
-) -> Result<(), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
     let Some(opened) = run.channels.get(channel) else {
         return Ok(());
     };
@@ -208,12 +215,12 @@ async fn pull(
         .param("id", opened.id)
         .param("timeout", timeout);
     let login = Login::Account(opened.account);
-    let answer = log.send_as(session, login, call).await?;
+    let answer = transcript.send_as(session, login, call).await?;
     if opened.closed {
-        return closed(&answer, log, "log/pull of an unsubscribed channel");
+        return closed(&answer, transcript, "log/pull of an unsubscribed channel");
     }
-    recorder.refresh(session, log, 0).await?;
-    let delivered = log.records(answer.success()?)?;
+    recorder.refresh(session, transcript, 0).await?;
+    let delivered = transcript.records(answer.success()?)?;
     let sent = answer.sent;
     judge_pull(
         session,
@@ -229,17 +236,21 @@ async fn unsubscribe(
     session: &mut Session<'_>,
     run: &mut Run,
     channel: usize,
-    log: &mut Log,
-) -> Result<(), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
     let Some(opened) = run.channels.get_mut(channel) else {
         return Ok(());
     };
     let call = Call::new(&log::unsubscribe::FUNCTION).param("id", opened.id);
     let was_closed = opened.closed;
     opened.closed = true;
-    let answer = log.send(session, call).await?;
+    let answer = transcript.send(session, call).await?;
     if was_closed {
-        return closed(&answer, log, "log/unsubscribe of an unsubscribed channel");
+        return closed(
+            &answer,
+            transcript,
+            "log/unsubscribe of an unsubscribed channel",
+        );
     }
     answer.success().map(|_| ())
 }
@@ -257,11 +268,17 @@ pub(super) fn bistable(switch: u8, on: bool) -> Call {
 }
 
 /// A closed or unknown channel: 12 naming id; another code is non-strict.
-pub(super) fn closed(answer: &Answer, log: &mut Log, what: &str) -> Result<(), Departure> {
+pub(super) fn closed(answer: &Answer, transcript: &mut Transcript, what: &str) -> Result<(), Stop> {
     let others: Vec<(ErrorCode, &'static str)> = ErrorCode::ALL
         .into_iter()
         .filter(|c| *c != ErrorCode::InvalidParameter)
         .map(|c| (c, "unknown-subscription"))
         .collect();
-    answer.refused(log, what, ErrorCode::InvalidParameter, Some("id"), &others)
+    answer.refused(
+        transcript,
+        what,
+        ErrorCode::InvalidParameter,
+        Some("id"),
+        &others,
+    )
 }

@@ -70,16 +70,22 @@ pub(super) fn control(
     switch: u8,
     action: Action,
     answer: &Answer,
-    log: &mut Log,
-) -> Result<(), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
     let what = format!("switch/ctrl switch={switch} action={}", action.word());
     let Some(index) = run.known.iter().position(|k| k.caps.switch == switch) else {
-        return answer.refused(log, &what, ErrorCode::InvalidParameter, Some("switch"), &[]);
+        return answer.refused(
+            transcript,
+            &what,
+            ErrorCode::InvalidParameter,
+            Some("switch"),
+            &[],
+        );
     };
     let caps = run.known[index].caps;
     if !caps.enabled {
         return answer.refused(
-            log,
+            transcript,
             &what,
             ErrorCode::ProcessingError,
             None,
@@ -127,13 +133,13 @@ pub(super) fn status(
     wanted: Option<u8>,
     result: &Value,
     answer: &Answer,
-    log: &mut Log,
-) -> Result<(), Departure> {
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
     let items = result["switches"].as_array().cloned().unwrap_or_default();
     if let Some(id) = wanted
         && (items.len() != 1 || items[0]["switch"].as_u64() != Some(u64::from(id)))
     {
-        return Err(Departure::Fail(format!(
+        return Err(Stop::Fail(format!(
             "switch/status switch={id} lists {} items, not that switch alone",
             items.len()
         )));
@@ -148,7 +154,7 @@ pub(super) fn status(
             .iter()
             .any(|i| i["switch"].as_u64() == Some(u64::from(id)))
         {
-            log.finding(
+            transcript.finding(
                 "switch-status-extra",
                 format!("switch/status does not list switch {id}"),
             );
@@ -157,7 +163,7 @@ pub(super) fn status(
     let tolerance = run.tolerance;
     for item in &items {
         let Some(id) = item["switch"].as_u64() else {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "a switch/status item without a switch: {item}"
             )));
         };
@@ -166,14 +172,14 @@ pub(super) fn status(
             .iter()
             .position(|k| u64::from(k.caps.switch) == id)
         else {
-            log.finding(
+            transcript.finding(
                 "switch-status-extra",
                 format!("switch/status lists switch {id}, which switch/caps does not"),
             );
             continue;
         };
         let Some(active) = item["active"].as_bool() else {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "switch {id}: active is not a boolean: {item}"
             )));
         };
@@ -188,7 +194,7 @@ pub(super) fn status(
             }
         }
         if next.is_empty() {
-            return Err(Departure::Fail(format!(
+            return Err(Stop::Fail(format!(
                 "switch {id} ({}) is {}, but the model has it {}",
                 describe(&caps),
                 if active { "active" } else { "inactive" },

@@ -21,9 +21,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::{Answer, Departure, Log, Model};
+use super::{Answer, Model, Transcript};
 use crate::discovery::SwitchCaps;
 use crate::session::Session;
+use crate::verdict::Stop;
 
 /// The switches as discovered, and the model's prediction in virtual time.
 #[derive(Clone, Debug, Default)]
@@ -160,8 +161,8 @@ impl Model for Switches {
         session: &mut Session<'_>,
         enabled: &mut Vec<u8>,
         state: &Self,
-        log: &mut Log,
-    ) -> Result<Run, Departure> {
+        transcript: &mut Transcript,
+    ) -> Result<Run, Stop> {
         enabled.clone_from(
             &state
                 .caps
@@ -172,7 +173,7 @@ impl Model for Switches {
         );
         for caps in state.caps.iter().filter(|c| c.enabled) {
             let call = ctrl(caps.switch, Action::Off);
-            log.send(session, call).await?.success()?;
+            transcript.send(session, call).await?.success()?;
         }
         Ok(Run {
             known: state
@@ -192,28 +193,28 @@ impl Model for Switches {
         _: &mut Vec<u8>,
         run: &mut Run,
         transition: &SwitchStep,
-        log: &mut Log,
-    ) -> Result<(), Departure> {
+        transcript: &mut Transcript,
+    ) -> Result<(), Stop> {
         match *transition {
             SwitchStep::Ctrl { switch, action } => {
-                let answer = log.send(session, ctrl(switch, action)).await?;
-                control(run, switch, action, &answer, log)
+                let answer = transcript.send(session, ctrl(switch, action)).await?;
+                control(run, switch, action, &answer, transcript)
             }
             SwitchStep::Status { switch } => {
                 let mut call = Call::new(&switch::status::FUNCTION);
                 if let Some(id) = switch {
                     call = call.param("switch", id);
                 }
-                let answer = log.send(session, call).await?;
+                let answer = transcript.send(session, call).await?;
                 let result = answer.success()?.clone();
-                status(run, switch, &result, &answer, log)
+                status(run, switch, &result, &answer, transcript)
             }
             SwitchStep::Caps { switch } => {
                 let mut call = Call::new(&switch::caps::FUNCTION);
                 if let Some(id) = switch {
                     call = call.param("switch", id);
                 }
-                let answer = log.send(session, call).await?;
+                let answer = transcript.send(session, call).await?;
                 let mut found = crate::discovery::Discovered::default();
                 found.read_switch_caps(answer.success()?);
                 let expected: Vec<SwitchCaps> = run
@@ -225,7 +226,7 @@ impl Model for Switches {
                 if found.switch_caps == expected {
                     Ok(())
                 } else {
-                    Err(Departure::Fail(format!(
+                    Err(Stop::Fail(format!(
                         "switch/caps changed: {:?}, first {expected:?}",
                         found.switch_caps
                     )))
@@ -242,9 +243,9 @@ impl Model for Switches {
     async fn finish(_: &mut Session<'_>, _: &mut Vec<u8>, _: Run) {}
 
     async fn close(session: &mut Session<'_>, enabled: Vec<u8>) {
-        let mut log = Log::default();
+        let mut transcript = Transcript::default();
         for switch in enabled {
-            let _ = log.send(session, ctrl(switch, Action::Off)).await;
+            let _ = transcript.send(session, ctrl(switch, Action::Off)).await;
         }
     }
 }

@@ -1,6 +1,7 @@
-//! What a model's sequence sends and learns: every exchange (the evidence), the errata findings
-//! (non-strict departures), a line per step, and the helpers that read an answer as a model
-//! needs it.
+//! A transcript: the runner's own record of what one check sent and learnt (every exchange, the
+//! evidence; what the lenient readers tolerated; a line per step), and the helpers that send a
+//! call through the session and read its answer as a check needs it. (Not the device's event
+//! log, which the `log/*` functions of the API read.)
 
 use helios_client::{Call, Exchange};
 use helios_spec::{ErrorCode, Transport};
@@ -12,16 +13,7 @@ use super::events::{Record, records};
 use crate::case::Login;
 use crate::findings::{Findings, envelope};
 use crate::session::Session;
-use crate::verdict::Verdict;
-
-/// Why a step could not go on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Departure {
-    /// The device departs from the manual.
-    Fail(String),
-    /// The network or the harness failed: nothing is known of the device.
-    Harness(String),
-}
+use crate::verdict::{Stop, Verdict};
 
 /// A refusal: the error code and the parameter it names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,9 +48,9 @@ fn request_line(exchange: &Exchange) -> String {
     format!("{} {target}", request.method)
 }
 
-/// The record of one sequence.
+/// What one check (a model's sequence, an event, timing or coherence check) sent and learnt.
 #[derive(Debug, Default)]
-pub struct Log {
+pub struct Transcript {
     pub exchanges: Vec<Exchange>,
     /// What the replies and events read departed in, as the lenient readers tolerated it, and
     /// the departures the checks admitted by an erratum.
@@ -67,7 +59,7 @@ pub struct Log {
     pub notes: Vec<String>,
 }
 
-impl Log {
+impl Transcript {
     pub fn note(&mut self, line: String) {
         self.notes.push(line);
     }
@@ -79,28 +71,24 @@ impl Log {
 
     /// Keeps another sequence's findings (not its exchanges: a passing run keeps the evidence
     /// of its findings only).
-    pub fn absorb_findings(&mut self, other: Log) {
+    pub fn absorb_findings(&mut self, other: Transcript) {
         self.findings.absorb(other.findings);
     }
 
     /// The records of a `log/pull` result, what their reader tolerated kept with the other
     /// findings; a departure no erratum rules non-strict stops the check.
-    pub fn records(&mut self, result: &Value) -> Result<Vec<Record>, Departure> {
-        records(result, &mut self.findings).map_err(Departure::Fail)
+    pub fn records(&mut self, result: &Value) -> Result<Vec<Record>, Stop> {
+        records(result, &mut self.findings)
     }
 
     /// Reads an exchange's envelope as [`read`], what the reader tolerated kept with the other
     /// findings.
-    pub fn read(&mut self, exchange: &Exchange) -> Result<Result<Value, Refusal>, Departure> {
+    pub fn read(&mut self, exchange: &Exchange) -> Result<Result<Value, Refusal>, Stop> {
         read(exchange, &mut self.findings)
     }
 
     /// Sends `call` as the full account.
-    pub async fn send(
-        &mut self,
-        session: &mut Session<'_>,
-        call: Call,
-    ) -> Result<Answer, Departure> {
+    pub async fn send(&mut self, session: &mut Session<'_>, call: Call) -> Result<Answer, Stop> {
         let login = session.full_login();
         self.send_as(session, login, call).await
     }
@@ -111,13 +99,10 @@ impl Log {
         session: &mut Session<'_>,
         login: Login,
         call: Call,
-    ) -> Result<Answer, Departure> {
+    ) -> Result<Answer, Stop> {
         let transport: Transport = session.transport_for(call.function);
         let sent = Instant::now();
-        let exchange = session
-            .send(transport, login, call)
-            .await
-            .map_err(Departure::Harness)?;
+        let exchange = session.send(transport, login, call).await?;
         let received = Instant::now();
         let reply = self.read(&exchange);
         let request = request_line(&exchange);
@@ -131,18 +116,15 @@ impl Log {
     }
 }
 
-impl Log {
+impl Transcript {
     /// Sends `call` through a client of its own (checks that run side by side).
     pub async fn send_with(
         &mut self,
         client: &helios_client::Client,
         call: Call,
-    ) -> Result<Answer, Departure> {
+    ) -> Result<Answer, Stop> {
         let sent = Instant::now();
-        let exchange = client
-            .send(call)
-            .await
-            .map_err(|e| Departure::Harness(e.to_string()))?;
+        let exchange = client.send(call).await?;
         let received = Instant::now();
         let reply = self.read(&exchange);
         let request = request_line(&exchange);
@@ -159,16 +141,13 @@ impl Log {
 /// The result or refusal an exchange carries; anything else is a departure. What the envelope's
 /// reader tolerated goes to `findings`, and one that no erratum rules non-strict is a departure
 /// too.
-pub fn read(
-    exchange: &Exchange,
-    findings: &mut Findings,
-) -> Result<Result<Value, Refusal>, Departure> {
+pub fn read(exchange: &Exchange, findings: &mut Findings) -> Result<Result<Value, Refusal>, Stop> {
     let mut found = Findings::default();
     let envelope = envelope(exchange, &mut found);
     let failed = found.verdict();
     findings.absorb(found);
     if let Verdict::Fail(why) = failed {
-        return Err(Departure::Fail(why));
+        return Err(Stop::Fail(why));
     }
     match envelope {
         Ok(Envelope::Success { result }) => Ok(Ok(result.unwrap_or(Value::Null))),
@@ -176,7 +155,7 @@ pub fn read(
             code,
             param: param.map(|p| p.to_string()),
         })),
-        Err(error) => Err(Departure::Fail(format!(
+        Err(error) => Err(Stop::Fail(format!(
             "{} answered HTTP {} without the JSON envelope: {error}",
             exchange.request.url, exchange.response.status
         ))),
@@ -185,10 +164,10 @@ pub fn read(
 
 impl Answer {
     /// The result of a call that must succeed.
-    pub fn success(&self) -> Result<&Value, Departure> {
+    pub fn success(&self) -> Result<&Value, Stop> {
         match &self.reply {
             Ok(result) => Ok(result),
-            Err(refusal) => Err(Departure::Fail(format!(
+            Err(refusal) => Err(Stop::Fail(format!(
                 "{} answered error {}{}; the model expects success",
                 self.request,
                 refusal.code,
@@ -205,15 +184,15 @@ impl Answer {
     /// (`admitted`) are non-strict findings.
     pub fn refused(
         &self,
-        log: &mut Log,
+        transcript: &mut Transcript,
         what: &str,
         code: ErrorCode,
         param: Option<&str>,
         admitted: &[(ErrorCode, &'static str)],
-    ) -> Result<(), Departure> {
+    ) -> Result<(), Stop> {
         let refusal = match &self.reply {
             Ok(_) => {
-                return Err(Departure::Fail(format!(
+                return Err(Stop::Fail(format!(
                     "{what} succeeded; the model expects error {}",
                     code.code()
                 )));
@@ -224,7 +203,7 @@ impl Answer {
             if let Some(param) = param
                 && refusal.param.as_deref().is_some_and(|named| named != param)
             {
-                return Err(Departure::Fail(format!(
+                return Err(Stop::Fail(format!(
                     "{what} answered error {} naming {:?}, not {param}",
                     refusal.code, refusal.param
                 )));
@@ -236,7 +215,7 @@ impl Answer {
             .find(|(other, _)| u64::from(other.code()) == refusal.code)
         {
             Some((_, erratum)) => {
-                log.finding(
+                transcript.finding(
                     erratum,
                     format!(
                         "{what} answered error {}, not {}",
@@ -246,7 +225,7 @@ impl Answer {
                 );
                 Ok(())
             }
-            None => Err(Departure::Fail(format!(
+            None => Err(Stop::Fail(format!(
                 "{what} answered error {}; the model expects {}",
                 refusal.code,
                 code.code()
