@@ -1,8 +1,12 @@
-//! The human-readable documents generated from the spec: `docs/functions.md` (functions, error
-//! codes, events) and `docs/errata.md` (the errata register).
+//! The human-readable documents generated from the spec: `docs/functions.md` (functions, where
+//! each lives in the workspace, error codes, events) and `docs/errata.md` (the errata register).
 
 use std::fmt::Write;
 
+use helios_conform::behaviour::GROUPS;
+use helios_conform::case::Case;
+use helios_conform::discovery::Discovered;
+use helios_conform::{Profile, REFERENCE_PROFILE};
 use helios_spec::{
     Access, COMMON_FIELDS, Condition, Domain, ERRATA, EVENTS, ErrorCode, FUNCTIONS, Field,
     FieldType, Function, Origin, Presence, Tier,
@@ -15,10 +19,18 @@ pub(crate) fn functions_md() -> String {
     let mut out = String::from(HEADER);
     out.push_str("# The functions of the 2N Helios IP HTTP API (manual 2.21)\n\n");
     out.push_str("Parameters marked * are mandatory; *(one of) marks a group of which a request carries exactly one. Tiers are the runner's blast-radius classes.\n\n");
-    out.push_str(
-        "| § | Path | Methods | Service | Privilege | Licence | Since | Tier | Parameters |\n",
-    );
-    out.push_str("|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("Where each function lives: *Handler* is where the reference intercom serves it (`crates/helios-device/src/handlers/`); *Request cases* are the kinds of request case the runner generates for it against the reference profile, with how many (`cargo xtask conform --only PATH` runs them, `--list` names them); *Behaviour groups* are the runner's groups whose checks send it (`crates/helios-conform/src/behaviour/`, `--only GROUP`).\n\n");
+    function_table(&mut out);
+    error_codes(&mut out);
+    events(&mut out);
+    out
+}
+
+/// One row per function: the spec's data, then where the function lives in the workspace.
+fn function_table(out: &mut String) {
+    out.push_str("| § | Path | Methods | Service | Privilege | Licence | Since | Tier | Handler | Request cases | Behaviour groups | Parameters |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    let cases = reference_cases();
     for function in FUNCTIONS {
         let methods: Vec<&str> = function.methods.iter().map(|m| m.method.as_str()).collect();
         let privilege = match function.access {
@@ -29,7 +41,7 @@ pub(crate) fn functions_md() -> String {
         let licences: Vec<&str> = function.licences.iter().map(|l| l.name()).collect();
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             function.section.number,
             function.path,
             methods.join(", "),
@@ -42,10 +54,83 @@ pub(crate) fn functions_md() -> String {
             },
             function.origin.since(),
             tiers(function),
+            handler(function),
+            families(&cases, function),
+            groups(function),
             params(function),
         );
     }
+}
 
+/// The request cases the runner generates against the reference profile, for a device whose
+/// caps list one of everything (which cases exist depends on the lists being empty or not,
+/// never on what they hold).
+fn reference_cases() -> Vec<Case> {
+    let profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile parses");
+    let found = Discovered {
+        switches: vec![(1, true)],
+        outputs: vec!["relay1".into()],
+        inputs: vec!["input1".into()],
+        resolutions: vec![(640, 480)],
+        sources: vec!["internal".into()],
+        displays: vec!["ext1".into()],
+        ..Discovered::default()
+    };
+    helios_conform::generate::cases(&profile, &found, profile.firmware, true)
+}
+
+/// The reference intercom's handler of `function`, linked to the file of its module (each
+/// handler module is one file; a test below checks that the links resolve).
+fn handler(function: &Function) -> String {
+    match handler_file(function) {
+        Some((path, file)) => format!("[`{path}`](../{file})"),
+        None => "—".to_owned(),
+    }
+}
+
+/// The module path of `function`'s handler and its file, relative to the workspace.
+fn handler_file(function: &Function) -> Option<(&'static str, String)> {
+    let path = helios_device::handlers::handler_of(function)?;
+    let module = path.rsplit_once("::").map_or(path, |(module, _)| module);
+    let file = format!("crates/helios-device/src/{}.rs", module.replace("::", "/"));
+    Some((path, file))
+}
+
+/// The kinds of request case (`check`) generated for `function`, in the order they run, each
+/// with its count.
+fn families(cases: &[Case], function: &Function) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for case in cases.iter().filter(|c| c.function.path == function.path) {
+        match counts.iter_mut().find(|(check, _)| *check == case.check) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((case.check, 1)),
+        }
+    }
+    if counts.is_empty() {
+        return "—".to_owned();
+    }
+    let each: Vec<String> = counts
+        .iter()
+        .map(|(check, count)| format!("{check} {count}"))
+        .collect();
+    each.join(", ")
+}
+
+/// The behaviour groups whose checks send `function`.
+fn groups(function: &Function) -> String {
+    let ids: Vec<String> = GROUPS
+        .iter()
+        .filter(|group| group.functions.iter().any(|f| f.path == function.path))
+        .map(|group| format!("`{}`", group.id))
+        .collect();
+    if ids.is_empty() {
+        "—".to_owned()
+    } else {
+        ids.join(", ")
+    }
+}
+
+fn error_codes(out: &mut String) {
     out.push_str("\n## Error codes\n\n| Code | Description | HTTP | When |\n|---|---|---|---|\n");
     for code in ErrorCode::ALL {
         let _ = writeln!(
@@ -57,7 +142,9 @@ pub(crate) fn functions_md() -> String {
             code.explanation()
         );
     }
+}
 
+fn events(out: &mut String) {
     out.push_str("\n## Events\n\nEvery record has the common fields ");
     let common: Vec<String> = COMMON_FIELDS
         .iter()
@@ -93,7 +180,6 @@ pub(crate) fn functions_md() -> String {
             params
         );
     }
-    out
 }
 
 fn tiers(function: &Function) -> String {
@@ -195,4 +281,20 @@ pub(crate) fn errata_md() -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every function has a handler, and each link of `docs/functions.md` names a file.
+    #[test]
+    fn every_handler_link_names_a_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("the workspace");
+        for function in helios_spec::FUNCTIONS {
+            let (path, file) = super::handler_file(function)
+                .unwrap_or_else(|| panic!("{}: no handler", function.path));
+            assert!(root.join(&file).is_file(), "{path}: no file {file}");
+        }
+    }
 }

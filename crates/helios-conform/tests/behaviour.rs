@@ -7,7 +7,11 @@ mod proxy;
 #[path = "support/target.rs"]
 mod target;
 
-use helios_conform::{Options, Outcome, Profile, REFERENCE_PROFILE, Verdict, run};
+use std::collections::BTreeSet;
+
+use helios_conform::behaviour::GROUPS;
+use helios_conform::{Options, Outcome, Profile, REFERENCE_PROFILE, Session, Verdict, run};
+use helios_spec::Tier;
 use helios_spec::functions::{call, io, switch};
 use helios_test_support::{Reference, helios_device};
 
@@ -117,6 +121,58 @@ async fn fails_and_replays(
         replayed.replay.as_ref().map(|r| &r["sequence"]),
         Some(&replay["sequence"]),
         "{id}: the replay sends exactly the recorded sequence"
+    );
+    reference.stop().await;
+}
+
+/// Every behaviour group declares the functions it sends (`Group::functions`, which
+/// `docs/functions.md` lists under each function): each group runs against the reference
+/// intercom behind a proxy that records every request line, and each function it sent must be
+/// one it declares.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_behaviour_group_declares_the_functions_it_sends() {
+    let (reference, mut profile) = proxy::plain_http_reference().await;
+    profile.stimulus_url = Some(reference.start_stimulus().await);
+    let (url, seen) = proxy::start_recording(proxy::upstream(&reference)).await;
+    let target = proxy::through(url);
+    let options = Options {
+        allow: vec![Tier::Config, Tier::Reboot, Tier::Destructive],
+        ..Options::default()
+    };
+    let mut undeclared = BTreeSet::new();
+    for group in GROUPS {
+        let mut session = Session::open(&profile, &target, &options).await;
+        seen.lock().expect("the record").clear();
+        let ran = (group.check)(&mut session).await;
+        assert!(!ran.is_empty(), "{}: no outcome", group.id);
+        let lines = std::mem::take(&mut *seen.lock().expect("the record"));
+        let mut sent = BTreeSet::new();
+        for line in lines {
+            let target = line.split(' ').nth(1).unwrap_or_default();
+            let path = target.split('?').next().unwrap_or_default();
+            match helios_spec::FUNCTIONS.iter().find(|f| f.path == path) {
+                Some(function) if group.functions.iter().any(|d| d.path == function.path) => {
+                    sent.insert(function.path);
+                }
+                _ => {
+                    undeclared.insert(format!("{}: {path}", group.id));
+                }
+            }
+        }
+        let unsent: Vec<&str> = group
+            .functions
+            .iter()
+            .map(|f| f.path)
+            .filter(|path| !sent.contains(path))
+            .collect();
+        if !unsent.is_empty() {
+            eprintln!("{}: declared but not sent this time: {unsent:?}", group.id);
+        }
+    }
+    assert!(
+        undeclared.is_empty(),
+        "groups sent functions they do not declare (add them to the group's `functions`):\n{}",
+        undeclared.into_iter().collect::<Vec<_>>().join("\n")
     );
     reference.stop().await;
 }

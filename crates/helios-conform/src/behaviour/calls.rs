@@ -1,6 +1,7 @@
 //! `model.call`: the call model (`model/calls/`) against the device.
 
 use helios_spec::Tier;
+use helios_spec::functions::call;
 
 use super::{Group, Outcomes};
 use crate::model::{self, calls::Calls};
@@ -10,6 +11,12 @@ pub(super) const GROUP: Group = Group {
     id: "model.call",
     tier: Tier::Reversible,
     restarts: false,
+    functions: &[
+        &call::dial::FUNCTION,
+        &call::answer::FUNCTION,
+        &call::hangup::FUNCTION,
+        &call::status::FUNCTION,
+    ],
     check,
 };
 

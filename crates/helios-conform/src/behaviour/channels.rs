@@ -1,6 +1,7 @@
 //! `model.channel`: the event channel model (`model/channels/`) against the device.
 
 use helios_spec::Tier;
+use helios_spec::functions::{io, log, switch};
 
 use super::{Group, Outcomes};
 use crate::model::{self, channels::Channels};
@@ -10,6 +11,13 @@ pub(super) const GROUP: Group = Group {
     id: "model.channel",
     tier: Tier::Reversible,
     restarts: false,
+    functions: &[
+        &log::subscribe::FUNCTION,
+        &log::pull::FUNCTION,
+        &log::unsubscribe::FUNCTION,
+        &io::ctrl::FUNCTION,
+        &switch::ctrl::FUNCTION,
+    ],
     check,
 };
 

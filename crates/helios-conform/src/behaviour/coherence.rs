@@ -58,7 +58,7 @@ mod stamps;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use helios_client::{Call, Exchange};
-use helios_spec::functions::system;
+use helios_spec::functions::{display, io, log, phone, switch, system};
 use helios_spec::{Function, Tier};
 use serde_json::Value;
 use tokio::time::Instant;
@@ -73,6 +73,20 @@ pub(super) const GROUP: Group = Group {
     id: "coherence",
     tier: Tier::Reversible,
     restarts: false,
+    functions: &[
+        &system::status::FUNCTION,
+        &display::caps::FUNCTION,
+        &display::image::FUNCTION,
+        &io::caps::FUNCTION,
+        &io::status::FUNCTION,
+        &io::ctrl::FUNCTION,
+        &log::caps::FUNCTION,
+        &log::subscribe::FUNCTION,
+        &log::pull::FUNCTION,
+        &log::unsubscribe::FUNCTION,
+        &phone::status::FUNCTION,
+        &switch::ctrl::FUNCTION,
+    ],
     check,
 };
 

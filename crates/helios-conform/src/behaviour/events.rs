@@ -25,6 +25,16 @@ pub(super) const GROUP: Group = Group {
     id: "events",
     tier: Tier::Reversible,
     restarts: false,
+    functions: &[
+        &audio::test::FUNCTION,
+        &call::dial::FUNCTION,
+        &call::hangup::FUNCTION,
+        &io::ctrl::FUNCTION,
+        &log::subscribe::FUNCTION,
+        &log::pull::FUNCTION,
+        &log::unsubscribe::FUNCTION,
+        &switch::ctrl::FUNCTION,
+    ],
     check,
 };
 

@@ -17,7 +17,8 @@ mod timing;
 use std::future::Future;
 use std::pin::Pin;
 
-use helios_spec::Tier;
+use helios_spec::functions;
+use helios_spec::{Function, Tier};
 
 use crate::outcome::Outcome;
 use crate::session::Session;
@@ -36,6 +37,9 @@ pub struct Group {
     pub tier: Tier,
     /// Whether the group restarts the device on purpose (its uptime going back is expected).
     pub restarts: bool,
+    /// The functions of the spec it sends (`docs/functions.md` lists the group under each;
+    /// `tests/behaviour.rs` checks it against what the group sends to the reference intercom).
+    pub functions: &'static [&'static Function],
     /// Sends the group's requests and judges them, one outcome per case.
     pub check: for<'s, 'a> fn(&'s mut Session<'a>) -> Outcomes<'s>,
 }
@@ -53,24 +57,36 @@ pub const GROUPS: &[Group] = &[
         id: "config",
         tier: Tier::Config,
         restarts: false,
+        functions: &[&functions::config::FUNCTION],
         check: config::roundtrip,
     },
     Group {
         id: "restart",
         tier: Tier::Reboot,
         restarts: true,
+        functions: &[
+            &functions::system::restart::FUNCTION,
+            &functions::system::status::FUNCTION,
+        ],
         check: restart::restart,
     },
     Group {
         id: "firmware",
         tier: Tier::Destructive,
         restarts: false,
+        functions: &[&functions::firmware::FUNCTION],
         check: restart::firmware,
     },
     Group {
         id: "factory-reset",
         tier: Tier::Destructive,
         restarts: true,
+        functions: &[
+            &functions::config::factoryreset::FUNCTION,
+            &functions::firmware::apply::FUNCTION,
+            &functions::system::status::FUNCTION,
+            &functions::config::FUNCTION,
+        ],
         check: restart::factory_reset,
     },
 ];

@@ -1,6 +1,7 @@
 //! `model.io`: the I/O model (`model/outputs.rs`) against the device.
 
 use helios_spec::Tier;
+use helios_spec::functions::io;
 
 use super::{Group, Outcomes};
 use crate::model::{self, outputs::Outputs};
@@ -10,6 +11,7 @@ pub(super) const GROUP: Group = Group {
     id: "model.io",
     tier: Tier::Reversible,
     restarts: false,
+    functions: &[&io::status::FUNCTION, &io::ctrl::FUNCTION],
     check,
 };
 

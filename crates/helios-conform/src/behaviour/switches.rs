@@ -1,6 +1,7 @@
 //! `model.switch`: the switch model (`model/switches/`) against the device.
 
 use helios_spec::Tier;
+use helios_spec::functions::switch;
 
 use super::{Group, Outcomes};
 use crate::model::{self, switches::Switches};
@@ -10,6 +11,11 @@ pub(super) const GROUP: Group = Group {
     id: "model.switch",
     tier: Tier::Reversible,
     restarts: false,
+    functions: &[
+        &switch::caps::FUNCTION,
+        &switch::status::FUNCTION,
+        &switch::ctrl::FUNCTION,
+    ],
     check,
 };
 

@@ -41,6 +41,15 @@ pub(super) const GROUP: Group = Group {
     id: "timing",
     tier: Tier::Reversible,
     restarts: false,
+    functions: &[
+        &helios_spec::functions::camera::snapshot::FUNCTION,
+        &io::ctrl::FUNCTION,
+        &log::subscribe::FUNCTION,
+        &log::pull::FUNCTION,
+        &log::unsubscribe::FUNCTION,
+        &switch::status::FUNCTION,
+        &switch::ctrl::FUNCTION,
+    ],
     check,
 };
 

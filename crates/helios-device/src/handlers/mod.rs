@@ -44,8 +44,19 @@ pub struct Call {
 /// A function's handler.
 pub type Handler = fn(&Device, &Call) -> Result<Reply, ApiError>;
 
-/// The handlers of the functions the reference intercom implements, by function.
-const HANDLERS: &[(&Function, Handler)] = &[
+/// Declares [`HANDLERS`] and, row for row, each handler's path in this crate.
+macro_rules! handlers {
+    ($(($function:expr, $module:ident :: $handler:ident)),* $(,)?) => {
+        /// The handlers of the functions the reference intercom implements, by function.
+        const HANDLERS: &[(&Function, Handler)] = &[$(($function, $module::$handler)),*];
+        /// The module path of each handler of [`HANDLERS`], in the same order.
+        const HANDLER_PATHS: &[&str] = &[$(concat!(
+            "handlers::", stringify!($module), "::", stringify!($handler)
+        )),*];
+    };
+}
+
+handlers![
     (&system_fns::info::FUNCTION, system::info),
     (&system_fns::status::FUNCTION, system::status),
     (&switch_fns::caps::FUNCTION, switch::caps),
@@ -85,6 +96,16 @@ pub fn handler(function: &Function) -> Option<Handler> {
         .iter()
         .find(|(known, _)| known.path == function.path)
         .map(|(_, handler)| *handler)
+}
+
+/// Where the reference intercom serves `function`: its handler's module path
+/// (`handlers::switch::ctrl`), from the table [`handler`] dispatches by.
+pub fn handler_of(function: &Function) -> Option<&'static str> {
+    HANDLERS
+        .iter()
+        .zip(HANDLER_PATHS)
+        .find(|((known, _), _)| known.path == function.path)
+        .map(|(_, path)| *path)
 }
 
 /// The text/plain reply of the `response` parameter (2.14), or `{"success":true}`.
