@@ -2,6 +2,11 @@
 
 use std::fmt;
 
+/// The HTTP status of a positive reply, which the manual says "is always combined with the HTTP
+/// status code 200 OK" (2.3); negative replies travel with it too, but code 9's
+/// ([`ErrorCode::http_status`]).
+pub const SUCCESS_STATUS: u16 = 200;
+
 /// An error code of a negative reply. There is no code 6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
@@ -113,7 +118,7 @@ impl ErrorCode {
     pub const fn http_status(self) -> u16 {
         match self {
             Self::AuthRequired => 401,
-            _ => 200,
+            _ => SUCCESS_STATUS,
         }
     }
 

@@ -28,7 +28,7 @@ pub mod version;
 
 pub use access::{Access, Group, Hardware, Level, Licence, MAX_ACCOUNTS, Privilege};
 pub use errata::{Departure, ERRATA, Erratum, erratum};
-pub use error::ErrorCode;
+pub use error::{ErrorCode, SUCCESS_STATUS};
 pub use event::{COMMON_FIELDS, Condition, EVENTS, Event, event};
 pub use function::{
     API_PREFIX, CapsRef, Domain, Field, Function, LaterDomain, LaterValue, MethodSpec, Param,

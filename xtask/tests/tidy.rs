@@ -22,30 +22,6 @@ const KNOWN: &[(&str, &str)] = &[
         "numbers",
         "crates/helios-client/src/client.rs: if exchange.0.response.status == 401 {",
     ),
-    (
-        "numbers",
-        "crates/helios-conform/src/behaviour/config.rs: let parsed = if exchange.response.status == 200 {",
-    ),
-    (
-        "numbers",
-        "crates/helios-conform/src/behaviour/timing/camera.rs: if status != 200 || !content_type.starts_with(\"multipart/x-mixed-replace\") {",
-    ),
-    (
-        "numbers",
-        "crates/helios-conform/src/judge.rs: if response.status != 200 {",
-    ),
-    (
-        "numbers",
-        "crates/helios-conform/src/load/snapshot.rs: if exchange.response.status == 200",
-    ),
-    (
-        "numbers",
-        "crates/helios-conform/src/preflight.rs: if exchange.response.status != 401 && code != Some(refused) {",
-    ),
-    (
-        "numbers",
-        "crates/helios-conform/src/session.rs: .is_ok_and(|exchange| exchange.response.status == 401)",
-    ),
     // Import cycles.
     ("cycles", "crates/helios-client: client, streaming"),
     ("cycles", "crates/helios-device: device, system"),

@@ -2,7 +2,7 @@
 //! the error code and the parameter it names, the challenges of a 401, and the result's shape.
 
 use helios_client::Exchange;
-use helios_spec::{ErrorCode, MediaType, Version, When};
+use helios_spec::{ErrorCode, MediaType, SUCCESS_STATUS, Version, When};
 use helios_wire::envelope::Envelope;
 
 use crate::case::{Case, Expect};
@@ -72,8 +72,8 @@ fn expect_success(case: &Case, exchange: &Exchange, firmware: Version) -> Verdic
     let Some(reply) = reply else {
         return Verdict::Inconclusive("the spec has no default reply".into());
     };
-    if response.status != 200 {
-        return Verdict::Fail(format!("HTTP {}, not 200", response.status));
+    if response.status != SUCCESS_STATUS {
+        return Verdict::Fail(format!("HTTP {}, not {SUCCESS_STATUS}", response.status));
     }
     if reply.media != MediaType::Json {
         let verdict = expect_media(exchange, reply.media);

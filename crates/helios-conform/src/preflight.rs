@@ -358,7 +358,9 @@ async fn log_in(
             Ok((Envelope::Failure { code, .. }, _)) => Some(code),
             _ => None,
         };
-        if exchange.response.status != 401 && code != Some(refused) {
+        if exchange.response.status != ErrorCode::AuthRequired.http_status()
+            && code != Some(refused)
+        {
             return Ok(());
         }
         tried.push(function.path);

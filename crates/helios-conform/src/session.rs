@@ -400,9 +400,9 @@ impl<'a> Session<'a> {
         };
         // Every refused login counts, planned or not.
         if login != Login::Anonymous
-            && sent
-                .as_ref()
-                .is_ok_and(|exchange| exchange.response.status == 401)
+            && sent.as_ref().is_ok_and(|exchange| {
+                exchange.response.status == ErrorCode::AuthRequired.http_status()
+            })
         {
             self.logins.record();
         }

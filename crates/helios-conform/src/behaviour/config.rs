@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use helios_client::{Call, Transfer};
-use helios_spec::Method;
 use helios_spec::functions::config;
+use helios_spec::{Method, SUCCESS_STATUS};
 use helios_wire::config_xml::{self, Document};
 use helios_wire::envelope::Envelope;
 use tokio::time::Instant;
@@ -37,7 +37,7 @@ pub(super) async fn download(
         .call(Call::new(&config::FUNCTION))
         .await
         .map_err(|error| Verdict::Inconclusive(error.to_string()))?;
-    let parsed = if exchange.response.status == 200 {
+    let parsed = if exchange.response.status == SUCCESS_STATUS {
         config_xml::parse(&exchange.response.body).map_err(|why| {
             Verdict::Fail(format!("the downloaded configuration is not valid: {why}"))
         })

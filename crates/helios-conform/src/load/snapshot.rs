@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use helios_client::Call;
-use helios_spec::Group;
 use helios_spec::functions::camera;
+use helios_spec::{Group, SUCCESS_STATUS};
 use tokio::task::JoinSet;
 
 use super::Clients;
@@ -48,7 +48,7 @@ pub(crate) async fn measure(
             };
             match reply {
                 Ok(exchange)
-                    if exchange.response.status == 200
+                    if exchange.response.status == SUCCESS_STATUS
                         && exchange.response.media_type().as_deref() == Some("image/jpeg")
                         && exchange.response.body.starts_with(&[0xFF, 0xD8]) =>
                 {

@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 use helios_client::{Call, Client};
+use helios_spec::SUCCESS_STATUS;
 use helios_spec::functions::camera::snapshot;
 use helios_wire::mjpeg::{MjpegReader, boundary_from_content_type};
 use tokio::time::{Instant, sleep_until};
@@ -84,7 +85,7 @@ async fn fps_found(session: &Session<'_>, transcript: &mut Transcript) -> Result
     let body = exchange.response.body.clone();
     let status = exchange.response.status;
     transcript.exchanges.push(exchange);
-    if status != 200 || !content_type.starts_with("multipart/x-mixed-replace") {
+    if status != SUCCESS_STATUS || !content_type.starts_with("multipart/x-mixed-replace") {
         return Err(Stop::Fail(format!(
             "fps={FPS} answered HTTP {status} {content_type:?}, not a multipart/x-mixed-replace stream"
         )));
