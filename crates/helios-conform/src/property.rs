@@ -210,7 +210,7 @@ pub async fn check(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome
 
 /// A move of shrinking.
 #[derive(Clone, Copy)]
-enum Step {
+enum Move {
     Simplify,
     Complicate,
 }
@@ -225,8 +225,8 @@ struct Draws<'c> {
 }
 
 impl Draws<'_> {
-    /// The `index`th draw after `steps`, and whether the last step moved.
-    fn tree(&self, index: u32, steps: &[Step]) -> Option<(Drawn, bool)> {
+    /// The `index`th draw after `moves`, and whether the last step moved.
+    fn tree(&self, index: u32, moves: &[Move]) -> Option<(Drawn, bool)> {
         let config = Config {
             cases: self.cases,
             ..Config::default()
@@ -238,10 +238,10 @@ impl Draws<'_> {
             tree = strategy.new_tree(&mut runner).ok()?;
         }
         let mut moved = true;
-        for step in steps {
+        for step in moves {
             moved = match step {
-                Step::Simplify => tree.simplify(),
-                Step::Complicate => tree.complicate(),
+                Move::Simplify => tree.simplify(),
+                Move::Complicate => tree.complicate(),
             };
         }
         Some((tree.current(), moved))
@@ -264,7 +264,7 @@ async fn shrink(
     let mut seen = outcome.observed.clone();
     let mut smallest_at = outcome.exchanges.len().checked_sub(1);
     let mut why = first;
-    let mut moves = vec![Step::Simplify];
+    let mut moves = vec![Move::Simplify];
     let mut count = 0;
     while count < MAX_SHRINK_STEPS {
         let Some((drawn, true)) = draws.tree(index, &moves) else {
@@ -278,10 +278,10 @@ async fn shrink(
                 seen = outcome.observed.clone();
                 smallest_at = outcome.exchanges.len().checked_sub(1);
                 why = still;
-                moves.push(Step::Simplify);
+                moves.push(Move::Simplify);
             }
             // A pass, another verdict or a harness failure: this candidate went too far.
-            _ => moves.push(Step::Complicate),
+            _ => moves.push(Move::Complicate),
         }
     }
     let steps = count;

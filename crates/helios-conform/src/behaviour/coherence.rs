@@ -67,7 +67,7 @@ use super::{Group, Outcomes};
 use crate::model::{Answer, Transcript};
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::{Stop, Verdict};
+use crate::verdict::Stop;
 
 pub(super) const GROUP: Group = Group {
     id: "coherence",
@@ -261,19 +261,7 @@ fn outcome(
     transcript: Transcript,
     result: Result<String, Stop>,
 ) -> Outcome {
-    let mut outcome = Outcome::new(id, function, "coherence");
-    outcome.expected = expected.into();
-    outcome.verdict = match result {
-        Ok(observed) => {
-            outcome.observed = observed;
-            Verdict::Pass
-        }
-        Err(stop) => stop.into(),
-    };
-    // What the readers tolerated reaches the verdict when the case is finished.
-    outcome.findings = transcript.findings;
-    outcome.exchanges = transcript.exchanges;
-    outcome
+    transcript.outcome(id, function, "coherence", expected, result)
 }
 
 /// Not applicable unless every one of `functions` can succeed on this device.

@@ -18,7 +18,7 @@ use crate::model::events::outside_world;
 use crate::model::{Transcript, stimulus};
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::{Stop, Verdict};
+use crate::verdict::Stop;
 use world::world_event;
 
 pub(super) const GROUP: Group = Group {
@@ -112,26 +112,17 @@ fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     })
 }
 
+/// What every event check expects.
+const EXPECTED: &str = "the event, with its params, on the channel of each account allowed to see \
+    it and on no other";
+
 fn outcome(
     id: &str,
     function: &Function,
     transcript: Transcript,
     result: Result<String, Stop>,
 ) -> Outcome {
-    let mut outcome = Outcome::new(id, function, "event");
-    outcome.expected = "the event, with its params, on the channel of each account allowed to \
-        see it and on no other"
-        .into();
-    outcome.verdict = match result {
-        Ok(observed) => {
-            outcome.observed = observed;
-            Verdict::Pass
-        }
-        Err(stop) => stop.into(),
-    };
-    outcome.exchanges = transcript.exchanges;
-    outcome.findings = transcript.findings;
-    outcome
+    transcript.outcome(id, function, "event", EXPECTED, result)
 }
 
 /// Not applicable unless the action and the event log can succeed on this device.

@@ -32,7 +32,7 @@ use super::{Group, Outcomes};
 use crate::model::{Answer, Transcript};
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::{Stop, Verdict};
+use crate::verdict::Stop;
 
 mod camera;
 mod deadline;
@@ -60,18 +60,7 @@ pub(super) fn outcome(
     transcript: Transcript,
     result: Result<String, Stop>,
 ) -> Outcome {
-    let mut outcome = Outcome::new(id, function, "timing");
-    outcome.expected = expected.into();
-    outcome.verdict = match result {
-        Ok(observed) => {
-            outcome.observed = observed;
-            Verdict::Pass
-        }
-        Err(stop) => stop.into(),
-    };
-    outcome.exchanges = transcript.exchanges;
-    outcome.findings = transcript.findings;
-    outcome
+    transcript.outcome(id, function, "timing", expected, result)
 }
 
 fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {

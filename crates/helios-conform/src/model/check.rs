@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Model;
-use super::drive::{Execution, Source, Stopped, execute, reached, shrink};
+use super::drive::{Draws, Execution, Stopped, execute, reached, shrink};
 use super::transcript::Transcript;
 use crate::outcome::Outcome;
 use crate::session::Session;
@@ -67,7 +67,7 @@ async fn generated<M: Model>(
     context: &mut M::Context,
     init: M::State,
 ) -> Result<(Execution<M::Transition>, String), Stop> {
-    let source = Source::<M> {
+    let draws = Draws::<M> {
         init,
         seed: session.seed(),
     };
@@ -76,7 +76,7 @@ async fn generated<M: Model>(
     let mut steps = 0;
     let mut findings = Transcript::default();
     for case in 0..cases {
-        let ((state, transitions, seen), _) = source.draw(case as usize, &[])?;
+        let ((state, transitions, seen), _) = draws.draw(case as usize, &[])?;
         let execution = execute::<M>(session, context, &state, &transitions, seen.as_deref()).await;
         steps += execution.sent.len();
         match execution.stopped {
@@ -89,7 +89,7 @@ async fn generated<M: Model>(
                 let shrunk = shrink::<M>(
                     session,
                     context,
-                    &source,
+                    &draws,
                     case as usize,
                     execution,
                     reached_first,

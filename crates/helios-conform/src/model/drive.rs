@@ -146,12 +146,12 @@ pub(super) type Drawn<M> = (
 /// the runner's future must be (a lab spawns runs), so no tree lives across a request: each
 /// draw is rebuilt from the seed, its index and the shrinking moves made so far, which
 /// proptest makes deterministic.
-pub(super) struct Source<M: Model> {
+pub(super) struct Draws<M: Model> {
     pub(super) init: M::State,
     pub(super) seed: u64,
 }
 
-impl<M: Model> Source<M> {
+impl<M: Model> Draws<M> {
     /// The `index`th sequence after `moves`, and whether the last move changed it.
     pub(super) fn draw(&self, index: usize, moves: &[Move]) -> Result<(Drawn<M>, bool), Stop> {
         let first = self.init.clone();
@@ -197,7 +197,7 @@ pub(super) fn reached(seen: Option<&Arc<AtomicUsize>>) -> usize {
 pub(super) async fn shrink<M: Model>(
     session: &mut Session<'_>,
     context: &mut M::Context,
-    source: &Source<M>,
+    draws: &Draws<M>,
     index: usize,
     failed: Execution<M::Transition>,
     reached_first: usize,
@@ -207,7 +207,7 @@ pub(super) async fn shrink<M: Model>(
     let mut moves = vec![Move::Simplify(reached_first)];
     let mut runs = 0;
     while runs < MAX_SHRINK_RUNS && started.elapsed() < MAX_SHRINK_TIME {
-        let Ok(((state, transitions, seen), true)) = source.draw(index, &moves) else {
+        let Ok(((state, transitions, seen), true)) = draws.draw(index, &moves) else {
             break;
         };
         runs += 1;

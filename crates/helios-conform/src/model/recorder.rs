@@ -17,7 +17,7 @@ use crate::verdict::Stop;
 /// An event the recorder saw, and when it happened: after `lo` (unknown for the history the
 /// device held before the recorder opened) and before `hi`.
 #[derive(Clone, Debug)]
-pub struct Seen {
+pub struct Recorded {
     pub record: Record,
     pub lo: Option<Instant>,
     pub hi: Instant,
@@ -27,7 +27,7 @@ pub struct Seen {
 #[derive(Debug)]
 pub struct Recorder {
     id: u32,
-    pub seen: Vec<Seen>,
+    pub seen: Vec<Recorded>,
     /// When the last pull was sent: events seen by the next one happened after it.
     since: Instant,
 }
@@ -89,7 +89,7 @@ impl Recorder {
                         record.id, last.record.id
                     )));
                 }
-                self.seen.push(Seen {
+                self.seen.push(Recorded {
                     record,
                     lo: Some(self.since),
                     hi: answer.received,
@@ -104,7 +104,7 @@ impl Recorder {
         Ok(new)
     }
 
-    pub fn find(&self, id: u32) -> Option<&Seen> {
+    pub fn find(&self, id: u32) -> Option<&Recorded> {
         self.seen.iter().find(|s| s.record.id == id)
     }
 

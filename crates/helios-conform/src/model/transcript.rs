@@ -4,7 +4,7 @@
 //! log, which the `log/*` functions of the API read.)
 
 use helios_client::{Call, Exchange};
-use helios_spec::{ErrorCode, Transport};
+use helios_spec::{ErrorCode, Function, Transport};
 use helios_wire::envelope::Envelope;
 use serde_json::Value;
 use tokio::time::Instant;
@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use super::events::{Record, records};
 use crate::case::Login;
 use crate::findings::{Findings, envelope};
+use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::{Stop, Verdict};
 
@@ -117,6 +118,31 @@ impl Transcript {
 }
 
 impl Transcript {
+    /// The outcome of the case `id` of a `check` (`"timing"`) that kept this transcript: a pass
+    /// with what it saw, or the verdict its stop says; its exchanges are the evidence, and what
+    /// the readers tolerated reaches the verdict when the case is finished.
+    pub fn outcome(
+        self,
+        id: &str,
+        function: &Function,
+        check: &'static str,
+        expected: &str,
+        result: Result<String, Stop>,
+    ) -> Outcome {
+        let mut outcome = Outcome::new(id, function, check);
+        outcome.expected = expected.into();
+        outcome.verdict = match result {
+            Ok(observed) => {
+                outcome.observed = observed;
+                Verdict::Pass
+            }
+            Err(stop) => stop.into(),
+        };
+        outcome.exchanges = self.exchanges;
+        outcome.findings = self.findings;
+        outcome
+    }
+
     /// Sends `call` through a client of its own (checks that run side by side).
     pub async fn send_with(
         &mut self,

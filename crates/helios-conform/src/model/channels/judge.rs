@@ -12,7 +12,7 @@ enum Due {
 }
 
 /// When the channel must carry an event.
-fn due(channel: &Opened, seen: &Seen) -> Due {
+fn due(channel: &Opened, seen: &Recorded) -> Due {
     let after_open = seen.lo.is_some_and(|lo| lo > channel.received);
     let before_open = seen.hi < channel.sent;
     match channel.include {
@@ -124,7 +124,7 @@ fn owed<'r>(
     carries: &dyn Fn(&str) -> bool,
     below: u32,
     by: Option<Instant>,
-) -> Option<&'r Seen> {
+) -> Option<&'r Recorded> {
     recorder.seen.iter().find(|seen| {
         seen.record.id > channel.last
             && seen.record.id < below

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::events::{may_see, outside_world, sample_params};
-use super::recorder::{Recorder, Seen};
+use super::recorder::{Recorded, Recorder};
 use super::{Answer, Model, Transcript};
 use crate::case::Login;
 use crate::session::Session;
