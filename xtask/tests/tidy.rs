@@ -1,7 +1,9 @@
 //! Tidy: the architecture's invariants, as tests over the source text (rust-analyzer's style).
 //! Outside `spec/` and outside tests: no API path, error number or HTTP status literal, no
 //! function of the spec named by a string; module docs name files that exist; erratum ids
-//! resolve; and no module imports another that imports it back (file level, in every crate).
+//! resolve; no module imports another that imports it back (file level, in every crate); and
+//! the runner's modules import only from their own layer and the layers below, as
+//! `crates/helios-conform/src/lib.rs` lists them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -540,6 +542,84 @@ fn no_module_imports_one_that_imports_it_back() {
         "cycles",
         "import cycles (each line a group of modules that reach each other)",
         found,
+    );
+}
+
+/// The runner's layers as the docs of `crates/helios-conform/src/lib.rs` list them, bottom-up:
+/// each top-level module with the number of its layer. A layer is an item `//! N. Name: `a`,
+/// `b`. …` (its lines after the first indented), its modules the names in backticks right
+/// after the colon.
+fn runner_layers() -> BTreeMap<String, usize> {
+    let lib = std::fs::read_to_string(root().join("crates/helios-conform/src/lib.rs"))
+        .expect("the runner's lib.rs");
+    let mut items: Vec<String> = Vec::new();
+    for line in lib.lines() {
+        let Some(doc) = line.strip_prefix("//!") else {
+            continue;
+        };
+        match items.last_mut() {
+            Some(item) if doc.starts_with("    ") => {
+                item.push(' ');
+                item.push_str(doc.trim());
+            }
+            _ => items.push(doc.trim().to_owned()),
+        }
+    }
+    let layer = Regex::new(r"^(\d+)\. [^:`]+: ((?:`[a-z_]+`(?:, )?)+)").expect("a pattern");
+    let module = Regex::new(r"`([a-z_]+)`").expect("a pattern");
+    let mut layers = BTreeMap::new();
+    for item in &items {
+        let Some(found) = layer.captures(item) else {
+            continue;
+        };
+        let number: usize = found[1].parse().expect("a layer number");
+        for name in module.captures_iter(&found[2]) {
+            layers.insert(name[1].to_owned(), number);
+        }
+    }
+    layers
+}
+
+#[test]
+fn the_runner_imports_only_from_its_own_layer_and_below() {
+    let layers = runner_layers();
+    assert!(layers.len() > 10, "no layers in lib.rs: {layers:?}");
+    let src = root().join("crates/helios-conform/src");
+    let graph = graph(&src);
+    let top = |module: &str| module.split("::").next().unwrap_or_default().to_owned();
+    let mut found = BTreeSet::new();
+    for (module, targets) in &graph.edges {
+        if module.is_empty() {
+            continue;
+        }
+        let Some(&from) = layers.get(&top(module)) else {
+            found.insert(format!(
+                "crates/helios-conform: {} is in no layer of lib.rs",
+                top(module)
+            ));
+            continue;
+        };
+        for target in targets {
+            if let Some(&to) = layers.get(&top(target))
+                && to > from
+            {
+                found.insert(format!(
+                    "crates/helios-conform: {module} (layer {from}) imports {target} (layer {to})"
+                ));
+            }
+        }
+    }
+    for listed in layers.keys() {
+        if !graph.edges.contains_key(listed) {
+            found.insert(format!(
+                "crates/helios-conform: lib.rs lists {listed}, which is no module"
+            ));
+        }
+    }
+    judge(
+        "layers",
+        "the runner's modules import from their own layer and those below (lib.rs)",
+        found.into_iter().collect(),
     );
 }
 

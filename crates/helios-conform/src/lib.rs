@@ -2,6 +2,31 @@
 //! `helios-client`, and judged one by one against the manual and its errata register.
 //!
 //! It never depends on the reference intercom: it speaks HTTP only, so it cannot cheat.
+//!
+//! # Layers
+//!
+//! The modules are layered bottom-up. A module imports from its own layer and the layers below
+//! it, never from one above, and no two modules import each other (`xtask/tests/tidy.rs` reads
+//! this list and checks both):
+//!
+//! 1. Vocabulary: `case`, `verdict`, `outcome`, `findings`. What a case is and what can be
+//!    said of it, one type per idea: a [`case::Case`] (one request and what the manual says
+//!    it must answer), a [`Verdict`], a check's [`verdict::Stop`] (why a check of several
+//!    requests ends short of a pass, with its one conversion into a verdict), a case's
+//!    [`Outcome`], and the [`findings::Findings`] its lenient readers tolerated.
+//! 2. Declaration and session: `profile`, `profile_settings`, `options`, `select`, `budget`,
+//!    `discovery`, `session`, `preflight`. What the lab declared and the operator chose, what
+//!    the device says it has, and the one [`Session`] every request goes through (its
+//!    [`session::SendError`] says why a request has no answer); the preflight that comes first.
+//! 3. Request cases: `generate`, `judge`, `shape`, `property`. Cases from the spec, each
+//!    judged on its one exchange; properties drawn and shrunk.
+//! 4. Models and timed checks: `model`, `behaviour`. Checks of more than one request, each
+//!    keeping a [`model::Transcript`] of its exchanges: the stateful models, and the groups
+//!    (events, timing, coherence, the destructive tiers) that need time.
+//! 5. Orchestration: `run`, `load`. A run of the suite (the request cases, then the behaviour
+//!    groups with a health probe after each) into a [`Report`]; load mode.
+//! 6. Reports: `report`, `compare`. What a report becomes: the terminal summary, NDJSON,
+//!    JUnit, HTML and the evidence folder; two reports side by side.
 
 pub mod behaviour;
 pub mod budget;
