@@ -419,11 +419,7 @@ impl<'a> Session<'a> {
     /// The result of a successful call, or the error code it answered (`None` when the reply
     /// was no envelope or the request failed). What the envelope's reader tolerated goes to
     /// `findings`, those of the case that asked.
-    pub async fn result(
-        &mut self,
-        call: Call,
-        findings: &mut Findings,
-    ) -> Result<Value, Option<u64>> {
+    async fn result(&mut self, call: Call, findings: &mut Findings) -> Result<Value, Option<u64>> {
         let exchange = self.call(call).await.map_err(|_| None)?;
         match envelope(&exchange, findings) {
             Ok(Envelope::Success {
