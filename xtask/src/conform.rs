@@ -11,7 +11,7 @@ use std::io::Write as _;
 
 use anyhow::{Context, Result};
 use helios_conform::verdict::{EXIT_SETUP, EXIT_USAGE};
-use helios_conform::{Options, Profile, REFERENCE_PROFILE, Run, Target, exit_code, report};
+use helios_conform::{Options, Profile, REFERENCE_PROFILE, Report, Target, exit_code, report};
 use helios_spec::Tier;
 
 /// Writes to standard output, ignoring a closed pipe (`conform | head`): the run goes on and
@@ -279,7 +279,7 @@ fn reach(
     profile: &helios_conform::Checked,
     options: &Options,
     ca_pem: Option<Vec<u8>>,
-) -> Result<(Run, Target, bool)> {
+) -> Result<(Report, Target, bool)> {
     let mut progress = crate::progress::Progress::new();
     let mut judged = |outcome: &helios_conform::Outcome| progress.judged(outcome);
     let reached = runtime.block_on(async {
@@ -311,7 +311,7 @@ fn reach(
 
 /// The reports and the evidence folder in `dir`.
 fn write_reports(
-    run: &Run,
+    run: &Report,
     dir: &std::path::Path,
     target: Target,
     embedded_run: bool,
@@ -338,7 +338,7 @@ fn write_reports(
 
 /// A run the preflight stopped: what failed and what to fix, on standard error, and
 /// `setup.json` in the report directory; no report that could read as a verdict on the device.
-fn setup_error(run: &Run, report_dir: Option<&std::path::Path>) -> i32 {
+fn setup_error(run: &Report, report_dir: Option<&std::path::Path>) -> i32 {
     let Some(setup) = &run.setup else {
         return run.exit_code();
     };
@@ -510,7 +510,7 @@ impl Recorded {
 
     /// Runs the case against the recorded device, or a fresh reference intercom when the run
     /// was embedded.
-    async fn send_again(&self, args: &Args) -> Result<Run> {
+    async fn send_again(&self, args: &Args) -> Result<Report> {
         let text = |key: &str| self.target[key].as_str().map(str::to_owned);
         match (text("http"), text("https")) {
             (None, None) => embedded(&self.profile, &self.options, &mut |_| {})
@@ -540,7 +540,7 @@ async fn embedded(
     profile: &helios_conform::Checked,
     options: &Options,
     progress: &mut (dyn FnMut(&helios_conform::Outcome) + Send),
-) -> Result<(helios_conform::Run, Target)> {
+) -> Result<(helios_conform::Report, Target)> {
     let tls = helios_device::tls::Tls::self_signed()?;
     let ca_pem = Some(tls.cert_pem.clone().into_bytes());
     let device = helios_device::Device::new(

@@ -49,22 +49,6 @@ const KNOWN: &[(&str, &str)] = &[
     ),
     // Import cycles.
     ("cycles", "crates/helios-client: client, streaming"),
-    (
-        "cycles",
-        "crates/helios-conform: model::calls, model::calls::track",
-    ),
-    (
-        "cycles",
-        "crates/helios-conform: behaviour::events, behaviour::events::world",
-    ),
-    (
-        "cycles",
-        "crates/helios-conform: model::switches, model::switches::judge",
-    ),
-    (
-        "cycles",
-        "crates/helios-conform: model::channels::judge, model::channels::raise, model::channels::run",
-    ),
     ("cycles", "crates/helios-device: device, system"),
     (
         "cycles",

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use helios_wire::envelope::Envelope;
 
 use crate::outcome::Outcome;
-use crate::run::Run;
+use crate::run::Report;
 
 /// What a case showed of a device, without what legitimately varies between two runs (body
 /// sizes, times, nonces): the verdict, and the last reply's status, media type and code.
@@ -58,7 +58,7 @@ pub struct Difference {
 }
 
 /// Every case whose behaviour differs between the two runs, in case id order.
-pub fn differences(a: &Run, b: &Run) -> Vec<Difference> {
+pub fn differences(a: &Report, b: &Report) -> Vec<Difference> {
     let mut cases: BTreeMap<&str, (Option<Behaviour>, Option<Behaviour>)> = BTreeMap::new();
     for outcome in &a.outcomes {
         cases.entry(&outcome.id).or_default().0 = Some(Behaviour::of(outcome));

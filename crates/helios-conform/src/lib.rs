@@ -30,7 +30,7 @@ pub use options::{Options, Target};
 pub use outcome::Outcome;
 pub use preflight::{Setup, SetupError};
 pub use profile::{Checked, Profile, ProfileError};
-pub use run::{Run, run, run_with_progress};
+pub use run::{Report, run, run_with_progress};
 pub use session::Session;
 pub use verdict::{Verdict, exit_code};
 

@@ -154,7 +154,7 @@ async fn attempt(
 }
 
 /// Runs a property case: `session.cases()` drawn requests, the first failure shrunk.
-pub async fn run(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) {
+pub async fn check(session: &mut Session<'_>, case: &Case, outcome: &mut Outcome) {
     let replayed = session.replay_of(&case.id).and_then(from_recording);
     if let Some((params, transfer)) = replayed {
         let one = instance(case, &params, transfer);

@@ -27,7 +27,7 @@ fn device_profile(text: &str) -> helios_device::Profile {
 }
 
 /// The outcome of `id` in a run.
-fn outcome<'r>(run: &'r helios_conform::Run, id: &str) -> &'r Outcome {
+fn outcome<'r>(run: &'r helios_conform::Report, id: &str) -> &'r Outcome {
     run.outcomes
         .iter()
         .find(|o| o.id == id)
@@ -143,7 +143,7 @@ async fn every_behaviour_group_declares_the_functions_it_sends() {
     for group in GROUPS {
         let mut session = Session::open(&profile, &target, &options).await;
         seen.lock().expect("the record").clear();
-        let ran = (group.run)(&mut session).await;
+        let ran = (group.check)(&mut session).await;
         assert!(!ran.is_empty(), "{}: no outcome", group.id);
         let lines = std::mem::take(&mut *seen.lock().expect("the record"));
         let mut sent = BTreeSet::new();

@@ -45,8 +45,8 @@ async fn judged(rewrite: fn(&str) -> String, confirm: Option<u32>) -> helios_con
         .expect("the case ran")
 }
 
-fn empty_run() -> helios_conform::Run {
-    helios_conform::Run {
+fn empty_run() -> helios_conform::Report {
+    helios_conform::Report {
         discovered: Default::default(),
         outcomes: Vec::new(),
         seed: 0,
@@ -75,7 +75,7 @@ async fn a_failure_that_does_not_reproduce_is_inconclusive_and_one_that_does_sta
         "both attempts' exchanges are kept"
     );
     let line = helios_conform::report::ndjson(
-        &helios_conform::Run {
+        &helios_conform::Report {
             outcomes: vec![flaky.clone()],
             ..empty_run()
         },

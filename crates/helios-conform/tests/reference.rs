@@ -17,7 +17,7 @@ async fn reference(profile: helios_device::Profile) -> (Reference, Target) {
 }
 
 /// The cases that failed or could not be judged, with why.
-fn failures(result: &helios_conform::Run) -> Vec<String> {
+fn failures(result: &helios_conform::Report) -> Vec<String> {
     result
         .outcomes
         .iter()

@@ -14,7 +14,7 @@ use base64::Engine as _;
 use helios_client::{Exchange, RawRequest, RawResponse};
 use helios_conform::report::{self, Supply};
 use helios_conform::{
-    Options, Outcome, Profile, REFERENCE_PROFILE, Run, Target, Verdict, exit_code, run,
+    Options, Outcome, Profile, REFERENCE_PROFILE, Report, Target, Verdict, exit_code, run,
 };
 use helios_spec::functions::switch;
 use helios_test_support::{Reference, helios_device};
@@ -51,8 +51,8 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// Runs each selection against `target` and keeps every outcome in one run.
-async fn runs(profile: &helios_conform::Checked, target: &Target, selections: &[&str]) -> Run {
-    let mut whole: Option<Run> = None;
+async fn runs(profile: &helios_conform::Checked, target: &Target, selections: &[&str]) -> Report {
+    let mut whole: Option<Report> = None;
     for only in selections {
         let options = Options {
             only: Some((*only).into()),
@@ -68,13 +68,13 @@ async fn runs(profile: &helios_conform::Checked, target: &Target, selections: &[
     whole.expect("a selection")
 }
 
-fn code(run: &Run) -> i32 {
+fn code(run: &Report) -> i32 {
     let verdicts: Vec<Verdict> = run.outcomes.iter().map(|o| o.verdict.clone()).collect();
     exit_code(&verdicts)
 }
 
 /// A case of each verdict the run itself did not give, one failing with an exchange.
-fn add_every_verdict(run: &mut Run, exchange: &Exchange, secret: &str) {
+fn add_every_verdict(run: &mut Report, exchange: &Exchange, secret: &str) {
     let verdicts = [
         Verdict::Fail(format!("the device answered {secret}")),
         Verdict::NotApplicable("no such licence".into()),

@@ -12,7 +12,7 @@ mod target;
 use std::time::Duration;
 
 use helios_conform::verdict::{EXIT_SETUP, EXIT_USAGE};
-use helios_conform::{Options, Profile, REFERENCE_PROFILE, Run, Setup, Target, Verdict, run};
+use helios_conform::{Options, Profile, REFERENCE_PROFILE, Report, Setup, Target, Verdict, run};
 use helios_test_support::{Reference, helios_device};
 
 fn reference_profile() -> helios_conform::Checked {
@@ -27,7 +27,7 @@ fn only(selector: &str) -> Options {
 }
 
 /// The preflight's errors of a run, asserting it judged nothing and exits 4.
-fn preflight_errors(run: &Run) -> Vec<helios_conform::SetupError> {
+fn preflight_errors(run: &Report) -> Vec<helios_conform::SetupError> {
     assert_eq!(run.exit_code(), EXIT_SETUP, "{:?}", run.setup);
     assert!(
         run.outcomes.is_empty(),
@@ -41,7 +41,7 @@ fn preflight_errors(run: &Run) -> Vec<helios_conform::SetupError> {
 }
 
 /// What the terminal shows of a setup error, which must never read as a verdict on the device.
-fn shown(run: &Run) -> String {
+fn shown(run: &Report) -> String {
     let text = run
         .setup
         .as_ref()
@@ -225,7 +225,7 @@ fn the_listing_is_stable() {
     });
 }
 
-fn failures(run: &Run) -> String {
+fn failures(run: &Report) -> String {
     run.outcomes
         .iter()
         .filter(|o| !matches!(o.verdict, Verdict::Pass | Verdict::NotApplicable(_)))

@@ -17,10 +17,10 @@ pub(super) const GROUP: Group = Group {
         &call::hangup::FUNCTION,
         &call::status::FUNCTION,
     ],
-    run,
+    check,
 };
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let init = Calls::new(
             session.profile.dial_numbers.clone(),

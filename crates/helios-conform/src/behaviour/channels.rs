@@ -18,10 +18,10 @@ pub(super) const GROUP: Group = Group {
         &io::ctrl::FUNCTION,
         &switch::ctrl::FUNCTION,
     ],
-    run,
+    check,
 };
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let init = Channels::new(session);
         vec![model::check::<Channels>(session, init).await]

@@ -87,7 +87,7 @@ pub(super) const GROUP: Group = Group {
         &phone::status::FUNCTION,
         &switch::ctrl::FUNCTION,
     ],
-    run,
+    check,
 };
 
 /// The runner's wall clock, read once, so that the instants of answers can be set against the
@@ -212,7 +212,7 @@ impl Seen {
     }
 }
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let wall = Wall::now();
         let mut seen = Seen::default();

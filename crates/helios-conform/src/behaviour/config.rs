@@ -21,7 +21,7 @@ use crate::verdict::Verdict;
 const POLL: Duration = Duration::from_millis(500);
 
 pub(super) fn roundtrip<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
-    Box::pin(run(session))
+    Box::pin(check_roundtrip(session))
 }
 
 fn outcome(id: &str) -> Outcome {
@@ -128,7 +128,7 @@ pub(super) fn apply_limit(session: &Session<'_>) -> Duration {
     Duration::from_secs(session.profile.destructive.config_delay_seconds * 2 + 5)
 }
 
-async fn run(session: &mut Session<'_>) -> Vec<Outcome> {
+async fn check_roundtrip(session: &mut Session<'_>) -> Vec<Outcome> {
     let probe = session.profile.destructive.config_probe.clone();
     let mut outcomes = Vec::new();
 

@@ -5,18 +5,21 @@
 //! incoming call, a card, a key...); without one, in `--interactive` mode the operator is asked
 //! to act; otherwise they are not applicable.
 
+mod world;
+
 use helios_client::Call;
 use helios_spec::functions::{audio, call, io, log, switch};
-use helios_spec::{Event, Function, Tier};
-use serde_json::{Value, json};
+use helios_spec::{Function, Tier};
+use serde_json::json;
 
-use super::observe::{Watch, judge};
+use super::observe::{Watch, judge, wait, watched};
 use super::{Group, Outcomes};
-use crate::model::events::{outside_world, sample_params};
+use crate::model::events::outside_world;
 use crate::model::{Transcript, stimulus};
 use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::verdict::{Stop, Verdict};
+use world::world_event;
 
 pub(super) const GROUP: Group = Group {
     id: "events",
@@ -32,13 +35,13 @@ pub(super) const GROUP: Group = Group {
         &log::unsubscribe::FUNCTION,
         &switch::ctrl::FUNCTION,
     ],
-    run,
+    check,
 };
 
 /// Who rings the incoming call.
 const CALLER: &str = "sip:2229@192.0.2.7";
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let mut outcomes = Vec::new();
         let mut transcript = Transcript::default();
@@ -129,27 +132,6 @@ fn outcome(
     outcome.exchanges = transcript.exchanges;
     outcome.findings = transcript.findings;
     outcome
-}
-
-/// Seconds a channel waits for an event that an action raised.
-fn wait(session: &Session<'_>) -> u64 {
-    session.profile.tolerances.event_ms.div_ceil(1000).max(1)
-}
-
-/// Watches `event` while `expected` happen, then judges every account's channel.
-async fn watched(
-    session: &mut Session<'_>,
-    watch: Watch,
-    expected: &[Value],
-    wait: u64,
-    transcript: &mut Transcript,
-) -> Result<String, Stop> {
-    let found = watch
-        .collect(session, expected.len(), wait, transcript)
-        .await;
-    let event = watch.event;
-    watch.close(session, transcript).await;
-    judge(session, event, &found?, expected)
 }
 
 /// Not applicable unless the action and the event log can succeed on this device.
@@ -381,6 +363,3 @@ async fn incoming_event(
     transcript.send(session, hangup).await?.success()?;
     result
 }
-
-mod world;
-use world::world_event;

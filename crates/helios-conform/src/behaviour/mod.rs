@@ -22,11 +22,10 @@ use helios_spec::{Function, Tier};
 
 use crate::outcome::Outcome;
 use crate::session::Session;
-use crate::verdict::Verdict;
 
 pub use health::Health;
 
-/// What a group's run returns: its outcomes, borrowed from nothing but the session.
+/// What a group's check returns: its outcomes, borrowed from nothing but the session.
 pub type Outcomes<'s> = Pin<Box<dyn Future<Output = Vec<Outcome>> + Send + 's>>;
 
 /// One group of behaviour checks.
@@ -41,7 +40,8 @@ pub struct Group {
     /// The functions of the spec it sends (`docs/functions.md` lists the group under each;
     /// `tests/behaviour.rs` checks it against what the group sends to the reference intercom).
     pub functions: &'static [&'static Function],
-    pub run: for<'s, 'a> fn(&'s mut Session<'a>) -> Outcomes<'s>,
+    /// Sends the group's requests and judges them, one outcome per case.
+    pub check: for<'s, 'a> fn(&'s mut Session<'a>) -> Outcomes<'s>,
 }
 
 /// Every group, in the order they run: the least disruptive first.
@@ -58,7 +58,7 @@ pub const GROUPS: &[Group] = &[
         tier: Tier::Config,
         restarts: false,
         functions: &[&functions::config::FUNCTION],
-        run: config::roundtrip,
+        check: config::roundtrip,
     },
     Group {
         id: "restart",
@@ -68,14 +68,14 @@ pub const GROUPS: &[Group] = &[
             &functions::system::restart::FUNCTION,
             &functions::system::status::FUNCTION,
         ],
-        run: restart::restart,
+        check: restart::restart,
     },
     Group {
         id: "firmware",
         tier: Tier::Destructive,
         restarts: false,
         functions: &[&functions::firmware::FUNCTION],
-        run: restart::firmware,
+        check: restart::firmware,
     },
     Group {
         id: "factory-reset",
@@ -87,81 +87,6 @@ pub const GROUPS: &[Group] = &[
             &functions::system::status::FUNCTION,
             &functions::config::FUNCTION,
         ],
-        run: restart::factory_reset,
+        check: restart::factory_reset,
     },
 ];
-
-/// Sends each failure of a group's run again (`--confirm`): the group runs narrowed to the
-/// failing case, which sends exactly what it recorded (a model's shortest failing sequence) or
-/// checks anew (a timing check).
-async fn confirm(session: &mut Session<'_>, group: &Group, ran: &mut [Outcome]) {
-    for outcome in ran.iter_mut() {
-        outcome.judge_findings();
-        if !matches!(outcome.verdict, Verdict::Fail(_)) || session.stalled().is_some() {
-            continue;
-        }
-        let mut reruns = Vec::new();
-        for _ in 0..session.confirmations() {
-            let id = outcome.id.clone();
-            session.confirming(Some((id.clone(), outcome.replay.clone())));
-            let again = (group.run)(session).await;
-            session.confirming(None);
-            let mut rerun = again.into_iter().find(|o| o.id == id).unwrap_or_else(|| {
-                let mut missing = outcome.clone();
-                missing.exchanges.clear();
-                missing.observed = String::new();
-                missing.verdict =
-                    Verdict::Inconclusive(format!("the rerun of {} had no case {id}", group.id));
-                missing
-            });
-            rerun.finish();
-            reruns.push(rerun);
-        }
-        outcome.confirm_with(reruns);
-    }
-}
-
-/// Runs the groups the operator selected and allowed, probing health after each.
-pub async fn run(
-    session: &mut Session<'_>,
-    health: &mut Health,
-    progress: &mut (dyn FnMut(&Outcome) + Send),
-) -> Vec<Outcome> {
-    let mut outcomes = Vec::new();
-    for group in GROUPS {
-        if !session.group_selected(group.id) {
-            continue;
-        }
-        if !session.allowed(group.tier) {
-            let mut skipped = Outcome::new(
-                group.id,
-                &helios_spec::functions::system::status::FUNCTION,
-                "behaviour",
-            );
-            skipped.verdict = Verdict::Skipped(format!(
-                "tier {} not allowed (--allow {})",
-                group.tier, group.tier
-            ));
-            skipped.finish();
-            progress(&skipped);
-            outcomes.push(skipped);
-            continue;
-        }
-        let mut ran = (group.run)(session).await;
-        confirm(session, group, &mut ran).await;
-        for outcome in &mut ran {
-            outcome.finish();
-            progress(outcome);
-        }
-        outcomes.extend(ran);
-        if session.stalled().is_some() {
-            // The device stopped answering: the run stops here, a setup error.
-            break;
-        }
-        let mut probe = health.probe(session, group).await;
-        probe.finish();
-        progress(&probe);
-        outcomes.push(probe);
-    }
-    outcomes
-}

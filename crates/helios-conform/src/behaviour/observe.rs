@@ -137,3 +137,24 @@ pub(super) fn judge(
     }
     Ok(seen.join(", "))
 }
+
+/// Seconds a channel waits for an event that an action raised.
+pub(super) fn wait(session: &Session<'_>) -> u64 {
+    session.profile.tolerances.event_ms.div_ceil(1000).max(1)
+}
+
+/// Watches `event` while `expected` happen, then judges every account's channel.
+pub(super) async fn watched(
+    session: &mut Session<'_>,
+    watch: Watch,
+    expected: &[Value],
+    wait: u64,
+    transcript: &mut Transcript,
+) -> Result<String, Stop> {
+    let found = watch
+        .collect(session, expected.len(), wait, transcript)
+        .await;
+    let event = watch.event;
+    watch.close(session, transcript).await;
+    judge(session, event, &found?, expected)
+}

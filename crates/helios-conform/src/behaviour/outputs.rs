@@ -12,10 +12,10 @@ pub(super) const GROUP: Group = Group {
     tier: Tier::Reversible,
     restarts: false,
     functions: &[&io::status::FUNCTION, &io::ctrl::FUNCTION],
-    run,
+    check,
 };
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let init = Outputs::new(
             session.discovered.outputs.clone(),

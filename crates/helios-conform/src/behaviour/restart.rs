@@ -29,15 +29,15 @@ const POLL: Duration = Duration::from_millis(500);
 const RESTART_WATCH: Duration = Duration::from_secs(6);
 
 pub(super) fn restart<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
-    Box::pin(run_restart(session))
+    Box::pin(check_restart(session))
 }
 
 pub(super) fn firmware<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
-    Box::pin(run_firmware(session))
+    Box::pin(check_firmware(session))
 }
 
 pub(super) fn factory_reset<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
-    Box::pin(run_factory_reset(session))
+    Box::pin(check_factory_reset(session))
 }
 
 /// The device's uptime, or `None` while it does not answer; what the reply's reader tolerated
@@ -148,7 +148,7 @@ async fn succeeds(session: &mut Session<'_>, call: Call, outcome: &mut Outcome) 
     }
 }
 
-async fn run_restart(session: &mut Session<'_>) -> Vec<Outcome> {
+async fn check_restart(session: &mut Session<'_>) -> Vec<Outcome> {
     let function = &system::restart::FUNCTION;
     let mut outcome = Outcome::new("restart.comes-back", function, "restart");
     outcome.expected = "success, then the device restarts and answers again".into();
@@ -186,7 +186,7 @@ fn upload_call(image: Vec<u8>) -> Call {
         .transfer(Transfer::Multipart)
 }
 
-async fn run_firmware(session: &mut Session<'_>) -> Vec<Outcome> {
+async fn check_firmware(session: &mut Session<'_>) -> Vec<Outcome> {
     let blob = firmware::FUNCTION.params[0].name;
     let mut corrupt = Outcome::new("firmware.corrupt-image", &firmware::FUNCTION, "firmware");
     corrupt.expected = format!("error {} naming {blob}", ErrorCode::InvalidParameter.code());
@@ -246,7 +246,7 @@ async fn refused(session: &mut Session<'_>, call: Call, blob: &str, outcome: &mu
     }
 }
 
-async fn run_factory_reset(session: &mut Session<'_>) -> Vec<Outcome> {
+async fn check_factory_reset(session: &mut Session<'_>) -> Vec<Outcome> {
     let function = &config::factoryreset::FUNCTION;
     let probe = session.profile.destructive.config_probe.clone();
     let mut reset = Outcome::new("factory-reset.restarts", function, "factory-reset");

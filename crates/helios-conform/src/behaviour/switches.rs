@@ -16,10 +16,10 @@ pub(super) const GROUP: Group = Group {
         &switch::status::FUNCTION,
         &switch::ctrl::FUNCTION,
     ],
-    run,
+    check,
 };
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let init = Switches::new(session.discovered.switch_caps.clone());
         vec![model::check::<Switches>(session, init).await]

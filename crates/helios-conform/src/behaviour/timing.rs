@@ -50,7 +50,7 @@ pub(super) const GROUP: Group = Group {
         &switch::status::FUNCTION,
         &switch::ctrl::FUNCTION,
     ],
-    run,
+    check,
 };
 
 pub(super) fn outcome(
@@ -74,7 +74,7 @@ pub(super) fn outcome(
     outcome
 }
 
-fn run<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
+fn check<'s>(session: &'s mut Session<'_>) -> Outcomes<'s> {
     Box::pin(async move {
         let session: &Session<'_> = session;
         let (a, b, c, d, e, f) = tokio::join!(

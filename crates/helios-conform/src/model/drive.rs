@@ -77,8 +77,8 @@ pub(super) async fn execute<M: Model>(
 ) -> Execution<M::Transition> {
     let mut transcript = Transcript::default();
     let mut sent = Vec::new();
-    let mut run = match M::start(session, context, state, &mut transcript).await {
-        Ok(run) => run,
+    let mut known = match M::start(session, context, state, &mut transcript).await {
+        Ok(known) => known,
         Err(stop) => {
             let stop = match stop {
                 Stop::Fail(why) => {
@@ -100,7 +100,7 @@ pub(super) async fn execute<M: Model>(
         }
         sent.push(transition.clone());
         transcript.note(format!("{}. {transition:?}", index + 1));
-        match M::step(session, context, &mut run, transition, &mut transcript).await {
+        match M::step(session, context, &mut known, transition, &mut transcript).await {
             Ok(()) => {}
             Err(stop) => {
                 stopped = Some(Stopped {
@@ -111,7 +111,7 @@ pub(super) async fn execute<M: Model>(
             }
         }
     }
-    M::finish(session, context, run).await;
+    M::finish(session, context, known).await;
     Execution {
         sent,
         stopped,
@@ -127,7 +127,7 @@ pub(super) type Tree<M> = <Sequential<
 > as Strategy>::Tree;
 
 /// A move of shrinking, with how many transitions the device had been sent when it was made
-/// (proptest-state-machine shrinks by what the last run reached).
+/// (proptest-state-machine shrinks by what the last execution reached).
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Move {
     Simplify(usize),
@@ -142,7 +142,7 @@ pub(super) type Drawn<M> = (
     Option<Arc<AtomicUsize>>,
 );
 
-/// Where the sequences of one model run come from. proptest's value trees are not `Send`, and
+/// Where the sequences of one model's case come from. proptest's value trees are not `Send`, and
 /// the runner's future must be (a lab spawns runs), so no tree lives across a request: each
 /// draw is rebuilt from the seed, its index and the shrinking moves made so far, which
 /// proptest makes deterministic.
@@ -187,7 +187,7 @@ impl<M: Model> Source<M> {
     }
 }
 
-/// How many transitions a run reached, by proptest's counter.
+/// How many transitions an execution reached, by proptest's counter.
 pub(super) fn reached(seen: Option<&Arc<AtomicUsize>>) -> usize {
     seen.map_or(0, |seen| seen.load(Ordering::SeqCst))
 }

@@ -42,10 +42,10 @@ pub trait Model:
     const FUNCTION: &'static Function;
     /// What the model checks, for the report.
     const EXPECTED: &'static str;
-    /// What lives across the sequences of one run (a recorder channel, ids seen so far).
+    /// What lives across the sequences of one model's case (a recorder channel, ids seen so far).
     type Context: Default;
     /// What one sequence learns of the device as it runs.
-    type Run;
+    type Known;
 
     /// Why the model cannot run against this device, if it cannot.
     fn not_applicable(state: &Self::State) -> Option<String>;
@@ -56,21 +56,21 @@ pub trait Model:
         context: &mut Self::Context,
         state: &Self::State,
         transcript: &mut Transcript,
-    ) -> Result<Self::Run, Stop>;
+    ) -> Result<Self::Known, Stop>;
 
     /// Sends one transition and compares the answers with the model.
     async fn step(
         session: &mut Session<'_>,
         context: &mut Self::Context,
-        run: &mut Self::Run,
+        known: &mut Self::Known,
         transition: &Self::Transition,
         transcript: &mut Transcript,
     ) -> Result<(), Stop>;
 
     /// Leaves the device as `start` found it (best effort).
-    async fn finish(session: &mut Session<'_>, context: &mut Self::Context, run: Self::Run);
+    async fn finish(session: &mut Session<'_>, context: &mut Self::Context, known: Self::Known);
 
-    /// Ends the run (closes what the context holds).
+    /// Ends the model's case (closes what the context holds).
     async fn close(session: &mut Session<'_>, context: Self::Context);
 }
 

@@ -92,10 +92,10 @@ impl Model for Outputs {
     const FUNCTION: &'static helios_spec::Function = &io::ctrl::FUNCTION;
     const EXPECTED: &'static str = "io/ctrl and io/status follow the I/O model: outputs hold what \
         they were set to, inputs and unlisted ports refuse control";
-    /// The outputs to switch off when the run ends.
+    /// The outputs to switch off when the model's case ends.
     type Context = Vec<String>;
     /// The model's prediction, which is exact for outputs.
-    type Run = Outputs;
+    type Known = Outputs;
 
     fn not_applicable(state: &Self) -> Option<String> {
         state
@@ -123,7 +123,7 @@ impl Model for Outputs {
     async fn step(
         session: &mut Session<'_>,
         _: &mut Vec<String>,
-        run: &mut Outputs,
+        known: &mut Outputs,
         transition: &IoStep,
         transcript: &mut Transcript,
     ) -> Result<(), Stop> {
@@ -131,9 +131,9 @@ impl Model for Outputs {
             IoStep::Ctrl { port, on } => {
                 let answer = transcript.send(session, ctrl(port, *on)).await?;
                 let what = format!("io/ctrl port={port}");
-                if run.outputs.contains(port) {
+                if known.outputs.contains(port) {
                     answer.success()?;
-                    *run = Self::apply(std::mem::take(run), transition);
+                    *known = Self::apply(std::mem::take(known), transition);
                     Ok(())
                 } else {
                     answer.refused(
@@ -161,7 +161,7 @@ impl Model for Outputs {
                         items.len()
                     )));
                 }
-                for (index, output) in run.outputs.iter().enumerate() {
+                for (index, output) in known.outputs.iter().enumerate() {
                     if port.as_ref().is_some_and(|p| p != output) {
                         continue;
                     }
@@ -184,11 +184,11 @@ impl Model for Outputs {
                             )));
                         }
                     };
-                    if state != run.on[index] {
+                    if state != known.on[index] {
                         return Err(Stop::Fail(format!(
                             "output {output} reads {}, but it was last set {}",
                             u8::from(state),
-                            if run.on[index] { "on" } else { "off" }
+                            if known.on[index] { "on" } else { "off" }
                         )));
                     }
                 }

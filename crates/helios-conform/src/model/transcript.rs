@@ -69,7 +69,7 @@ impl Transcript {
         self.findings.non_strict(erratum, why);
     }
 
-    /// Keeps another sequence's findings (not its exchanges: a passing run keeps the evidence
+    /// Keeps another sequence's findings (not its exchanges: a passing model case keeps the evidence
     /// of its findings only).
     pub fn absorb_findings(&mut self, other: Transcript) {
         self.findings.absorb(other.findings);

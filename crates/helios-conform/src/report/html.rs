@@ -11,7 +11,7 @@ use askama::Template;
 use super::{Secrets, VERDICTS, replay_command};
 use crate::options::Target;
 use crate::outcome::Outcome;
-use crate::run::Run;
+use crate::run::Report;
 use crate::verdict::{EXIT_FAIL, EXIT_PASS, EXIT_SETUP, EXIT_USAGE, Verdict};
 
 struct ServiceRow {
@@ -52,20 +52,20 @@ struct Page {
 /// Renders the page of a run whose profile was `profile_text`, for the report directory `dir`
 /// (which the replay commands name).
 pub fn render(
-    run: &Run,
+    report: &Report,
     target: &Target,
     profile_text: &str,
     dir: &Path,
 ) -> Result<String, askama::Error> {
     let secrets = Secrets::of_profile(profile_text);
-    let (overall, overall_class) = overall(run.exit_code());
+    let (overall, overall_class) = overall(report.exit_code());
     let page = Page {
-        device: run
+        device: report
             .discovered
             .variant
             .clone()
             .unwrap_or_else(|| "unknown device".into()),
-        firmware: run
+        firmware: report
             .discovered
             .sw_version
             .clone()
@@ -80,13 +80,13 @@ pub fn render(
         ),
         manual: helios_spec::MANUAL_VERSION.to_string(),
         tool_version: env!("CARGO_PKG_VERSION"),
-        seed: run.seed,
-        cases_per_property: run.cases,
+        seed: report.seed,
+        cases_per_property: report.cases,
         overall,
         overall_class,
         verdicts: VERDICTS,
-        services: service_rows(run),
-        rows: run
+        services: service_rows(report),
+        rows: report
             .outcomes
             .iter()
             .map(|o| CaseRow::of(o, &secrets, dir))
@@ -114,9 +114,9 @@ fn overall(exit_code: i32) -> (&'static str, &'static str) {
 }
 
 /// How many cases of each service had each verdict.
-fn service_rows(run: &Run) -> Vec<ServiceRow> {
+fn service_rows(report: &Report) -> Vec<ServiceRow> {
     let mut services: BTreeMap<&str, [usize; 7]> = BTreeMap::new();
-    for outcome in &run.outcomes {
+    for outcome in &report.outcomes {
         let row = services.entry(outcome.service).or_default();
         if let Some(at) = VERDICTS.iter().position(|v| *v == outcome.verdict.id()) {
             row[at] += 1;

@@ -10,11 +10,11 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, Property, Report as JUnit, TestCase, TestCaseStatus, TestSuite};
 use serde_json::json;
 
 use crate::outcome::Outcome;
-use crate::run::Run;
+use crate::run::Report;
 use crate::verdict::Verdict;
 
 pub mod html;
@@ -35,11 +35,11 @@ pub const VERDICTS: [&str; 7] = [
 
 /// The terminal summary: counts per service and verdict, then each failure, the profile's
 /// passwords masked.
-pub fn summary(run: &Run, profile_text: &str) -> String {
+pub fn summary(report: &Report, profile_text: &str) -> String {
     let secrets = Secrets::of_profile(profile_text);
     let verdicts = VERDICTS;
     let mut table: BTreeMap<&str, [usize; VERDICTS.len()]> = BTreeMap::new();
-    for outcome in &run.outcomes {
+    for outcome in &report.outcomes {
         let row = table.entry(outcome.service).or_default();
         if let Some(at) = verdicts.iter().position(|v| *v == outcome.verdict.id()) {
             row[at] += 1;
@@ -64,7 +64,7 @@ pub fn summary(run: &Run, profile_text: &str) -> String {
         let _ = write!(out, "{count:>15}");
     }
     out.push('\n');
-    for outcome in run
+    for outcome in report
         .outcomes
         .iter()
         .filter(|o| matches!(o.verdict, Verdict::Fail(_)))
@@ -142,11 +142,11 @@ fn ndjson_line(outcome: &Outcome, secrets: &Secrets) -> String {
 }
 
 /// How many cases had each verdict, in the order of [`VERDICTS`].
-fn counts(run: &Run) -> serde_json::Map<String, serde_json::Value> {
+fn counts(report: &Report) -> serde_json::Map<String, serde_json::Value> {
     VERDICTS
         .iter()
         .map(|verdict| {
-            let count = run
+            let count = report
                 .outcomes
                 .iter()
                 .filter(|o| o.verdict.id() == *verdict)
@@ -159,21 +159,21 @@ fn counts(run: &Run) -> serde_json::Map<String, serde_json::Value> {
 /// `results.ndjson`: one line per case, then `{"summary": {...}}`: the count of each verdict,
 /// the exit code, when the run began and how long it took (seconds). The summary line has no
 /// `id`, so that readers looking cases up by id pass it by.
-pub fn ndjson(run: &Run, profile_text: &str, exit_code: i32) -> String {
+pub fn ndjson(report: &Report, profile_text: &str, exit_code: i32) -> String {
     let secrets = Secrets::of_profile(profile_text);
-    let mut text: String = run
+    let mut text: String = report
         .outcomes
         .iter()
         .map(|o| ndjson_line(o, &secrets) + "\n")
         .collect();
     let mut summary = json!({"summary": {
-        "cases": run.outcomes.len(),
-        "counts": counts(run),
+        "cases": report.outcomes.len(),
+        "counts": counts(report),
         "exitCode": exit_code,
-        "timestamp": rfc3339(run.started),
-        "duration": run.duration.as_secs_f64(),
+        "timestamp": rfc3339(report.started),
+        "duration": report.duration.as_secs_f64(),
     }});
-    if let Some(setup) = &run.setup {
+    if let Some(setup) = &report.setup {
         summary["summary"]["setup"] = json!(secrets.text(&setup.to_string()));
     }
     text.push_str(&summary.to_string());
@@ -218,7 +218,7 @@ fn junit_body(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> String {
 /// with the verdict), not applicable and skipped cases `<skipped>` whose message opens with
 /// `not applicable:` or `skipped:`. `dir` is the report directory the replay commands name.
 pub fn junit(
-    run: &Run,
+    report: &Report,
     profile_text: &str,
     exit_code: i32,
     dir: &Path,
@@ -229,12 +229,12 @@ pub fn junit(
         .ok()
         .and_then(|h| h.into_string().ok())
         .unwrap_or_else(|| "unknown".into());
-    let properties = junit_properties(run, profile_text, exit_code);
-    let mut report = Report::new("helios-conform");
-    report.set_timestamp(timestamp(run.started));
-    report.set_time(run.duration);
+    let properties = junit_properties(report, profile_text, exit_code);
+    let mut junit = JUnit::new("helios-conform");
+    junit.set_timestamp(timestamp(report.started));
+    junit.set_time(report.duration);
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
-    for outcome in &run.outcomes {
+    for outcome in &report.outcomes {
         let suite = suites.entry(outcome.service).or_insert_with(|| {
             let mut suite = TestSuite::new(outcome.service);
             suite.set_timestamp(timestamp(outcome.started));
@@ -260,25 +260,31 @@ pub fn junit(
         }
         suite.add_test_case(case);
     }
-    report.add_test_suites(suites.into_values());
-    report.to_string()
+    junit.add_test_suites(suites.into_values());
+    junit.to_string()
 }
 
 /// The properties that identify the run, in every suite of `junit.xml`.
-fn junit_properties(run: &Run, profile_text: &str, exit_code: i32) -> [(&'static str, String); 9] {
+fn junit_properties(
+    report: &Report,
+    profile_text: &str,
+    exit_code: i32,
+) -> [(&'static str, String); 9] {
     [
-        ("seed", run.seed.to_string()),
-        ("cases", run.cases.to_string()),
+        ("seed", report.seed.to_string()),
+        ("cases", report.cases.to_string()),
         (
             "firmware",
-            run.discovered
+            report
+                .discovered
                 .sw_version
                 .clone()
                 .unwrap_or_else(|| "unknown".into()),
         ),
         (
             "device",
-            run.discovered
+            report
+                .discovered
                 .variant
                 .clone()
                 .unwrap_or_else(|| "unknown".into()),
@@ -362,7 +368,7 @@ fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), ReportError> {
 /// profile as the run read it (hashed into the JUnit properties; its passwords masked in every
 /// report), `exit_code` the run's (recorded in the NDJSON summary and the JUnit properties).
 pub fn write(
-    run: &Run,
+    report: &Report,
     dir: &Path,
     target: &crate::options::Target,
     profile_text: &str,
@@ -371,15 +377,15 @@ pub fn write(
     create_dir(dir)?;
     write_file(
         &dir.join("results.ndjson"),
-        ndjson(run, profile_text, exit_code),
+        ndjson(report, profile_text, exit_code),
     )?;
     write_file(
         &dir.join("junit.xml"),
-        junit(run, profile_text, exit_code, dir)?,
+        junit(report, profile_text, exit_code, dir)?,
     )?;
     write_file(
         &dir.join("report.html"),
-        html::render(run, target, profile_text, dir)?,
+        html::render(report, target, profile_text, dir)?,
     )?;
     Ok(())
 }
@@ -390,7 +396,7 @@ pub fn write(
 /// form. The profile's passwords are masked in the bytes kept, Basic credentials too; an
 /// exchange whose bytes differ from the wire's for it says `"masked": true`.
 pub fn write_evidence(
-    run: &Run,
+    report: &Report,
     dir: &Path,
     profile_text: &str,
     target: &crate::options::Target,
@@ -399,8 +405,8 @@ pub fn write_evidence(
     let evidence = dir.join("evidence");
     create_dir(&evidence.join("exchanges"))?;
     create_dir(&evidence.join("attachments"))?;
-    let mut files = run_records(run, profile_text, target, &secrets)?;
-    for outcome in &run.outcomes {
+    let mut files = run_records(report, profile_text, target, &secrets)?;
+    for outcome in &report.outcomes {
         for (name, text) in &outcome.attachments {
             files.push((
                 format!("attachments/{}.{name}", outcome.id),
@@ -432,7 +438,7 @@ pub fn write_evidence(
 /// The evidence files about the run as a whole: the profile, the tool, the target and the
 /// device, each with its name in the evidence folder.
 fn run_records(
-    run: &Run,
+    report: &Report,
     profile_text: &str,
     target: &crate::options::Target,
     secrets: &Secrets,
@@ -452,9 +458,9 @@ fn run_records(
                 "tool": "helios-conform",
                 "version": env!("CARGO_PKG_VERSION"),
                 "manual": helios_spec::MANUAL_VERSION.to_string(),
-                "seed": run.seed,
-                "cases": run.cases,
-                "allow": run.allow.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "seed": report.seed,
+                "cases": report.cases,
+                "allow": report.allow.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "profileSha256": sha256_hex(profile_text.as_bytes()),
             }))?,
         ),
@@ -467,15 +473,15 @@ fn run_records(
         (
             "device.json".into(),
             masked_json(json!({
-                "variant": run.discovered.variant,
-                "swVersion": run.discovered.sw_version,
-                "switches": run.discovered.switches,
-                "outputs": run.discovered.outputs,
-                "inputs": run.discovered.inputs,
-                "resolutions": run.discovered.resolutions,
-                "sources": run.discovered.sources,
-                "displays": run.discovered.displays,
-                "events": run.discovered.events,
+                "variant": report.discovered.variant,
+                "swVersion": report.discovered.sw_version,
+                "switches": report.discovered.switches,
+                "outputs": report.discovered.outputs,
+                "inputs": report.discovered.inputs,
+                "resolutions": report.discovered.resolutions,
+                "sources": report.discovered.sources,
+                "displays": report.discovered.displays,
+                "events": report.discovered.events,
             }))?,
         ),
     ])

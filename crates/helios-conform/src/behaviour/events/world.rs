@@ -1,7 +1,13 @@
 //! Events of the outside world: raised through the stimulus interface, or by the operator when
 //! asked in `--interactive` mode.
 
-use super::*;
+use helios_spec::Event;
+
+use crate::behaviour::observe::{Watch, judge, wait, watched};
+use crate::model::events::sample_params;
+use crate::model::{Transcript, stimulus};
+use crate::session::Session;
+use crate::verdict::Stop;
 
 /// What the operator is asked to do for an event of the outside world.
 fn request(event: &Event) -> &'static str {

@@ -11,6 +11,8 @@
 //! refusal of a live call is only right when the call has in fact ended, which the runner
 //! checks. At most four calls at once (erratum `call-limit`: another limit is non-strict).
 
+mod track;
+
 use helios_client::{Call, Stimulus};
 use helios_spec::ErrorCode;
 use helios_spec::functions::call;
@@ -18,14 +20,17 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest_state_machine::ReferenceStateMachine;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::{Model, Transcript};
 use crate::session::Session;
 use crate::verdict::Stop;
+use track::{
+    CALL_LIMIT, Tracked, confirm_ended, fresh, hang_up_all, limit, observe, session_id, status,
+    unknown, with_session,
+};
 
-/// The calls the reference intercom holds at once (erratum `call-limit`).
-const CALL_LIMIT: usize = 4;
+pub use track::KnownCalls;
+
 /// A session id no sequence reaches: far above any id a device counting from 1 hands out.
 const UNKNOWN_SESSION: u32 = 0x7fff_fff0;
 /// Who rings the device's incoming calls.
@@ -61,6 +66,21 @@ pub enum Op {
     Answer,
     Hangup,
     Status,
+}
+
+/// The request of `op` on the call `session`.
+fn op_call(op: Op, session: u32, reason: Option<&str>) -> Call {
+    match op {
+        Op::Answer => with_session(&call::answer::FUNCTION, session),
+        Op::Hangup => {
+            let call = with_session(&call::hangup::FUNCTION, session);
+            match reason {
+                Some(reason) => call.param("reason", reason),
+                None => call,
+            }
+        }
+        Op::Status => with_session(&call::status::FUNCTION, session),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,7 +175,7 @@ impl Model for Calls {
         machine across sessions, whatever the far end does";
     /// The stimulus interface's client, made once.
     type Context = Option<Stimulus>;
-    type Run = Run;
+    type Known = KnownCalls;
 
     fn not_applicable(state: &Self) -> Option<String> {
         state
@@ -169,21 +189,21 @@ impl Model for Calls {
         _: &mut Option<Stimulus>,
         _: &Self,
         transcript: &mut Transcript,
-    ) -> Result<Run, Stop> {
+    ) -> Result<KnownCalls, Stop> {
         hang_up_all(session, transcript).await?;
-        Ok(Run::default())
+        Ok(KnownCalls::default())
     }
 
     async fn step(
         session: &mut Session<'_>,
         ringer: &mut Option<Stimulus>,
-        run: &mut Run,
+        known: &mut KnownCalls,
         transition: &CallStep,
         transcript: &mut Transcript,
     ) -> Result<(), Stop> {
         match transition {
-            CallStep::Dial { number } => dial(session, run, *number, transcript).await,
-            CallStep::Ring => ring(session, ringer, run, transcript).await,
+            CallStep::Dial { number } => dial(session, known, *number, transcript).await,
+            CallStep::Ring => ring(session, ringer, known, transcript).await,
             CallStep::Unknown { op } => {
                 let answer = transcript
                     .send(session, op_call(*op, UNKNOWN_SESSION, None))
@@ -191,9 +211,9 @@ impl Model for Calls {
                 let what = format!("{op:?} of session {UNKNOWN_SESSION}, which never existed");
                 unknown(&answer, transcript, &what)
             }
-            CallStep::Status => status(session, run, transcript).await,
+            CallStep::Status => status(session, known, transcript).await,
             CallStep::Session { op, call, reason } => {
-                on_session(session, run, *op, *call, reason.as_deref(), transcript).await
+                on_session(session, known, *op, *call, reason.as_deref(), transcript).await
             }
             CallStep::Wait { ms } => {
                 tokio::time::sleep(std::time::Duration::from_millis(*ms)).await;
@@ -202,7 +222,7 @@ impl Model for Calls {
         }
     }
 
-    async fn finish(_: &mut Session<'_>, _: &mut Option<Stimulus>, _: Run) {}
+    async fn finish(_: &mut Session<'_>, _: &mut Option<Stimulus>, _: KnownCalls) {}
 
     async fn close(session: &mut Session<'_>, _: Option<Stimulus>) {
         let _ = hang_up_all(session, &mut Transcript::default()).await;
@@ -212,7 +232,7 @@ impl Model for Calls {
 /// Dials the profile's number at `number`: a new outgoing call, or a refusal at the limit.
 async fn dial(
     session: &mut Session<'_>,
-    run: &mut Run,
+    known: &mut KnownCalls,
     number: usize,
     transcript: &mut Transcript,
 ) -> Result<(), Stop> {
@@ -227,7 +247,7 @@ async fn dial(
     let made = match &answer.reply {
         Ok(result) => Some(session_id(result, &answer.request)?),
         Err(refusal) if refusal.code == u64::from(ErrorCode::ProcessingError.code()) => {
-            limit(run, transcript)?;
+            limit(known, transcript)?;
             None
         }
         Err(_) => {
@@ -235,8 +255,8 @@ async fn dial(
             None
         }
     };
-    fresh(run, made)?;
-    run.calls.push(Tracked {
+    fresh(known, made)?;
+    known.calls.push(Tracked {
         session: made,
         incoming: false,
         phase: 0,
@@ -250,7 +270,7 @@ async fn dial(
 async fn ring(
     session: &mut Session<'_>,
     ringer: &mut Option<Stimulus>,
-    run: &mut Run,
+    known: &mut KnownCalls,
     transcript: &mut Transcript,
 ) -> Result<(), Stop> {
     let stimulus = match ringer {
@@ -260,12 +280,12 @@ async fn ring(
     let made = match stimulus.incoming_call(CALLER).await {
         Ok(answer) => Some(session_id(&answer, "the stimulus interface's call")?),
         Err(_) => {
-            limit(run, transcript)?;
+            limit(known, transcript)?;
             None
         }
     };
-    fresh(run, made)?;
-    run.calls.push(Tracked {
+    fresh(known, made)?;
+    known.calls.push(Tracked {
         session: made,
         incoming: true,
         phase: 1,
@@ -278,13 +298,13 @@ async fn ring(
 /// what the runner knows of that call.
 async fn on_session(
     session: &mut Session<'_>,
-    run: &mut Run,
+    known: &mut KnownCalls,
     op: Op,
     call: usize,
     reason: Option<&str>,
     transcript: &mut Transcript,
 ) -> Result<(), Stop> {
-    let Some(tracked) = run.calls.get(call) else {
+    let Some(tracked) = known.calls.get(call) else {
         return Ok(());
     };
     let Some(id) = tracked.session else {
@@ -306,30 +326,23 @@ async fn on_session(
             &[(ErrorCode::ProcessingError, "call-answer-state")],
         ),
         (Op::Answer, None) => {
-            run.calls[call].phase = 2;
+            known.calls[call].phase = 2;
             Ok(())
         }
         (Op::Hangup, None) => {
-            run.calls[call].ended = true;
+            known.calls[call].ended = true;
             Ok(())
         }
         (Op::Status, None) => {
             let result = answer.success()?.clone();
-            observe(run, &result, Some(id), transcript)
+            observe(known, &result, Some(id), transcript)
         }
         // A refusal is right only if the far end ended the call meanwhile.
         (_, Some(_)) => {
             unknown(&answer, transcript, &what)?;
             confirm_ended(session, id, transcript, &what).await?;
-            run.calls[call].ended = true;
+            known.calls[call].ended = true;
             Ok(())
         }
     }
 }
-
-mod track;
-pub use track::Run;
-use track::{
-    Tracked, confirm_ended, fresh, hang_up_all, limit, observe, op_call, session_id, status,
-    unknown,
-};

@@ -1,6 +1,16 @@
 //! The calls a sequence made as the runner knows them, and the judgement of `call/status`.
 
-use super::*;
+use helios_client::Call;
+use helios_spec::ErrorCode;
+use helios_spec::functions::call;
+use serde_json::Value;
+
+use crate::model::{Answer, Transcript};
+use crate::session::Session;
+use crate::verdict::Stop;
+
+/// The calls the reference intercom holds at once (erratum `call-limit`).
+pub(super) const CALL_LIMIT: usize = 4;
 
 #[derive(Debug)]
 pub(super) struct Tracked {
@@ -14,7 +24,7 @@ pub(super) struct Tracked {
 
 /// What one sequence knows of its calls.
 #[derive(Debug, Default)]
-pub struct Run {
+pub struct KnownCalls {
     pub(super) calls: Vec<Tracked>,
 }
 
@@ -29,20 +39,6 @@ pub(super) fn with_session(function: &'static helios_spec::Function, session: u3
     Call::new(function).param("session", session)
 }
 
-pub(super) fn op_call(op: Op, session: u32, reason: Option<&str>) -> Call {
-    match op {
-        Op::Answer => with_session(&call::answer::FUNCTION, session),
-        Op::Hangup => {
-            let call = with_session(&call::hangup::FUNCTION, session);
-            match reason {
-                Some(reason) => call.param("reason", reason),
-                None => call,
-            }
-        }
-        Op::Status => with_session(&call::status::FUNCTION, session),
-    }
-}
-
 pub(super) fn session_id(result: &Value, what: &str) -> Result<u32, Stop> {
     result["session"]
         .as_u64()
@@ -51,8 +47,8 @@ pub(super) fn session_id(result: &Value, what: &str) -> Result<u32, Stop> {
 }
 
 /// A refused call: right at the limit, non-strict below it.
-pub(super) fn limit(run: &Run, transcript: &mut Transcript) -> Result<(), Stop> {
-    let live = run
+pub(super) fn limit(known: &KnownCalls, transcript: &mut Transcript) -> Result<(), Stop> {
+    let live = known
         .calls
         .iter()
         .filter(|c| c.session.is_some() && !c.ended)
@@ -67,18 +63,25 @@ pub(super) fn limit(run: &Run, transcript: &mut Transcript) -> Result<(), Stop> 
 }
 
 /// A new session id must not name a call that is still active.
-pub(super) fn fresh(run: &Run, made: Option<u32>) -> Result<(), Stop> {
+pub(super) fn fresh(known: &KnownCalls, made: Option<u32>) -> Result<(), Stop> {
     match made {
-        Some(id) if run.calls.iter().any(|c| c.session == Some(id) && !c.ended) => Err(Stop::Fail(
-            format!("a new call got session {id}, which an active call has"),
-        )),
+        Some(id)
+            if known
+                .calls
+                .iter()
+                .any(|c| c.session == Some(id) && !c.ended) =>
+        {
+            Err(Stop::Fail(format!(
+                "a new call got session {id}, which an active call has"
+            )))
+        }
         _ => Ok(()),
     }
 }
 
 /// An operation on a session that does not exist (any more): 12 naming session.
 pub(super) fn unknown(
-    answer: &crate::model::Answer,
+    answer: &Answer,
     transcript: &mut Transcript,
     what: &str,
 ) -> Result<(), Stop> {
@@ -113,25 +116,25 @@ pub(super) async fn confirm_ended(
 
 pub(super) async fn status(
     session: &mut Session<'_>,
-    run: &mut Run,
+    known: &mut KnownCalls,
     transcript: &mut Transcript,
 ) -> Result<(), Stop> {
     let answer = transcript
         .send(session, Call::new(&call::status::FUNCTION))
         .await?;
     let result = answer.success()?.clone();
-    observe(run, &result, None, transcript)
+    observe(known, &result, None, transcript)
 }
 
 /// Judges a `call/status` result (of every call, or of `only`).
 pub(super) fn observe(
-    run: &mut Run,
+    known: &mut KnownCalls,
     result: &Value,
     only: Option<u32>,
     transcript: &mut Transcript,
 ) -> Result<(), Stop> {
     let listed = result["sessions"].as_array().cloned().unwrap_or_default();
-    for tracked in run.calls.iter_mut() {
+    for tracked in known.calls.iter_mut() {
         let Some(id) = tracked.session else { continue };
         if only.is_some_and(|o| o != id) {
             continue;
@@ -181,7 +184,7 @@ pub(super) fn observe(
     }
     for item in &listed {
         let id = item["session"].as_u64();
-        if !run.calls.iter().any(|c| c.session.map(u64::from) == id) {
+        if !known.calls.iter().any(|c| c.session.map(u64::from) == id) {
             transcript.note(format!("a call the runner did not make: {item}"));
         }
     }

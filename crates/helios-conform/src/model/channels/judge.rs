@@ -1,6 +1,6 @@
 //! Which events a channel owes, and the judgement of what one pull delivered.
 
-use super::run::Opened;
+use super::known::Opened;
 use super::*;
 
 /// Whether a channel must, may or must not carry an event, by when it happened.

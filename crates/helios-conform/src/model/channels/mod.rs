@@ -11,12 +11,11 @@
 //! right params, once. An unsubscribed channel and an id that never existed answer 12 naming
 //! `id` (erratum `unknown-subscription`; another code is non-strict).
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use helios_client::Call;
 use helios_spec::ErrorCode;
-use helios_spec::functions::{io, log, switch};
+use helios_spec::functions::log;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest_state_machine::ReferenceStateMachine;
@@ -215,7 +214,9 @@ impl ReferenceStateMachine for Channels {
 }
 
 mod judge;
+mod known;
 mod raise;
-mod run;
+mod steps;
 
-pub use run::{Context, Run};
+pub use known::KnownChannels;
+pub use steps::Context;

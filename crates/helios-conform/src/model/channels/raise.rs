@@ -1,6 +1,6 @@
 //! Actions that raise events, and the check that each raised exactly its event.
 
-use super::run::{Run, bistable, output};
+use super::known::{KnownChannels, bistable, output};
 use super::*;
 
 /// Sends an action that raises an event, then checks that the recorder saw exactly the
@@ -9,7 +9,7 @@ pub(super) async fn raise(
     session: &mut Session<'_>,
     recorder: &mut Recorder,
     stimulus: &mut Option<helios_client::Stimulus>,
-    run: &mut Run,
+    known: &mut KnownChannels,
     source: Option<Source>,
     variant: bool,
     transcript: &mut Transcript,
@@ -17,7 +17,7 @@ pub(super) async fn raise(
     let Some(source) = source else {
         return Ok(());
     };
-    let Some(action) = act(session, stimulus, run, &source, variant, transcript).await? else {
+    let Some(action) = act(session, stimulus, known, &source, variant, transcript).await? else {
         return Ok(());
     };
     let before = recorder.seen.len();
@@ -71,14 +71,14 @@ struct Action {
 async fn act(
     session: &mut Session<'_>,
     stimulus: &mut Option<helios_client::Stimulus>,
-    run: &mut Run,
+    known: &mut KnownChannels,
     source: &Source,
     variant: bool,
     transcript: &mut Transcript,
 ) -> Result<Option<Action>, Stop> {
     let (what, expected, answer) = match source {
         Source::Output { port } => {
-            let was = run.outputs.insert(port.clone(), variant).unwrap_or(false);
+            let was = known.outputs.insert(port.clone(), variant).unwrap_or(false);
             let answer = transcript.send(session, output(port, variant)).await?;
             answer.success()?;
             let event = json!({"port": port, "state": variant});
@@ -86,7 +86,7 @@ async fn act(
             (format!("io/ctrl port={port}"), expected, answer)
         }
         Source::Switch { switch } => {
-            let was = run.switches.insert(*switch, variant).unwrap_or(false);
+            let was = known.switches.insert(*switch, variant).unwrap_or(false);
             let answer = transcript.send(session, bistable(*switch, variant)).await?;
             answer.success()?;
             let event = json!({"switch": switch, "state": variant});

@@ -1,7 +1,37 @@
 //! What a switch may be doing, and the judgement of `switch/ctrl` and `switch/status` answers
 //! against it.
 
-use super::*;
+use std::time::Duration;
+
+use helios_client::Call;
+use helios_spec::ErrorCode;
+use helios_spec::functions::switch;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::time::Instant;
+
+use crate::discovery::SwitchCaps;
+use crate::model::{Answer, Transcript};
+use crate::verdict::Stop;
+
+/// What a request asks of a switch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    On,
+    Off,
+    Trigger,
+}
+
+impl Action {
+    pub const fn word(self) -> &'static str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Trigger => "trigger",
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Maybe {
@@ -17,19 +47,19 @@ pub(super) enum Maybe {
 
 /// One switch as the runner knows it.
 #[derive(Debug)]
-pub(super) struct Known {
+pub(super) struct KnownSwitch {
     pub(super) caps: SwitchCaps,
     pub(super) states: Vec<Maybe>,
 }
 
 /// What a sequence knows of the switches.
 #[derive(Debug)]
-pub struct Run {
-    pub(super) known: Vec<Known>,
+pub struct KnownSwitches {
+    pub(super) switches: Vec<KnownSwitch>,
     pub(super) tolerance: Duration,
 }
 
-impl Run {
+impl KnownSwitches {
     /// Whether `maybe` can be active, or inactive, during [`sent`, `received`].
     fn can_be(
         &self,
@@ -66,14 +96,14 @@ pub(super) fn ctrl(switch: u8, action: Action) -> Call {
 
 /// Judges a `switch/ctrl` answer and moves what the switch may be doing.
 pub(super) fn control(
-    run: &mut Run,
+    known: &mut KnownSwitches,
     switch: u8,
     action: Action,
     answer: &Answer,
     transcript: &mut Transcript,
 ) -> Result<(), Stop> {
     let what = format!("switch/ctrl switch={switch} action={}", action.word());
-    let Some(index) = run.known.iter().position(|k| k.caps.switch == switch) else {
+    let Some(index) = known.switches.iter().position(|k| k.caps.switch == switch) else {
         return answer.refused(
             transcript,
             &what,
@@ -82,7 +112,7 @@ pub(super) fn control(
             &[],
         );
     };
-    let caps = run.known[index].caps;
+    let caps = known.switches[index].caps;
     if !caps.enabled {
         return answer.refused(
             transcript,
@@ -101,8 +131,8 @@ pub(super) fn control(
         None => Maybe::On,
     };
     let mut next = Vec::new();
-    for maybe in run.known[index].states.clone() {
-        let (active, inactive) = run.can_be(&caps, maybe, answer.sent, answer.received);
+    for maybe in known.switches[index].states.clone() {
+        let (active, inactive) = known.can_be(&caps, maybe, answer.sent, answer.received);
         match action {
             Action::Off => push(&mut next, Maybe::Off),
             Action::On => {
@@ -123,13 +153,13 @@ pub(super) fn control(
             }
         }
     }
-    run.known[index].states = next;
+    known.switches[index].states = next;
     Ok(())
 }
 
 /// Judges a `switch/status` result against what each switch may be doing.
 pub(super) fn status(
-    run: &mut Run,
+    known: &mut KnownSwitches,
     wanted: Option<u8>,
     result: &Value,
     answer: &Answer,
@@ -144,12 +174,12 @@ pub(super) fn status(
             items.len()
         )));
     }
-    for known in run
-        .known
+    for one in known
+        .switches
         .iter()
         .filter(|k| wanted.is_none_or(|id| id == k.caps.switch))
     {
-        let id = known.caps.switch;
+        let id = one.caps.switch;
         if !items
             .iter()
             .any(|i| i["switch"].as_u64() == Some(u64::from(id)))
@@ -160,15 +190,15 @@ pub(super) fn status(
             );
         }
     }
-    let tolerance = run.tolerance;
+    let tolerance = known.tolerance;
     for item in &items {
         let Some(id) = item["switch"].as_u64() else {
             return Err(Stop::Fail(format!(
                 "a switch/status item without a switch: {item}"
             )));
         };
-        let Some(index) = run
-            .known
+        let Some(index) = known
+            .switches
             .iter()
             .position(|k| u64::from(k.caps.switch) == id)
         else {
@@ -183,10 +213,11 @@ pub(super) fn status(
                 "switch {id}: active is not a boolean: {item}"
             )));
         };
-        let caps = run.known[index].caps;
+        let caps = known.switches[index].caps;
         let mut next = Vec::new();
-        for maybe in run.known[index].states.clone() {
-            let (can_active, can_inactive) = run.can_be(&caps, maybe, answer.sent, answer.received);
+        for maybe in known.switches[index].states.clone() {
+            let (can_active, can_inactive) =
+                known.can_be(&caps, maybe, answer.sent, answer.received);
             if active && can_active {
                 push(&mut next, maybe);
             } else if !active && can_inactive {
@@ -198,10 +229,10 @@ pub(super) fn status(
                 "switch {id} ({}) is {}, but the model has it {}",
                 describe(&caps),
                 if active { "active" } else { "inactive" },
-                expectation(&run.known[index].states, answer.sent, tolerance, &caps),
+                expectation(&known.switches[index].states, answer.sent, tolerance, &caps),
             )));
         }
-        run.known[index].states = next;
+        known.switches[index].states = next;
     }
     Ok(())
 }

@@ -9,22 +9,24 @@
 //! every state the device may be in and narrows it with each answer; an answer that fits none
 //! is a departure.
 
+mod judge;
+
 use std::time::Duration;
 
 use helios_client::Call;
-use helios_spec::ErrorCode;
 use helios_spec::functions::switch;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest_state_machine::ReferenceStateMachine;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use tokio::time::Instant;
 
-use super::{Answer, Model, Transcript};
+use super::{Model, Transcript};
 use crate::discovery::SwitchCaps;
 use crate::session::Session;
 use crate::verdict::Stop;
+use judge::{KnownSwitch, Maybe, control, ctrl, status};
+
+pub use judge::{Action, KnownSwitches};
 
 /// The switches as discovered, and the model's prediction in virtual time.
 #[derive(Clone, Debug, Default)]
@@ -49,24 +51,6 @@ impl Switches {
             caps,
             unknown,
             on_until,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    On,
-    Off,
-    Trigger,
-}
-
-impl Action {
-    pub const fn word(self) -> &'static str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Trigger => "trigger",
         }
     }
 }
@@ -146,9 +130,9 @@ impl Model for Switches {
     const FUNCTION: &'static helios_spec::Function = &switch::ctrl::FUNCTION;
     const EXPECTED: &'static str = "switch/ctrl, status and caps follow the switch model: monostable \
         switches off after switchOnDuration, bistable ones hold, disabled and unknown ones refuse";
-    /// The switches to switch off when the run ends.
+    /// The switches to switch off when the model's case ends.
     type Context = Vec<u8>;
-    type Run = Run;
+    type Known = KnownSwitches;
 
     fn not_applicable(state: &Self) -> Option<String> {
         state
@@ -162,7 +146,7 @@ impl Model for Switches {
         enabled: &mut Vec<u8>,
         state: &Self,
         transcript: &mut Transcript,
-    ) -> Result<Run, Stop> {
+    ) -> Result<KnownSwitches, Stop> {
         enabled.clone_from(
             &state
                 .caps
@@ -175,11 +159,11 @@ impl Model for Switches {
             let call = ctrl(caps.switch, Action::Off);
             transcript.send(session, call).await?.success()?;
         }
-        Ok(Run {
-            known: state
+        Ok(KnownSwitches {
+            switches: state
                 .caps
                 .iter()
-                .map(|caps| Known {
+                .map(|caps| KnownSwitch {
                     caps: *caps,
                     states: vec![Maybe::Off],
                 })
@@ -191,14 +175,14 @@ impl Model for Switches {
     async fn step(
         session: &mut Session<'_>,
         _: &mut Vec<u8>,
-        run: &mut Run,
+        known: &mut KnownSwitches,
         transition: &SwitchStep,
         transcript: &mut Transcript,
     ) -> Result<(), Stop> {
         match *transition {
             SwitchStep::Ctrl { switch, action } => {
                 let answer = transcript.send(session, ctrl(switch, action)).await?;
-                control(run, switch, action, &answer, transcript)
+                control(known, switch, action, &answer, transcript)
             }
             SwitchStep::Status { switch } => {
                 let mut call = Call::new(&switch::status::FUNCTION);
@@ -207,7 +191,7 @@ impl Model for Switches {
                 }
                 let answer = transcript.send(session, call).await?;
                 let result = answer.success()?.clone();
-                status(run, switch, &result, &answer, transcript)
+                status(known, switch, &result, &answer, transcript)
             }
             SwitchStep::Caps { switch } => {
                 let mut call = Call::new(&switch::caps::FUNCTION);
@@ -217,8 +201,8 @@ impl Model for Switches {
                 let answer = transcript.send(session, call).await?;
                 let mut found = crate::discovery::Discovered::default();
                 found.read_switch_caps(answer.success()?);
-                let expected: Vec<SwitchCaps> = run
-                    .known
+                let expected: Vec<SwitchCaps> = known
+                    .switches
                     .iter()
                     .map(|k| k.caps)
                     .filter(|c| switch.is_none_or(|id| id == c.switch))
@@ -240,7 +224,7 @@ impl Model for Switches {
     }
 
     /// The next sequence's `start` switches everything off anyway.
-    async fn finish(_: &mut Session<'_>, _: &mut Vec<u8>, _: Run) {}
+    async fn finish(_: &mut Session<'_>, _: &mut Vec<u8>, _: KnownSwitches) {}
 
     async fn close(session: &mut Session<'_>, enabled: Vec<u8>) {
         let mut transcript = Transcript::default();
@@ -249,7 +233,3 @@ impl Model for Switches {
         }
     }
 }
-
-mod judge;
-pub use judge::Run;
-use judge::{Known, Maybe, control, ctrl, status};

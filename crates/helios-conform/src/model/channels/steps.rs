@@ -1,38 +1,17 @@
-//! The channel model against the device: the context a run keeps (the recorder), the channels
-//! a sequence opened, and each step sent and judged.
+//! The channel model against the device: the context its case keeps (the recorder), and each step
+//! sent and judged.
 
 use super::judge::judge_pull;
+use super::known::{KnownChannels, Opened, bistable, output};
 use super::raise::raise;
 use super::*;
 
-/// What lives across the sequences of a run.
+/// What lives across the sequences of the model's case.
 #[derive(Debug, Default)]
 pub struct Context {
     recorder: Option<Recorder>,
     stimulus: Option<helios_client::Stimulus>,
     sources: Vec<Source>,
-}
-
-/// A channel the sequence opened.
-#[derive(Debug)]
-pub(super) struct Opened {
-    pub(super) id: u32,
-    pub(super) account: usize,
-    pub(super) include: Include,
-    pub(super) filter: Vec<String>,
-    pub(super) sent: Instant,
-    pub(super) received: Instant,
-    /// The id of the last event it delivered.
-    pub(super) last: u32,
-    pub(super) closed: bool,
-}
-
-/// What one sequence knows.
-#[derive(Debug, Default)]
-pub struct Run {
-    pub(super) channels: Vec<Opened>,
-    pub(super) outputs: BTreeMap<String, bool>,
-    pub(super) switches: BTreeMap<u8, bool>,
 }
 
 impl Model for Channels {
@@ -42,7 +21,7 @@ impl Model for Channels {
         account's privileges call for, in order, exactly once, with the params raised; closed \
         and unknown ids answer 12";
     type Context = Context;
-    type Run = Run;
+    type Known = KnownChannels;
 
     fn not_applicable(state: &Self) -> Option<String> {
         state
@@ -56,19 +35,19 @@ impl Model for Channels {
         context: &mut Context,
         state: &Self,
         transcript: &mut Transcript,
-    ) -> Result<Run, Stop> {
-        let mut run = Run::default();
+    ) -> Result<KnownChannels, Stop> {
+        let mut known = KnownChannels::default();
         for source in &state.sources {
             match source {
                 Source::Output { port } => {
                     let call = output(port, false);
                     transcript.send(session, call).await?.success()?;
-                    run.outputs.insert(port.clone(), false);
+                    known.outputs.insert(port.clone(), false);
                 }
                 Source::Switch { switch } => {
                     let call = bistable(*switch, false);
                     transcript.send(session, call).await?.success()?;
-                    run.switches.insert(*switch, false);
+                    known.switches.insert(*switch, false);
                 }
                 Source::World { .. } => {}
             }
@@ -80,13 +59,13 @@ impl Model for Channels {
             }
             None => context.recorder = Some(Recorder::open(session, transcript).await?),
         }
-        Ok(run)
+        Ok(known)
     }
 
     async fn step(
         session: &mut Session<'_>,
         context: &mut Context,
-        run: &mut Run,
+        known: &mut KnownChannels,
         transition: &ChannelStep,
         transcript: &mut Transcript,
     ) -> Result<(), Stop> {
@@ -111,13 +90,13 @@ impl Model for Channels {
                 let answer = transcript
                     .send_as(session, Login::Account(*account), call)
                     .await?;
-                opened(run, &answer, *account, *include, filter)
+                opened(known, &answer, *account, *include, filter)
             }
             ChannelStep::Pull { channel, timeout } => {
-                pull(session, recorder, run, *channel, *timeout, transcript).await
+                pull(session, recorder, known, *channel, *timeout, transcript).await
             }
             ChannelStep::Unsubscribe { channel } => {
-                unsubscribe(session, run, *channel, transcript).await
+                unsubscribe(session, known, *channel, transcript).await
             }
             ChannelStep::Never { unsubscribe } => {
                 let function = if *unsubscribe {
@@ -133,16 +112,16 @@ impl Model for Channels {
             ChannelStep::Raise { source, variant } => {
                 let source = sources.get(*source).cloned();
                 raise(
-                    session, recorder, stimulus, run, source, *variant, transcript,
+                    session, recorder, stimulus, known, source, *variant, transcript,
                 )
                 .await
             }
         }
     }
 
-    async fn finish(session: &mut Session<'_>, _: &mut Context, run: Run) {
+    async fn finish(session: &mut Session<'_>, _: &mut Context, known: KnownChannels) {
         let mut transcript = Transcript::default();
-        for opened in run.channels.iter().filter(|c| !c.closed) {
+        for opened in known.channels.iter().filter(|c| !c.closed) {
             let call = Call::new(&log::unsubscribe::FUNCTION).param("id", opened.id);
             let _ = transcript.send(session, call).await;
         }
@@ -169,7 +148,7 @@ fn subscribe(include: Include, filter: &[String], duration: u32) -> Call {
 
 /// The channel `log/subscribe` answered with: a fresh id, now open.
 fn opened(
-    run: &mut Run,
+    known: &mut KnownChannels,
     answer: &Answer,
     account: usize,
     include: Include,
@@ -180,12 +159,12 @@ fn opened(
         .as_u64()
         .and_then(|id| u32::try_from(id).ok())
         .ok_or_else(|| Stop::Fail(format!("log/subscribe gave no id: {result}")))?;
-    if run.channels.iter().any(|c| c.id == id && !c.closed) {
+    if known.channels.iter().any(|c| c.id == id && !c.closed) {
         return Err(Stop::Fail(format!(
             "log/subscribe returned id {id}, which an open channel has"
         )));
     }
-    run.channels.push(Opened {
+    known.channels.push(Opened {
         id,
         account,
         include,
@@ -203,12 +182,12 @@ fn opened(
 async fn pull(
     session: &mut Session<'_>,
     recorder: &mut Recorder,
-    run: &mut Run,
+    known: &mut KnownChannels,
     channel: usize,
     timeout: u32,
     transcript: &mut Transcript,
 ) -> Result<(), Stop> {
-    let Some(opened) = run.channels.get(channel) else {
+    let Some(opened) = known.channels.get(channel) else {
         return Ok(());
     };
     let call = Call::new(&log::pull::FUNCTION)
@@ -225,7 +204,7 @@ async fn pull(
     judge_pull(
         session,
         recorder,
-        &mut run.channels[channel],
+        &mut known.channels[channel],
         &delivered,
         sent,
     )
@@ -234,11 +213,11 @@ async fn pull(
 /// `log/unsubscribe` of the channel opened at index `channel`; 12 when it already was.
 async fn unsubscribe(
     session: &mut Session<'_>,
-    run: &mut Run,
+    known: &mut KnownChannels,
     channel: usize,
     transcript: &mut Transcript,
 ) -> Result<(), Stop> {
-    let Some(opened) = run.channels.get_mut(channel) else {
+    let Some(opened) = known.channels.get_mut(channel) else {
         return Ok(());
     };
     let call = Call::new(&log::unsubscribe::FUNCTION).param("id", opened.id);
@@ -253,18 +232,6 @@ async fn unsubscribe(
         );
     }
     answer.success().map(|_| ())
-}
-
-pub(super) fn output(port: &str, on: bool) -> Call {
-    Call::new(&io::ctrl::FUNCTION)
-        .param("port", port)
-        .param("action", if on { "on" } else { "off" })
-}
-
-pub(super) fn bistable(switch: u8, on: bool) -> Call {
-    Call::new(&switch::ctrl::FUNCTION)
-        .param("switch", switch)
-        .param("action", if on { "on" } else { "off" })
 }
 
 /// A closed or unknown channel: 12 naming id; another code is non-strict.
