@@ -1,9 +1,10 @@
 //! Tidy: the architecture's invariants, as tests over the source text (rust-analyzer's style).
 //! Outside `spec/` and outside tests: no API path, error number or HTTP status literal, no
 //! function of the spec named by a string; module docs name files that exist; erratum ids
-//! resolve; no module imports another that imports it back (file level, in every crate); and
-//! the runner's modules import only from their own layer and the layers below, as
-//! `crates/helios-conform/src/lib.rs` lists them.
+//! resolve; no module imports another that imports it back (file level, in every crate); the
+//! runner's modules import only from their own layer and the layers below, as
+//! `crates/helios-conform/src/lib.rs` lists them; and no function of the runner or xtask runs
+//! over 80 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -640,5 +641,139 @@ fn the_cycle_finder_finds_cycles_and_nothing_else() {
     assert_eq!(
         expand("crate::{a::X, b::{c, d::Y}}"),
         ["crate::a::X", "crate::b::c", "crate::b::d::Y"]
+    );
+}
+
+/// The most lines a function of the runner or xtask may take, from its signature to its
+/// closing brace; a longer one is split into named steps. Tests aside.
+const LONGEST_FUNCTION: usize = 80;
+
+#[test]
+fn no_function_of_the_runner_or_xtask_runs_over_80_lines() {
+    let mut found = Vec::new();
+    for path in rust_files() {
+        let name = relative(&path);
+        if !name.starts_with("crates/helios-conform/src/") && !name.starts_with("xtask/src/") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (line, function, length) in functions(&blank_literals(without_tests(&text))) {
+            if length > LONGEST_FUNCTION {
+                found.push(format!("{name}:{line}: fn {function} ({length} lines)"));
+            }
+        }
+    }
+    judge(
+        "length",
+        "functions over 80 lines (split them into named steps)",
+        found,
+    );
+}
+
+/// `code` with its comments, strings and character literals blanked (newlines kept), so that
+/// braces count as code.
+fn blank_literals(code: &str) -> String {
+    let chars: Vec<char> = code.chars().collect();
+    let mut out = String::with_capacity(code.len());
+    let blank = |out: &mut String, run: &[char]| {
+        out.extend(run.iter().map(|c| if *c == '\n' { '\n' } else { ' ' }));
+    };
+    let mut at = 0;
+    while at < chars.len() {
+        let rest = &chars[at..];
+        let after_word = at > 0 && (chars[at - 1].is_alphanumeric() || chars[at - 1] == '_');
+        let end = if rest.starts_with(&['/', '/']) {
+            rest.iter().position(|c| *c == '\n').unwrap_or(rest.len())
+        } else if rest.starts_with(&['/', '*']) {
+            (2..rest.len())
+                .find(|i| rest[i - 1] == '*' && rest[*i] == '/')
+                .map_or(rest.len(), |i| i + 1)
+        } else if !after_word && (rest.starts_with(&['r', '#']) || rest.starts_with(&['r', '"'])) {
+            let hashes = rest[1..].iter().take_while(|c| **c == '#').count();
+            let closing: Vec<char> = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            (hashes + 2..rest.len())
+                .find(|i| rest[*i..].starts_with(&closing))
+                .map_or(rest.len(), |i| i + closing.len())
+        } else if rest[0] == '"' {
+            let mut i = 1;
+            while i < rest.len() && rest[i] != '"' {
+                i += if rest[i] == '\\' { 2 } else { 1 };
+            }
+            (i + 1).min(rest.len())
+        } else if rest[0] == '\'' && rest.get(1) == Some(&'\\') {
+            rest[2..]
+                .iter()
+                .position(|c| *c == '\'')
+                .map_or(1, |i| i + 3)
+        } else if rest[0] == '\'' && rest.get(2) == Some(&'\'') {
+            3
+        } else {
+            out.push(rest[0]);
+            at += 1;
+            continue;
+        };
+        blank(&mut out, &rest[..end]);
+        at += end;
+    }
+    out
+}
+
+/// Each function of `code` (literals blanked) with a body: the line of its signature, its
+/// name and how many lines it takes.
+fn functions(code: &str) -> Vec<(usize, String, usize)> {
+    let signature = Regex::new(
+        r"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?fn\s+(\w+)",
+    )
+    .expect("a pattern");
+    let lines: Vec<&str> = code.lines().collect();
+    let mut found = Vec::new();
+    for (start, line) in lines.iter().enumerate() {
+        let Some(name) = signature.captures(line).map(|c| c[1].to_owned()) else {
+            continue;
+        };
+        let mut depth = 0usize;
+        let mut opened = false;
+        let end = lines[start..]
+            .iter()
+            .enumerate()
+            .find_map(|(offset, line)| {
+                for c in line.chars() {
+                    match c {
+                        '{' => {
+                            depth += 1;
+                            opened = true;
+                        }
+                        '}' => {
+                            depth = depth.saturating_sub(1);
+                            if opened && depth == 0 {
+                                return Some(Some(offset));
+                            }
+                        }
+                        // A declaration without a body.
+                        ';' if !opened => return Some(None),
+                        _ => {}
+                    }
+                }
+                None
+            });
+        if let Some(Some(offset)) = end {
+            found.push((start + 1, name, offset + 1));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_function_measure_counts_from_signature_to_closing_brace() {
+    let code = "fn a() {\n    let s = \"}\";\n    // }\n    if x { y('}') }\n}\ntrait T {\n    fn b(&self);\n}\nfn c() {}\n";
+    let found = functions(&blank_literals(code));
+    assert_eq!(
+        found,
+        [(1, "a".to_owned(), 5), (9, "c".to_owned(), 1)],
+        "{code}"
     );
 }
