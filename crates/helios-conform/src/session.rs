@@ -169,8 +169,12 @@ impl<'a> Session<'a> {
         self.options.cases.unwrap_or(DEFAULT_CASES).max(1)
     }
 
-    /// How many times a failure is sent again before it is reported (`--confirm`).
+    /// How many times a failure is sent again before it is reported (`--confirm`). A replay
+    /// sends exactly what was recorded, once: it confirms nothing.
     pub fn confirmations(&self) -> u32 {
+        if self.options.replay.is_some() {
+            return 0;
+        }
         self.options.confirm.unwrap_or(DEFAULT_CONFIRM)
     }
 
