@@ -155,7 +155,6 @@ const KNOWN: &[(&str, &str)] = &[
         "cycles",
         "crates/helios-wire: auth::oracles, auth::proptests",
     ),
-    ("cycles", "spec: function, value"),
 ];
 
 /// Fails on what `found` holds beyond the entries of [`KNOWN`] for `check`, and on those

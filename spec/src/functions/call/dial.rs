@@ -1,9 +1,10 @@
 //! `GET`/`POST` `/api/call/dial`: manual 5.16 "api call dial".
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Domain, Field, Function, GET_POST_REVERSIBLE, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, GET_POST_REVERSIBLE, Param, Reply, Section};
 use crate::service::Service;
-use crate::value::{FieldType, TextRule};
+use crate::value::TextRule;
 use crate::version::Origin;
 
 const RESULT: &[Field] = &[Field::new(

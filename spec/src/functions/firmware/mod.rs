@@ -3,10 +3,10 @@
 pub mod apply;
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Domain, Field, Function, MethodSpec, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, MethodSpec, Param, Reply, Section};
 use crate::http::{BlobFormat, Method, Tier};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
 
 const RESULT: &[Field] = &[

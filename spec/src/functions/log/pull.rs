@@ -1,9 +1,9 @@
 //! `GET`/`POST` `/api/log/pull`: manual 5.26 "api log pull".
 
 use crate::access::Access;
-use crate::function::{Domain, Field, Function, GET_POST_READ_ONLY, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, GET_POST_READ_ONLY, Param, Reply, Section};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
 
 const RESULT: &[Field] = &[Field::new(

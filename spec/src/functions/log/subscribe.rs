@@ -1,9 +1,9 @@
 //! `GET`/`POST` `/api/log/subscribe`: manual 5.24 "api log subscribe".
 
 use crate::access::Access;
-use crate::function::{Domain, Field, Function, GET_POST_READ_ONLY, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, GET_POST_READ_ONLY, Param, Reply, Section};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
 
 /// The channel lifetime when `duration` is absent, in seconds.
