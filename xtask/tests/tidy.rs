@@ -151,10 +151,6 @@ const KNOWN: &[(&str, &str)] = &[
         "cycles",
         "crates/helios-device: hardware::calls, hardware::calls::far_end",
     ),
-    (
-        "cycles",
-        "crates/helios-wire: auth::oracles, auth::proptests",
-    ),
 ];
 
 /// Fails on what `found` holds beyond the entries of [`KNOWN`] for `check`, and on those
