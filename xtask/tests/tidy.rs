@@ -124,7 +124,6 @@ const KNOWN: &[(&str, &str)] = &[
         "crates/helios-conform/src/model/switches/mod.rs: found.read_switch_caps(answer.success(\"switch/caps\")?);",
     ),
     // Import cycles.
-    ("cycles", "crates/helios-client: client, streaming"),
     (
         "cycles",
         "crates/helios-conform: behaviour, case, discovery, findings, generate, judge, preflight, property, run, session, shape, verdict",
