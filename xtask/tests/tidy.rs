@@ -145,11 +145,6 @@ const KNOWN: &[(&str, &str)] = &[
         "cycles",
         "crates/helios-conform: model::channels::judge, model::channels::raise, model::channels::run",
     ),
-    ("cycles", "crates/helios-device: device, system"),
-    (
-        "cycles",
-        "crates/helios-device: hardware::calls, hardware::calls::far_end",
-    ),
 ];
 
 /// Fails on what `found` holds beyond the entries of [`KNOWN`] for `check`, and on those

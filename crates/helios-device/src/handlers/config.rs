@@ -9,7 +9,7 @@ use super::{Call, blob};
 use crate::device::Device;
 use crate::faults::Fault;
 use crate::reply::Reply;
-use crate::system::{self, Operation};
+use crate::system::Operation;
 
 /// 5.6: GET and POST download the configuration; PUT uploads one, which is checked whole now
 /// (12 naming `blob-cfg` if anything in it is wrong, nothing changed) and applied later.
@@ -38,13 +38,13 @@ pub(super) fn config(device: &Device, call: &Call) -> Result<Reply, ApiError> {
         return Ok(Reply::Json(None));
     }
     let delay = device.config().system.config_delay;
-    system::schedule(device, delay, Operation::ApplyConfig(Box::new(config)));
+    device.schedule(delay, Operation::ApplyConfig(Box::new(config)));
     Ok(Reply::Json(None))
 }
 
 /// 5.7: the factory configuration, after the delay, then a restart.
 pub(super) fn factoryreset(device: &Device, _: &Call) -> Result<Reply, ApiError> {
     let delay = device.config().system.config_delay;
-    system::schedule(device, delay, Operation::FactoryReset);
+    device.schedule(delay, Operation::FactoryReset);
     Ok(Reply::Json(None))
 }

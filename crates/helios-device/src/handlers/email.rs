@@ -121,7 +121,7 @@ fn pictures(
             ),
         ));
     }
-    let camera = snapshots(device);
+    let camera = snapshots(device.camera(), device.profile.device.seed, device.now());
     (0..count)
         .map(|index| {
             let offset = i32::try_from(-(span * (count - 1 - index))).unwrap_or(i32::MIN);

@@ -11,7 +11,7 @@ use super::{Call, blob};
 use crate::device::Device;
 use crate::faults::Fault;
 use crate::reply::Reply;
-use crate::system::{self, Operation, firmware};
+use crate::system::{Operation, firmware};
 
 /// 5.4: the image's version, and whether it is older than the running firmware. A corrupted,
 /// truncated or foreign image answers 12 naming `blob-fw`.
@@ -50,6 +50,6 @@ pub(super) fn apply(device: &Device, _: &Call) -> Result<Reply, ApiError> {
             ));
         }
     };
-    system::schedule(device, delay, operation);
+    device.schedule(delay, operation);
     Ok(Reply::Json(None))
 }
