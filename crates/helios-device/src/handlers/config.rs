@@ -2,6 +2,7 @@
 //! up, and the factory settings back; uploads and resets take effect after the profile's
 //! `config_delay` (about 15 s on a real device).
 
+use helios_spec::functions::config;
 use helios_spec::{ErrorCode, MediaType, Method};
 use helios_wire::ApiError;
 
@@ -30,9 +31,9 @@ pub(super) fn config(device: &Device, call: &Call) -> Result<Reply, ApiError> {
             body: xml.into(),
         });
     }
-    let upload = blob(call, "blob-cfg")?;
+    let upload = blob(call, config::BLOB_CFG)?;
     let config = device.running().prepare(upload).map_err(|invalid| {
-        ApiError::with_param(ErrorCode::InvalidParameter, "blob-cfg", invalid.0)
+        ApiError::with_param(ErrorCode::InvalidParameter, config::BLOB_CFG, invalid.0)
     })?;
     if device.faults().has(Fault::ConfigUploadLost) {
         return Ok(Reply::Json(None));

@@ -7,6 +7,9 @@ use crate::service::Service;
 use crate::value::TextRule;
 use crate::version::Origin;
 
+/// The `number` parameter.
+pub const NUMBER: &str = "number";
+
 const RESULT: &[Field] = &[Field::new(
     "session",
     FieldType::U32,
@@ -27,7 +30,7 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[Param::mandatory(
-        "number",
+        NUMBER,
         Domain::Text {
             rule: TextRule::DialTarget,
             max_len: 255,

@@ -9,6 +9,9 @@ use crate::http::{BlobFormat, Method, Tier};
 use crate::service::Service;
 use crate::version::Origin;
 
+/// The `blob-fw` parameter.
+pub const BLOB_FW: &str = "blob-fw";
+
 const RESULT: &[Field] = &[
     Field::new(
         "version",
@@ -36,7 +39,7 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[Param::mandatory(
-        "blob-fw",
+        BLOB_FW,
         Domain::Blob {
             formats: &[BlobFormat::Firmware],
             max_len: 48 << 20,

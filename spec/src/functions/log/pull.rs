@@ -6,6 +6,9 @@ use crate::function::{Domain, Function, GET_POST_READ_ONLY, Param, Reply, Sectio
 use crate::service::Service;
 use crate::version::Origin;
 
+/// The `timeout` parameter.
+pub const TIMEOUT: &str = "timeout";
+
 const RESULT: &[Field] = &[Field::new(
     "events",
     FieldType::Array(&FieldType::EventRecord),
@@ -26,9 +29,9 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[
-        super::ID,
+        super::ID_PARAM,
         Param::optional(
-            "timeout",
+            TIMEOUT,
             Domain::U32,
             "Reply delay in seconds if the channel queue is empty. The default value 0 means that the intercom shall reply without delay.",
         )
