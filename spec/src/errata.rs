@@ -532,6 +532,72 @@ pub const ERRATA: &[Erratum] = &[
         other_reading: Departure::NonStrict,
         evidence: None,
     },
+    // What a device states in one reply against what it states elsewhere, does, and the time
+    // (the runner's `coherence` group).
+    Erratum {
+        id: "log-caps-complete",
+        sections: "5.23, 5.26 (SwitchStateChanged, InputChanged, OutputChanged), 5.8, 5.11",
+        manual: "log/caps lists the supported event types recorded in the device; InputChanged and OutputChanged name a port (use io/caps for the list) and SwitchStateChanged a switch. The OutputChanged example names led_secured, which the io/caps example does not list: the examples come from different devices.",
+        ruling: "Every event a channel delivers is of a type log/caps lists; a SwitchStateChanged names a switch switch/caps lists, an InputChanged an input and an OutputChanged an output io/caps lists. Anything else is a failure.",
+        other_reading: Departure::Failure,
+        evidence: None,
+    },
+    Erratum {
+        id: "date-header",
+        sections: "2",
+        manual: "Requests and replies are HTTP; the example reply has no Date header, and nothing is said of one.",
+        ruling: "A Date header may be absent (RFC 9110 lets a server without a clock leave it out); when present it is the moment the reply was made, within the lab profile's clock tolerance (clock_ms) of the runner's clock. A Date further off is non-strict, naming the skew.",
+        other_reading: Departure::NonStrict,
+        evidence: Some("RFC 9110, 6.6.1"),
+    },
+    Erratum {
+        id: "system-time",
+        sections: "5.2",
+        manual: "systemTime is the device's real time as Unix time; upTime the seconds since the last restart. How close the real time must be to anyone else's is not said.",
+        ruling: "systemTime is within the lab profile's clock_ms of the runner's clock (a lab keeps both on NTP), and between two readings upTime advances as the runner's clock does, within clock_ms. A skew beyond is non-strict, naming it (a clock never set, or one that keeps local time). upTime going back without a restart is a failure.",
+        other_reading: Departure::NonStrict,
+        evidence: None,
+    },
+    Erratum {
+        id: "boot-time",
+        sections: "5.2, 5.26",
+        manual: "systemTime and an event's utcTime are Unix time, upTime in both the seconds since the last restart; that they agree on when the device started is implied, not said.",
+        ruling: "utcTime - upTime of every event since the last start equals systemTime - upTime of system/status within the lab profile's boot_ms (whole-second readings; devices in the field jitter by a few seconds, and one that sets its clock after starting stamps its first events otherwise). A drift beyond is non-strict, naming it.",
+        other_reading: Departure::NonStrict,
+        evidence: FIELD_NOTES,
+    },
+    Erratum {
+        id: "event-stamp-cause",
+        sections: "5.26",
+        manual: "utcTime and upTime are the event's rise time; when an event a request causes rises is not said.",
+        ruling: "An event a request raises is stamped no earlier than the upTime system/status gave before the request was sent and no later than the upTime it gave after the reply, a second of rounding either way. Stamped earlier is a failure (an event before its cause); later, beyond the lab profile's event_ms, non-strict (a device may log the event just after replying).",
+        other_reading: Departure::Failure,
+        evidence: None,
+    },
+    Erratum {
+        id: "event-stamp-order",
+        sections: "5.26",
+        manual: "id is 1 after a restart and incremented with every new event; utcTime and upTime are its rise time.",
+        ruling: "In id order, upTime never decreases between two starts: an event stamped before the event logged ahead of it is a failure. utcTime going back while upTime does not is the clock set back (by a person or NTP): non-strict, naming the step.",
+        other_reading: Departure::Failure,
+        evidence: None,
+    },
+    Erratum {
+        id: "register-time",
+        sections: "5.14, 5.2",
+        manual: "registerTime is the last successful registration time as Unix time.",
+        ruling: "registerTime is no later than the systemTime read after it (a registration in the future is a failure) and no earlier than the device's start (systemTime - upTime) less the lab profile's boot_ms: a device registers anew after each start, and one that reports a registration from before it is non-strict.",
+        other_reading: Departure::Failure,
+        evidence: None,
+    },
+    Erratum {
+        id: "display-effect",
+        sections: "5.22",
+        manual: "PUT uploads an image to the display and DELETE removes it; no function reports what a display shows.",
+        ruling: "The runner sees the display through the lab's stimulus interface (GET /display of the reference intercom's), or asks the operator in --interactive mode; otherwise the effect is not applicable, never passed. An upload that answers success and is not shown, or a DELETE that leaves it, is a failure.",
+        other_reading: Departure::Failure,
+        evidence: None,
+    },
 ];
 
 /// The entry with this id.

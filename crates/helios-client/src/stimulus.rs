@@ -3,7 +3,8 @@
 //! the intercom: a card tapped on the reader, an input wired high, a call coming in.
 //!
 //! Its protocol is the simulation's own, not the manual's: JSON bodies posted to `/event`,
-//! `/input` and `/call`, JSON answers.
+//! `/input` and `/call`, what the displays show from `GET /display`, JSON answers. A lab's own
+//! stimulus interface speaks the same.
 
 use std::time::Duration;
 
@@ -48,11 +49,20 @@ impl Stimulus {
         self.post("/call", &json!({ "peer": peer })).await
     }
 
+    /// What each display shows: `{"displays": [{"display": "ext1", "content": {...} | null}]}`,
+    /// the content telling its `kind` (image or video), `format`, `size` and `bytes`.
+    pub async fn displays(&self) -> Result<Value, ClientError> {
+        let request = self.http.get(format!("{}/display", self.base));
+        Self::answer("/display", request).await
+    }
+
     async fn post(&self, path: &str, body: &Value) -> Result<Value, ClientError> {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .json(body)
+        let request = self.http.post(format!("{}{path}", self.base)).json(body);
+        Self::answer(path, request).await
+    }
+
+    async fn answer(path: &str, request: reqwest::RequestBuilder) -> Result<Value, ClientError> {
+        let response = request
             .send()
             .await
             .map_err(ClientError::StimulusTransport)?;

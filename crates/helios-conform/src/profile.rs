@@ -56,7 +56,8 @@ pub struct CallsRow {
 }
 
 /// How far timed behaviour may stray from the manual's numbers before it is a departure.
-/// Each default is explained where the check that uses it lives (`behaviour/timing.rs`).
+/// Each default is explained where the check that uses it lives (`behaviour/timing.rs`,
+/// `behaviour/coherence.rs`).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Tolerances {
@@ -74,6 +75,12 @@ pub struct Tolerances {
     pub snapshot_ms: u64,
     /// How long the runner waits for the operator in `--interactive` mode.
     pub operator_seconds: u64,
+    /// The device's clocks (`systemTime`, the `Date` header, the pace of `upTime`) agree with
+    /// the runner's within this.
+    pub clock_ms: u64,
+    /// Events and `system/status` agree on when the device started (`utcTime - upTime`) within
+    /// this.
+    pub boot_ms: u64,
 }
 
 impl Default for Tolerances {
@@ -86,6 +93,8 @@ impl Default for Tolerances {
             fps_percent: 20,
             snapshot_ms: 1500,
             operator_seconds: 30,
+            clock_ms: 2000,
+            boot_ms: 5000,
         }
     }
 }

@@ -32,22 +32,26 @@ enum Setup {
     /// The config, reboot and destructive tiers allowed, with a one-second configuration
     /// delay and restart.
     Destructive,
+    /// The reference profiles, with the device's stimulus interface declared (what a display
+    /// shows, which no function reports).
+    Stimulus,
 }
 
-const SETUPS: [Setup; 6] = [
+const SETUPS: [Setup; 7] = [
     Setup::Default,
     Setup::Firmware213,
     Setup::AudioDisabled,
     Setup::NoEnhancedAudio,
     Setup::NoDisplay,
     Setup::Destructive,
+    Setup::Stimulus,
 ];
 
 impl Setup {
     fn device(self, faults: Faults) -> helios_device::Profile {
         let mut profile = helios_device::Profile::default_profile();
         match self {
-            Self::Default => {}
+            Self::Default | Self::Stimulus => {}
             Self::Firmware213 => {
                 profile.device.sw_version =
                     FirmwareVersion::try_from("2.13.0.0.1".to_owned()).expect("a firmware version");
@@ -89,7 +93,7 @@ impl Setup {
 
     fn declaration(self) -> Checked {
         let text = match self {
-            Self::Default | Self::NoDisplay => REFERENCE_PROFILE.to_owned(),
+            Self::Default | Self::NoDisplay | Self::Stimulus => REFERENCE_PROFILE.to_owned(),
             Self::Firmware213 => REFERENCE_PROFILE.replace("2.21.0.0.1", "2.13.0.0.1"),
             Self::AudioDisabled => REFERENCE_PROFILE.replace(
                 "[services.audio]\nenabled = true",
@@ -104,7 +108,8 @@ impl Setup {
             }
         };
         assert!(
-            self == Setup::Default || self == Setup::NoDisplay || text != REFERENCE_PROFILE,
+            matches!(self, Setup::Default | Setup::NoDisplay | Setup::Stimulus)
+                || text != REFERENCE_PROFILE,
             "{self:?} changes the declaration"
         );
         Profile::parse(&text).expect("a valid declaration")
@@ -210,6 +215,29 @@ const EXPECTATIONS: &[Expectation] = &[
     non_strict(StatusTrailingComma, Setup::Destructive, "trailing-comma"),
     non_strict(InfoTrailingComma, Setup::Default, "trailing-comma"),
     non_strict(MjpegMissingCrlf, Setup::Default, "mjpeg-framing"),
+    // The coherence group's: each caught by its one oracle (COHERENCE below).
+    caught(UncappedEvent, Setup::Default),
+    caught(StatusOmitsInputs, Setup::Default),
+    non_strict(DateHeaderSkewed, Setup::Default, "date-header"),
+    non_strict(ClockAhead, Setup::Default, "system-time"),
+    non_strict(EventTimeLocal, Setup::Default, "boot-time"),
+    caught(SwitchEventStaleStamp, Setup::Default),
+    caught(OutputEventEarlyStamp, Setup::Default),
+    caught(RegisterTimeExpiry, Setup::Default),
+    caught(DisplayImageNotShown, Setup::Stimulus),
+];
+
+/// The faults of the coherence group and the one case that catches each.
+const COHERENCE: &[(Fault, &str)] = &[
+    (UncappedEvent, "coherence.caps.events"),
+    (StatusOmitsInputs, "coherence.caps.ports"),
+    (DateHeaderSkewed, "coherence.clock.date"),
+    (ClockAhead, "coherence.clock.status"),
+    (EventTimeLocal, "coherence.clock.boot"),
+    (SwitchEventStaleStamp, "coherence.clock.cause"),
+    (OutputEventEarlyStamp, "coherence.clock.order"),
+    (RegisterTimeExpiry, "coherence.phone.register"),
+    (DisplayImageNotShown, "coherence.effect.display"),
 ];
 
 /// A case that did not pass: its id, function and verdict.
@@ -224,7 +252,11 @@ struct Failure {
 async fn failed_cases(setup: Setup, faults: Faults) -> (Vec<Failure>, i32) {
     let reference = Reference::start(setup.device(faults)).await;
     let target = target::target(&reference);
-    let result = run(&setup.declaration(), &target, &setup.options()).await;
+    let mut declaration = setup.declaration();
+    if setup == Setup::Stimulus {
+        declaration.stimulus_url = Some(reference.start_stimulus().await);
+    }
+    let result = run(&declaration, &target, &setup.options()).await;
     reference.stop().await;
     let verdicts: Vec<Verdict> = result.outcomes.iter().map(|o| o.verdict.clone()).collect();
     let failed = result
@@ -323,6 +355,59 @@ async fn each_fault_is_caught_by_a_case_of_its_function() {
                 elsewhere.join(", ")
             );
         }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Each fault of the coherence group is caught by its own oracle and by no other case: no
+/// other case fails or draws a non-strict finding (`cargo test --test faults -- coherence`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coherence_faults_are_caught_by_their_oracle_alone() {
+    let expectation = |fault: Fault| {
+        EXPECTATIONS
+            .iter()
+            .find(|e| e.fault == fault)
+            .expect("an expectation")
+    };
+    let mut runs = JoinSet::new();
+    let mut results = Vec::new();
+    for &(fault, oracle) in COHERENCE {
+        let setup = expectation(fault).setup;
+        runs.spawn(async move {
+            let (failed, _) = failed_cases(setup, Faults::NONE.with(fault)).await;
+            (fault, oracle, failed)
+        });
+        if runs.len() == 3 {
+            results.extend(runs.join_next().await.map(|r| r.expect("a run")));
+        }
+    }
+    results.extend(runs.join_all().await);
+    let mut problems = Vec::new();
+    println!("{:26} caught by", "fault");
+    for (fault, oracle, mut failed) in results {
+        // As above: a run under the load of two others gets one more run, alone.
+        if expectation(fault).caught_by(&failed) != [oracle] {
+            failed = failed_cases(expectation(fault).setup, Faults::NONE.with(fault))
+                .await
+                .0;
+        }
+        let caught = expectation(fault).caught_by(&failed);
+        let others: Vec<String> = failed
+            .iter()
+            .filter(|f| f.id != oracle && !matches!(f.verdict, Verdict::Inconclusive(_)))
+            .map(|f| format!("{} ({})", f.id, f.verdict))
+            .collect();
+        if caught != [oracle] {
+            problems.push(format!("{fault}: caught by {caught:?}, not {oracle}"));
+        }
+        if !others.is_empty() {
+            problems.push(format!("{fault}: other cases depart too: {others:?}"));
+        }
+        let verdict = failed
+            .iter()
+            .find(|f| f.id == oracle)
+            .map_or("NOT CAUGHT".to_owned(), |f| f.verdict.to_string());
+        println!("{:26} {oracle}: {verdict}", fault.name());
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }

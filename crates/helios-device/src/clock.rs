@@ -83,13 +83,29 @@ pub struct BootClock {
     inner: Arc<dyn Clock>,
     /// The underlying clock's uptime at the last start.
     booted_at: Mutex<Duration>,
+    /// Seconds the device's real time runs ahead of `inner`'s (behind when negative): zero but
+    /// for the fault catalogue's `clock-ahead`.
+    offset: i64,
 }
 
 impl BootClock {
     /// A device that starts now: `inner`'s uptime so far counts as before the start.
     pub fn new(inner: Arc<dyn Clock>) -> Self {
         let booted_at = Mutex::new(inner.uptime());
-        Self { inner, booted_at }
+        Self {
+            inner,
+            booted_at,
+            offset: 0,
+        }
+    }
+
+    /// The same clock with a real time `seconds` ahead of the one underneath (behind when
+    /// negative); the uptime is untouched.
+    pub fn offset(self, seconds: i64) -> Self {
+        Self {
+            offset: seconds,
+            ..self
+        }
     }
 
     /// The clock underneath, which a restart does not touch.
@@ -107,7 +123,13 @@ impl BootClock {
 
 impl Clock for BootClock {
     fn unix(&self) -> Duration {
-        self.inner.unix()
+        let unix = self.inner.unix();
+        let by = Duration::from_secs(self.offset.unsigned_abs());
+        if self.offset >= 0 {
+            unix + by
+        } else {
+            unix.saturating_sub(by)
+        }
     }
 
     fn uptime(&self) -> Duration {

@@ -45,7 +45,7 @@ impl State {
         Self {
             switches: Box::new(SimSwitches::new(&profile.switches.0).with_faults(faults)),
             ports: Box::new(SimPorts::new(&profile.ports)),
-            events: EventLog::new(),
+            events: EventLog::for_firmware(profile.firmware()),
             auth: Authenticator::new(profile),
             displays: SimDisplays::default(),
             sip: SimSip::new(&profile.sip_accounts),
@@ -81,6 +81,7 @@ impl Device {
         let running = Running::load(&profile);
         let state = State::new(&running.profile(), profile.faults);
         let mac = crate::system::mac_address(profile.device.seed);
+        let offset = clock_offset(&profile);
         let camera = profile
             .camera
             .clone()
@@ -88,7 +89,7 @@ impl Device {
         let device = Arc::new_cyclic(|me| Self {
             profile,
             capture: Arc::new(Capture::new(clock.clone(), mac, crate::capture::CAPACITY)),
-            clock: BootClock::new(clock),
+            clock: BootClock::new(clock).offset(offset),
             state: Mutex::new(state),
             camera,
             changes: tokio::sync::watch::Sender::new(0),
@@ -378,4 +379,14 @@ impl Device {
 
 fn secs(duration: Duration) -> u32 {
     u32::try_from(duration.as_secs()).unwrap_or(u32::MAX)
+}
+
+/// How far the device's real-time clock runs ahead of UTC: not at all, but for the fault
+/// `clock-ahead`, whose clock keeps the local time of the profile's `tzShift`.
+fn clock_offset(profile: &Profile) -> i64 {
+    if profile.faults.has(Fault::ClockAhead) {
+        i64::from(profile.device.tz_shift) * 60
+    } else {
+        0
+    }
 }

@@ -9,8 +9,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use helios_spec::Privilege;
 use helios_spec::functions::log::{HISTORY_LEN, PULL_BATCH};
+use helios_spec::{Privilege, Version};
 use helios_wire::event::{Event, EventRecord};
 use helios_wire::params::Include;
 
@@ -109,6 +109,9 @@ pub struct EventLog {
     records: VecDeque<EventRecord>,
     next_id: u32,
     channels: HashMap<u32, Channel>,
+    /// The firmware whose event types are recorded: an event type newer than it does not
+    /// exist on the device (erratum `newer-function`); `None` records every type.
+    firmware: Option<Version>,
 }
 
 impl Default for EventLog {
@@ -123,11 +126,26 @@ impl EventLog {
             records: VecDeque::with_capacity(64),
             next_id: 1,
             channels: HashMap::new(),
+            firmware: None,
         }
     }
 
-    /// Records an event and returns its id.
+    /// The log of a device running `firmware`, which records only the event types it has.
+    pub fn for_firmware(firmware: Version) -> Self {
+        Self {
+            firmware: Some(firmware),
+            ..Self::new()
+        }
+    }
+
+    /// Records an event and returns its id; 0, recording nothing, for an event type newer than
+    /// the device's firmware (a 2.13 device has no `SwitchStateChanged`, added in 2.14).
     pub fn raise(&mut self, event: Event, stamp: Stamp) -> u32 {
+        if let Some(firmware) = self.firmware
+            && helios_spec::event(event.name()).is_some_and(|e| !e.origin.present_in(firmware))
+        {
+            return 0;
+        }
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         if self.records.len() == HISTORY_LEN {

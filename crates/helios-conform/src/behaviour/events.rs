@@ -139,6 +139,17 @@ fn available(session: &Session<'_>, action: &'static Function) -> Result<(), Ski
         .map_or(Ok(()), |why| Err(Skip::NotApplicable(why)))
 }
 
+/// Not applicable when the device's firmware predates the event type (`SwitchStateChanged`
+/// came with 2.14).
+fn in_firmware(session: &Session<'_>, name: &str) -> Result<(), Skip> {
+    match helios_spec::event(name) {
+        Some(event) if !event.origin.present_in(session.firmware) => Err(Skip::NotApplicable(
+            format!("{name} is newer than firmware {}", session.firmware),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The enabled switch the event checks use: a bistable one where there is one, so that no
 /// time-out adds events of its own.
 fn quiet_switch(session: &Session<'_>) -> Option<u8> {
@@ -165,13 +176,13 @@ fn io_ctrl(port: &str, action: &str) -> Call {
 
 /// Sends `call` as the full account and requires success.
 async fn act(session: &mut Session<'_>, log: &mut Log, call: Call) -> Result<(), Skip> {
-    let what = call.function.short_path().to_owned();
-    log.send(session, call).await?.success(&what)?;
+    log.send(session, call).await?.success()?;
     Ok(())
 }
 
 async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
     available(session, &switch::ctrl::FUNCTION)?;
+    in_firmware(session, "SwitchStateChanged")?;
     let Some(id) = quiet_switch(session) else {
         return Err(Skip::NotApplicable("no enabled switch".into()));
     };
@@ -191,6 +202,7 @@ async fn switch_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
 /// output changed in between (5.24: only the listed types).
 async fn filtered_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
     available(session, &switch::ctrl::FUNCTION)?;
+    in_firmware(session, "SwitchStateChanged")?;
     available(session, &io::ctrl::FUNCTION)?;
     let (Some(id), Some(port)) = (
         quiet_switch(session),
@@ -240,11 +252,9 @@ async fn call_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
     let watch = Watch::open(session, "CallStateChanged", log).await?;
     let dial = Call::new(&call::dial::FUNCTION).param("number", number.as_str());
     let answer = log.send(session, dial).await?;
-    let id = answer.success("call/dial")?["session"]
-        .as_u64()
-        .unwrap_or(0);
+    let id = answer.success()?["session"].as_u64().unwrap_or(0);
     let hangup = Call::new(&call::hangup::FUNCTION).param("session", id);
-    log.send(session, hangup).await?.success("call/hangup")?;
+    log.send(session, hangup).await?.success()?;
     let mut first = json!({"direction": "outgoing", "state": "connecting", "session": id});
     if number.starts_with("sip:") {
         first["peer"] = json!(number);
@@ -270,9 +280,7 @@ async fn audio_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
         return Err(Skip::NotApplicable("log/caps lacks AudioLoopTest".into()));
     }
     let watch = Watch::open(session, "AudioLoopTest", log).await?;
-    log.send(session, Call::new(function))
-        .await?
-        .success("audio/test")?;
+    log.send(session, Call::new(function)).await?.success()?;
     // The manual does not say how long the test takes: a few seconds, plus the tolerance.
     let wait = 5 + wait(session);
     let found = watch.collect(session, 1, wait, log).await?;
@@ -327,7 +335,7 @@ async fn incoming_event(session: &mut Session<'_>, log: &mut Log) -> Checked {
     let wait = wait(session);
     let result = watched(session, watch, &expected, wait, log).await;
     let hangup = Call::new(&call::hangup::FUNCTION).param("session", id);
-    log.send(session, hangup).await?.success("call/hangup")?;
+    log.send(session, hangup).await?.success()?;
     result
 }
 

@@ -4,6 +4,7 @@
 
 mod calls;
 mod channels;
+mod coherence;
 mod config;
 mod events;
 mod health;
@@ -47,6 +48,7 @@ pub const GROUPS: &[Group] = &[
     channels::GROUP,
     events::GROUP,
     timing::GROUP,
+    coherence::GROUP,
     Group {
         id: "config",
         tier: Tier::Config,

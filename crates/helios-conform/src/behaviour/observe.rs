@@ -31,7 +31,7 @@ impl Watch {
                 .param("filter", event)
                 .param("duration", 120);
             let answer = log.send_as(session, Login::Account(account), call).await?;
-            let result = answer.success("log/subscribe")?;
+            let result = answer.success()?;
             let id = result["id"]
                 .as_u64()
                 .and_then(|id| u32::try_from(id).ok())
@@ -74,7 +74,7 @@ impl Watch {
                     .param("id", id)
                     .param("timeout", left);
                 let answer = log.send_as(session, Login::Account(account), call).await?;
-                let batch = log.records(answer.success("log/pull")?)?;
+                let batch = log.records(answer.success()?)?;
                 let empty = batch.is_empty();
                 got.extend(batch);
                 if got.len() >= count || empty || left == 0 {

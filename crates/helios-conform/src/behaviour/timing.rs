@@ -129,7 +129,7 @@ async fn subscribe(
         .param("filter", filter)
         .param("duration", duration);
     let answer = log.send_with(client, call).await?;
-    let id = answer.success("log/subscribe")?["id"]
+    let id = answer.success()?["id"]
         .as_u64()
         .and_then(|id| u32::try_from(id).ok())
         .ok_or_else(|| Departure::Fail("log/subscribe gave no id".into()))?;
@@ -180,7 +180,7 @@ async fn pull_timeout_found(session: &Session<'_>, log: &mut Log) -> Result<Foun
     let (id, _) = subscribe(&client, filter, 30, log).await?;
     let answer = log.send_with(&client, pull(id, 2)).await?;
     unsubscribe(&client, id, log).await;
-    let events = log.records(answer.success("log/pull")?)?.len();
+    let events = log.records(answer.success()?)?.len();
     let took = answer.received - answer.sent;
     let wanted = Duration::from_secs(2);
     Ok(if events > 0 {
@@ -239,9 +239,7 @@ async fn pull_event_found(session: &Session<'_>, log: &mut Log) -> Result<Found,
             .param("port", port.as_str())
             .param("action", action)
     };
-    log.send_with(&actor, ctrl("off"))
-        .await?
-        .success("io/ctrl off")?;
+    log.send_with(&actor, ctrl("off")).await?.success()?;
     let (id, _) = subscribe(&waiter, "OutputChanged", 30, log).await?;
     let mut actor_log = Log::default();
     let (waited, acted) = tokio::join!(log.send_with(&waiter, pull(id, 5)), async {
@@ -252,8 +250,8 @@ async fn pull_event_found(session: &Session<'_>, log: &mut Log) -> Result<Found,
     log.exchanges.append(&mut actor_log.exchanges);
     unsubscribe(&waiter, id, log).await;
     let (waited, acted) = (waited?, acted?);
-    acted.success("io/ctrl on")?;
-    let events = log.records(waited.success("log/pull")?)?.len();
+    acted.success()?;
+    let events = log.records(waited.success()?)?.len();
     let after = waited.received.saturating_duration_since(acted.received);
     Ok(if waited.received < acted.sent {
         Found::Fail(format!(

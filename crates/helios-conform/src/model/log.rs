@@ -34,9 +34,26 @@ pub struct Refusal {
 /// device acted on it.
 #[derive(Clone, Debug)]
 pub struct Answer {
+    /// The request as sent: its method, path and query (`GET /api/switch/ctrl?switch=1`).
+    pub request: String,
     pub sent: Instant,
     pub received: Instant,
     pub reply: Result<Value, Refusal>,
+}
+
+/// The method, path and query of the request of `exchange`, for messages.
+fn request_line(exchange: &Exchange) -> String {
+    let request = &exchange.request;
+    let target = request
+        .url
+        .find("://")
+        .and_then(|scheme| {
+            request.url[scheme + 3..]
+                .find('/')
+                .map(|at| scheme + 3 + at)
+        })
+        .map_or(request.url.as_str(), |at| &request.url[at..]);
+    format!("{} {target}", request.method)
 }
 
 /// The record of one sequence.
@@ -103,8 +120,10 @@ impl Log {
             .map_err(Departure::Harness)?;
         let received = Instant::now();
         let reply = self.read(&exchange);
+        let request = request_line(&exchange);
         self.exchanges.push(exchange);
         Ok(Answer {
+            request,
             sent,
             received,
             reply: reply?,
@@ -126,8 +145,10 @@ impl Log {
             .map_err(|e| Departure::Harness(e.to_string()))?;
         let received = Instant::now();
         let reply = self.read(&exchange);
+        let request = request_line(&exchange);
         self.exchanges.push(exchange);
         Ok(Answer {
+            request,
             sent,
             received,
             reply: reply?,
@@ -164,11 +185,12 @@ pub fn read(
 
 impl Answer {
     /// The result of a call that must succeed.
-    pub fn success(&self, what: &str) -> Result<&Value, Departure> {
+    pub fn success(&self) -> Result<&Value, Departure> {
         match &self.reply {
             Ok(result) => Ok(result),
             Err(refusal) => Err(Departure::Fail(format!(
-                "{what} answered error {}{}; the model expects success",
+                "{} answered error {}{}; the model expects success",
+                self.request,
                 refusal.code,
                 refusal
                     .param

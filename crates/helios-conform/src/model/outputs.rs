@@ -111,9 +111,7 @@ impl Model for Outputs {
     ) -> Result<Outputs, Departure> {
         outputs.clone_from(&state.outputs);
         for port in &state.outputs {
-            log.send(session, ctrl(port, false))
-                .await?
-                .success("io/ctrl action=off")?;
+            log.send(session, ctrl(port, false)).await?.success()?;
         }
         Ok(Outputs::new(state.outputs.clone(), state.inputs.clone()))
     }
@@ -130,7 +128,7 @@ impl Model for Outputs {
                 let answer = log.send(session, ctrl(port, *on)).await?;
                 let what = format!("io/ctrl port={port}");
                 if run.outputs.contains(port) {
-                    answer.success(&what)?;
+                    answer.success()?;
                     *run = Self::apply(std::mem::take(run), transition);
                     Ok(())
                 } else {
@@ -143,7 +141,7 @@ impl Model for Outputs {
                     call = call.param("port", port.as_str());
                 }
                 let answer = log.send(session, call).await?;
-                let result = answer.success("io/status")?;
+                let result = answer.success()?;
                 let items = result["ports"].as_array().cloned().unwrap_or_default();
                 if let Some(port) = port
                     && (items.len() != 1 || items[0]["port"].as_str() != Some(port))

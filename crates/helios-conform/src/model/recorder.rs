@@ -38,7 +38,7 @@ impl Recorder {
             .param("include", "all")
             .param("duration", 3600);
         let answer = log.send(session, call).await?;
-        let result = answer.success("log/subscribe include=all")?;
+        let result = answer.success()?;
         let id = result["id"]
             .as_u64()
             .and_then(|id| u32::try_from(id).ok())
@@ -72,7 +72,7 @@ impl Recorder {
                 .param("timeout", wait);
             wait = 0;
             let answer = log.send(session, call).await?;
-            let result = answer.success("the recorder's log/pull")?;
+            let result = answer.success()?;
             let batch = log.records(result)?;
             let full = batch.len() >= PULL_BATCH;
             for record in batch {

@@ -167,4 +167,24 @@ catalogue! {
         "system/info writes its positive reply with a comma before the closing brace, as 2.3 prints it; RFC 8259 allows none (erratum trailing-comma rules it non-strict)";
     MjpegMissingCrlf: "mjpeg-missing-crlf", Camera, camera::snapshot::FUNCTION,
         "camera/snapshot with fps writes each boundary line straight after the frame before it, without the CRLF RFC 2046 puts before a boundary (erratum mjpeg-framing rules it non-strict)";
+    // What one reply states against another, against what the device does, and against time
+    // (the runner's coherence group; each is caught by one of its cases alone).
+    UncappedEvent: "uncapped-event", Events, log::caps::FUNCTION,
+        "log/caps leaves out SwitchStateChanged, which the device records and delivers; 5.23 lists the event types the device records (erratum log-caps-complete)";
+    StatusOmitsInputs: "status-omits-inputs", SwitchIo, io::status::FUNCTION,
+        "io/status without port lists the outputs only; 5.12 returns the statuses of all the inputs and outputs, the ports io/caps lists";
+    DateHeaderSkewed: "date-header-skewed", System, system::status::FUNCTION,
+        "system/status sends a Date header of the local time (tzShift) labelled GMT, an hour ahead on the default profile; RFC 9110 and erratum date-header: the moment the reply was made";
+    ClockAhead: "clock-ahead", System, system::status::FUNCTION,
+        "the device's real-time clock keeps local time (tzShift) as if it were UTC, so systemTime, event utcTime and registerTime all run an hour ahead on the default profile; 5.2: systemTime is Unix time";
+    EventTimeLocal: "event-time-local", Events, log::pull::FUNCTION,
+        "log/pull reports each event's local time (utcTime + tzShift minutes) as its utcTime; 5.26: utcTime is UTC and the local time is utcTime + tzShift * 60 (erratum boot-time)";
+    SwitchEventStaleStamp: "switch-event-stale-stamp", Events, log::pull::FUNCTION,
+        "log/pull reports SwitchStateChanged with the utcTime and upTime of the event logged before it; 5.26: the stamps are the event's rise time (erratum event-stamp-cause)";
+    OutputEventEarlyStamp: "output-event-early-stamp", Events, log::pull::FUNCTION,
+        "log/pull reports OutputChanged stamped 3 s before it rose (an I/O clock that lags); 5.26: ids grow with every new event and the stamps are its rise time (erratum event-stamp-order)";
+    RegisterTimeExpiry: "register-time-expiry", Calls, phone::status::FUNCTION,
+        "phone/status reports as registerTime the moment the registration expires (its success plus the 3600 s expiry), in the future; 5.14: the last successful registration time (erratum register-time)";
+    DisplayImageNotShown: "display-image-not-shown", Display, display::image::FUNCTION,
+        "display/image PUT answers success but the display goes on showing what it showed; 5.22 uploads the image to the display (erratum display-effect)";
 }

@@ -10,13 +10,14 @@
 //!
 //! A fault is injected where a real firmware bug would live (a pipeline step, a handler, a
 //! simulator), each behind one `faults.has(Fault::X)` or `faults.hits(Fault::X, function)`;
-//! the few that take more than a line live in [`params`] and [`routing`]. A device with no faults is the
+//! the few that take more than a line live in [`params`], [`routing`] and [`stamps`]. A device with no faults is the
 //! reference: nothing here changes it.
 
 mod catalogue;
 pub mod params;
 pub mod quirks;
 pub mod routing;
+pub mod stamps;
 
 use std::fmt;
 use std::str::FromStr;
@@ -49,6 +50,7 @@ pub enum Area {
     Camera,
     /// Configuration, firmware and the device's own life (restarts).
     System,
+    Display,
 }
 
 impl Area {
@@ -66,6 +68,7 @@ impl Area {
             Self::Events => "events",
             Self::Camera => "camera",
             Self::System => "system",
+            Self::Display => "display",
         }
     }
 }

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::Call;
 use crate::device::Device;
+use crate::faults::Fault;
 use crate::hardware::{ContentKind, DisplayContent};
 use crate::profile::{Display, Profile};
 use crate::reply::Reply;
@@ -79,6 +80,9 @@ pub(super) fn image(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     };
     content.duration_ms = optional_u32(call, DURATION);
     content.repeat = optional_u32(call, REPEAT);
+    if device.faults().has(Fault::DisplayImageNotShown) {
+        return Ok(Reply::Json(None));
+    }
     device.with_state(|state, _| {
         content.set_at = device.now();
         state.displays.show(name, content);

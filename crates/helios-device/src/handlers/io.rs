@@ -46,8 +46,11 @@ pub(super) fn caps(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 
 /// 5.12: `state` is 0 or 1 here (erratum `io-state-type`).
 pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
+    let omit_inputs =
+        device.faults().has(Fault::StatusOmitsInputs) && call.params.text(io::PORT).is_none();
     let ports: Vec<Value> = selected(device, call)?
         .into_iter()
+        .filter(|(_, kind, _)| !(omit_inputs && *kind == PortType::Input.name()))
         .map(|(port, _, on)| json!({"port": port, "state": u8::from(on)}))
         .collect();
     Ok(Reply::Json(Some(json!({ "ports": ports }))))

@@ -35,7 +35,11 @@ pub fn supported_events(device: &Device) -> Vec<&'static str> {
 }
 
 pub(super) fn caps(device: &Device, _: &Call) -> Result<Reply, ApiError> {
-    let result = json!({ "events": supported_events(device) });
+    let mut events = supported_events(device);
+    if device.faults().has(Fault::UncappedEvent) {
+        events.retain(|name| *name != "SwitchStateChanged");
+    }
+    let result = json!({ "events": events });
     if device.faults().has(Fault::JsonAsHtml) {
         return Ok(Reply::Raw {
             content_type: "text/html",
@@ -179,6 +183,21 @@ fn faulty_events_reply(faults: Faults, records: &[EventRecord]) -> Reply {
     Reply::Json(Some(result))
 }
 
+/// What a pull takes from the channel, stamped as the device reports it.
+fn take(
+    device: &Device,
+    state: &mut crate::device::State,
+    id: u32,
+    now: Duration,
+) -> Result<Vec<EventRecord>, LogError> {
+    let records = state.events.pull(id, now)?;
+    Ok(crate::faults::stamps::reported(
+        device.faults(),
+        &state.events,
+        records,
+    ))
+}
+
 /// At once when the channel holds events; otherwise the reply waits until an event arrives or
 /// `timeout` seconds of device time pass. The wait is capped at the channel's duration
 /// (erratum `pull-timeout-max`).
@@ -188,7 +207,7 @@ pub(super) fn pull(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let now = device.now();
     let (records, duration) = device
         .with_state(|state, _| {
-            let records = state.events.pull(id, now)?;
+            let records = take(device, state, id, now)?;
             let duration = state
                 .events
                 .channels()
@@ -222,7 +241,7 @@ async fn wait(
     device.with_state(|state, _| state.events.set_waiting(id, true, device.now()));
     let outcome = loop {
         let now = device.now();
-        let pulled = device.with_state(|state, _| state.events.pull(id, now));
+        let pulled = device.with_state(|state, _| take(&device, state, id, now));
         match pulled {
             Ok(records) if !records.is_empty() || now >= deadline => break Ok(records),
             Ok(_) => {}

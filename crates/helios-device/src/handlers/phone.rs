@@ -7,7 +7,12 @@ use serde_json::{Map, Value, json};
 
 use super::Call;
 use crate::device::Device;
+use crate::faults::Fault;
 use crate::reply::Reply;
+
+/// How long a registration lasts before it must be renewed (SIP's usual 3600 s): what the fault
+/// `register-time-expiry` adds to the moment it succeeded.
+const REGISTRATION_EXPIRY: u32 = 3600;
 
 /// 5.14: `registerTime` only while registered (the moment it succeeded, from the device clock);
 /// an account the device lacks answers 12 (erratum `phone-account-absent`).
@@ -27,10 +32,11 @@ pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
                     json!(line.registered_since().is_some()),
                 );
                 if let Some(since) = line.registered_since() {
-                    item.insert(
-                        "registerTime".into(),
-                        json!(device.stamp_at(since).utc_time),
-                    );
+                    let mut time = device.stamp_at(since).utc_time;
+                    if device.faults().has(Fault::RegisterTimeExpiry) {
+                        time = time.saturating_add(REGISTRATION_EXPIRY);
+                    }
+                    item.insert("registerTime".into(), json!(time));
                 }
                 Value::Object(item)
             })

@@ -54,6 +54,9 @@ pub(super) fn status(device: &Device, _: &Call) -> Result<Reply, ApiError> {
         "systemTime": device.clock().unix().as_secs(),
         "upTime": up_time.as_secs(),
     });
+    if device.faults().has(Fault::DateHeaderSkewed) {
+        return Ok(skewed_date(device, result));
+    }
     if device.faults().has(Fault::SuccessAsString) {
         let body = json!({ "success": "true", "result": result }).to_string();
         return Ok(Reply::Raw {
@@ -65,6 +68,19 @@ pub(super) fn status(device: &Device, _: &Call) -> Result<Reply, ApiError> {
         return Ok(quirks::trailing_comma(write_success(Some(&result))));
     }
     Ok(Reply::Json(Some(result)))
+}
+
+/// The reply of `date-header-skewed`: a Date header of the local time labelled GMT.
+fn skewed_date(device: &Device, result: Value) -> Reply {
+    let shift = i64::from(device.config().device.tz_shift) * 60;
+    let unix = i64::try_from(device.clock().unix().as_secs()).unwrap_or(0);
+    let local = u64::try_from(unix + shift).unwrap_or(0);
+    let text =
+        httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(local));
+    let date = axum::http::HeaderValue::from_str(&text).unwrap_or(
+        axum::http::HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"),
+    );
+    Reply::Dated { result, date }
 }
 
 /// 5.3: replies, then restarts `restart_delay` seconds later (erratum `restart-order`).

@@ -5,6 +5,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 mod behaviour;
+mod coherence;
 mod requests;
 
 use helios_device::Profile;
@@ -41,6 +42,7 @@ const fn probe(
 
 use Fault::*;
 use behaviour as b;
+use coherence as c;
 use requests as r;
 
 pub const PROBES: &[Probe] = &[
@@ -218,6 +220,56 @@ pub const PROBES: &[Probe] = &[
         "RFC 2046 framing",
         default,
         b::mjpeg_framing,
+    ),
+    // Coherence: caps against deliveries and statuses, the clocks, a display's content.
+    probe(
+        UncappedEvent,
+        "listed, delivered",
+        default,
+        c::switch_event_listed,
+    ),
+    probe(
+        StatusOmitsInputs,
+        "5 ports of 5",
+        default,
+        c::io_status_ports,
+    ),
+    probe(
+        DateHeaderSkewed,
+        "no Date of its own",
+        default,
+        c::date_header,
+    ),
+    probe(
+        ClockAhead,
+        "systemTime 0 s from UTC",
+        default,
+        c::system_time,
+    ),
+    probe(EventTimeLocal, "started 0 s apart", default, c::event_start),
+    probe(
+        SwitchEventStaleStamp,
+        "SwitchStateChanged at upTime 10",
+        default,
+        c::switch_stamp,
+    ),
+    probe(
+        OutputEventEarlyStamp,
+        "OutputChanged at upTime 10",
+        default,
+        c::output_stamp,
+    ),
+    probe(
+        RegisterTimeExpiry,
+        "registered in the past",
+        default,
+        c::register_time,
+    ),
+    probe(
+        DisplayImageNotShown,
+        "success, shown",
+        default,
+        c::display_shown,
     ),
 ];
 

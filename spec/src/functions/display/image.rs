@@ -136,5 +136,6 @@ pub const FUNCTION: Function = Function {
         "display-image-standard-display",
         "display-image-lifetime",
         "size-limits",
+        "display-effect",
     ],
 };

@@ -27,5 +27,5 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_13,
     params: &[],
     replies: &[Reply::json(Some(RESULT))],
-    errata: &[],
+    errata: &["log-caps-complete"],
 };

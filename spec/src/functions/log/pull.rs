@@ -39,5 +39,5 @@ pub const FUNCTION: Function = Function {
         .errata(&["pull-timeout-max"]),
     ],
     replies: &[Reply::json(Some(RESULT))],
-    errata: &["event-ids"],
+    errata: &["event-ids", "boot-time", "event-stamp-cause", "event-stamp-order"],
 };

@@ -63,5 +63,5 @@ pub const FUNCTION: Function = Function {
     )
     .errata(&["phone-account-absent"])],
     replies: &[Reply::json(Some(RESULT))],
-    errata: &[],
+    errata: &["register-time"],
 };

@@ -34,5 +34,5 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_13,
     params: &[],
     replies: &[Reply::json(Some(RESULT))],
-    errata: &[],
+    errata: &["system-time", "date-header", "boot-time"],
 };

@@ -34,7 +34,7 @@ async fn channel_duration_found(session: &Session<'_>, log: &mut Log) -> Result<
     let (left, opened) = subscribe(&client, filter, 3, log).await?;
     sleep(Duration::from_millis(1500)).await;
     let first = log.send_with(&client, pull(kept, 0)).await?;
-    first.success("a pull 1.5 s into a 3 s channel")?;
+    first.success()?;
     sleep_until(opened.received + duration + tolerance + Duration::from_millis(200)).await;
     let expired = log.send_with(&client, pull(left, 0)).await?;
     let extended = log.send_with(&client, pull(kept, 0)).await?;
@@ -120,18 +120,16 @@ async fn monostable_found(session: &Session<'_>, log: &mut Log) -> Result<Found,
             .param("action", action)
     };
     let status = || Call::new(&switch::status::FUNCTION).param("switch", id);
-    log.send_with(&client, ctrl("off"))
-        .await?
-        .success("switch/ctrl off")?;
+    log.send_with(&client, ctrl("off")).await?.success()?;
     let on = log.send_with(&client, ctrl("on")).await?;
-    on.success("switch/ctrl on")?;
+    on.success()?;
     sleep_until(on.received + duration - tolerance - margin).await;
     let before = log.send_with(&client, status()).await?;
     sleep_until(on.received + duration + tolerance + margin).await;
     let after = log.send_with(&client, status()).await?;
     let _ = log.send_with(&client, ctrl("off")).await;
     let active = |answer: &Answer| -> Result<bool, Departure> {
-        answer.success("switch/status")?["switches"][0]["active"]
+        answer.success()?["switches"][0]["active"]
             .as_bool()
             .ok_or_else(|| Departure::Fail("switch/status gave no active".into()))
     };

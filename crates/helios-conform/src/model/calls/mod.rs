@@ -191,7 +191,7 @@ impl Model for Calls {
                 let call = Call::new(&call::dial::FUNCTION).param("number", number.as_str());
                 let answer = log.send(session, call).await?;
                 let made = match &answer.reply {
-                    Ok(result) => Some(session_id(result, "call/dial")?),
+                    Ok(result) => Some(session_id(result, &answer.request)?),
                     Err(refusal)
                         if refusal.code == u64::from(ErrorCode::ProcessingError.code()) =>
                     {
@@ -199,7 +199,7 @@ impl Model for Calls {
                         None
                     }
                     Err(_) => {
-                        answer.success(&format!("call/dial number={number}"))?;
+                        answer.success()?;
                         None
                     }
                 };
@@ -274,7 +274,7 @@ impl Model for Calls {
                         Ok(())
                     }
                     (Op::Status, None) => {
-                        let result = answer.success(&what)?.clone();
+                        let result = answer.success()?.clone();
                         observe(run, &result, Some(id), log)
                     }
                     // A refusal is right only if the far end ended the call meanwhile.

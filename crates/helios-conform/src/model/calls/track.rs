@@ -121,7 +121,7 @@ pub(super) async fn status(
     let answer = log
         .send(session, Call::new(&call::status::FUNCTION))
         .await?;
-    let result = answer.success("call/status")?.clone();
+    let result = answer.success()?.clone();
     observe(run, &result, None, log)
 }
 
@@ -195,7 +195,7 @@ pub(super) async fn hang_up_all(session: &mut Session<'_>, log: &mut Log) -> Res
     let answer = log
         .send(session, Call::new(&call::status::FUNCTION))
         .await?;
-    let result = answer.success("call/status")?.clone();
+    let result = answer.success()?.clone();
     for item in result["sessions"].as_array().into_iter().flatten() {
         if let Some(id) = item["session"]
             .as_u64()

@@ -69,11 +69,14 @@ impl Channels {
             .iter()
             .map(|port| Source::Output { port: port.clone() })
             .collect();
+        // A switch raises its event from the firmware that has it (2.14).
+        let switch_events = helios_spec::event("SwitchStateChanged")
+            .is_some_and(|e| e.origin.present_in(session.firmware));
         sources.extend(
             found
                 .switch_caps
                 .iter()
-                .filter(|c| c.enabled && c.monostable.is_none())
+                .filter(|c| switch_events && c.enabled && c.monostable.is_none())
                 .map(|c| Source::Switch { switch: c.switch }),
         );
         if session.profile.stimulus_url.is_some() {

@@ -21,7 +21,7 @@ pub(super) async fn raise(
         Source::Output { port } => {
             let was = run.outputs.insert(port.clone(), variant).unwrap_or(false);
             let answer = log.send(session, output(port, variant)).await?;
-            answer.success("io/ctrl")?;
+            answer.success()?;
             let event = json!({"port": port, "state": variant});
             let expected = (was != variant).then_some(("OutputChanged".to_owned(), event));
             (format!("io/ctrl port={port}"), expected, answer)
@@ -29,7 +29,7 @@ pub(super) async fn raise(
         Source::Switch { switch } => {
             let was = run.switches.insert(*switch, variant).unwrap_or(false);
             let answer = log.send(session, bistable(*switch, variant)).await?;
-            answer.success("switch/ctrl")?;
+            answer.success()?;
             let event = json!({"switch": switch, "state": variant});
             let expected = (was != variant).then_some(("SwitchStateChanged".to_owned(), event));
             (format!("switch/ctrl switch={switch}"), expected, answer)
@@ -49,6 +49,7 @@ pub(super) async fn raise(
                 .await
                 .map_err(|e| Departure::Harness(e.to_string()))?;
             let answer = Answer {
+                request: format!("the stimulus {event}"),
                 sent,
                 received: Instant::now(),
                 reply: Ok(Value::Null),

@@ -62,12 +62,12 @@ impl Model for Channels {
             match source {
                 Source::Output { port } => {
                     let call = output(port, false);
-                    log.send(session, call).await?.success("io/ctrl off")?;
+                    log.send(session, call).await?.success()?;
                     run.outputs.insert(port.clone(), false);
                 }
                 Source::Switch { switch } => {
                     let call = bistable(*switch, false);
-                    log.send(session, call).await?.success("switch/ctrl off")?;
+                    log.send(session, call).await?.success()?;
                     run.switches.insert(*switch, false);
                 }
                 Source::World { .. } => {}
@@ -114,7 +114,7 @@ impl Model for Channels {
                     call = call.param("filter", filter.join(","));
                 }
                 let answer = log.send_as(session, Login::Account(*account), call).await?;
-                let result = answer.success("log/subscribe")?;
+                let result = answer.success()?;
                 let id = result["id"]
                     .as_u64()
                     .and_then(|id| u32::try_from(id).ok())
@@ -151,7 +151,7 @@ impl Model for Channels {
                     return closed(&answer, log, "log/pull of an unsubscribed channel");
                 }
                 recorder.refresh(session, log, 0).await?;
-                let delivered = log.records(answer.success("log/pull")?)?;
+                let delivered = log.records(answer.success()?)?;
                 let sent = answer.sent;
                 judge_pull(
                     session,
@@ -172,7 +172,7 @@ impl Model for Channels {
                 if was_closed {
                     return closed(&answer, log, "log/unsubscribe of an unsubscribed channel");
                 }
-                answer.success("log/unsubscribe").map(|_| ())
+                answer.success().map(|_| ())
             }
             ChannelStep::Never { unsubscribe } => {
                 let function = if *unsubscribe {

@@ -86,7 +86,7 @@ pub(super) fn control(
             &[(ErrorCode::InvalidParameter, "switch-ctrl-disabled")],
         );
     }
-    answer.success(&what)?;
+    answer.success()?;
     let switched_on = match caps.monostable {
         Some(_) => Maybe::Timed {
             from: answer.sent,

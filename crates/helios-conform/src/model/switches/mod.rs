@@ -172,7 +172,7 @@ impl Model for Switches {
         );
         for caps in state.caps.iter().filter(|c| c.enabled) {
             let call = ctrl(caps.switch, Action::Off);
-            log.send(session, call).await?.success("switch/ctrl off")?;
+            log.send(session, call).await?.success()?;
         }
         Ok(Run {
             known: state
@@ -205,7 +205,7 @@ impl Model for Switches {
                     call = call.param("switch", id);
                 }
                 let answer = log.send(session, call).await?;
-                let result = answer.success("switch/status")?.clone();
+                let result = answer.success()?.clone();
                 status(run, switch, &result, &answer, log)
             }
             SwitchStep::Caps { switch } => {
@@ -215,7 +215,7 @@ impl Model for Switches {
                 }
                 let answer = log.send(session, call).await?;
                 let mut found = crate::discovery::Discovered::default();
-                found.read_switch_caps(answer.success("switch/caps")?);
+                found.read_switch_caps(answer.success()?);
                 let expected: Vec<SwitchCaps> = run
                     .known
                     .iter()
