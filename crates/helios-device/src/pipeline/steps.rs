@@ -260,7 +260,7 @@ fn model_support(profile: &Profile, function: &Function, faults: Faults) -> Resu
 }
 
 /// Steps 13, 11 and 12: the request's parameters, gathered, then checked against the function.
-pub(super) fn parameters(
+fn parameters(
     function: &'static Function,
     method: Method,
     request: &Request<'_>,
