@@ -9,10 +9,10 @@ use std::collections::HashSet;
 
 use crate::errata::Erratum;
 use crate::event::Event;
-use crate::function::{Domain, Field, Function, Param, Presence, When};
-use crate::http::MediaType;
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, Param, Presence, When};
+use crate::http::{MediaType, Method};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::{Origin, Version};
 
 /// The tables an audit reads.
@@ -35,93 +35,129 @@ impl Tables<'static> {
 /// Every problem found, one sentence each; empty when the tables are consistent.
 pub fn audit(tables: &Tables<'_>) -> Vec<String> {
     let mut problems = Vec::new();
-    let errata_ids = check_errata(tables.errata, &mut problems);
-    let cited = |what: &str, ids: &[&str], problems: &mut Vec<String>| {
-        for id in ids {
-            if !errata_ids.contains(id) {
-                problems.push(format!("{what} cites unknown erratum `{id}`"));
-            }
-        }
-    };
-
+    let errata = check_errata(tables.errata, &mut problems);
     let mut routes = HashSet::new();
     let mut sections = HashSet::new();
     for function in tables.functions {
-        let name = function.path;
-        if !function.path.starts_with("/api/") {
-            problems.push(format!("{name}: the path does not start with /api/"));
-        }
-        if !function.section.number.starts_with("5.") || function.section.title.is_empty() {
-            problems.push(format!("{name}: no manual section of chapter 5"));
-        }
-        if !sections.insert(function.section.number) {
-            problems.push(format!(
-                "{name}: section {} is used twice",
-                function.section.number
-            ));
-        }
-        if !function.origin.in_manual() || function.origin.since() > Version::MANUAL {
-            problems.push(format!("{name}: a function must come from the manual"));
-        }
-        if function.methods.is_empty() {
-            problems.push(format!("{name}: no methods"));
-        }
-        for spec in function.methods {
-            if !routes.insert((spec.method, function.path)) {
-                problems.push(format!("{name}: {} {name} is defined twice", spec.method));
-            }
-        }
-        cited(name, function.errata, &mut problems);
+        check_function(function, &mut routes, &mut sections, &mut problems);
+        cited(function.path, function.errata, &errata, &mut problems);
         check_params(tables.functions, function, &mut problems);
-        for param in function.params {
-            cited(
-                &format!("{name} {}", param.name),
-                param.errata,
-                &mut problems,
-            );
-        }
+        cite_params(function, &errata, &mut problems);
         check_replies(function, &mut problems);
-        for field in function.replies.iter().filter_map(|reply| reply.result) {
-            visit_fields(field, &mut |field| {
-                cited(
-                    &format!("{name} {}", field.name),
-                    field.errata,
-                    &mut problems,
-                )
-            });
-        }
+        cite_fields(function, &errata, &mut problems);
     }
     for service in Service::ALL {
         if !tables.functions.iter().any(|f| f.service == service) {
             problems.push(format!("service {service} has no function"));
         }
     }
-
     let mut event_names = HashSet::new();
     for event in tables.events {
-        if !event_names.insert(event.name) {
-            problems.push(format!("event {} is defined twice", event.name));
+        check_event(event, &mut event_names, &errata, &mut problems);
+    }
+    problems
+}
+
+/// A problem for each erratum `what` cites that the register does not hold.
+fn cited(what: &str, ids: &[&str], errata: &HashSet<&str>, problems: &mut Vec<String>) {
+    for id in ids {
+        if !errata.contains(id) {
+            problems.push(format!("{what} cites unknown erratum `{id}`"));
         }
-        if !event.params_documented && !event.params.is_empty() {
-            problems.push(format!(
-                "event {}: undocumented params cannot be listed",
-                event.name
-            ));
+    }
+}
+
+/// A function's path, section, origin and methods, each route and section once in the table.
+fn check_function(
+    function: &Function,
+    routes: &mut HashSet<(Method, &'static str)>,
+    sections: &mut HashSet<&'static str>,
+    problems: &mut Vec<String>,
+) {
+    let name = function.path;
+    if !function.path.starts_with("/api/") {
+        problems.push(format!("{name}: the path does not start with /api/"));
+    }
+    if !function.section.number.starts_with("5.") || function.section.title.is_empty() {
+        problems.push(format!("{name}: no manual section of chapter 5"));
+    }
+    if !sections.insert(function.section.number) {
+        problems.push(format!(
+            "{name}: section {} is used twice",
+            function.section.number
+        ));
+    }
+    if !function.origin.in_manual() || function.origin.since() > Version::MANUAL {
+        problems.push(format!("{name}: a function must come from the manual"));
+    }
+    if function.methods.is_empty() {
+        problems.push(format!("{name}: no methods"));
+    }
+    for spec in function.methods {
+        if !routes.insert((spec.method, function.path)) {
+            problems.push(format!("{name}: {} {name} is defined twice", spec.method));
         }
-        if event.params_documented && event.params.is_empty() {
-            problems.push(format!("event {}: documented but no params", event.name));
-        }
-        check_fields(event.name, event.params, event.origin, &mut problems);
-        cited(event.name, event.errata, &mut problems);
-        visit_fields(event.params, &mut |field| {
+    }
+}
+
+/// The errata a function's parameters cite exist.
+fn cite_params(function: &Function, errata: &HashSet<&str>, problems: &mut Vec<String>) {
+    let name = function.path;
+    for param in function.params {
+        cited(
+            &format!("{name} {}", param.name),
+            param.errata,
+            errata,
+            problems,
+        );
+    }
+}
+
+/// The errata the fields of a function's results cite exist.
+fn cite_fields(function: &Function, errata: &HashSet<&str>, problems: &mut Vec<String>) {
+    let name = function.path;
+    for field in function.replies.iter().filter_map(|reply| reply.result) {
+        visit_fields(field, &mut |field| {
             cited(
-                &format!("{} {}", event.name, field.name),
+                &format!("{name} {}", field.name),
                 field.errata,
-                &mut problems,
+                errata,
+                problems,
             )
         });
     }
-    problems
+}
+
+/// An event once in the table, its params documented or not as listed, its fields and the
+/// errata it cites.
+fn check_event(
+    event: &Event,
+    names: &mut HashSet<&'static str>,
+    errata: &HashSet<&str>,
+    problems: &mut Vec<String>,
+) {
+    if !names.insert(event.name) {
+        problems.push(format!("event {} is defined twice", event.name));
+    }
+    if !event.params_documented && !event.params.is_empty() {
+        problems.push(format!(
+            "event {}: undocumented params cannot be listed",
+            event.name
+        ));
+    }
+    if event.params_documented && event.params.is_empty() {
+        problems.push(format!("event {}: documented but no params", event.name));
+    }
+    check_fields(event.name, event.params, event.origin, problems);
+    cited(event.name, event.errata, errata, problems);
+    visit_fields(event.params, &mut |field| {
+        cited(
+            &format!("{} {}", event.name, field.name),
+            field.errata,
+            errata,
+            problems,
+        )
+    });
 }
 
 fn check_errata(errata: &[Erratum], problems: &mut Vec<String>) -> HashSet<&'static str> {

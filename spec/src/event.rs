@@ -3,9 +3,9 @@
 //! under which a device records it.
 
 use crate::access::{Group, Hardware, Licence, Privilege};
-use crate::function::Field;
+use crate::field::{Field, FieldType};
 use crate::later;
-use crate::value::{FieldType, TextRule};
+use crate::value::TextRule;
 use crate::version::Origin;
 
 /// An event type.

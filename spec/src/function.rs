@@ -5,9 +5,10 @@
 //! OpenAPI document and the documentation are all derived from them.
 
 use crate::access::{Access, Hardware, Licence};
+use crate::field::{Field, FieldType};
 use crate::http::{BlobFormat, MediaType, Method, Tier};
 use crate::service::Service;
-use crate::value::{FieldType, TextRule};
+use crate::value::TextRule;
 use crate::version::Origin;
 
 /// The prefix of every function's path (chapter 2).
@@ -396,72 +397,4 @@ pub enum When {
         min: i64,
         unless: &'static str,
     },
-}
-
-/// A field of a JSON result, or of an event's `params`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Field {
-    pub name: &'static str,
-    pub ty: FieldType,
-    pub description: &'static str,
-    /// `None` when the field is always present; otherwise when it may be absent.
-    pub absent_when: Option<&'static str>,
-    /// The version that introduced the field; `None` when it is as old as what holds it.
-    pub origin: Option<Origin>,
-    /// Values of an enumeration added after the manual.
-    pub later_values: &'static [LaterValue],
-    pub errata: &'static [&'static str],
-}
-
-impl Field {
-    pub const fn new(name: &'static str, ty: FieldType, description: &'static str) -> Self {
-        Self {
-            name,
-            ty,
-            description,
-            absent_when: None,
-            origin: None,
-            later_values: &[],
-            errata: &[],
-        }
-    }
-
-    pub const fn absent_when(mut self, condition: &'static str) -> Self {
-        self.absent_when = Some(condition);
-        self
-    }
-
-    pub const fn since(mut self, origin: Origin) -> Self {
-        self.origin = Some(origin);
-        self
-    }
-
-    /// The version that introduced the field, given the origin of what holds it.
-    pub const fn origin_in(&self, owner: Origin) -> Origin {
-        match self.origin {
-            Some(origin) => origin,
-            None => owner,
-        }
-    }
-
-    pub const fn later_values(mut self, values: &'static [LaterValue]) -> Self {
-        self.later_values = values;
-        self
-    }
-
-    pub const fn errata(mut self, ids: &'static [&'static str]) -> Self {
-        self.errata = ids;
-        self
-    }
-
-    pub const fn is_optional(&self) -> bool {
-        self.absent_when.is_some()
-    }
-}
-
-/// An enumeration value added after the manual.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LaterValue {
-    pub value: &'static str,
-    pub origin: Origin,
 }

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod errata;
 pub mod error;
 pub mod event;
+pub mod field;
 pub mod function;
 pub mod functions;
 pub mod http;
@@ -30,14 +31,15 @@ pub use access::{Access, Group, Hardware, Level, Licence, MAX_ACCOUNTS, Privileg
 pub use errata::{Departure, ERRATA, Erratum, erratum};
 pub use error::{ErrorCode, SUCCESS_STATUS};
 pub use event::{COMMON_FIELDS, Condition, EVENTS, Event, event};
+pub use field::{Field, FieldType, LaterValue};
 pub use function::{
-    API_PREFIX, CapsRef, Domain, Field, Function, LaterDomain, LaterValue, MethodSpec, Param,
-    Presence, Reply, Section, When,
+    API_PREFIX, CapsRef, Domain, Function, LaterDomain, MethodSpec, Param, Presence, Reply,
+    Section, When,
 };
 pub use http::{BlobFormat, MediaType, Method, Tier};
 pub use registry::{FUNCTIONS, Route, function, function_named, functions_of, route};
 pub use service::{Auth, Security, Service, Transport};
-pub use value::{FieldType, TextRule};
+pub use value::TextRule;
 pub use version::{Origin, Version};
 
 /// The version of the manual this crate transcribes.

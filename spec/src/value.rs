@@ -1,60 +1,8 @@
-//! The JSON types of result fields and event parameters, and the textual forms the manual gives
-//! for strings (key codes, card UIDs, SIP URIs...).
+//! The textual forms the manual gives for strings (key codes, card UIDs, SIP URIs...), which
+//! the text fields of replies and events obey (`crate::field`).
 //!
 //! The checks here are small and written by hand because each follows one sentence of the manual
 //! (a user code "includes 2 digits at least and 00 cannot be used"); no library knows them.
-
-/// The JSON type of a field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldType {
-    Bool,
-    /// An integer within the bounds, both included.
-    Int {
-        min: i64,
-        max: i64,
-    },
-    Text(TextRule),
-    /// A string that is one of the listed values.
-    Enum(&'static [&'static str]),
-    /// An object with these fields; fields not listed are allowed (later firmware adds them).
-    Object(&'static [Field]),
-    /// An object whose members the manual does not describe.
-    AnyObject,
-    Array(&'static FieldType),
-    /// The name of an event type of the spec (`log/caps` `events`).
-    EventName,
-    /// An event record: the common fields and the event's `params` (`log/pull` `events`).
-    EventRecord,
-}
-
-use crate::function::Field;
-
-impl FieldType {
-    /// The manual's `uint32`.
-    pub const U32: Self = Self::Int {
-        min: 0,
-        max: u32::MAX as i64,
-    };
-    /// The manual's `int32`.
-    pub const I32: Self = Self::Int {
-        min: i32::MIN as i64,
-        max: i32::MAX as i64,
-    };
-    /// An integer 0 or 1 (`io/status` `state`).
-    pub const BIT: Self = Self::Int { min: 0, max: 1 };
-    pub const STRING: Self = Self::Text(TextRule::Any);
-
-    /// The JSON Schema `type` keyword.
-    pub const fn json_name(&self) -> &'static str {
-        match self {
-            Self::Bool => "boolean",
-            Self::Int { .. } => "integer",
-            Self::Text(_) | Self::Enum(_) | Self::EventName => "string",
-            Self::Object(_) | Self::AnyObject | Self::EventRecord => "object",
-            Self::Array(_) => "array",
-        }
-    }
-}
 
 /// A rule a string value obeys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -26,17 +26,6 @@ const KNOWN: &[(&str, &str)] = &[
         "crates/helios-client/src/client.rs: if exchange.0.response.status == 401 {",
     ),
     // Import cycles.
-    ("cycles", "crates/helios-client: client, streaming"),
-    ("cycles", "crates/helios-device: device, system"),
-    (
-        "cycles",
-        "crates/helios-device: hardware::calls, hardware::calls::far_end",
-    ),
-    (
-        "cycles",
-        "crates/helios-wire: auth::oracles, auth::proptests",
-    ),
-    ("cycles", "spec: function, value"),
 ];
 
 /// Fails on what `found` holds beyond the entries of [`KNOWN`] for `check`, and on those

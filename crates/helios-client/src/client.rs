@@ -4,17 +4,16 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use helios_spec::Method;
 use helios_wire::auth::{
     Algorithm, Challenge, Credentials, DigestChallenge, DigestRequest, parse_challenges,
 };
 use helios_wire::params::{PartSpec, encode_multipart, encode_query, multipart_content_type};
 
 use crate::call::{Call, ParamValue, Transfer};
+use crate::error::{ClientError, MAX_RESPONSE};
 use crate::exchange::{Exchange, RawRequest, RawResponse};
 use crate::streaming::Streaming;
-
-/// The most bytes of a response body read; a device that sends more is cut off with an error.
-pub const MAX_RESPONSE: usize = 64 << 20;
 
 /// How the client authenticates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,18 +26,6 @@ pub enum AuthMode {
     Digest,
     /// Answer whatever the device challenges with, Digest first.
     Auto,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    #[error("cannot build the client: {0}")]
-    Build(String),
-    #[error("the request failed: {0}")]
-    Transport(String),
-    #[error("the response is larger than {MAX_RESPONSE} bytes")]
-    TooLarge,
-    #[error("{0}")]
-    Request(String),
 }
 
 /// Configures a [`Client`].
@@ -107,13 +94,10 @@ impl ClientBuilder {
             builder = builder.danger_accept_invalid_certs(true);
         }
         if let Some(pem) = &self.ca_pem {
-            let cert = reqwest::Certificate::from_pem(pem)
-                .map_err(|e| ClientError::Build(format!("the CA certificate: {e}")))?;
+            let cert = reqwest::Certificate::from_pem(pem).map_err(ClientError::Certificate)?;
             builder = builder.tls_certs_only([cert]);
         }
-        let http = builder
-            .build()
-            .map_err(|e| ClientError::Build(e.to_string()))?;
+        let http = builder.build().map_err(ClientError::Build)?;
         Ok(Client {
             http,
             base: self.base.trim_end_matches('/').to_owned(),
@@ -154,7 +138,7 @@ pub struct Client {
 
 /// A request before authentication: everything but the `Authorization` header.
 struct Prepared {
-    method: String,
+    method: Method,
     url: String,
     /// The request target, as Digest signs it.
     target: String,
@@ -322,8 +306,12 @@ impl Client {
         authorization: Option<String>,
         timeout: Option<Duration>,
     ) -> Result<(Vec<(String, String)>, reqwest::Response, Instant), ClientError> {
-        let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
-            .map_err(|e| ClientError::Request(e.to_string()))?;
+        let method = match prepared.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
         let mut headers = prepared.headers.clone();
         if let Some(authorization) = authorization {
             headers.push(("authorization".into(), authorization));
@@ -342,7 +330,7 @@ impl Client {
         let response = request
             .send()
             .await
-            .map_err(|e| ClientError::Transport(describe(&e)))?;
+            .map_err(|e| ClientError::Transport(e.into()))?;
         Ok((headers, response, started))
     }
 
@@ -398,7 +386,7 @@ impl Client {
                     }
                 }
             };
-            let Some(chunk) = chunk.map_err(|e| ClientError::Transport(describe(&e)))? else {
+            let Some(chunk) = chunk.map_err(|e| ClientError::Transport(e.into()))? else {
                 break;
             };
             if body.len() + chunk.len() > MAX_RESPONSE {
@@ -409,7 +397,7 @@ impl Client {
         }
         let exchange = Exchange {
             request: RawRequest {
-                method: prepared.method.clone(),
+                method: prepared.method.as_str().to_owned(),
                 url: prepared.url.clone(),
                 headers,
                 body: prepared.body.clone(),
@@ -453,18 +441,6 @@ impl Client {
     }
 }
 
-/// reqwest's error with its causes, which name the real problem (refused, timed out, TLS).
-pub(crate) fn describe(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 fn basic(user: &str, password: &str) -> Option<String> {
     Credentials::Basic {
         user: user.to_owned(),
@@ -486,7 +462,7 @@ fn digest(
         .respond(&DigestRequest {
             username: user,
             password,
-            method: &prepared.method,
+            method: prepared.method.as_str(),
             uri: &prepared.target,
             body: &prepared.body,
             cnonce: &cnonce,
@@ -499,7 +475,60 @@ fn digest(
 
 /// The URL, headers and body of a call.
 fn prepare(base: &str, call: &Call) -> Result<Prepared, ClientError> {
-    let simple: Vec<(&str, &str)> = call
+    let (simple, blobs) = split(call);
+    let path = call.target_path();
+    let (target, content_type, body) = match call.transfer {
+        Transfer::Query => {
+            let target = if simple.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{}", encode_query(simple.iter().copied()))
+            };
+            if blobs.is_empty() {
+                (target, None, Vec::new())
+            } else {
+                let (content_type, body) = multipart(&blobs);
+                (target, Some(content_type), body)
+            }
+        }
+        Transfer::UrlEncoded => {
+            if !blobs.is_empty() {
+                return Err(ClientError::BlobOutsideMultipart);
+            }
+            let body = encode_query(simple.iter().copied()).into_bytes();
+            let content_type = "application/x-www-form-urlencoded".to_owned();
+            (path.to_owned(), Some(content_type), body)
+        }
+        Transfer::Multipart => {
+            let mut parts: Vec<PartSpec<'_>> = simple
+                .iter()
+                .map(|(name, value)| PartSpec {
+                    name,
+                    data: value.as_bytes(),
+                    filename: None,
+                    content_type: None,
+                })
+                .collect();
+            parts.extend(blobs);
+            let (content_type, body) = multipart(&parts);
+            (path.to_owned(), Some(content_type), body)
+        }
+    };
+    Ok(Prepared {
+        method: call.method,
+        url: format!("{base}{target}"),
+        target,
+        headers: content_type
+            .map(|value| ("content-type".to_owned(), value))
+            .into_iter()
+            .collect(),
+        body,
+    })
+}
+
+/// A call's simple parameters as names and values, and its `blob-` parameters as parts.
+fn split(call: &Call) -> (Vec<(&str, &str)>, Vec<PartSpec<'_>>) {
+    let simple = call
         .params
         .iter()
         .filter_map(|(name, value)| match value {
@@ -507,7 +536,7 @@ fn prepare(base: &str, call: &Call) -> Result<Prepared, ClientError> {
             ParamValue::Blob { .. } => None,
         })
         .collect();
-    let blobs: Vec<PartSpec<'_>> = call
+    let blobs = call
         .params
         .iter()
         .filter_map(|(name, value)| match value {
@@ -524,59 +553,16 @@ fn prepare(base: &str, call: &Call) -> Result<Prepared, ClientError> {
             ParamValue::Text(_) => None,
         })
         .collect();
-    let mut target = call.target_path().to_owned();
-    let mut headers = Vec::new();
-    let mut body = Vec::new();
-    let boundary = || {
-        let boundary = format!("helios-{:016x}", rand::random::<u64>());
-        (multipart_content_type(&boundary), boundary)
-    };
-    match call.transfer {
-        Transfer::Query => {
-            if !simple.is_empty() {
-                target = format!("{target}?{}", encode_query(simple.iter().copied()));
-            }
-            if !blobs.is_empty() {
-                let (content_type, boundary) = boundary();
-                body = encode_multipart(&boundary, &blobs);
-                headers.push(("content-type".to_owned(), content_type));
-            }
-        }
-        Transfer::UrlEncoded => {
-            if !blobs.is_empty() {
-                return Err(ClientError::Request(
-                    "blob- parameters travel only in a multipart body".into(),
-                ));
-            }
-            body = encode_query(simple.iter().copied()).into_bytes();
-            headers.push((
-                "content-type".to_owned(),
-                "application/x-www-form-urlencoded".to_owned(),
-            ));
-        }
-        Transfer::Multipart => {
-            let mut parts: Vec<PartSpec<'_>> = simple
-                .iter()
-                .map(|(name, value)| PartSpec {
-                    name,
-                    data: value.as_bytes(),
-                    filename: None,
-                    content_type: None,
-                })
-                .collect();
-            parts.extend(blobs);
-            let (content_type, boundary) = boundary();
-            body = encode_multipart(&boundary, &parts);
-            headers.push(("content-type".to_owned(), content_type));
-        }
-    }
-    Ok(Prepared {
-        method: call.method.as_str().to_owned(),
-        url: format!("{base}{target}"),
-        target,
-        headers,
-        body,
-    })
+    (simple, blobs)
+}
+
+/// A multipart body of `parts` under a fresh boundary, and its Content-Type.
+fn multipart(parts: &[PartSpec<'_>]) -> (String, Vec<u8>) {
+    let boundary = format!("helios-{:016x}", rand::random::<u64>());
+    (
+        multipart_content_type(&boundary),
+        encode_multipart(&boundary, parts),
+    )
 }
 
 /// Whether a 401 says the Digest nonce was stale (the credentials were right).

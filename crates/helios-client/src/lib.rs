@@ -25,12 +25,14 @@
 
 mod call;
 mod client;
+mod error;
 mod exchange;
 mod stimulus;
 mod streaming;
 
 pub use call::{Call, ParamValue, Transfer};
-pub use client::{AuthMode, Client, ClientBuilder, ClientError, MAX_RESPONSE};
+pub use client::{AuthMode, Client, ClientBuilder};
+pub use error::{ClientError, MAX_RESPONSE, UNANSWERED, Unanswered};
 pub use exchange::{Exchange, MASKED_BASIC, RawRequest, RawResponse, password_variable};
 pub use stimulus::Stimulus;
 pub use streaming::Streaming;

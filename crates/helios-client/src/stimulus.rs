@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::client::ClientError;
+use crate::error::ClientError;
 
 /// A client of one stimulus interface.
 #[derive(Clone, Debug)]
@@ -25,7 +25,7 @@ impl Stimulus {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .build()
-            .map_err(|e| ClientError::Build(e.to_string()))?;
+            .map_err(ClientError::Build)?;
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
@@ -65,18 +65,20 @@ impl Stimulus {
         let response = request
             .send()
             .await
-            .map_err(|e| ClientError::Transport(e.to_string()))?;
+            .map_err(ClientError::StimulusTransport)?;
         let status = response.status();
         let answer: Value = response
             .json()
             .await
-            .map_err(|e| ClientError::Transport(e.to_string()))?;
+            .map_err(ClientError::StimulusTransport)?;
         if status.is_success() {
             Ok(answer)
         } else {
-            Err(ClientError::Request(format!(
-                "the stimulus interface refused {path} ({status}): {answer}"
-            )))
+            Err(ClientError::StimulusRefused {
+                path: path.to_owned(),
+                status,
+                answer,
+            })
         }
     }
 }

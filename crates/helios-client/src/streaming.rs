@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 
-use crate::client::{ClientError, describe};
+use crate::error::ClientError;
 use crate::exchange::Exchange;
 
 /// An open reply.
@@ -53,7 +53,7 @@ impl Streaming {
             Body::Open(response) => response
                 .chunk()
                 .await
-                .map_err(|e| ClientError::Transport(describe(&e))),
+                .map_err(|e| ClientError::Transport(e.into())),
             Body::Read(rest) => Ok(rest.take()),
         }
     }

@@ -390,7 +390,7 @@ impl<'a> Session<'a> {
                 if !self.outage_expected {
                     self.unanswered += 1;
                 }
-                let error = SendError::NoAnswer(why);
+                let error = SendError::NoAnswer(why.to_string());
                 let limit = self.options.stall_after.unwrap_or(DEFAULT_STALL_AFTER);
                 if limit > 0 && self.unanswered >= limit {
                     self.stalled = Some(format!(

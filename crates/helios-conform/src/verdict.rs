@@ -200,7 +200,7 @@ mod tests {
         let refused = format!("switch/ctrl: {UNANSWERED}: connection refused");
         assert_eq!(Verdict::undecided(refused.clone()), Verdict::Error(refused));
         // The client says it in the same words.
-        let transport = helios_client::ClientError::Transport("reset".into()).to_string();
+        let transport = format!("{}: reset", helios_client::UNANSWERED);
         assert!(matches!(Verdict::undecided(transport), Verdict::Error(_)));
         let late = "the reply came 2 s late".to_owned();
         assert_eq!(

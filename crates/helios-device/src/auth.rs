@@ -19,6 +19,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::profile::{DigestAlgorithm, Profile};
+use crate::reply::Refusal;
 
 /// How long a nonce is good for.
 pub const NONCE_LIFETIME: Duration = Duration::from_secs(300);
@@ -42,12 +43,11 @@ pub enum Caller {
     Account(String),
 }
 
-/// A refusal: the error, the challenges to send with it, and whether it blocked the address
-/// just now (so that the caller raises `LoginBlocked`).
+/// Authentication's refusal: what the reply says, and whether it blocked the address just now
+/// (so that the caller raises `LoginBlocked`).
 #[derive(Clone, Debug)]
 pub struct Denial {
-    pub error: ApiError,
-    pub challenges: Vec<String>,
+    pub refusal: Refusal,
     pub blocked_now: Option<IpAddr>,
 }
 
@@ -121,11 +121,11 @@ impl Authenticator {
             Credentials::Basic { user, password } => {
                 if auth == Auth::Digest {
                     return Err(Denial {
-                        error: ApiError::new(
+                        refusal: ApiError::new(
                             ErrorCode::InvalidAuthMethod,
                             "Basic credentials where only Digest is enabled",
-                        ),
-                        challenges: Vec::new(),
+                        )
+                        .into(),
                         blocked_now: None,
                     });
                 }
@@ -254,8 +254,10 @@ impl Authenticator {
         });
         challenges.extend(digest.to_header_value().ok());
         Denial {
-            error: ApiError::new(ErrorCode::AuthRequired, why),
-            challenges,
+            refusal: Refusal {
+                error: ApiError::new(ErrorCode::AuthRequired, why),
+                challenges,
+            },
             blocked_now: None,
         }
     }

@@ -23,7 +23,7 @@ use crate::hardware::{
     Switches,
 };
 use crate::profile::Profile;
-use crate::system::{SystemState, config::Running};
+use crate::system::{Operation, SystemState, config::Running};
 
 /// Everything that changes.
 #[derive(Debug)]
@@ -288,7 +288,44 @@ impl Device {
             let stamp = self.stamp_at(at);
             state.events.raise(event, stamp);
         }
-        crate::system::settle(self, state);
+        self.carry_out_operations(state);
+    }
+
+    /// Schedules `operation` `delay` seconds from now (see `crate::system`).
+    pub fn schedule(&self, delay: u32, operation: Operation) {
+        let at = self.now() + Duration::from_secs(u64::from(delay));
+        self.with_state(|state, _| state.system.schedule(at, operation));
+    }
+
+    /// Carries out every scheduled operation due by now, each at its due time.
+    fn carry_out_operations(&self, state: &mut State) {
+        while let Some((at, operation)) = state.system.take_due(self.now()) {
+            match operation {
+                Operation::Restart => self.restart_locked(state, at),
+                Operation::ApplyConfig(config) => {
+                    let switches = config.profile.switches.0.clone();
+                    self.running().apply(*config);
+                    let stamp = self.stamp_at(at);
+                    for change in state.switches.reconfigure(&switches, at) {
+                        state.events.raise(
+                            Event::SwitchStateChanged {
+                                switch: u32::from(change.switch),
+                                state: change.active,
+                            },
+                            stamp,
+                        );
+                    }
+                }
+                Operation::FactoryReset => {
+                    self.running().factory_reset();
+                    self.restart_locked(state, at);
+                }
+                Operation::InstallFirmware(image) => {
+                    self.running().install(image.version);
+                    self.restart_locked(state, at);
+                }
+            }
+        }
     }
 
     /// A call arrives from `peer` (a SIP URI or a phone number), the simulation's stimulus: it

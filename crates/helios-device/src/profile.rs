@@ -30,6 +30,32 @@ pub enum ProfileError {
     Invalid { path: String, message: String },
 }
 
+/// Why a value of the profile breaks a rule of the manual (toml's message adds where it is).
+#[derive(Debug, thiserror::Error)]
+pub enum SettingError {
+    #[error("`{0}` is not a firmware version such as 2.21.0.0.1")]
+    FirmwareVersion(String),
+    #[error("switch {0} is defined twice")]
+    SwitchTwice(u8),
+    #[error("switch {0} does not exist: switches are numbered 1 to 4")]
+    NoSuchSwitch(i64),
+    #[error("unknown service `{0}`; the services are {known}", known = names(Service::ALL.iter().map(|s| s.id())))]
+    UnknownService(String),
+    #[error("{0} accounts; a device holds at most {MAX_ACCOUNTS}")]
+    TooManyAccounts(usize),
+    #[error("account `{0}` is defined twice")]
+    AccountTwice(String),
+    #[error("unknown privilege `{0}`; the privileges are {known}", known = names(Group::ALL.iter().map(|g| g.id())))]
+    UnknownPrivilege(String),
+    #[error("unknown licence `{0}`")]
+    UnknownLicence(String),
+}
+
+/// Names as a list: `a, b, c`.
+fn names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.collect::<Vec<_>>().join(", ")
+}
+
 /// A whole profile.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,11 +159,12 @@ pub struct FirmwareVersion {
 }
 
 impl TryFrom<String> for FirmwareVersion {
-    type Error = String;
+    type Error = SettingError;
 
-    fn try_from(text: String) -> Result<Self, String> {
-        let version = Version::parse(&text)
-            .ok_or_else(|| format!("`{text}` is not a firmware version such as 2.21.0.0.1"))?;
+    fn try_from(text: String) -> Result<Self, SettingError> {
+        let Some(version) = Version::parse(&text) else {
+            return Err(SettingError::FirmwareVersion(text));
+        };
         let server_header = crate::reply::server_header(&text);
         Ok(Self {
             text,
@@ -182,12 +209,12 @@ pub struct HardwareInventory {
 pub struct Switches(pub Vec<Switch>);
 
 impl TryFrom<Vec<Switch>> for Switches {
-    type Error = String;
+    type Error = SettingError;
 
-    fn try_from(switches: Vec<Switch>) -> Result<Self, String> {
+    fn try_from(switches: Vec<Switch>) -> Result<Self, SettingError> {
         for (index, switch) in switches.iter().enumerate() {
             if switches[..index].iter().any(|s| s.switch == switch.switch) {
-                return Err(format!("switch {} is defined twice", switch.switch.0));
+                return Err(SettingError::SwitchTwice(switch.switch.0));
             }
         }
         Ok(Self(switches))
@@ -218,14 +245,12 @@ fn default_duration() -> u32 {
 pub struct SwitchId(pub u8);
 
 impl TryFrom<i64> for SwitchId {
-    type Error = String;
+    type Error = SettingError;
 
-    fn try_from(number: i64) -> Result<Self, String> {
+    fn try_from(number: i64) -> Result<Self, SettingError> {
         match u8::try_from(number) {
             Ok(n @ 1..=4) => Ok(Self(n)),
-            _ => Err(format!(
-                "switch {number} does not exist: switches are numbered 1 to 4"
-            )),
+            _ => Err(SettingError::NoSuchSwitch(number)),
         }
     }
 }
@@ -371,16 +396,13 @@ impl<'de> Deserialize<'de> for Sender {
 pub struct ServiceName(pub Service);
 
 impl TryFrom<String> for ServiceName {
-    type Error = String;
+    type Error = SettingError;
 
-    fn try_from(id: String) -> Result<Self, String> {
-        Service::from_id(&id).map(Self).ok_or_else(|| {
-            let known: Vec<&str> = Service::ALL.iter().map(|s| s.id()).collect();
-            format!(
-                "unknown service `{id}`; the services are {}",
-                known.join(", ")
-            )
-        })
+    fn try_from(id: String) -> Result<Self, SettingError> {
+        match Service::from_id(&id) {
+            Some(service) => Ok(Self(service)),
+            None => Err(SettingError::UnknownService(id)),
+        }
     }
 }
 
@@ -414,18 +436,15 @@ pub enum AuthName {
 pub struct Accounts(pub Vec<Account>);
 
 impl TryFrom<Vec<Account>> for Accounts {
-    type Error = String;
+    type Error = SettingError;
 
-    fn try_from(accounts: Vec<Account>) -> Result<Self, String> {
+    fn try_from(accounts: Vec<Account>) -> Result<Self, SettingError> {
         if accounts.len() > MAX_ACCOUNTS {
-            return Err(format!(
-                "{} accounts; a device holds at most {MAX_ACCOUNTS}",
-                accounts.len()
-            ));
+            return Err(SettingError::TooManyAccounts(accounts.len()));
         }
         for (index, account) in accounts.iter().enumerate() {
             if accounts[..index].iter().any(|a| a.user == account.user) {
-                return Err(format!("account `{}` is defined twice", account.user));
+                return Err(SettingError::AccountTwice(account.user.clone()));
             }
         }
         Ok(Self(accounts))
@@ -466,20 +485,13 @@ impl Account {
 pub struct GroupName(pub Group);
 
 impl TryFrom<String> for GroupName {
-    type Error = String;
+    type Error = SettingError;
 
-    fn try_from(id: String) -> Result<Self, String> {
-        Group::ALL
-            .into_iter()
-            .find(|group| group.id() == id)
-            .map(Self)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Group::ALL.iter().map(|g| g.id()).collect();
-                format!(
-                    "unknown privilege `{id}`; the privileges are {}",
-                    known.join(", ")
-                )
-            })
+    fn try_from(id: String) -> Result<Self, SettingError> {
+        match Group::ALL.into_iter().find(|group| group.id() == id) {
+            Some(group) => Ok(Self(group)),
+            None => Err(SettingError::UnknownPrivilege(id)),
+        }
     }
 }
 
@@ -488,12 +500,13 @@ impl TryFrom<String> for GroupName {
 pub struct LicenceName(pub Licence);
 
 impl TryFrom<String> for LicenceName {
-    type Error = String;
+    type Error = SettingError;
 
-    fn try_from(id: String) -> Result<Self, String> {
-        Licence::from_id(&id)
-            .map(Self)
-            .ok_or_else(|| format!("unknown licence `{id}`"))
+    fn try_from(id: String) -> Result<Self, SettingError> {
+        match Licence::from_id(&id) {
+            Some(licence) => Ok(Self(licence)),
+            None => Err(SettingError::UnknownLicence(id)),
+        }
     }
 }
 

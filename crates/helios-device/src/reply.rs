@@ -147,6 +147,22 @@ impl Reply {
     }
 }
 
+/// A request refused: the error, and the challenges that go with it (those of code 9).
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub error: ApiError,
+    pub challenges: Vec<String>,
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            challenges: Vec::new(),
+        }
+    }
+}
+
 /// The negative reply for `error` (2.3): 401 for code 9 with one `WWW-Authenticate` header per
 /// challenge, 200 for every other code.
 pub fn error_response(error: &ApiError, challenges: &[String]) -> Response<Body> {

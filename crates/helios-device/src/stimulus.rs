@@ -10,7 +10,6 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -21,6 +20,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::device::Device;
+use crate::server::{BindError, bind};
 
 /// The events this interface may raise.
 pub const OUTSIDE_WORLD: &[&str] = &[
@@ -58,11 +58,8 @@ pub fn app(device: Arc<Device>) -> Router {
 }
 
 /// Serves the interface on `address` until the runtime ends; returns the bound address.
-pub async fn serve(device: Arc<Device>, address: SocketAddr) -> Result<SocketAddr> {
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .with_context(|| format!("binding the stimulus interface to {address}"))?;
-    let bound = listener.local_addr()?;
+pub async fn serve(device: Arc<Device>, address: SocketAddr) -> Result<SocketAddr, BindError> {
+    let (listener, bound) = bind("the stimulus interface", address).await?;
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app(device)).await {
             tracing::warn!(%error, "the stimulus interface stopped");

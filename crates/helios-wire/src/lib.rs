@@ -3,8 +3,8 @@
 //! Everything here reads bytes that a stranger wrote: request parameters, JSON replies, event
 //! records, authentication headers, MJPEG streams and the configuration XML. Every reader is
 //! synchronous, never panics on any input, bounds the memory it uses, and has a cargo-fuzz target
-//! in `fuzz/` whose property check lives in [`fuzzing`] so that `cargo test` replays the
-//! committed corpora through exactly the same code.
+//! in `fuzz/` whose property check lives in `fuzzing` (the `fuzzing` feature) so that
+//! `cargo test` replays the committed corpora through exactly the same code.
 
 pub mod auth;
 pub mod config_xml;
@@ -12,6 +12,7 @@ pub mod envelope;
 pub mod error;
 pub mod event;
 pub mod finding;
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod mjpeg;
 pub mod params;

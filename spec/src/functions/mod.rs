@@ -20,10 +20,13 @@ use crate::function::Param;
 use crate::value::TextRule;
 use crate::{Domain, Origin};
 
+/// The `response` parameter of `switch/ctrl` and `io/ctrl`.
+pub const RESPONSE: &str = "response";
+
 /// The `response` parameter of `switch/ctrl` and `io/ctrl` (2.14): a text/plain reply with this
 /// text, possibly empty, replaces the JSON one.
-pub(crate) const RESPONSE: Param = Param::optional(
-    "response",
+pub(crate) const RESPONSE_PARAM: Param = Param::optional(
+    RESPONSE,
     Domain::Text {
         rule: TextRule::Any,
         max_len: 1024,

@@ -2,6 +2,7 @@
 //! simulated calls of `hardware::calls` (whose module documentation says how far ends behave).
 
 use helios_spec::ErrorCode;
+use helios_spec::functions::call;
 use helios_wire::ApiError;
 use serde_json::{Value, json};
 
@@ -15,12 +16,16 @@ use crate::reply::Reply;
 fn refused(error: &CallError) -> ApiError {
     match error {
         // Erratum `unknown-session` and `call-answer-state`.
-        CallError::Unknown(_) | CallError::NotRinging(_) => {
-            ApiError::with_param(ErrorCode::InvalidParameter, "session", error.to_string())
-        }
-        CallError::InvalidPeer(_) => {
-            ApiError::with_param(ErrorCode::InvalidParameter, "number", error.to_string())
-        }
+        CallError::Unknown(_) | CallError::NotRinging(_) => ApiError::with_param(
+            ErrorCode::InvalidParameter,
+            call::SESSION,
+            error.to_string(),
+        ),
+        CallError::InvalidPeer(_) => ApiError::with_param(
+            ErrorCode::InvalidParameter,
+            call::dial::NUMBER,
+            error.to_string(),
+        ),
         // Erratum `call-limit`.
         CallError::TooMany | CallError::Exhausted => {
             ApiError::new(ErrorCode::ProcessingError, error.to_string())
@@ -30,11 +35,11 @@ fn refused(error: &CallError) -> ApiError {
 
 /// The `session` parameter; the pipeline checked it is a `u32`.
 fn session(call: &Call) -> Result<u32, ApiError> {
-    let number = call.params.int("session").unwrap_or_default();
+    let number = call.params.int(call::SESSION).unwrap_or_default();
     u32::try_from(number).map_err(|_| {
         ApiError::with_param(
             ErrorCode::InvalidParameter,
-            "session",
+            call::SESSION,
             format!("{number} is not a session id"),
         )
     })
@@ -42,7 +47,7 @@ fn session(call: &Call) -> Result<u32, ApiError> {
 
 /// 5.15: the active calls, or the one `session` names (12 when it names none).
 pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
-    let wanted = if call.params.given("session") {
+    let wanted = if call.params.given(call::SESSION) {
         Some(session(call)?)
     } else {
         None
@@ -69,7 +74,7 @@ pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 
 /// 5.16: a new outgoing call, `connecting` at once.
 pub(super) fn dial(device: &Device, call: &Call) -> Result<Reply, ApiError> {
-    let number = call.params.text("number").unwrap_or_default();
+    let number = call.params.text(call::dial::NUMBER).unwrap_or_default();
     let now = device.now();
     let session = device.with_state(|state, stamp| {
         let (session, event) = state.calls.dial(number, now).map_err(|e| refused(&e))?;
@@ -97,7 +102,7 @@ pub(super) fn answer(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 /// 5.18: terminates an active call with `reason` (normal by default).
 pub(super) fn hangup(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let session = session(call)?;
-    let reason = call.params.word("reason").unwrap_or("normal");
+    let reason = call.params.word(call::hangup::REASON).unwrap_or("normal");
     let keeps = device.faults().has(Fault::HangupKeepsCall);
     device.with_state(|state, stamp| {
         if keeps && state.calls.sessions().any(|s| s.session == session) {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use helios_spec::functions::camera::snapshot;
 use helios_spec::{ErrorCode, MediaType};
 use helios_wire::ApiError;
 use serde_json::{Value, json};
@@ -54,9 +55,9 @@ pub(super) fn snapshot(device: &Device, call: &Call) -> Result<Reply, ApiError> 
     {
         (view.width, view.height) = (width, height);
     }
-    let time = call.params.int("time");
+    let time = call.params.int(snapshot::TIME);
     let time = time.filter(|_| !faults.has(Fault::TimeIgnored));
-    let frame = match (time, call.params.int("fps")) {
+    let frame = match (time, call.params.int(snapshot::FPS)) {
         (Some(time), _) if time < 0 => camera.past(view, time.unsigned_abs()),
         (None, Some(fps)) if fps >= 1 => {
             return mjpeg::push(camera.clone(), view, fps.unsigned_abs(), faults);
@@ -71,7 +72,7 @@ pub(super) fn snapshot(device: &Device, call: &Call) -> Result<Reply, ApiError> 
         // Erratum `snapshot-time-before-start`.
         Err(error @ FrameError::BeforeStart(_)) => Err(ApiError::with_param(
             ErrorCode::NoData,
-            "time",
+            snapshot::TIME,
             error.to_string(),
         )),
         Err(error @ FrameError::Encoding(_)) => {
@@ -85,11 +86,11 @@ pub(super) fn snapshot(device: &Device, call: &Call) -> Result<Reply, ApiError> 
 /// is not paired with answers 12 naming `height` (erratum `snapshot-resolution-param`).
 fn view(camera: &Camera, call: &Call) -> Result<View, ApiError> {
     let config = camera.config();
-    let source = match call.params.word("source") {
+    let source = match call.params.word(snapshot::SOURCE) {
         Some(source) => camera.source_index(source).ok_or_else(|| {
             ApiError::with_param(
                 ErrorCode::InvalidParameter,
-                "source",
+                snapshot::SOURCE,
                 format!("this device has no {source} camera"),
             )
         })?,
@@ -100,19 +101,19 @@ fn view(camera: &Camera, call: &Call) -> Result<View, ApiError> {
             )
         })?,
     };
-    let width = dimension(call, "width")?;
-    let height = dimension(call, "height")?;
+    let width = dimension(call, snapshot::WIDTH)?;
+    let height = dimension(call, snapshot::HEIGHT)?;
     if !config.resolutions.iter().any(|(w, _)| *w == width) {
         return Err(ApiError::with_param(
             ErrorCode::InvalidParameter,
-            "width",
+            snapshot::WIDTH,
             format!("no resolution of camera/caps is {width} pixels wide"),
         ));
     }
     if !config.resolutions.contains(&(width, height)) {
         return Err(ApiError::with_param(
             ErrorCode::InvalidParameter,
-            "height",
+            snapshot::HEIGHT,
             format!("{width} x {height} is not a resolution of camera/caps"),
         ));
     }

@@ -3,7 +3,9 @@
 
 use std::io::Cursor;
 
-use helios_spec::functions::display::image::{FUNCTION as IMAGE, MODELS};
+use helios_spec::functions::display::image::{
+    BLOB_IMAGE, BLOB_VIDEO, DISPLAY, DURATION, FUNCTION as IMAGE, MODELS, REPEAT,
+};
 use helios_spec::{BlobFormat, Domain, ErrorCode, Method};
 use helios_wire::ApiError;
 use helios_wire::params::Typed;
@@ -38,7 +40,7 @@ pub(super) fn caps(device: &Device, _: &Call) -> Result<Reply, ApiError> {
 
 /// 5.22: PUT shows an image or a video, DELETE removes it.
 pub(super) fn image(device: &Device, call: &Call) -> Result<Reply, ApiError> {
-    let name = call.params.text("display").unwrap_or_default();
+    let name = call.params.text(DISPLAY).unwrap_or_default();
     let display = device
         .profile
         .displays
@@ -47,7 +49,7 @@ pub(super) fn image(device: &Device, call: &Call) -> Result<Reply, ApiError> {
         .ok_or_else(|| {
             ApiError::with_param(
                 ErrorCode::InvalidParameter,
-                "display",
+                DISPLAY,
                 format!("this device has no display `{name}`"),
             )
         })?;
@@ -64,20 +66,20 @@ pub(super) fn image(device: &Device, call: &Call) -> Result<Reply, ApiError> {
         return Ok(Reply::Json(None));
     }
     let rules = Rules::of(&device.config(), display);
-    let mut content = match (call.params.get("blob-image"), call.params.get("blob-video")) {
+    let mut content = match (call.params.get(BLOB_IMAGE), call.params.get(BLOB_VIDEO)) {
         (Some(Typed::Blob(blob)), _) => rules.image(&blob.data, blob.format)?,
         (_, Some(Typed::Blob(blob))) => rules.video(&blob.data, blob.format)?,
         // The pipeline has answered 11 for neither and 12 for both.
         _ => {
             return Err(ApiError::with_param(
                 ErrorCode::MissingParameter,
-                "blob-image",
+                BLOB_IMAGE,
                 "missing mandatory parameter",
             ));
         }
     };
-    content.duration_ms = optional_u32(call, "duration");
-    content.repeat = optional_u32(call, "repeat");
+    content.duration_ms = optional_u32(call, DURATION);
+    content.repeat = optional_u32(call, REPEAT);
     if device.faults().has(Fault::DisplayImageNotShown) {
         return Ok(Reply::Json(None));
     }
@@ -117,8 +119,8 @@ impl Rules {
             },
             None => Self {
                 model: "this model",
-                image_formats: spec_formats("blob-image"),
-                video_formats: spec_formats("blob-video"),
+                image_formats: spec_formats(BLOB_IMAGE),
+                video_formats: spec_formats(BLOB_VIDEO),
                 size: caps_size,
             },
         }
@@ -127,7 +129,7 @@ impl Rules {
     /// An image in one of the model's formats, of exactly the display's size, that decodes.
     fn image(&self, data: &[u8], format: BlobFormat) -> Result<DisplayContent, ApiError> {
         let refuse =
-            |why: String| ApiError::with_param(ErrorCode::InvalidParameter, "blob-image", why);
+            |why: String| ApiError::with_param(ErrorCode::InvalidParameter, BLOB_IMAGE, why);
         if !self.image_formats.contains(&format) {
             return Err(refuse(format!(
                 "the {} display takes {} images, not {}",
@@ -151,7 +153,7 @@ impl Rules {
     /// decoded, so their size, length and frame rate go unchecked.
     fn video(&self, data: &[u8], format: BlobFormat) -> Result<DisplayContent, ApiError> {
         let refuse =
-            |why: String| ApiError::with_param(ErrorCode::InvalidParameter, "blob-video", why);
+            |why: String| ApiError::with_param(ErrorCode::InvalidParameter, BLOB_VIDEO, why);
         if self.video_formats.is_empty() {
             return Err(refuse(format!("the {} display shows no video", self.model)));
         }

@@ -4,6 +4,7 @@
 use std::time::UNIX_EPOCH;
 
 use helios_spec::ErrorCode;
+use helios_spec::functions::email::send;
 use helios_wire::ApiError;
 
 use super::Call;
@@ -23,11 +24,11 @@ fn invalid(param: &str, detail: String) -> ApiError {
 pub(super) fn send(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let params = &call.params;
     let resolution = resolution(device, call)?;
-    let count = params.int("pictureCount").unwrap_or(0);
+    let count = params.int(send::PICTURE_COUNT).unwrap_or(0);
     let pictures = if count > 0 {
         let (width, height) = resolution.ok_or_else(|| {
             invalid(
-                "pictureCount",
+                send::PICTURE_COUNT,
                 "this model has no camera to take images with".into(),
             )
         })?;
@@ -44,14 +45,14 @@ pub(super) fn send(device: &Device, call: &Call) -> Result<Reply, ApiError> {
         )
     })?;
     let mail = Mail {
-        to: params.text("to").unwrap_or_default().to_owned(),
-        subject: params.text("subject").unwrap_or_default().to_owned(),
-        body: params.text("body").unwrap_or_default().to_owned(),
+        to: params.text(send::TO).unwrap_or_default().to_owned(),
+        subject: params.text(send::SUBJECT).unwrap_or_default().to_owned(),
+        body: params.text(send::BODY).unwrap_or_default().to_owned(),
         pictures,
         date: UNIX_EPOCH + device.clock().unix(),
     };
     smtp::send(settings, &mail).map_err(|error| match error {
-        MailError::InvalidRecipient(_) => invalid("to", error.to_string()),
+        MailError::InvalidRecipient(_) => invalid(send::TO, error.to_string()),
         MailError::Build(_) | MailError::Send { .. } | MailError::Timeout { .. } => {
             ApiError::new(ErrorCode::ProcessingError, error.to_string())
         }
@@ -74,17 +75,17 @@ fn resolution(device: &Device, call: &Call) -> Result<Option<(u32, u32)>, ApiErr
             format!("{other} is given without {name}"),
         )
     };
-    match (call.params.int("width"), call.params.int("height")) {
+    match (call.params.int(send::WIDTH), call.params.int(send::HEIGHT)) {
         (None, None) => Ok(caps
             .iter()
             .copied()
             .max_by_key(|(w, h)| u64::from(*w) * u64::from(*h))),
-        (Some(_), None) => Err(missing("height", "width")),
-        (None, Some(_)) => Err(missing("width", "height")),
+        (Some(_), None) => Err(missing(send::HEIGHT, send::WIDTH)),
+        (None, Some(_)) => Err(missing(send::WIDTH, send::HEIGHT)),
         (Some(width), Some(height)) => {
             if !caps.iter().any(|(w, _)| i64::from(*w) == width) {
                 return Err(invalid(
-                    "width",
+                    send::WIDTH,
                     format!("no resolution of camera/caps is {width} wide"),
                 ));
             }
@@ -94,7 +95,7 @@ fn resolution(device: &Device, call: &Call) -> Result<Option<(u32, u32)>, ApiErr
                 .map(Some)
                 .ok_or_else(|| {
                     invalid(
-                        "height",
+                        send::HEIGHT,
                         format!("{width}x{height} is not a resolution of camera/caps"),
                     )
                 })
@@ -111,17 +112,17 @@ fn pictures(
     width: u32,
     height: u32,
 ) -> Result<Vec<Vec<u8>>, ApiError> {
-    let span = call.params.int("timeSpan").unwrap_or(0);
+    let span = call.params.int(send::TIME_SPAN).unwrap_or(0);
     let reach = span.saturating_mul(count - 1);
     if reach > CAMERA_MEMORY {
         return Err(invalid(
-            "timeSpan",
+            send::TIME_SPAN,
             format!(
                 "{count} images {span} s apart reach {reach} s back; the camera keeps {CAMERA_MEMORY} s"
             ),
         ));
     }
-    let camera = snapshots(device);
+    let camera = snapshots(device.camera(), device.profile.device.seed, device.now());
     (0..count)
         .map(|index| {
             let offset = i32::try_from(-(span * (count - 1 - index))).unwrap_or(i32::MIN);

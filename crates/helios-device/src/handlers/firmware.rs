@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use helios_spec::ErrorCode;
+use helios_spec::functions::firmware::BLOB_FW;
 use helios_wire::ApiError;
 use serde_json::json;
 
@@ -11,12 +12,12 @@ use super::{Call, blob};
 use crate::device::Device;
 use crate::faults::Fault;
 use crate::reply::Reply;
-use crate::system::{self, Operation, firmware};
+use crate::system::{Operation, firmware};
 
 /// 5.4: the image's version, and whether it is older than the running firmware. A corrupted,
 /// truncated or foreign image answers 12 naming `blob-fw`.
 pub(super) fn upload(device: &Device, call: &Call) -> Result<Reply, ApiError> {
-    let data = blob(call, "blob-fw")?;
+    let data = blob(call, BLOB_FW)?;
     let config = device.config();
     let check = if device.faults().has(Fault::CorruptFirmwareAccepted) {
         firmware::check_header
@@ -24,7 +25,7 @@ pub(super) fn upload(device: &Device, call: &Call) -> Result<Reply, ApiError> {
         firmware::check
     };
     let image = check(data, &config.device.variant).map_err(|error| {
-        ApiError::with_param(ErrorCode::InvalidParameter, "blob-fw", error.to_string())
+        ApiError::with_param(ErrorCode::InvalidParameter, BLOB_FW, error.to_string())
     })?;
     let version = image.version.text.clone();
     let downgrade =
@@ -50,6 +51,6 @@ pub(super) fn apply(device: &Device, _: &Call) -> Result<Reply, ApiError> {
             ));
         }
     };
-    system::schedule(device, delay, operation);
+    device.schedule(delay, operation);
     Ok(Reply::Json(None))
 }

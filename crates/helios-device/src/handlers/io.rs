@@ -1,6 +1,7 @@
 //! `io/caps`, `io/status` and `io/ctrl`.
 
 use helios_spec::ErrorCode;
+use helios_spec::functions::io;
 use helios_wire::ApiError;
 use helios_wire::event::Event;
 use serde_json::{Value, json};
@@ -13,12 +14,12 @@ use crate::profile::PortType;
 use crate::reply::Reply;
 
 fn invalid_port(detail: String) -> ApiError {
-    ApiError::with_param(ErrorCode::InvalidParameter, "port", detail)
+    ApiError::with_param(ErrorCode::InvalidParameter, io::PORT, detail)
 }
 
 /// The ports a request names, with their states: the one of its `port`, or all.
 fn selected(device: &Device, call: &Call) -> Result<Vec<(String, &'static str, bool)>, ApiError> {
-    let wanted = call.params.text("port");
+    let wanted = call.params.text(io::PORT);
     device.with_state(|state, _| {
         let ports: Vec<(String, &'static str, bool)> = state
             .ports
@@ -46,7 +47,7 @@ pub(super) fn caps(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 /// 5.12: `state` is 0 or 1 here (erratum `io-state-type`).
 pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let omit_inputs =
-        device.faults().has(Fault::StatusOmitsInputs) && call.params.text("port").is_none();
+        device.faults().has(Fault::StatusOmitsInputs) && call.params.text(io::PORT).is_none();
     let ports: Vec<Value> = selected(device, call)?
         .into_iter()
         .filter(|(_, kind, _)| !(omit_inputs && *kind == PortType::Input.name()))
@@ -57,8 +58,8 @@ pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 
 /// 5.13: outputs only (erratum `io-ctrl-input`); a change raises `OutputChanged`.
 pub(super) fn ctrl(device: &Device, call: &Call) -> Result<Reply, ApiError> {
-    let port = call.params.text("port").unwrap_or_default().to_owned();
-    let on = call.params.word("action") == Some("on");
+    let port = call.params.text(io::PORT).unwrap_or_default().to_owned();
+    let on = call.params.word(io::ctrl::ACTION) == Some("on");
     let faults = device.faults();
     device.with_state(|state, stamp| {
         let port = if faults.has(Fault::WrongOutput) {

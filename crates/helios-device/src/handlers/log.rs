@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use helios_spec::functions::log;
 use helios_spec::{Condition, EVENTS, ErrorCode, Privilege};
 use helios_wire::ApiError;
 use helios_wire::envelope::write_success;
@@ -52,7 +53,7 @@ fn log_error(error: LogError) -> ApiError {
     match error {
         // Erratum unknown-subscription: 12 naming id.
         LogError::UnknownChannel(_) => {
-            ApiError::with_param(ErrorCode::InvalidParameter, "id", error.to_string())
+            ApiError::with_param(ErrorCode::InvalidParameter, log::ID, error.to_string())
         }
         // Erratum channel-limit.
         LogError::TooManyChannels => ApiError::new(ErrorCode::ProcessingError, error.to_string()),
@@ -61,7 +62,7 @@ fn log_error(error: LogError) -> ApiError {
 
 fn channel_id(call: &Call) -> u32 {
     call.params
-        .int("id")
+        .int(log::ID)
         .and_then(|id| u32::try_from(id).ok())
         .unwrap_or_default()
 }
@@ -78,16 +79,19 @@ pub(super) fn subscribe(device: &Device, call: &Call) -> Result<Reply, ApiError>
                 .unwrap_or_default(),
         },
     };
-    let filter = match call.params.get("filter") {
+    let filter = match call.params.get(log::subscribe::FILTER) {
         Some(Typed::Events(_)) if device.faults().has(Fault::FilterIgnored) => Vec::new(),
         Some(Typed::Events(names)) => names.clone(),
         _ => Vec::new(),
     };
-    let include = match call.params.get("include") {
+    let include = match call.params.get(log::subscribe::INCLUDE) {
         Some(Typed::Include(include)) => *include,
         _ => Include::New,
     };
-    let seconds = call.params.int("duration").unwrap_or(90);
+    let seconds = call
+        .params
+        .int(log::subscribe::DURATION)
+        .unwrap_or(log::subscribe::DEFAULT_DURATION);
     let duration = if device.faults().has(Fault::ChannelNeverExpires) {
         Duration::from_secs(u64::from(u32::MAX))
     } else {
@@ -199,7 +203,7 @@ fn take(
 /// (erratum `pull-timeout-max`).
 pub(super) fn pull(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let id = channel_id(call);
-    let timeout = u64::try_from(call.params.int("timeout").unwrap_or(0)).unwrap_or(0);
+    let timeout = u64::try_from(call.params.int(log::pull::TIMEOUT).unwrap_or(0)).unwrap_or(0);
     let now = device.now();
     let (records, duration) = device
         .with_state(|state, _| {

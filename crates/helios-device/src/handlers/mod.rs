@@ -19,7 +19,7 @@ mod system;
 use std::rc::Rc;
 
 use helios_spec::functions::{
-    audio as audio_fns, call as call_fns, camera as camera_fns, config as config_fns,
+    RESPONSE, audio as audio_fns, call as call_fns, camera as camera_fns, config as config_fns,
     display as display_fns, email as email_fns, firmware as firmware_fns, io as io_fns,
     log as log_fns, pcap as pcap_fns, phone as phone_fns, switch as switch_fns,
     system as system_fns,
@@ -110,8 +110,8 @@ pub fn handler_of(function: &Function) -> Option<&'static str> {
 
 /// The text/plain reply of the `response` parameter (2.14), or `{"success":true}`.
 fn done(call: &Call) -> Reply {
-    match call.params.text("response") {
-        Some(text) if call.params.given("response") => Reply::Text(text.to_owned()),
+    match call.params.text(RESPONSE) {
+        Some(text) if call.params.given(RESPONSE) => Reply::Text(text.to_owned()),
         _ => Reply::Json(None),
     }
 }

@@ -1,6 +1,7 @@
 //! `phone/status` (manual 5.14): the SIP accounts and their registration.
 
 use helios_spec::ErrorCode;
+use helios_spec::functions::phone;
 use helios_wire::ApiError;
 use serde_json::{Map, Value, json};
 
@@ -16,7 +17,7 @@ const REGISTRATION_EXPIRY: u32 = 3600;
 /// 5.14: `registerTime` only while registered (the moment it succeeded, from the device clock);
 /// an account the device lacks answers 12 (erratum `phone-account-absent`).
 pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
-    let wanted = call.params.int("account");
+    let wanted = call.params.int(phone::status::ACCOUNT);
     let accounts: Vec<Value> = device.with_state(|state, _| {
         state
             .sip
@@ -44,7 +45,7 @@ pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     if let (Some(account), true) = (wanted, accounts.is_empty()) {
         return Err(ApiError::with_param(
             ErrorCode::InvalidParameter,
-            "account",
+            phone::status::ACCOUNT,
             format!("SIP account {account} does not exist on this device"),
         ));
     }

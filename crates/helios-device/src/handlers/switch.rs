@@ -1,7 +1,7 @@
 //! `switch/caps`, `switch/status` and `switch/ctrl`.
 
 use helios_spec::ErrorCode;
-use helios_spec::functions::switch::status;
+use helios_spec::functions::switch::{self, status};
 use helios_wire::ApiError;
 use helios_wire::event::Event;
 use serde_json::{Map, Value, json};
@@ -18,7 +18,7 @@ use crate::reply::Reply;
 fn selected(device: &Device, call: &Call) -> Result<Vec<Switch>, ApiError> {
     let config = device.config();
     let all = config.switches.0.iter().cloned();
-    match call.params.int("switch") {
+    match call.params.int(switch::SWITCH) {
         None => {
             let mut all: Vec<Switch> = all.collect();
             all.sort_by_key(|s| s.switch);
@@ -35,7 +35,7 @@ fn selected(device: &Device, call: &Call) -> Result<Vec<Switch>, ApiError> {
 fn unknown(number: i64) -> ApiError {
     ApiError::with_param(
         ErrorCode::InvalidParameter,
-        "switch",
+        switch::SWITCH,
         format!("switch {number} does not exist"),
     )
 }
@@ -113,9 +113,9 @@ pub(super) fn status(device: &Device, call: &Call) -> Result<Reply, ApiError> {
 /// 5.10: on, off or trigger; a change raises `SwitchStateChanged`. A disabled switch answers 14
 /// and does not change (erratum `switch-ctrl-disabled`).
 pub(super) fn ctrl(device: &Device, call: &Call) -> Result<Reply, ApiError> {
-    let number = call.params.int("switch").unwrap_or_default();
+    let number = call.params.int(switch::SWITCH).unwrap_or_default();
     let switch = u8::try_from(number).map_err(|_| unknown(number))?;
-    let action = match call.params.word("action") {
+    let action = match call.params.word(switch::ctrl::ACTION) {
         Some("on") => SwitchAction::On,
         Some("off") => SwitchAction::Off,
         _ => SwitchAction::Trigger,

@@ -10,7 +10,7 @@ use super::Call;
 use crate::device::Device;
 use crate::faults::{Fault, quirks};
 use crate::reply::Reply;
-use crate::system::{self, Operation};
+use crate::system::Operation;
 
 /// 5.1: the profile's identity, and the fields later firmware adds when the profile's firmware
 /// is that late.
@@ -86,7 +86,7 @@ fn skewed_date(device: &Device, result: Value) -> Reply {
 /// 5.3: replies, then restarts `restart_delay` seconds later (erratum `restart-order`).
 pub(super) fn restart(device: &Device, _: &Call) -> Result<Reply, ApiError> {
     let delay = device.config().system.restart_delay;
-    system::schedule(device, delay, Operation::Restart);
+    device.schedule(delay, Operation::Restart);
     Ok(Reply::Json(None))
 }
 

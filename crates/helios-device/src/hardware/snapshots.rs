@@ -6,9 +6,10 @@
 //! baseline JPEG (jpeg-encoder) of the requested size showing a gradient whose colour follows the
 //! moment the image shows, so that images taken at different times differ.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::device::Device;
+use super::camera::{Camera, View};
 
 /// What one snapshot is asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,20 +38,18 @@ pub trait Snapshots {
     fn jpeg(&self, request: &SnapshotRequest<'_>) -> Result<Vec<u8>, SnapshotError>;
 }
 
-/// The snapshots `device` encloses.
-pub fn snapshots(device: &Device) -> Box<dyn Snapshots> {
-    match device.camera() {
+/// The snapshots a device encloses: its `camera`'s frames, or without one, synthetic images
+/// of a device with this `seed` at uptime `now`.
+pub fn snapshots(camera: Option<&Arc<Camera>>, seed: u64, now: Duration) -> Box<dyn Snapshots> {
+    match camera {
         Some(camera) => Box::new(FromCamera(camera.clone())),
-        None => Box::new(Synthetic {
-            seed: device.profile.device.seed,
-            now: device.now(),
-        }),
+        None => Box::new(Synthetic { seed, now }),
     }
 }
 
 /// The camera's frames: the same bytes a snapshot of that moment gets.
 #[derive(Debug)]
-struct FromCamera(std::sync::Arc<crate::hardware::Camera>);
+struct FromCamera(Arc<Camera>);
 
 impl Snapshots for FromCamera {
     fn jpeg(&self, request: &SnapshotRequest<'_>) -> Result<Vec<u8>, SnapshotError> {
@@ -59,7 +58,7 @@ impl Snapshots for FromCamera {
         let source = camera
             .source_index(source)
             .ok_or_else(|| SnapshotError::Camera(format!("no source {source}")))?;
-        let view = crate::hardware::camera::View {
+        let view = View {
             source,
             width: request.width,
             height: request.height,

@@ -1,7 +1,7 @@
 //! The system functions' simulation (manual 5.3 to 5.7): the operations a request schedules
-//! (a restart, a configuration upload, a factory reset, a firmware installation) are carried
-//! out when their time comes, from `Device::settle`, so that they happen deterministically under
-//! a manual clock, after the reply that scheduled them.
+//! (a restart, a configuration upload, a factory reset, a firmware installation) wait here
+//! until the device carries them out when their time comes (`Device::settle`), so that they
+//! happen deterministically under a manual clock, after the reply that scheduled them.
 //!
 //! A configuration upload takes effect `config_delay` seconds after its reply, without a
 //! restart; a factory reset restores the profile's configuration after the same delay and then
@@ -14,10 +14,6 @@ pub mod firmware;
 pub mod store;
 
 use std::time::Duration;
-
-use helios_wire::event::Event;
-
-use crate::device::{Device, State};
 
 /// What the system functions left to do, and the firmware waiting to be applied; a restart
 /// forgets both.
@@ -50,49 +46,13 @@ impl SystemState {
         self.pending.first().map(|(due, _)| *due)
     }
 
-    fn take_due(&mut self, now: Duration) -> Option<(Duration, Operation)> {
+    /// The next operation due by `now`, with its due time, taken off the schedule.
+    pub fn take_due(&mut self, now: Duration) -> Option<(Duration, Operation)> {
         match self.pending.first() {
             Some((due, _)) if *due <= now => Some(self.pending.remove(0)),
             _ => None,
         }
     }
-}
-
-/// Carries out every operation due by now, each at its due time.
-pub(crate) fn settle(device: &Device, state: &mut State) {
-    while let Some((at, operation)) = state.system.take_due(device.now()) {
-        match operation {
-            Operation::Restart => device.restart_locked(state, at),
-            Operation::ApplyConfig(config) => {
-                let switches = config.profile.switches.0.clone();
-                device.running().apply(*config);
-                let stamp = device.stamp_at(at);
-                for change in state.switches.reconfigure(&switches, at) {
-                    state.events.raise(
-                        Event::SwitchStateChanged {
-                            switch: u32::from(change.switch),
-                            state: change.active,
-                        },
-                        stamp,
-                    );
-                }
-            }
-            Operation::FactoryReset => {
-                device.running().factory_reset();
-                device.restart_locked(state, at);
-            }
-            Operation::InstallFirmware(image) => {
-                device.running().install(image.version);
-                device.restart_locked(state, at);
-            }
-        }
-    }
-}
-
-/// Schedules `operation` `delay` seconds from now.
-pub fn schedule(device: &Device, delay: u32, operation: Operation) {
-    let at = device.now() + Duration::from_secs(u64::from(delay));
-    device.with_state(|state, _| state.system.schedule(at, operation));
 }
 
 /// The device's MAC address, in 2N's range, derived from the profile's seed so that it is

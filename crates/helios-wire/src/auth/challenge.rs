@@ -1,8 +1,10 @@
 //! `WWW-Authenticate`: the challenges a device sends with a 401 (RFC 7235 4.1), typed for Basic
 //! (RFC 7617 2) and Digest (RFC 7616 3.3), read leniently and written canonically.
 
+use super::credentials::DigestResponse;
+use super::digest::{Algorithm, DigestRequest, MessageQop, Qop};
 use super::params::{self, ParamWriter, RawChallenge};
-use super::{Algorithm, AuthError, Finding, MAX_CHALLENGES, MAX_HEADERS, Qop};
+use super::{AuthError, Finding, MAX_CHALLENGES, MAX_HEADERS};
 
 /// One challenge of a `WWW-Authenticate` header.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -256,5 +258,39 @@ fn utf8_charset(scheme: &str, value: Option<String>, findings: &mut Vec<Finding>
             false
         }
         None => false,
+    }
+}
+
+impl DigestChallenge {
+    /// Computes the client's `Authorization` for `request` (RFC 7616 3.4).
+    pub fn respond(&self, request: &DigestRequest<'_>) -> Result<DigestResponse, AuthError> {
+        if self.userhash {
+            return Err(AuthError::Userhash);
+        }
+        let offered = |qop| self.qop.contains(&qop);
+        let qop = match request.qop {
+            Some(wanted) if offered(wanted) => Some(wanted),
+            Some(wanted) => return Err(AuthError::QopNotOffered(wanted)),
+            None if offered(Qop::Auth) => Some(Qop::Auth),
+            None if offered(Qop::AuthInt) => Some(Qop::AuthInt),
+            None => None,
+        };
+        let mut response = DigestResponse {
+            username: request.username.to_owned(),
+            realm: self.realm.clone(),
+            nonce: self.nonce.clone(),
+            uri: request.uri.to_owned(),
+            response: String::new(),
+            algorithm: self.algorithm.clone(),
+            opaque: self.opaque.clone(),
+            qop: qop.map(|qop| MessageQop {
+                qop,
+                nc: request.nc,
+                cnonce: request.cnonce.to_owned(),
+            }),
+        };
+        response.response =
+            response.expected_response(request.password, request.method, request.body)?;
+        Ok(response)
     }
 }

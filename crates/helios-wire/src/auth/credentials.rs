@@ -9,8 +9,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
+use super::digest::{Algorithm, MessageQop, Qop, Signed, eq_hex_constant_time, request_digest};
 use super::params::{self, ParamWriter};
-use super::{Algorithm, AuthError, MAX_CHALLENGES, Qop};
+use super::{AuthError, MAX_CHALLENGES};
 
 /// The credentials of one `Authorization` header.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,15 +45,6 @@ pub struct DigestResponse {
     pub opaque: Option<String>,
     /// The qop, nonce count and client nonce; absent in the RFC 2069 form.
     pub qop: Option<MessageQop>,
-}
-
-/// The three parameters that come together whenever a qop is used (RFC 7616 3.4).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MessageQop {
-    pub qop: Qop,
-    /// `nc`, written as exactly eight lowercase hex digits.
-    pub nc: u32,
-    pub cnonce: String,
 }
 
 /// The bytes `username*` may carry unencoded: RFC 8187's `attr-char`.
@@ -280,4 +272,38 @@ fn decode_ext_value(value: &str) -> Result<String, AuthError> {
         .decode_utf8()
         .map_err(|_| invalid())?;
     Ok(decoded.into_owned())
+}
+
+impl DigestResponse {
+    /// The `response` a server expects from this header's own fields and the account's
+    /// password, for a request with this method and body (RFC 7616 3.4.1).
+    pub fn expected_response(
+        &self,
+        password: &str,
+        method: &str,
+        body: &[u8],
+    ) -> Result<String, AuthError> {
+        let signed = Signed {
+            algorithm: &self.algorithm,
+            username: &self.username,
+            realm: &self.realm,
+            nonce: &self.nonce,
+            uri: &self.uri,
+            qop: self.qop.as_ref(),
+        };
+        request_digest(&signed, password, method, body)
+    }
+
+    /// Whether `response` is right for `password` and a request with this method and body.
+    ///
+    /// This checks the arithmetic only. The caller still checks that the nonce is one it
+    /// issued and still fresh, that `nc` grew, that `realm`, `uri`, `opaque` and the qop match
+    /// what it offered and the request it received: a response computed without a qop passes
+    /// here even when the challenge offered one.
+    pub fn verify(&self, password: &str, method: &str, body: &[u8]) -> bool {
+        match self.expected_response(password, method, body) {
+            Ok(expected) => eq_hex_constant_time(expected.as_bytes(), self.response.as_bytes()),
+            Err(_) => false,
+        }
+    }
 }

@@ -1,5 +1,6 @@
-//! The Digest arithmetic of RFC 7616 3.4 (and RFC 2617 3.2.2): the algorithms, `qop`, the
-//! client's `respond` and the server's `verify`, both through one `request_digest`.
+//! The Digest arithmetic of RFC 7616 3.4 (and RFC 2617 3.2.2): the algorithms, `qop`, and
+//! `request_digest`, through which both the client's `DigestChallenge::respond` (in
+//! `challenge.rs`) and the server's `DigestResponse::verify` (in `credentials.rs`) go.
 //!
 //! Nonce generation, expiry, `nc` replay tracking and the checks that `realm`, `uri`, `opaque`
 //! and `qop` echo what the server offered belong to the device: they are inputs here.
@@ -9,7 +10,7 @@ use std::fmt;
 use md5::Md5;
 use sha2::{Digest, Sha256, Sha512_256};
 
-use super::{AuthError, DigestChallenge, DigestResponse, MessageQop};
+use super::AuthError;
 
 /// The `algorithm` parameter (RFC 7616 3.3; IANA "HTTP Digest Hash Algorithms").
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -116,6 +117,15 @@ impl Qop {
     }
 }
 
+/// The three parameters that come together whenever a qop is used (RFC 7616 3.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageQop {
+    pub qop: Qop,
+    /// `nc`, written as exactly eight lowercase hex digits.
+    pub nc: u32,
+    pub cnonce: String,
+}
+
 /// What the client brings to a Digest challenge: its account and the request it signs.
 #[derive(Clone, Copy)]
 pub struct DigestRequest<'a> {
@@ -151,122 +161,85 @@ impl fmt::Debug for DigestRequest<'_> {
     }
 }
 
-impl DigestChallenge {
-    /// Computes the client's `Authorization` for `request` (RFC 7616 3.4).
-    pub fn respond(&self, request: &DigestRequest<'_>) -> Result<DigestResponse, AuthError> {
-        if self.userhash {
-            return Err(AuthError::Userhash);
-        }
-        let offered = |qop| self.qop.contains(&qop);
-        let qop = match request.qop {
-            Some(wanted) if offered(wanted) => Some(wanted),
-            Some(wanted) => return Err(AuthError::QopNotOffered(wanted)),
-            None if offered(Qop::Auth) => Some(Qop::Auth),
-            None if offered(Qop::AuthInt) => Some(Qop::AuthInt),
-            None => None,
-        };
-        let mut response = DigestResponse {
-            username: request.username.to_owned(),
-            realm: self.realm.clone(),
-            nonce: self.nonce.clone(),
-            uri: request.uri.to_owned(),
-            response: String::new(),
-            algorithm: self.algorithm.clone(),
-            opaque: self.opaque.clone(),
-            qop: qop.map(|qop| MessageQop {
-                qop,
-                nc: request.nc,
-                cnonce: request.cnonce.to_owned(),
-            }),
-        };
-        response.response =
-            response.expected_response(request.password, request.method, request.body)?;
-        Ok(response)
-    }
+/// The fields of a Digest response that its request digest is computed from: the response's
+/// own, as the client wrote them and the server received them.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Signed<'a> {
+    pub algorithm: &'a Algorithm,
+    pub username: &'a str,
+    pub realm: &'a str,
+    pub nonce: &'a str,
+    pub uri: &'a str,
+    pub qop: Option<&'a MessageQop>,
 }
 
-impl DigestResponse {
-    /// The `response` a server expects from this header's own fields and the account's
-    /// password, for a request with this method and body (RFC 7616 3.4.1).
-    pub fn expected_response(
-        &self,
-        password: &str,
-        method: &str,
-        body: &[u8],
-    ) -> Result<String, AuthError> {
-        let alg = &self.algorithm;
-        let unsupported = || AuthError::UnsupportedAlgorithm(alg.name().to_owned());
-        let nonce = self.nonce.as_bytes();
-        let mut ha1 = alg
-            .h(&[
-                self.username.as_bytes(),
-                b":",
-                self.realm.as_bytes(),
-                b":",
-                password.as_bytes(),
-            ])
-            .ok_or_else(unsupported)?;
-        if alg.is_session() {
-            // RFC 7616 3.4.2: A1 = H(user:realm:password) ":" nonce ":" cnonce. RFC 2617
-            // forbids the -sess forms without qop, so there is no cnonce to miss there.
-            let cnonce = self.qop.as_ref().map(|q| q.cnonce.as_bytes());
-            let cnonce = cnonce.ok_or(AuthError::MissingParam {
-                scheme: "Digest",
-                param: "cnonce",
-            })?;
-            ha1 = alg
-                .h(&[ha1.as_bytes(), b":", nonce, b":", cnonce])
-                .ok_or_else(unsupported)?;
-        }
-        let uri = self.uri.as_bytes();
-        let ha2 = match self.qop.as_ref().map(|q| q.qop) {
-            Some(Qop::AuthInt) => {
-                let body_hash = alg.h(&[body]).ok_or_else(unsupported)?;
-                alg.h(&[method.as_bytes(), b":", uri, b":", body_hash.as_bytes()])
-            }
-            Some(Qop::Auth) | None => alg.h(&[method.as_bytes(), b":", uri]),
-        }
+/// The request digest (RFC 7616 3.4.1) of `signed`, for the account's `password` and a request
+/// with this method and body: the `response` a client sends and a server expects.
+pub(super) fn request_digest(
+    signed: &Signed<'_>,
+    password: &str,
+    method: &str,
+    body: &[u8],
+) -> Result<String, AuthError> {
+    let alg = signed.algorithm;
+    let unsupported = || AuthError::UnsupportedAlgorithm(alg.name().to_owned());
+    let nonce = signed.nonce.as_bytes();
+    let mut ha1 = alg
+        .h(&[
+            signed.username.as_bytes(),
+            b":",
+            signed.realm.as_bytes(),
+            b":",
+            password.as_bytes(),
+        ])
         .ok_or_else(unsupported)?;
-        let digest = match &self.qop {
-            Some(q) => {
-                let nc = format!("{:08x}", q.nc);
-                alg.h(&[
-                    ha1.as_bytes(),
-                    b":",
-                    nonce,
-                    b":",
-                    nc.as_bytes(),
-                    b":",
-                    q.cnonce.as_bytes(),
-                    b":",
-                    q.qop.name().as_bytes(),
-                    b":",
-                    ha2.as_bytes(),
-                ])
-            }
-            // RFC 2069, kept by RFC 2617 3.2.2.1 for servers that send no qop.
-            None => alg.h(&[ha1.as_bytes(), b":", nonce, b":", ha2.as_bytes()]),
-        };
-        digest.ok_or_else(unsupported)
+    if alg.is_session() {
+        // RFC 7616 3.4.2: A1 = H(user:realm:password) ":" nonce ":" cnonce. RFC 2617
+        // forbids the -sess forms without qop, so there is no cnonce to miss there.
+        let cnonce = signed.qop.map(|q| q.cnonce.as_bytes());
+        let cnonce = cnonce.ok_or(AuthError::MissingParam {
+            scheme: "Digest",
+            param: "cnonce",
+        })?;
+        ha1 = alg
+            .h(&[ha1.as_bytes(), b":", nonce, b":", cnonce])
+            .ok_or_else(unsupported)?;
     }
-
-    /// Whether `response` is right for `password` and a request with this method and body.
-    ///
-    /// This checks the arithmetic only. The caller still checks that the nonce is one it
-    /// issued and still fresh, that `nc` grew, that `realm`, `uri`, `opaque` and the qop match
-    /// what it offered and the request it received: a response computed without a qop passes
-    /// here even when the challenge offered one.
-    pub fn verify(&self, password: &str, method: &str, body: &[u8]) -> bool {
-        match self.expected_response(password, method, body) {
-            Ok(expected) => eq_hex_constant_time(expected.as_bytes(), self.response.as_bytes()),
-            Err(_) => false,
+    let uri = signed.uri.as_bytes();
+    let ha2 = match signed.qop.map(|q| q.qop) {
+        Some(Qop::AuthInt) => {
+            let body_hash = alg.h(&[body]).ok_or_else(unsupported)?;
+            alg.h(&[method.as_bytes(), b":", uri, b":", body_hash.as_bytes()])
         }
+        Some(Qop::Auth) | None => alg.h(&[method.as_bytes(), b":", uri]),
     }
+    .ok_or_else(unsupported)?;
+    let digest = match signed.qop {
+        Some(q) => {
+            let nc = format!("{:08x}", q.nc);
+            alg.h(&[
+                ha1.as_bytes(),
+                b":",
+                nonce,
+                b":",
+                nc.as_bytes(),
+                b":",
+                q.cnonce.as_bytes(),
+                b":",
+                q.qop.name().as_bytes(),
+                b":",
+                ha2.as_bytes(),
+            ])
+        }
+        // RFC 2069, kept by RFC 2617 3.2.2.1 for servers that send no qop.
+        None => alg.h(&[ha1.as_bytes(), b":", nonce, b":", ha2.as_bytes()]),
+    };
+    digest.ok_or_else(unsupported)
 }
 
 /// Compares two hex strings, ignoring ASCII case, in time that depends on their length only,
 /// so that a client cannot learn how many leading characters of its guess were right.
-fn eq_hex_constant_time(expected: &[u8], got: &[u8]) -> bool {
+pub(super) fn eq_hex_constant_time(expected: &[u8], got: &[u8]) -> bool {
     if expected.len() != got.len() {
         return false;
     }

@@ -10,9 +10,12 @@
 //! - `params`: the auth-param grammar. Reading is http-auth's `ChallengeParser` (a maintained,
 //!   fuzzed state machine), used for Digest credentials too since their grammar is the same;
 //!   writing is ours.
-//! - `challenge`: `WWW-Authenticate`, read leniently (findings) and written canonically.
-//! - `credentials`: `Authorization`, read strictly.
-//! - `digest`: algorithms, qop, `respond` and `verify`, on the RustCrypto `md-5` and `sha2`.
+//! - `challenge`: `WWW-Authenticate`, read leniently (findings) and written canonically, and the
+//!   client's answer to a Digest challenge (`DigestChallenge::respond`).
+//! - `credentials`: `Authorization`, read strictly, and the server's check of a Digest
+//!   response (`DigestResponse::verify`).
+//! - `digest`: algorithms, qop and the request digest both sides compute, on the RustCrypto
+//!   `md-5` and `sha2`.
 //!
 //! Deliberately absent: nonce generation and expiry, `nc` replay tracking, and the checks that
 //! a response's `realm`, `uri`, `opaque` and qop match what the device offered. They are the
@@ -37,8 +40,8 @@ mod tests;
 mod tests_credentials;
 
 pub use challenge::{Challenge, DigestChallenge, parse_challenges, write_challenges};
-pub use credentials::{Credentials, DigestResponse, MessageQop, parse_authorization};
-pub use digest::{Algorithm, DigestRequest, Qop};
+pub use credentials::{Credentials, DigestResponse, parse_authorization};
+pub use digest::{Algorithm, DigestRequest, MessageQop, Qop};
 
 use crate::Finding;
 

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-use super::oracles::digest_auth_response;
+use super::oracles::{digest_auth_response, request};
 use super::*;
 
 /// What may stand in a quoted string: visible ASCII, space and tab.
@@ -154,27 +154,6 @@ fn signing() -> impl Strategy<Value = (DigestChallenge, String, String, String, 
                 (challenge, username, password, method, body)
             },
         )
-}
-
-pub(super) fn request<'a>(
-    username: &'a str,
-    password: &'a str,
-    method: &'a str,
-    body: &'a [u8],
-    uri: &'a str,
-    cnonce: &'a str,
-    nc: u32,
-) -> DigestRequest<'a> {
-    DigestRequest {
-        username,
-        password,
-        method,
-        uri,
-        body,
-        cnonce,
-        nc,
-        qop: None,
-    }
 }
 
 proptest! {

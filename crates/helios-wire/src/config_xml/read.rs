@@ -3,7 +3,7 @@
 //! The tree is built with an explicit stack of open elements, never by recursion, so that no
 //! input can exhaust the call stack; the depth limit then bounds the tree's own shape.
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
 use super::name::is_name;
@@ -12,6 +12,28 @@ use super::{ConfigXmlError, Limits, markup};
 
 /// Reads `bytes` into a tree, whatever its root element.
 pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ConfigXmlError> {
+    let (body, base) = text_of(bytes, limits)?;
+    let mut reader = Reader::from_str(body);
+    let mut builder = Builder::new(limits);
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|error| malformed(base + reader.error_position(), error))?;
+        let offset = base + reader.buffer_position();
+        if !matches!(event, Event::Text(_) | Event::GeneralRef(_)) {
+            builder.flush_text(offset)?;
+        }
+        if matches!(event, Event::Eof) {
+            break;
+        }
+        builder.take(event, offset)?;
+    }
+    builder.finish(base + reader.buffer_position())
+}
+
+/// The document's text within the size limit, without a byte order mark, and the offset its
+/// text starts at in `bytes` (offsets still count the mark).
+fn text_of<'b>(bytes: &'b [u8], limits: &Limits) -> Result<(&'b str, u64), ConfigXmlError> {
     if bytes.len() > limits.max_bytes {
         return Err(ConfigXmlError::TooLarge {
             size: bytes.len(),
@@ -21,97 +43,9 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ConfigXmlE
     let text = std::str::from_utf8(bytes).map_err(|error| ConfigXmlError::NotUtf8 {
         offset: error.valid_up_to(),
     })?;
-    // A byte order mark is allowed before the declaration; offsets still count it.
+    // A byte order mark is allowed before the declaration.
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let base = (text.len() - body.len()) as u64;
-    let mut reader = Reader::from_str(body);
-    let mut builder = Builder {
-        limits,
-        prolog: Vec::new(),
-        root: None,
-        epilog: Vec::new(),
-        open: Vec::new(),
-        text: String::new(),
-        elements: 0,
-        nodes: 0,
-    };
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|error| malformed(base + reader.error_position(), error))?;
-        let offset = base + reader.buffer_position();
-        if !matches!(event, Event::Text(_) | Event::GeneralRef(_)) {
-            builder.flush_text(offset)?;
-        }
-        match event {
-            Event::Start(start) => {
-                let element = element(&start, false, offset)?;
-                builder.open_element(element, offset)?;
-            }
-            Event::Empty(start) => {
-                let element = element(&start, true, offset)?;
-                builder.open_element(element, offset)?;
-                builder.close_element(offset)?;
-            }
-            Event::End(_) => builder.close_element(offset)?,
-            Event::Text(text) => builder.text.push_str(&text.xml10_content()),
-            Event::GeneralRef(reference) => {
-                let resolved = reference
-                    .resolve_char_ref()
-                    .map_err(|error| malformed(offset, error))?;
-                if let Some(character) = resolved {
-                    builder.text.push(character);
-                } else if let Some(entity) =
-                    quick_xml::escape::resolve_predefined_entity(&reference)
-                {
-                    builder.text.push_str(entity);
-                } else if is_name(&reference) {
-                    builder.flush_text(offset)?;
-                    builder.attach(Node::EntityRef(reference.to_string()), offset)?;
-                } else {
-                    return Err(malformed(
-                        offset,
-                        format!("invalid reference &{};", &*reference),
-                    ));
-                }
-            }
-            Event::CData(data) => {
-                builder.attach(Node::CData(data.xml10_content().into_owned()), offset)?
-            }
-            Event::Comment(comment) => {
-                builder.attach(Node::Comment(comment.into_inner().into_owned()), offset)?
-            }
-            Event::Decl(declaration) => {
-                let content = (*declaration).to_owned();
-                if !markup::is_declaration(&content) {
-                    return Err(malformed(offset, "an XML declaration that is not one"));
-                }
-                check_encoding(&declaration, offset)?;
-                builder.attach(Node::Declaration(content), offset)?;
-            }
-            Event::PI(instruction) => {
-                let content = (*instruction).to_owned();
-                if !markup::is_processing_instruction(&content) {
-                    return Err(malformed(
-                        offset,
-                        "a processing instruction without a valid target",
-                    ));
-                }
-                builder.attach(Node::ProcessingInstruction(content), offset)?;
-            }
-            Event::DocType(doctype) => {
-                let content = doctype
-                    .trim_end_matches(markup::is_xml_whitespace)
-                    .to_owned();
-                if !markup::is_doctype(&content) {
-                    return Err(malformed(offset, "a document type without a name"));
-                }
-                builder.attach(Node::DocType(content), offset)?;
-            }
-            Event::Eof => break,
-        }
-    }
-    builder.finish(base + reader.buffer_position())
+    Ok((body, (text.len() - body.len()) as u64))
 }
 
 fn malformed(offset: u64, reason: impl ToString) -> ConfigXmlError {
@@ -189,7 +123,93 @@ struct Builder<'l> {
     nodes: usize,
 }
 
-impl Builder<'_> {
+impl<'l> Builder<'l> {
+    fn new(limits: &'l Limits) -> Self {
+        Self {
+            limits,
+            prolog: Vec::new(),
+            root: None,
+            epilog: Vec::new(),
+            open: Vec::new(),
+            text: String::new(),
+            elements: 0,
+            nodes: 0,
+        }
+    }
+
+    /// Takes one event of the reader into the tree (every event but the end of the input).
+    fn take(&mut self, event: Event<'_>, offset: u64) -> Result<(), ConfigXmlError> {
+        match event {
+            Event::Start(start) => self.open_element(element(&start, false, offset)?, offset),
+            Event::Empty(start) => {
+                self.open_element(element(&start, true, offset)?, offset)?;
+                self.close_element(offset)
+            }
+            Event::End(_) => self.close_element(offset),
+            Event::Text(text) => {
+                self.text.push_str(&text.xml10_content());
+                Ok(())
+            }
+            Event::GeneralRef(reference) => self.reference(&reference, offset),
+            Event::CData(data) => {
+                self.attach(Node::CData(data.xml10_content().into_owned()), offset)
+            }
+            Event::Comment(comment) => {
+                self.attach(Node::Comment(comment.into_inner().into_owned()), offset)
+            }
+            Event::Decl(declaration) => {
+                let content = (*declaration).to_owned();
+                if !markup::is_declaration(&content) {
+                    return Err(malformed(offset, "an XML declaration that is not one"));
+                }
+                check_encoding(&declaration, offset)?;
+                self.attach(Node::Declaration(content), offset)
+            }
+            Event::PI(instruction) => {
+                let content = (*instruction).to_owned();
+                if !markup::is_processing_instruction(&content) {
+                    return Err(malformed(
+                        offset,
+                        "a processing instruction without a valid target",
+                    ));
+                }
+                self.attach(Node::ProcessingInstruction(content), offset)
+            }
+            Event::DocType(doctype) => {
+                let content = doctype
+                    .trim_end_matches(markup::is_xml_whitespace)
+                    .to_owned();
+                if !markup::is_doctype(&content) {
+                    return Err(malformed(offset, "a document type without a name"));
+                }
+                self.attach(Node::DocType(content), offset)
+            }
+            Event::Eof => Ok(()),
+        }
+    }
+
+    /// A reference: a character or a predefined entity joins the text; another entity stays a
+    /// reference node, written back as it came.
+    fn reference(&mut self, reference: &BytesRef<'_>, offset: u64) -> Result<(), ConfigXmlError> {
+        let resolved = reference
+            .resolve_char_ref()
+            .map_err(|error| malformed(offset, error))?;
+        if let Some(character) = resolved {
+            self.text.push(character);
+        } else if let Some(entity) = quick_xml::escape::resolve_predefined_entity(reference) {
+            self.text.push_str(entity);
+        } else if is_name(reference) {
+            self.flush_text(offset)?;
+            self.attach(Node::EntityRef(reference.to_string()), offset)?;
+        } else {
+            return Err(malformed(
+                offset,
+                format!("invalid reference &{};", &**reference),
+            ));
+        }
+        Ok(())
+    }
+
     fn count_node(&mut self) -> Result<(), ConfigXmlError> {
         self.nodes += 1;
         if self.nodes > self.limits.max_nodes {

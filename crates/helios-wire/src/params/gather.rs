@@ -44,85 +44,23 @@ pub fn gather<'a>(
     body: &'a [u8],
     limits: &Limits,
 ) -> Result<Gathered<'a>, ApiError> {
-    let limit_for = |name: &str| {
-        function
-            .param(name)
-            .map_or(limits.max_unknown, |param| param.domain.max_len())
+    let mut collector = Collector {
+        function,
+        limits,
+        gathered: Gathered::default(),
+        total: 0,
     };
-    let mut gathered = Gathered::default();
-    let mut total = 0usize;
-    let mut add = |gathered: &mut Gathered<'a>, param: RawParam<'a>| -> Result<(), ApiError> {
-        let limit = limit_for(&param.name);
-        if param.value.len() > limit {
-            return Err(too_big(&param.name, format!("more than {limit} bytes")));
-        }
-        total = total.saturating_add(param.value.len());
-        if total > limits.max_request {
-            return Err(too_big(
-                &param.name,
-                format!("the request holds more than {} bytes", limits.max_request),
-            ));
-        }
-        if gathered.occurrences.len() >= limits.max_params {
-            return Err(too_big(
-                &param.name,
-                format!("more than {} parameters", limits.max_params),
-            ));
-        }
-        if is_blob(&param.name) && param.source != Source::Multipart {
-            gathered.ignored_blobs.push(param.name.into_owned());
-        } else {
-            gathered.occurrences.push(param);
-        }
-        Ok(())
-    };
-
     if let Some(query) = query {
-        text_pairs(query, Source::Query, |param| add(&mut gathered, param))?;
+        text_pairs(query, Source::Query, |param| collector.add(param))?;
     }
     if !method.has_body() || body.is_empty() {
-        return Ok(gathered);
+        return Ok(collector.gathered);
     }
     match essence(content_type).as_deref() {
         Some(URLENCODED) => {
-            simple_pairs(body, Source::UrlEncoded, |param| add(&mut gathered, param))?;
+            simple_pairs(body, Source::UrlEncoded, |param| collector.add(param))?;
         }
-        Some(FORM_DATA) => {
-            let content_type = content_type.unwrap_or_default();
-            let parts = multipart::parts(
-                content_type,
-                Bytes::copy_from_slice(body),
-                &limit_for,
-                limits.max_params,
-            )?;
-            for part in parts {
-                let value = if is_blob(&part.name) {
-                    RawValue::Blob(Box::new(Blob {
-                        data: part.data,
-                        content_type: part.content_type,
-                        filename: part.filename,
-                    }))
-                } else {
-                    RawValue::Text(Cow::Owned(String::from_utf8(part.data.to_vec()).map_err(
-                        |_| {
-                            ApiError::with_param(
-                                ErrorCode::InvalidParameter,
-                                &part.name,
-                                "a simple parameter that is not UTF-8",
-                            )
-                        },
-                    )?))
-                };
-                add(
-                    &mut gathered,
-                    RawParam {
-                        name: Cow::Owned(part.name),
-                        value,
-                        source: Source::Multipart,
-                    },
-                )?;
-            }
-        }
+        Some(FORM_DATA) => collector.multipart(content_type.unwrap_or_default(), body)?,
         other => {
             return Err(ApiError::new(
                 ErrorCode::ProcessingError,
@@ -133,7 +71,92 @@ pub fn gather<'a>(
             ));
         }
     }
-    Ok(gathered)
+    Ok(collector.gathered)
+}
+
+/// The occurrences gathered so far, and the limits each new one is held to.
+struct Collector<'a, 'r> {
+    function: &'r Function,
+    limits: &'r Limits,
+    gathered: Gathered<'a>,
+    /// The bytes of every value so far.
+    total: usize,
+}
+
+impl<'a> Collector<'a, '_> {
+    /// The most bytes one value of `name` may hold: the spec's limit, or the limit for
+    /// parameters the function does not know.
+    fn limit_for(&self, name: &str) -> usize {
+        self.function
+            .param(name)
+            .map_or(self.limits.max_unknown, |param| param.domain.max_len())
+    }
+
+    /// Takes one occurrence, within the limits (13 otherwise); a `blob-` parameter from
+    /// outside a multipart body is noted and left aside.
+    fn add(&mut self, param: RawParam<'a>) -> Result<(), ApiError> {
+        let limit = self.limit_for(&param.name);
+        if param.value.len() > limit {
+            return Err(too_big(&param.name, format!("more than {limit} bytes")));
+        }
+        self.total = self.total.saturating_add(param.value.len());
+        if self.total > self.limits.max_request {
+            return Err(too_big(
+                &param.name,
+                format!(
+                    "the request holds more than {} bytes",
+                    self.limits.max_request
+                ),
+            ));
+        }
+        if self.gathered.occurrences.len() >= self.limits.max_params {
+            return Err(too_big(
+                &param.name,
+                format!("more than {} parameters", self.limits.max_params),
+            ));
+        }
+        if is_blob(&param.name) && param.source != Source::Multipart {
+            self.gathered.ignored_blobs.push(param.name.into_owned());
+        } else {
+            self.gathered.occurrences.push(param);
+        }
+        Ok(())
+    }
+
+    /// Takes the parts of a multipart/form-data body: `blob-` parameters as blobs, the others
+    /// as text, which must be UTF-8.
+    fn multipart(&mut self, content_type: &str, body: &[u8]) -> Result<(), ApiError> {
+        let parts = multipart::parts(
+            content_type,
+            Bytes::copy_from_slice(body),
+            &|name| self.limit_for(name),
+            self.limits.max_params,
+        )?;
+        for part in parts {
+            let value = if is_blob(&part.name) {
+                RawValue::Blob(Box::new(Blob {
+                    data: part.data,
+                    content_type: part.content_type,
+                    filename: part.filename,
+                }))
+            } else {
+                let text = String::from_utf8(part.data.to_vec()).map_err(|_| {
+                    ApiError::with_param(
+                        ErrorCode::InvalidParameter,
+                        &part.name,
+                        "a simple parameter that is not UTF-8",
+                    )
+                })?;
+                RawValue::Text(Cow::Owned(text))
+            };
+            self.add(RawParam {
+                name: Cow::Owned(part.name),
+                value,
+                source: Source::Multipart,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 /// Gives `each` the pairs of a query or urlencoded body, decoded, in order; the first name or

@@ -18,7 +18,7 @@ pub const FUNCTION: Function = Function {
     licences: &[Licence::EnhancedIntegration],
     hardware: None,
     origin: Origin::V2_13,
-    params: &[super::SESSION],
+    params: &[super::SESSION_PARAM],
     replies: &[Reply::json(None)],
     errata: &["call-answer-state"],
 };

@@ -1,10 +1,14 @@
 //! `GET`/`POST` `/api/call/dial`: manual 5.16 "api call dial".
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Domain, Field, Function, GET_POST_REVERSIBLE, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, GET_POST_REVERSIBLE, Param, Reply, Section};
 use crate::service::Service;
-use crate::value::{FieldType, TextRule};
+use crate::value::TextRule;
 use crate::version::Origin;
+
+/// The `number` parameter.
+pub const NUMBER: &str = "number";
 
 const RESULT: &[Field] = &[Field::new(
     "session",
@@ -26,7 +30,7 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[Param::mandatory(
-        "number",
+        NUMBER,
         Domain::Text {
             rule: TextRule::DialTarget,
             max_len: 255,

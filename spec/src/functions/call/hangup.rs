@@ -5,6 +5,9 @@ use crate::function::{Domain, Function, GET_POST_REVERSIBLE, Param, Reply, Secti
 use crate::service::Service;
 use crate::version::Origin;
 
+/// The `reason` parameter.
+pub const REASON: &str = "reason";
+
 pub const FUNCTION: Function = Function {
     path: "/api/call/hangup",
     section: Section {
@@ -19,9 +22,9 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[
-        super::SESSION,
+        super::SESSION_PARAM,
         Param::optional(
-            "reason",
+            REASON,
             Domain::Enum(&["normal", "rejected", "busy"]),
             "End call reason: normal - normal call end (default value), rejected - call rejection signalling, busy - station busy signalling",
         )

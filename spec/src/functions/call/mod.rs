@@ -7,7 +7,10 @@ pub mod status;
 
 use crate::function::{Domain, Param};
 
+/// The `session` parameter of `call/status`, `call/answer` and `call/hangup`.
+pub const SESSION: &str = "session";
+
 /// A call identifier, as `call/dial` and the CallStateChanged event give it.
-const SESSION: Param = Param::mandatory("session", Domain::U32, "Call identifier")
+const SESSION_PARAM: Param = Param::mandatory(SESSION, Domain::U32, "Call identifier")
     .errata(&["call-session-mandatory", "unknown-session"])
     .of_state("an active call");

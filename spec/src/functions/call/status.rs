@@ -1,12 +1,12 @@
 //! `GET`/`POST` `/api/call/status`: manual 5.15 "api call status".
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Domain, Field, Function, GET_POST_READ_ONLY, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, GET_POST_READ_ONLY, Param, Reply, Section};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
 
-const SESSION: &[Field] = &[
+const SESSION_FIELDS: &[Field] = &[
     Field::new("session", FieldType::U32, "Call identifier"),
     Field::new(
         "direction",
@@ -22,7 +22,7 @@ const SESSION: &[Field] = &[
 
 const RESULT: &[Field] = &[Field::new(
     "sessions",
-    FieldType::Array(&FieldType::Object(SESSION)),
+    FieldType::Array(&FieldType::Object(SESSION_FIELDS)),
     "Active calls with their current states; one item when the session parameter is used, empty when there is no active call",
 )];
 
@@ -40,7 +40,7 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[Param::optional(
-        "session",
+        super::SESSION,
         Domain::U32,
         "Optional call identifier. If the parameter is not included, the function returns statuses of all the active calls.",
     )

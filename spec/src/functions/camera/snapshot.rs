@@ -7,6 +7,17 @@ use crate::later;
 use crate::service::Service;
 use crate::version::Origin;
 
+/// The `width` parameter.
+pub const WIDTH: &str = "width";
+/// The `height` parameter.
+pub const HEIGHT: &str = "height";
+/// The `source` parameter.
+pub const SOURCE: &str = "source";
+/// The `fps` parameter.
+pub const FPS: &str = "fps";
+/// The `time` parameter.
+pub const TIME: &str = "time";
+
 /// How far back the intercom's memory reaches, in seconds (`time`).
 pub const MEMORY_SECONDS: i64 = 30;
 
@@ -32,34 +43,34 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_13,
     params: &[
         Param::mandatory(
-            "width",
+            WIDTH,
             Domain::Int { min: 1, max: 4096 },
             "Mandatory parameter specifying the horizontal resolution of the JPEG image in pixels",
         )
         .caps(super::RESOLUTION_WIDTH)
         .errata(&["snapshot-resolution-param"]),
         Param::mandatory(
-            "height",
+            HEIGHT,
             Domain::Int { min: 1, max: 4096 },
             "Mandatory parameter specifying the vertical resolution of the JPEG image in pixels. The snapshot height and width must comply with one of the supported options (see api/camera/caps).",
         )
         .caps(super::RESOLUTION_HEIGHT)
         .errata(&["snapshot-resolution-param"]),
         Param::optional(
-            "source",
+            SOURCE,
             Domain::Enum(&["internal", "external"]),
             "Optional parameter defining the video source (internal – internal camera, external – external IP camera). If the parameter is not included, the default video source is selected.",
         )
         .caps(SOURCES),
         Param::optional(
-            "fps",
+            FPS,
             Domain::U32,
             "Optional parameter defining the frame rate. If the parameter is set to >= 1, the intercom sends images at the set frame rate using the http server push method.",
         )
         .later_domain(Domain::Int { min: 0, max: 15 }, later::FIRMWARE_2_50)
         .errata(&["fps-range"]),
         Param::optional(
-            "time",
+            TIME,
             Domain::Int {
                 min: -MEMORY_SECONDS,
                 max: 0,
@@ -72,9 +83,9 @@ pub const FUNCTION: Function = Function {
     replies: &[
         Reply::media(MediaType::Jpeg),
         Reply::media(MediaType::MixedReplace).when(When::ParamAtLeast {
-            param: "fps",
+            param: FPS,
             min: 1,
-            unless: "time",
+            unless: TIME,
         }),
     ],
     errata: &["mjpeg-framing"],

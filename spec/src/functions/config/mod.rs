@@ -8,6 +8,9 @@ use crate::http::{BlobFormat, MediaType, Method, Tier};
 use crate::service::Service;
 use crate::version::Origin;
 
+/// The `blob-cfg` parameter.
+pub const BLOB_CFG: &str = "blob-cfg";
+
 /// The root element of the configuration document.
 pub const ROOT_ELEMENT: &str = "DeviceDatabase";
 
@@ -32,7 +35,7 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[Param::mandatory(
-        "blob-cfg",
+        BLOB_CFG,
         Domain::Blob {
             formats: &[BlobFormat::ConfigXml],
             max_len: 4 << 20,

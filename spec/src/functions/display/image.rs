@@ -10,6 +10,17 @@ use crate::service::Service;
 use crate::value::TextRule;
 use crate::version::Origin;
 
+/// The `display` parameter.
+pub const DISPLAY: &str = "display";
+/// The `blob-image` parameter.
+pub const BLOB_IMAGE: &str = "blob-image";
+/// The `blob-video` parameter.
+pub const BLOB_VIDEO: &str = "blob-video";
+/// The `duration` parameter.
+pub const DURATION: &str = "duration";
+/// The `repeat` parameter.
+pub const REPEAT: &str = "repeat";
+
 const DISPLAYS: CapsRef = CapsRef {
     function: super::caps::PATH,
     list: "displays",
@@ -73,7 +84,7 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_13,
     params: &[
         Param::mandatory(
-            "display",
+            DISPLAY,
             Domain::Text {
                 rule: TextRule::Any,
                 max_len: 64,
@@ -82,7 +93,7 @@ pub const FUNCTION: Function = Function {
         )
         .caps(DISPLAYS),
         Param::one_of(
-            "blob-image",
+            BLOB_IMAGE,
             "content",
             Domain::Blob {
                 formats: &[
@@ -97,7 +108,7 @@ pub const FUNCTION: Function = Function {
         )
         .only(PUT),
         Param::one_of(
-            "blob-video",
+            BLOB_VIDEO,
             "content",
             Domain::Blob {
                 formats: &[BlobFormat::Mpeg4, BlobFormat::H264],
@@ -107,13 +118,13 @@ pub const FUNCTION: Function = Function {
         )
         .only(PUT),
         Param::optional(
-            "duration",
+            DURATION,
             Domain::U32,
             "Optional parameter. Image display / video playing time in milliseconds.",
         )
         .only(PUT),
         Param::optional(
-            "repeat",
+            REPEAT,
             Domain::U32,
             "Optional parameter. Video playing repetition count. The parameter applies to video only.",
         )

@@ -8,6 +8,21 @@ use crate::service::Service;
 use crate::value::TextRule;
 use crate::version::Origin;
 
+/// The `to` parameter.
+pub const TO: &str = "to";
+/// The `subject` parameter.
+pub const SUBJECT: &str = "subject";
+/// The `body` parameter.
+pub const BODY: &str = "body";
+/// The `pictureCount` parameter.
+pub const PICTURE_COUNT: &str = "pictureCount";
+/// The `timeSpan` parameter.
+pub const TIME_SPAN: &str = "timeSpan";
+/// The `width` parameter.
+pub const WIDTH: &str = "width";
+/// The `height` parameter.
+pub const HEIGHT: &str = "height";
+
 /// The most camera images one e-mail carries.
 pub const MAX_PICTURES: i64 = 5;
 
@@ -26,7 +41,7 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_14,
     params: &[
         Param::mandatory(
-            "to",
+            TO,
             Domain::Text {
                 rule: TextRule::EmailAddress,
                 max_len: 254,
@@ -34,7 +49,7 @@ pub const FUNCTION: Function = Function {
             "Mandatory parameter specifying the delivery address.",
         ),
         Param::mandatory(
-            "subject",
+            SUBJECT,
             Domain::Text {
                 rule: TextRule::Any,
                 max_len: 255,
@@ -42,7 +57,7 @@ pub const FUNCTION: Function = Function {
             "Mandatory parameter specifying the subject of the message.",
         ),
         Param::optional(
-            "body",
+            BODY,
             Domain::Text {
                 rule: TextRule::Any,
                 max_len: 64 << 10,
@@ -50,7 +65,7 @@ pub const FUNCTION: Function = Function {
             "Optional parameter specifying the contents of the message (including html marks if necessary). If not completed, the message will be delivered without any contents.",
         ),
         Param::optional(
-            "pictureCount",
+            PICTURE_COUNT,
             Domain::Int {
                 min: 0,
                 max: MAX_PICTURES,
@@ -60,14 +75,14 @@ pub const FUNCTION: Function = Function {
         .default("0")
         .errata(&["email-picture-resolution"]),
         Param::optional(
-            "timeSpan",
+            TIME_SPAN,
             Domain::U32,
             "Optional parameter specifying the timespan in seconds of the snapshots enclosed to the email. Default value: 0.",
         )
         .default("0")
         .errata(&["email-picture-time"]),
         Param::optional(
-            "width",
+            WIDTH,
             Domain::Int { min: 1, max: 4096 },
             "Optional parameter specifying the width of the camera images to be enclosed; it must comply with one of the supported options (see api/camera/caps).",
         )
@@ -75,7 +90,7 @@ pub const FUNCTION: Function = Function {
         .since(Origin::V2_15)
         .errata(&["email-picture-resolution"]),
         Param::optional(
-            "height",
+            HEIGHT,
             Domain::Int { min: 1, max: 4096 },
             "Optional parameter specifying the height of the camera images to be enclosed; it must comply with one of the supported options (see api/camera/caps).",
         )

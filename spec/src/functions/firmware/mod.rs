@@ -3,11 +3,14 @@
 pub mod apply;
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Domain, Field, Function, MethodSpec, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, MethodSpec, Param, Reply, Section};
 use crate::http::{BlobFormat, Method, Tier};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
+
+/// The `blob-fw` parameter.
+pub const BLOB_FW: &str = "blob-fw";
 
 const RESULT: &[Field] = &[
     Field::new(
@@ -36,7 +39,7 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[Param::mandatory(
-        "blob-fw",
+        BLOB_FW,
         Domain::Blob {
             formats: &[BlobFormat::Firmware],
             max_len: 48 << 20,

@@ -1,9 +1,9 @@
 //! `GET`/`POST` `/api/io/caps`: manual 5.11 "api io caps".
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Field, Function, GET_POST_READ_ONLY, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Function, GET_POST_READ_ONLY, Reply, Section};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
 
 const PORT: &[Field] = &[

@@ -6,6 +6,9 @@ use crate::http::MediaType;
 use crate::service::Service;
 use crate::version::Origin;
 
+/// The `action` parameter.
+pub const ACTION: &str = "action";
+
 pub const FUNCTION: Function = Function {
     path: "/api/io/ctrl",
     section: Section {
@@ -21,22 +24,22 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_13,
     params: &[
         Param::mandatory(
-            "port",
+            super::PORT,
             super::PORT_DOMAIN,
             "Mandatory I/O identifier. Use also /api/io/caps to get the identifiers of the available inputs and outputs.",
         )
         .caps(super::PORTS)
         .errata(&["io-ctrl-input"]),
         Param::mandatory(
-            "action",
+            ACTION,
             Domain::Enum(&["on", "off"]),
             "Mandatory action defining parameter (on – activate output, log. 1, off – deactivate output, log. 0)",
         ),
-        super::super::RESPONSE,
+        super::super::RESPONSE_PARAM,
     ],
     replies: &[
         Reply::json(None),
-        Reply::media(MediaType::Text).when(When::ParamGiven("response")),
+        Reply::media(MediaType::Text).when(When::ParamGiven(super::super::RESPONSE)),
     ],
     errata: &[],
 };

@@ -7,6 +7,9 @@ pub mod status;
 use crate::function::{CapsRef, Domain, Param};
 use crate::value::TextRule;
 
+/// The `port` parameter of `io/caps`, `io/status` and `io/ctrl`.
+pub const PORT: &str = "port";
+
 /// Where a device lists its ports.
 const PORTS: CapsRef = CapsRef {
     function: caps::PATH,
@@ -23,7 +26,7 @@ const PORT_DOMAIN: Domain = Domain::Text {
 
 /// The optional `port` of `io/caps` and `io/status`.
 const PORT_FILTER: Param = Param::optional(
-    "port",
+    PORT,
     PORT_DOMAIN,
     "Optional input/output identifier. Use also /api/io/caps to get identifiers of the available inputs and outputs.",
 )

@@ -1,9 +1,9 @@
 //! `GET`/`POST` `/api/log/caps`: manual 5.23 "api log caps".
 
 use crate::access::Access;
-use crate::function::{Field, Function, GET_POST_READ_ONLY, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Function, GET_POST_READ_ONLY, Reply, Section};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
 
 const RESULT: &[Field] = &[Field::new(

@@ -7,6 +7,9 @@ pub mod unsubscribe;
 
 use crate::function::{Domain, Param};
 
+/// The `id` parameter of `log/pull` and `log/unsubscribe`.
+pub const ID: &str = "id";
+
 /// How many events the device keeps in its history queue (5.24).
 pub const HISTORY_LEN: usize = 10_000;
 
@@ -14,8 +17,8 @@ pub const HISTORY_LEN: usize = 10_000;
 pub const PULL_BATCH: usize = 128;
 
 /// A channel identifier from `log/subscribe`.
-const ID: Param = Param::mandatory(
-    "id",
+const ID_PARAM: Param = Param::mandatory(
+    ID,
     Domain::U32,
     "Identifier of the existing channel obtained by preceding dialling of /api/log/subscribe",
 )

@@ -1,10 +1,13 @@
 //! `GET`/`POST` `/api/log/pull`: manual 5.26 "api log pull".
 
 use crate::access::Access;
-use crate::function::{Domain, Field, Function, GET_POST_READ_ONLY, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, GET_POST_READ_ONLY, Param, Reply, Section};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
+
+/// The `timeout` parameter.
+pub const TIMEOUT: &str = "timeout";
 
 const RESULT: &[Field] = &[Field::new(
     "events",
@@ -26,9 +29,9 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[
-        super::ID,
+        super::ID_PARAM,
         Param::optional(
-            "timeout",
+            TIMEOUT,
             Domain::U32,
             "Reply delay in seconds if the channel queue is empty. The default value 0 means that the intercom shall reply without delay.",
         )

@@ -1,10 +1,17 @@
 //! `GET`/`POST` `/api/log/subscribe`: manual 5.24 "api log subscribe".
 
 use crate::access::Access;
-use crate::function::{Domain, Field, Function, GET_POST_READ_ONLY, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, GET_POST_READ_ONLY, Param, Reply, Section};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
+
+/// The `include` parameter.
+pub const INCLUDE: &str = "include";
+/// The `filter` parameter.
+pub const FILTER: &str = "filter";
+/// The `duration` parameter.
+pub const DURATION: &str = "duration";
 
 /// The channel lifetime when `duration` is absent, in seconds.
 pub const DEFAULT_DURATION: i64 = 90;
@@ -32,20 +39,20 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_13,
     params: &[
         Param::optional(
-            "include",
+            INCLUDE,
             Domain::Include,
             "Events to be added to the channel queue: new - only new events occurring after channel creation; all - all events recorded so far; -t - all events recorded in the last t seconds (-10, e.g.)",
         )
         .default("new")
         .errata(&["include-form"]),
         Param::optional(
-            "filter",
+            FILTER,
             Domain::EventFilter,
             "List of required event types separated with commas. If no value is entered, all available event types are transferred via the channel.",
         )
         .errata(&["filter-unknown-event"]),
         Param::optional(
-            "duration",
+            DURATION,
             Domain::Int {
                 min: 1,
                 max: MAX_DURATION,

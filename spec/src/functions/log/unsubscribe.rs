@@ -18,7 +18,7 @@ pub const FUNCTION: Function = Function {
     licences: &[],
     hardware: None,
     origin: Origin::V2_13,
-    params: &[super::ID],
+    params: &[super::ID_PARAM],
     replies: &[Reply::json(None)],
     errata: &["trailing-comma"],
 };

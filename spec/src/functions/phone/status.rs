@@ -1,15 +1,19 @@
 //! `GET`/`POST` `/api/phone/status`: manual 5.14 "api phone status".
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Domain, Field, Function, GET_POST_READ_ONLY, Param, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Domain, Function, GET_POST_READ_ONLY, Param, Reply, Section};
 use crate::service::Service;
-use crate::value::{FieldType, TextRule};
+use crate::value::TextRule;
 use crate::version::Origin;
+
+/// The `account` parameter.
+pub const ACCOUNT: &str = "account";
 
 /// The SIP account numbers the manual knows.
 pub const ACCOUNTS: Domain = Domain::Int { min: 1, max: 2 };
 
-const ACCOUNT: &[Field] = &[
+const ACCOUNT_FIELDS: &[Field] = &[
     Field::new(
         "account",
         FieldType::Int { min: 1, max: 2 },
@@ -35,7 +39,7 @@ const ACCOUNT: &[Field] = &[
 
 const RESULT: &[Field] = &[Field::new(
     "accounts",
-    FieldType::Array(&FieldType::Object(ACCOUNT)),
+    FieldType::Array(&FieldType::Object(ACCOUNT_FIELDS)),
     "SIP accounts with current statuses; one item when the account parameter is used",
 )];
 
@@ -53,7 +57,7 @@ pub const FUNCTION: Function = Function {
     hardware: None,
     origin: Origin::V2_13,
     params: &[Param::optional(
-        "account",
+        ACCOUNT,
         ACCOUNTS,
         "Optional SIP account identifier (1 or 2). If the parameter is not included, the function returns statuses of all the SIP accounts.",
     )

@@ -6,6 +6,9 @@ use crate::http::MediaType;
 use crate::service::Service;
 use crate::version::Origin;
 
+/// The `action` parameter.
+pub const ACTION: &str = "action";
+
 pub const FUNCTION: Function = Function {
     path: "/api/switch/ctrl",
     section: Section {
@@ -21,22 +24,22 @@ pub const FUNCTION: Function = Function {
     origin: Origin::V2_13,
     params: &[
         Param::mandatory(
-            "switch",
+            super::SWITCH,
             super::SWITCH_DOMAIN,
             "Mandatory switch identifier (typically, 1 to 4). Use also /api/switch/caps to know the exact count of switches.",
         )
         .caps(super::SWITCHES)
         .errata(&["switch-domain"]),
         Param::mandatory(
-            "action",
+            ACTION,
             Domain::Enum(&["on", "off", "trigger"]),
             "Mandatory action defining parameter (on – activate switch, off – deactivate switch, trigger – change switch state).",
         ),
-        super::super::RESPONSE,
+        super::super::RESPONSE_PARAM,
     ],
     replies: &[
         Reply::json(None),
-        Reply::media(MediaType::Text).when(When::ParamGiven("response")),
+        Reply::media(MediaType::Text).when(When::ParamGiven(super::super::RESPONSE)),
     ],
     errata: &["switch-ctrl-disabled"],
 };

@@ -6,6 +6,9 @@ pub mod status;
 
 use crate::function::{CapsRef, Domain, Param};
 
+/// The `switch` parameter of `switch/caps`, `switch/status` and `switch/ctrl`.
+pub const SWITCH: &str = "switch";
+
 /// Where a device lists its switches.
 const SWITCHES: CapsRef = CapsRef {
     function: caps::PATH,
@@ -20,7 +23,7 @@ const SWITCH_DOMAIN: Domain = Domain::Int { min: 1, max: 4 };
 
 /// The optional `switch` of `switch/caps` and `switch/status`.
 const SWITCH_FILTER: Param = Param::optional(
-    "switch",
+    SWITCH,
     SWITCH_DOMAIN,
     "Optional switch identifier (typically, 1 to 4). Use also /api/switch/caps to know the exact count of switches.",
 )

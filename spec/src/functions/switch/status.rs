@@ -1,10 +1,10 @@
 //! `GET`/`POST` `/api/switch/status`: manual 5.9 "api switch status".
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Field, Function, GET_POST_READ_ONLY, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Function, GET_POST_READ_ONLY, Reply, Section};
 use crate::later;
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
 
 const SWITCH: &[Field] = &[

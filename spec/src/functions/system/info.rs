@@ -1,10 +1,11 @@
 //! `GET`/`POST` `/api/system/info`: manual 5.1 "api system info".
 
 use crate::access::{Access, Group, Privilege};
-use crate::function::{Field, Function, GET_POST_READ_ONLY, LaterValue, Reply, Section};
+use crate::field::{Field, FieldType, LaterValue};
+use crate::function::{Function, GET_POST_READ_ONLY, Reply, Section};
 use crate::later;
 use crate::service::Service;
-use crate::value::{FieldType, TextRule};
+use crate::value::TextRule;
 use crate::version::Origin;
 
 const RESULT: &[Field] = &[

@@ -1,9 +1,9 @@
 //! `GET`/`POST` `/api/system/status`: manual 5.2 "api system status".
 
 use crate::access::{Access, Group, Licence, Privilege};
-use crate::function::{Field, Function, GET_POST_READ_ONLY, Reply, Section};
+use crate::field::{Field, FieldType};
+use crate::function::{Function, GET_POST_READ_ONLY, Reply, Section};
 use crate::service::Service;
-use crate::value::FieldType;
 use crate::version::Origin;
 
 const RESULT: &[Field] = &[

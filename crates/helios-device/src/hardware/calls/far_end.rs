@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::{CallState, Direction};
+use super::state::{CallState, Direction};
 
 /// How long an outgoing call is `connecting` before the far end answers the INVITE.
 pub const CONNECTING_TIME: Duration = Duration::from_secs(1);

@@ -42,45 +42,14 @@ use helios_wire::event::Event;
 use crate::profile::Profile;
 
 mod far_end;
+mod state;
 
 pub use far_end::{CONNECTING_TIME, NO_ANSWER_TIME, RINGING_TIME};
 use far_end::{FarEnd, Step};
+pub use state::{CallState, Direction};
 
 /// The most calls active at once (erratum `call-limit`).
 pub const MAX_CALLS: usize = 4;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    Incoming,
-    Outgoing,
-}
-
-impl Direction {
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Incoming => "incoming",
-            Self::Outgoing => "outgoing",
-        }
-    }
-}
-
-/// The states of an active call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CallState {
-    Connecting,
-    Ringing,
-    Connected,
-}
-
-impl CallState {
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Connecting => "connecting",
-            Self::Ringing => "ringing",
-            Self::Connected => "connected",
-        }
-    }
-}
 
 /// An active call.
 #[derive(Clone, Debug)]

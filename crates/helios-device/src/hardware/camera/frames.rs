@@ -21,7 +21,7 @@ use bytes::Bytes;
 use helios_spec::functions::camera::snapshot::MEMORY_SECONDS;
 
 use super::scene::{FRAME_RATE, Picture};
-use super::strips::{StripEncoder, StripUsage};
+use super::strips::{EncodeError, StripEncoder, StripUsage};
 
 /// The most encoded bytes the cache holds.
 pub const BUDGET_BYTES: usize = 16 << 20;
@@ -37,7 +37,7 @@ pub struct FrameKey {
 }
 
 /// An encoded frame, or why encoding failed.
-pub type Encoded = Result<Bytes, String>;
+pub type Encoded = Result<Bytes, EncodeError>;
 
 /// One frame: whether a client has taken on its encoding, and the encoding once done.
 #[derive(Debug, Default)]

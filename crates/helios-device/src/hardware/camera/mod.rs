@@ -28,6 +28,7 @@ use crate::profile;
 use frames::{FrameCache, FrameKey};
 use memory::{Capture, Memory};
 use scene::{FRAME_RATE, Moment};
+use strips::EncodeError;
 
 /// What a client looks at: a source (its index in the profile) at one of its resolutions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,12 +58,12 @@ pub struct Frame {
 }
 
 /// Why no frame could be given.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum FrameError {
     #[error("the device had not started {0} seconds ago")]
     BeforeStart(u64),
-    #[error("{0}")]
-    Encoding(String),
+    #[error(transparent)]
+    Encoding(#[from] EncodeError),
 }
 
 #[derive(Debug)]

@@ -20,13 +20,33 @@
 //! the headers of at most [`MAX_HEADERS`] frame sizes.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
-use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+use jpeg_encoder::{ColorType, Encoder, EncodingError, SamplingFactor};
 use xxhash_rust::xxh3::xxh3_128;
 
 use super::scene::Picture;
+
+/// Why a frame could not be encoded. Cloned with the frame cache's slot that holds it, so the
+/// encoder's own error is shared.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum EncodeError {
+    #[error("the frame is too wide")]
+    TooWide,
+    #[error("the frame is too high")]
+    TooHigh,
+    #[error("the frame is empty")]
+    Empty,
+    #[error("the frame's pixels do not fill it")]
+    Unfilled,
+    #[error("encoding the frame failed: {0}")]
+    Encoder(#[source] Arc<EncodingError>),
+    #[error("the encoder wrote no scan header")]
+    NoScanHeader,
+    #[error("the encoder wrote no EOI")]
+    NoEnd,
+}
 
 /// The JPEG quality of every frame: sharp text, small files.
 pub const QUALITY: u8 = 80;
@@ -135,7 +155,7 @@ impl StripEncoder {
 
     /// A baseline (SOF0) JPEG of `picture`, 4:2:0, with the standard Huffman tables and a
     /// restart marker after every row of MCUs.
-    pub fn encode(&self, picture: &Picture) -> Result<Bytes, String> {
+    pub fn encode(&self, picture: &Picture) -> Result<Bytes, EncodeError> {
         let (width, height) = dimensions(picture)?;
         let strip_len = usize::from(width) * 3 * MCU_SIZE;
         let keys: Vec<StripKey> = picture
@@ -229,14 +249,14 @@ fn restart_marker(index: usize) -> u8 {
     0xD0 + u8::try_from(index % 8).unwrap_or(0)
 }
 
-fn dimensions(picture: &Picture) -> Result<(u16, u16), String> {
-    let width = u16::try_from(picture.width).map_err(|_| "the frame is too wide".to_owned())?;
-    let height = u16::try_from(picture.height).map_err(|_| "the frame is too high".to_owned())?;
+fn dimensions(picture: &Picture) -> Result<(u16, u16), EncodeError> {
+    let width = u16::try_from(picture.width).map_err(|_| EncodeError::TooWide)?;
+    let height = u16::try_from(picture.height).map_err(|_| EncodeError::TooHigh)?;
     if width == 0 || height == 0 {
-        return Err("the frame is empty".to_owned());
+        return Err(EncodeError::Empty);
     }
     if picture.rgb.len() != usize::from(width) * usize::from(height) * 3 {
-        return Err("the frame's pixels do not fill it".to_owned());
+        return Err(EncodeError::Unfilled);
     }
     Ok((width, height))
 }
@@ -247,7 +267,7 @@ fn encode_whole(
     width: u16,
     height: u16,
     restart: Option<u16>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, EncodeError> {
     let mut jpeg = Vec::new();
     let mut encoder = Encoder::new(&mut jpeg, QUALITY);
     encoder.set_sampling_factor(SamplingFactor::F_2_2);
@@ -256,7 +276,7 @@ fn encode_whole(
     }
     encoder
         .encode(rgb, width, height, ColorType::Rgb)
-        .map_err(|e| format!("encoding the frame failed: {e}"))?;
+        .map_err(|e| EncodeError::Encoder(Arc::new(e)))?;
     Ok(jpeg)
 }
 
@@ -267,23 +287,23 @@ fn row_of_mcus(width: u16) -> u16 {
 
 /// The header of a `width` x `height` frame, up to the end of its scan header: jpeg-encoder's
 /// own, taken from a blank frame of that size (the header does not depend on the pixels).
-fn header_of(width: u16, height: u16) -> Result<Bytes, String> {
+fn header_of(width: u16, height: u16) -> Result<Bytes, EncodeError> {
     let blank = vec![0; usize::from(width) * usize::from(height) * 3];
     let jpeg = encode_whole(&blank, width, height, Some(row_of_mcus(width)))?;
-    let start = scan_start(&jpeg).ok_or("the encoder wrote no scan header")?;
+    let start = scan_start(&jpeg).ok_or(EncodeError::NoScanHeader)?;
     Ok(Bytes::copy_from_slice(&jpeg[..start]))
 }
 
 /// The entropy-coded bytes of one strip: jpeg-encoder's JPEG of the strip alone, without its
 /// header and EOI.
-fn strip_scan(pixels: &[u8], width: u16, rows: u16) -> Result<Bytes, String> {
+fn strip_scan(pixels: &[u8], width: u16, rows: u16) -> Result<Bytes, EncodeError> {
     let jpeg = encode_whole(pixels, width, rows, None)?;
-    let start = scan_start(&jpeg).ok_or("the encoder wrote no scan header")?;
+    let start = scan_start(&jpeg).ok_or(EncodeError::NoScanHeader)?;
     let end = jpeg
         .len()
         .checked_sub(2)
         .filter(|&end| end >= start && jpeg[end..] == [0xFF, 0xD9])
-        .ok_or("the encoder wrote no EOI")?;
+        .ok_or(EncodeError::NoEnd)?;
     Ok(Bytes::copy_from_slice(&jpeg[start..end]))
 }
 

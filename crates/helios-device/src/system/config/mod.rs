@@ -47,7 +47,7 @@ pub use at::MAX_TEXT;
 pub use read::{SWITCH_DURATION, TZ_SHIFT};
 
 use super::store::{CONFIG_FILE, FIRMWARE_FILE, Store};
-use crate::profile::{FirmwareVersion, Profile};
+use crate::profile::{FirmwareVersion, Profile, SettingError};
 
 /// The `Version` of the documents the device writes, as in manual 5.6.
 pub const FORMAT_VERSION: u32 = 4;
@@ -273,20 +273,33 @@ fn prepare(base: &Profile, mut document: Document) -> Result<Config, Invalid> {
     })
 }
 
-fn read_firmware(store: &Store) -> Result<Option<FirmwareVersion>, String> {
-    let Some(bytes) = store.read(FIRMWARE_FILE).map_err(|e| e.to_string())? else {
+/// Why a file of the state directory was left aside.
+#[derive(Debug, thiserror::Error)]
+enum StoredError {
+    #[error(transparent)]
+    Read(#[from] std::io::Error),
+    #[error(transparent)]
+    Firmware(#[from] SettingError),
+    #[error(transparent)]
+    Document(#[from] ConfigXmlError),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+}
+
+fn read_firmware(store: &Store) -> Result<Option<FirmwareVersion>, StoredError> {
+    let Some(bytes) = store.read(FIRMWARE_FILE)? else {
         return Ok(None);
     };
     let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-    FirmwareVersion::try_from(text).map(Some)
+    Ok(Some(FirmwareVersion::try_from(text)?))
 }
 
-fn read_config(store: &Store, base: &Profile) -> Result<Option<Config>, String> {
-    let Some(bytes) = store.read(CONFIG_FILE).map_err(|e| e.to_string())? else {
+fn read_config(store: &Store, base: &Profile) -> Result<Option<Config>, StoredError> {
+    let Some(bytes) = store.read(CONFIG_FILE)? else {
         return Ok(None);
     };
-    let document = config_xml::parse(&bytes).map_err(|e| e.to_string())?;
-    prepare(base, document).map(Some).map_err(|e| e.0)
+    let document = config_xml::parse(&bytes)?;
+    Ok(Some(prepare(base, document)?))
 }
 
 /// The comment of manual 5.6, labels right-aligned. The bootloader is the one the device left

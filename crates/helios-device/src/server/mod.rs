@@ -1,0 +1,240 @@
+//! Serving the API over HTTP and HTTPS on the addresses given (each request straight into
+//! [`pipeline::begin`] and its `finish`, the router's own path without its layers), each
+//! connection tagged with its transport and peer (the pipeline's steps 7 and login blocking need
+//! them), with a ticker that lets simulated time-outs happen on time, and a graceful shutdown.
+//!
+//! Every accepted connection is wrapped, below TLS, in the capture's [`Recorded`] stream, which
+//! records what it reads and writes for `pcap`. A device restart ends the connections to the
+//! device that was, as a reboot does (`connections.rs`).
+
+mod bind;
+mod connections;
+
+pub use bind::{BindError, bind};
+
+use std::convert::Infallible;
+use std::future::{Future, ready};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, Response};
+use futures_util::future::Either;
+use helios_spec::Transport;
+use hyper::body::Incoming;
+use hyper::server::conn::http1::Builder;
+use hyper::service::{Service, service_fn};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+use crate::capture::Recorded;
+use crate::capture::stream::{Announced, Outgoing};
+use crate::device::Device;
+use crate::pipeline::{self, Connection, Serving};
+use crate::tls::Tls;
+use connections::{Closing, Connections, end_on_restart};
+
+/// How long a TLS handshake may take.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long open requests may take to finish once the server stops.
+const CLOSING_TIME: Duration = Duration::from_secs(5);
+
+/// A running server.
+#[derive(Debug)]
+pub struct Running {
+    pub http: Option<SocketAddr>,
+    pub https: Option<SocketAddr>,
+    shutdown: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+}
+
+impl Running {
+    /// Stops accepting, lets open requests finish (for a few seconds at most), and returns.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Binds the listeners and starts serving `device`.
+pub async fn start(
+    device: Arc<Device>,
+    http: Option<SocketAddr>,
+    https: Option<(SocketAddr, Tls)>,
+) -> Result<Running, BindError> {
+    let (shutdown, stop) = watch::channel(false);
+    let mut tasks = JoinSet::new();
+    let mut running_http = None;
+    let mut running_https = None;
+    if let Some(address) = http {
+        let (listener, bound) = bind("HTTP", address).await?;
+        running_http = Some(bound);
+        tasks.spawn(accept(listener, None, device.clone(), stop.clone()));
+    }
+    if let Some((address, tls)) = https {
+        let (listener, bound) = bind("HTTPS", address).await?;
+        running_https = Some(bound);
+        let acceptor = TlsAcceptor::from(tls.config);
+        tasks.spawn(accept(
+            listener,
+            Some(acceptor),
+            device.clone(),
+            stop.clone(),
+        ));
+    }
+    tasks.spawn(tick(device, stop));
+    Ok(Running {
+        http: running_http,
+        https: running_https,
+        shutdown,
+        tasks,
+    })
+}
+
+/// Lets the simulation catch up with the clock every 50 ms.
+async fn tick(device: Arc<Device>, mut stop: watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(Duration::from_millis(50));
+    loop {
+        tokio::select! {
+            _ = interval.tick() => device.tick(),
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Serves the connections `listener` accepts, over TLS when given an acceptor, until the
+/// server stops; then closes them.
+async fn accept(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    device: Arc<Device>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let connections = Connections::default();
+    let ending = tokio::spawn(end_on_restart(
+        device.boots(),
+        connections.clone(),
+        stop.clone(),
+    ));
+    let transport = if tls.is_some() {
+        Transport::Https
+    } else {
+        Transport::Http
+    };
+    while let Some((stream, peer)) = next_connection(&listener, &mut stop).await {
+        let local = stream.local_addr().unwrap_or_else(|_| {
+            listener
+                .local_addr()
+                .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+        });
+        let stream = Recorded::new(stream, local, peer, device.capture().clone());
+        let connection = Connection { transport, peer };
+        let service = service(device.clone(), connection, stream.outgoing());
+        // The task holds `alive` until it ends, so that closing can wait for it.
+        let (closing, alive) = connections.closing();
+        let task = match tls.clone() {
+            None => tokio::spawn(async move {
+                serve_connection(stream, service, &closing, peer).await;
+                drop(alive);
+            }),
+            Some(acceptor) => tokio::spawn(async move {
+                if let Some(stream) = handshake(acceptor, stream, peer).await {
+                    serve_connection(stream, service, &closing, peer).await;
+                }
+                drop(alive);
+            }),
+        };
+        connections.add(task.abort_handle());
+    }
+    ending.abort();
+    connections.close(CLOSING_TIME).await;
+}
+
+/// The next connection accepted, or `None` once the server stops.
+async fn next_connection(
+    listener: &TcpListener,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<(TcpStream, SocketAddr)> {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => return Some(accepted),
+                Err(error) => tracing::warn!(%error, "accept failed"),
+            },
+            _ = stop.changed() => return None,
+        }
+    }
+}
+
+/// A response as it leaves: its body's pieces announced to the connection's capture.
+type Outbound = Response<Announced<Body>>;
+
+/// The service of one connection: each request into the pipeline, each response's body
+/// announced to the connection's capture. The pipeline runs before the service's future is
+/// returned (see `pipeline::begin`).
+fn service(
+    device: Arc<Device>,
+    connection: Connection,
+    outgoing: Outgoing,
+) -> impl Service<
+    Request<Incoming>,
+    Response = Outbound,
+    Error = Infallible,
+    Future = impl Future<Output = Result<Outbound, Infallible>> + Send + 'static,
+> + Send
++ 'static {
+    service_fn(move |request: Request<Incoming>| {
+        let outgoing = outgoing.clone();
+        let announced = move |response: Response<Body>| {
+            Ok::<_, Infallible>(response.map(|body| Announced::new(body, outgoing)))
+        };
+        // A response ready now is the whole future; one that waits is boxed. Hyper moves
+        // the future into its slot for every request, and an unboxed `finish` would be a
+        // copy of every state it may wait in, the body's reading among them.
+        match pipeline::begin(&device, connection, request) {
+            Serving::Answered(response) => Either::Left(ready(announced(response))),
+            waiting => Either::Right(Box::pin(async move {
+                announced(waiting.finish(connection).await)
+            })),
+        }
+    })
+}
+
+/// Serves one connection, over `stream` (plain or TLS), until it ends or is asked to close.
+async fn serve_connection<I, S>(stream: I, service: S, closing: &Closing, peer: SocketAddr)
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    S: Service<Request<Incoming>, Response = Outbound, Error = Infallible> + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let conn = Builder::new().serve_connection(TokioIo::new(stream), service);
+    if let Err(error) = closing.serve(conn).await {
+        tracing::debug!(%error, %peer, "connection ended with an error");
+    }
+}
+
+/// The TLS side of a connection, once its handshake is done within [`HANDSHAKE_TIMEOUT`].
+async fn handshake(
+    acceptor: TlsAcceptor,
+    stream: Recorded<TcpStream>,
+    peer: SocketAddr,
+) -> Option<TlsStream<Recorded<TcpStream>>> {
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+        Ok(Ok(stream)) => Some(stream),
+        Ok(Err(error)) => {
+            tracing::debug!(%error, %peer, "TLS handshake failed");
+            None
+        }
+        Err(_) => {
+            tracing::debug!(%peer, "TLS handshake timed out");
+            None
+        }
+    }
+}
