@@ -156,13 +156,15 @@ fn quiet_switch(session: &Session<'_>) -> Option<u8> {
         .map(|c| c.switch)
 }
 
-fn switch_ctrl(id: u8, action: &str) -> Call {
+/// `switch/ctrl` of switch `id` with `action`.
+pub(super) fn switch_ctrl(id: u8, action: &str) -> Call {
     Call::new(&switch::ctrl::FUNCTION)
         .param("switch", id)
         .param("action", action)
 }
 
-fn io_ctrl(port: &str, action: &str) -> Call {
+/// `io/ctrl` of `port` with `action`.
+pub(super) fn io_ctrl(port: &str, action: &str) -> Call {
     Call::new(&io::ctrl::FUNCTION)
         .param("port", port)
         .param("action", action)

@@ -104,6 +104,11 @@ impl Transcript {
         let transport: Transport = session.transport_for(call.function);
         let sent = Instant::now();
         let exchange = session.send(transport, login, call).await?;
+        self.answer(exchange, sent)
+    }
+
+    /// Keeps `exchange`, sent at `sent` and received now, and reads its reply.
+    fn answer(&mut self, exchange: Exchange, sent: Instant) -> Result<Answer, Stop> {
         let received = Instant::now();
         let reply = self.read(&exchange);
         let request = request_line(&exchange);
@@ -151,16 +156,7 @@ impl Transcript {
     ) -> Result<Answer, Stop> {
         let sent = Instant::now();
         let exchange = client.send(call).await?;
-        let received = Instant::now();
-        let reply = self.read(&exchange);
-        let request = request_line(&exchange);
-        self.exchanges.push(exchange);
-        Ok(Answer {
-            request,
-            sent,
-            received,
-            reply: reply?,
-        })
+        self.answer(exchange, sent)
     }
 }
 

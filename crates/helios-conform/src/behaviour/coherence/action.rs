@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use helios_client::Call;
 use helios_spec::functions::{io, switch};
 use serde_json::{Value, json};
 use tokio::time::{Instant, sleep_until};
 
 use super::{Reading, Seen};
+use crate::behaviour::events::{io_ctrl, switch_ctrl};
 use crate::model::Transcript;
 use crate::session::Session;
 use crate::verdict::Stop;
@@ -34,18 +34,6 @@ pub(super) struct Acted {
     pub(super) event: &'static str,
     pub(super) params: Value,
     pub(super) what: String,
-}
-
-fn switch_ctrl(id: u8, action: &str) -> Call {
-    Call::new(&switch::ctrl::FUNCTION)
-        .param("switch", id)
-        .param("action", action)
-}
-
-fn io_ctrl(port: &str, action: &str) -> Call {
-    Call::new(&io::ctrl::FUNCTION)
-        .param("port", port)
-        .param("action", action)
 }
 
 /// Switches what the action will switch off: an enabled switch (a bistable one where there is
