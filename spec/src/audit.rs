@@ -58,7 +58,10 @@ pub fn audit(tables: &Tables<'static>) -> Vec<String> {
     for event in tables.events {
         check_event(event, &mut event_names, &errata, &mut problems);
     }
-    problems.extend(check_register(tables, &register(tables)));
+    problems.extend(check_register(
+        tables,
+        &register(tables.functions, tables.events),
+    ));
     problems
 }
 

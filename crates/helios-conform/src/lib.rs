@@ -9,11 +9,12 @@
 //! it, never from one above, and no two modules import each other (`xtask/tests/tidy.rs` reads
 //! this list and checks both):
 //!
-//! 1. Vocabulary: `case`, `verdict`, `outcome`, `findings`. What a case is and what can be
-//!    said of it, one type per idea: a [`case::Case`] (one request and what the manual says
-//!    it must answer), a [`Verdict`], a check's [`verdict::Stop`] (why a check of several
+//! 1. Vocabulary: `case`, `verdict`, `outcome`, `findings`, `cites`. What a case is and what
+//!    can be said of it, one type per idea: a [`case::Case`] (one request and what the manual
+//!    says it must answer), a [`Verdict`], a check's [`verdict::Stop`] (why a check of several
 //!    requests ends short of a pass, with its one conversion into a verdict), a case's
-//!    [`Outcome`], and the [`findings::Findings`] its lenient readers tolerated.
+//!    [`Outcome`], the [`findings::Findings`] its lenient readers tolerated, and the
+//!    requirements of the manual it judges ([`cites`]).
 //! 2. Declaration and session: `profile`, `profile_settings`, `options`, `select`, `budget`,
 //!    `discovery`, `session`, `preflight`. What the lab declared and the operator chose, what
 //!    the device says it has, and the one [`Session`] every request goes through (its
@@ -31,6 +32,7 @@
 pub mod behaviour;
 pub mod budget;
 pub mod case;
+pub mod cites;
 pub mod compare;
 pub mod discovery;
 pub mod findings;

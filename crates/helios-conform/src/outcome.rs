@@ -36,6 +36,10 @@ pub struct Outcome {
     /// When a failure was sent again to confirm it (`--confirm`): each attempt's verdict, the
     /// first one's included.
     pub attempts: Vec<Attempt>,
+    /// The ids of the requirements of the spec's register the case judges: a request case's
+    /// derived from it ([`crate::cites::case`]), else from the case id when it is judged
+    /// ([`crate::cites::check`]).
+    pub requirements: Vec<String>,
 }
 
 /// One attempt at a case whose failure was sent again.
@@ -67,6 +71,7 @@ impl Outcome {
             duration: Duration::ZERO,
             findings: Findings::default(),
             attempts: Vec::new(),
+            requirements: Vec::new(),
         }
     }
 
@@ -108,6 +113,9 @@ impl Outcome {
     /// was set already, and its verdict is the worse of the one given and its findings'.
     pub fn finish(&mut self) {
         self.judge_findings();
+        if self.requirements.is_empty() {
+            self.requirements = crate::cites::check(&self.id);
+        }
         if self.duration.is_zero() {
             self.duration = self.started.elapsed().unwrap_or_default();
         }

@@ -112,6 +112,7 @@ fn ndjson_line(outcome: &Outcome, secrets: &Secrets) -> String {
         "observed": secrets.text(&outcome.observed),
         "timestamp": rfc3339(outcome.started),
         "duration": outcome.duration.as_secs_f64(),
+        "requirements": outcome.requirements,
     });
     if let Verdict::NonStrict { erratum, .. } = &outcome.verdict {
         line["erratum"] = json!(erratum);
@@ -156,7 +157,7 @@ fn counts(report: &Report) -> serde_json::Map<String, serde_json::Value> {
         .collect()
 }
 
-/// `results.ndjson`: one line per case, then `{"summary": {...}}`: the count of each verdict,
+/// `results.ndjson`: one line per case (with the ids of the requirements it judges), then `{"summary": {...}}`: the count of each verdict,
 /// the exit code, when the run began and how long it took (seconds). The summary line has no
 /// `id`, so that readers looking cases up by id pass it by.
 pub fn ndjson(report: &Report, profile_text: &str, exit_code: i32) -> String {
@@ -211,7 +212,8 @@ fn junit_body(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> String {
     body
 }
 
-/// `junit.xml`: one suite per service, one test case per case, each with its time and start;
+/// `junit.xml`: one suite per service, one test case per case, each with its time and start
+/// and a `requirement` property per requirement it judges;
 /// the report carries the run's start and time, each suite when its first case began, the host
 /// the run ran on and the properties that identify the run (seed, firmware, tool and manual versions, the profile's SHA-256, the exit code).
 /// Failures are `<failure>`, `error` and `inconclusive` verdicts `<error>` (their message opens
@@ -252,6 +254,9 @@ pub fn junit(
         case.set_classname(outcome.function);
         case.set_time(outcome.duration);
         case.set_timestamp(timestamp(outcome.started));
+        for id in &outcome.requirements {
+            case.add_property(Property::new("requirement", id.as_str()));
+        }
         if let Verdict::NonStrict { erratum, why } = &outcome.verdict {
             case.set_system_out(format!(
                 "non-strict (erratum {erratum}): {}",

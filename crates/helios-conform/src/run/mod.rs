@@ -3,6 +3,7 @@
 //! health probe after each (`groups.rs`); a failure is sent again before it is reported
 //! (`--confirm`). `listing.rs` says what a run would judge without sending anything.
 
+mod catalogue;
 mod groups;
 mod listing;
 mod requests;
@@ -20,6 +21,7 @@ use crate::profile::Checked;
 use crate::session::Session;
 use crate::verdict::{EXIT_SETUP, EXIT_USAGE, Verdict, exit_code};
 
+pub use catalogue::{Cited, Variant, catalogue, typical, variants};
 pub use listing::{Listed, listing, unmatched};
 
 /// The report of a whole run: what discovery found, every case's outcome in the order
