@@ -8,6 +8,7 @@ mod docs;
 mod fuzz;
 mod openapi;
 mod progress;
+mod trace;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};

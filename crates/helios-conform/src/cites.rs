@@ -79,9 +79,9 @@ fn success(case: &Case, security: Security, ids: &mut BTreeSet<String>) {
     {
         ids.insert(privilege_id(privilege));
     }
+    ids.insert(service_id(function.service));
     if case.check == "security" {
         ids.insert(row_id(function));
-        ids.insert(service_id(function.service));
         ids.insert("4/privileges".to_owned());
     }
 }
