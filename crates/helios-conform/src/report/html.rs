@@ -1,6 +1,8 @@
 //! `report.html`: one self-contained page a lab can hand over: the device's identity, a summary
-//! per service, and every case with its verdict, and for each failure why, the curl line that
-//! reproduces it and the replay command. No external resources; askama escapes every value.
+//! per service, the traceability view (each requirement of the manual with the cases citing it,
+//! per chapter, and the coverage: `trace.rs`), and every case with its verdict and the
+//! requirements it cites, and for each failure why, the curl line that reproduces it and the
+//! replay command. No external resources; askama escapes every value.
 //! The profile's passwords are masked in every text the page shows.
 
 use std::collections::BTreeMap;
@@ -8,6 +10,7 @@ use std::path::Path;
 
 use askama::Template;
 
+use super::trace::{STATUSES, Traceability, traceability};
 use super::{Secrets, VERDICTS, replay_command};
 use crate::options::Target;
 use crate::outcome::Outcome;
@@ -30,6 +33,7 @@ struct CaseRow {
     curl: Option<String>,
     replay: String,
     attachments: Vec<(String, String)>,
+    requirements: Vec<String>,
 }
 
 #[derive(Template)]
@@ -46,6 +50,8 @@ struct Page {
     overall_class: &'static str,
     verdicts: [&'static str; 7],
     services: Vec<ServiceRow>,
+    statuses: [&'static str; STATUSES.len()],
+    trace: Traceability,
     rows: Vec<CaseRow>,
 }
 
@@ -86,6 +92,8 @@ pub fn render(
         overall_class,
         verdicts: VERDICTS,
         services: service_rows(report),
+        statuses: STATUSES,
+        trace: traceability(report),
         rows: report
             .outcomes
             .iter()
@@ -148,6 +156,7 @@ impl CaseRow {
                 .iter()
                 .map(|(name, text)| (name.clone(), secrets.text(text)))
                 .collect(),
+            requirements: o.requirements.clone(),
         }
     }
 }

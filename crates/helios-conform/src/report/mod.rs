@@ -19,6 +19,7 @@ use crate::verdict::Verdict;
 
 pub mod html;
 pub mod secrets;
+pub mod trace;
 
 pub use secrets::{Secrets, Supply, mask_profile, restore_profile, sha256_hex};
 

@@ -1,0 +1,209 @@
+//! The traceability view of a run: each requirement of the spec's register with the cases that
+//! cite it and what their verdicts say of it, rolled up per chapter, and the coverage figure
+//! (requirements judged ÷ requirements applicable to this declaration). `report.html` shows it.
+
+use std::collections::BTreeMap;
+
+use helios_spec::requirements::{Requirement, requirements};
+
+use crate::outcome::Outcome;
+use crate::run::Report;
+use crate::verdict::Verdict;
+
+/// What a run says of a requirement, worst first: a failed case makes it failed, else a
+/// non-strict one non-strict, else a pass passed; cases that could not be judged make it
+/// inconclusive. When no case judged it: excused when the register says why; skipped when a
+/// case citing it was of a tier not allowed; not applicable when its cases were; not covered
+/// when no case of the run cites it.
+pub const STATUSES: [&str; 8] = [
+    "failed",
+    "non-strict",
+    "passed",
+    "inconclusive",
+    "skipped",
+    "not-applicable",
+    "not-covered",
+    "excused",
+];
+
+/// A requirement as the view shows it.
+#[derive(Debug)]
+pub struct RequirementRow {
+    pub id: String,
+    pub section: &'static str,
+    pub chapter: &'static str,
+    pub kind: &'static str,
+    pub text: String,
+    pub status: &'static str,
+    /// Why it is excused or, without cases, why nothing judged it.
+    pub why: String,
+    /// Each case that cites it, with its verdict.
+    pub cases: Vec<(String, &'static str)>,
+}
+
+/// One chapter's requirements: how many have each status, and its coverage.
+#[derive(Debug)]
+pub struct ChapterRow {
+    pub chapter: &'static str,
+    pub title: &'static str,
+    pub counts: [usize; STATUSES.len()],
+    pub judged: usize,
+    pub applicable: usize,
+}
+
+/// The whole view.
+#[derive(Debug)]
+pub struct Traceability {
+    pub rows: Vec<RequirementRow>,
+    pub chapters: Vec<ChapterRow>,
+    pub judged: usize,
+    pub applicable: usize,
+}
+
+impl Traceability {
+    /// The coverage as a percentage with one decimal, or `-` when nothing is applicable.
+    pub fn coverage(&self) -> String {
+        percent(self.judged, self.applicable)
+    }
+}
+
+impl ChapterRow {
+    pub fn coverage(&self) -> String {
+        percent(self.judged, self.applicable)
+    }
+}
+
+fn percent(judged: usize, applicable: usize) -> String {
+    if applicable == 0 {
+        return "-".to_owned();
+    }
+    let tenths = judged * 1000 / applicable;
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+/// The chapters of the manual that hold requirements, with their titles.
+const CHAPTERS: [(&str, &str); 4] = [
+    ("2", "HTTP API Description"),
+    ("3", "HTTP API Services Security"),
+    ("4", "User Accounts"),
+    ("5", "Overview of HTTP API Functions"),
+];
+
+/// Whether a status counts as judged (the numerator of the coverage).
+fn judged(status: &str) -> bool {
+    matches!(status, "failed" | "non-strict" | "passed")
+}
+
+/// Whether a requirement with this status is applicable to the declaration (the denominator):
+/// a normative one neither excused nor not applicable (a skipped one is: the operator chose
+/// not to judge it).
+fn applicable(requirement: &Requirement, status: &str) -> bool {
+    requirement.kind.normative() && !matches!(status, "excused" | "not-applicable")
+}
+
+/// The view of `report` over the spec's register.
+pub fn traceability(report: &Report) -> Traceability {
+    let mut citing: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
+    for outcome in &report.outcomes {
+        for id in &outcome.requirements {
+            citing.entry(id.as_str()).or_default().push(outcome);
+        }
+    }
+    let rows: Vec<RequirementRow> = requirements()
+        .iter()
+        .map(|r| row(r, citing.get(r.id.as_str()).map_or(&[][..], Vec::as_slice)))
+        .collect();
+    let chapters = CHAPTERS
+        .iter()
+        .map(|&(chapter, title)| chapter_row(chapter, title, &rows))
+        .collect();
+    let (judged, applicable) = tally(requirements().iter().zip(&rows));
+    Traceability {
+        rows,
+        chapters,
+        judged,
+        applicable,
+    }
+}
+
+/// How many of these requirements were judged, and how many are applicable.
+fn tally<'a>(rows: impl Iterator<Item = (&'a Requirement, &'a RequirementRow)>) -> (usize, usize) {
+    rows.fold((0, 0), |(judged_so_far, applicable_so_far), (r, row)| {
+        let counts = applicable(r, row.status);
+        (
+            judged_so_far + usize::from(counts && judged(row.status)),
+            applicable_so_far + usize::from(counts),
+        )
+    })
+}
+
+fn chapter_row(chapter: &'static str, title: &'static str, rows: &[RequirementRow]) -> ChapterRow {
+    let mut counts = [0; STATUSES.len()];
+    for row in rows.iter().filter(|row| row.chapter == chapter) {
+        if let Some(at) = STATUSES.iter().position(|s| *s == row.status) {
+            counts[at] += 1;
+        }
+    }
+    let (judged, applicable) = tally(
+        requirements()
+            .iter()
+            .zip(rows)
+            .filter(|(_, row)| row.chapter == chapter),
+    );
+    ChapterRow {
+        chapter,
+        title,
+        counts,
+        judged,
+        applicable,
+    }
+}
+
+fn row(requirement: &Requirement, cases: &[&Outcome]) -> RequirementRow {
+    let (status, why) = status(requirement, cases);
+    RequirementRow {
+        id: requirement.id.clone(),
+        section: requirement.section,
+        chapter: requirement.chapter(),
+        kind: requirement.kind.id(),
+        text: requirement.text.clone(),
+        status,
+        why,
+        cases: cases
+            .iter()
+            .map(|o| (o.id.clone(), o.verdict.id()))
+            .collect(),
+    }
+}
+
+/// What the verdicts of the cases citing a requirement say of it, and why when no case judged it.
+fn status(requirement: &Requirement, cases: &[&Outcome]) -> (&'static str, String) {
+    let any = |test: fn(&Verdict) -> bool| cases.iter().any(|o| test(&o.verdict));
+    if any(|v| matches!(v, Verdict::Fail(_))) {
+        ("failed", String::new())
+    } else if any(|v| matches!(v, Verdict::NonStrict { .. })) {
+        ("non-strict", String::new())
+    } else if any(|v| matches!(v, Verdict::Pass)) {
+        ("passed", String::new())
+    } else if any(|v| matches!(v, Verdict::Inconclusive(_) | Verdict::Error(_))) {
+        (
+            "inconclusive",
+            "no case citing it could be judged".to_owned(),
+        )
+    } else if let Some(why) = requirement.excused {
+        ("excused", why.to_owned())
+    } else if let Some(skipped) = cases
+        .iter()
+        .find(|o| matches!(o.verdict, Verdict::Skipped(_)))
+    {
+        ("skipped", skipped.verdict.detail())
+    } else if let Some(first) = cases.first() {
+        ("not-applicable", first.verdict.detail())
+    } else {
+        (
+            "not-covered",
+            "no case of this run cites it (the selectors, or the declaration, left it out)"
+                .to_owned(),
+        )
+    }
+}
