@@ -194,12 +194,18 @@ async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
             outcome.id
         );
     }
-    for external in ["src=", "href=", "@import", "url("] {
+    for external in ["src=", "@import", "url("] {
         assert!(
             !html.contains(external),
             "report.html loads nothing: {external}"
         );
     }
+    // Its links (between requirements and cases) stay on the page.
+    assert_eq!(
+        html.matches("href=").count(),
+        html.matches("href=\"#").count(),
+        "report.html links only within itself"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     running.stop().await;
 }
