@@ -121,6 +121,13 @@ pub const CORE: &[Core] = &[
         "To be accepted by the intercom, a request has to include the method and absolute path specification followed by the Host header.",
     ),
     (
+        "2/example-switch-ctrl",
+        "2",
+        Kind::Example,
+        chapter("2"),
+        "Example: Switch 1 activation http://10.0.23.193/api/switch/ctrl?switch=1&action=on",
+    ),
+    (
         "2.1/get-post-equivalent",
         "2.1",
         Kind::Must,
@@ -196,6 +203,13 @@ pub const CORE: &[Core] = &[
         Kind::Must,
         chapter("2.3"),
         "Negative Reply: the reply specifies the error code (code), text description (description) and error details if necessary (param), with 200 OK or 401.",
+    ),
+    (
+        "2.3/example-negative",
+        "2.3",
+        Kind::Example,
+        chapter("2.3"),
+        "{ \"success\" : false, \"error\" : { \"code\" : 12, \"param\" : \"port\", \"description\" : \"invalid parameter value\" } }",
     ),
     (
         "3/enabled",

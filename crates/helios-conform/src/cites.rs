@@ -82,7 +82,9 @@ fn success(case: &Case, security: Security, ids: &mut BTreeSet<String>) {
     ids.insert(service_id(function.service));
     if case.check == "security" {
         ids.insert(row_id(function));
-        ids.insert("4/privileges".to_owned());
+        if matches!(case.login, Login::Account(_)) {
+            ids.insert("4/privileges".to_owned());
+        }
     }
 }
 
