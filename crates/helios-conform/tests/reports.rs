@@ -320,6 +320,15 @@ async fn results_ndjson_ends_with_the_summary_and_carries_times() {
     assert_eq!(counted, result.outcomes.len() as u64);
     assert_eq!(summary["counts"].as_object().map(|c| c.len()), Some(7));
     assert!(summary["timestamp"].as_str().is_some() && summary["duration"].as_f64().is_some());
+    let requirements = &summary["requirements"];
+    let judged = requirements["judged"]
+        .as_u64()
+        .expect("requirements judged");
+    let applicable = requirements["applicable"]
+        .as_u64()
+        .expect("requirements applicable");
+    assert!(0 < judged && judged < applicable, "{requirements}");
+    assert_eq!(requirements["failed"], 0);
 }
 
 /// Every base64 token of `bytes` (eight characters or more), decoded.

@@ -158,9 +158,11 @@ fn counts(report: &Report) -> serde_json::Map<String, serde_json::Value> {
         .collect()
 }
 
-/// `results.ndjson`: one line per case (with the ids of the requirements it judges), then `{"summary": {...}}`: the count of each verdict,
-/// the exit code, when the run began and how long it took (seconds). The summary line has no
-/// `id`, so that readers looking cases up by id pass it by.
+/// `results.ndjson`: one line per case (with the ids of the requirements it judges), then
+/// `{"summary": {...}}`: the count of each verdict, the requirements judged, applicable and
+/// failed (the coverage of `report.html`'s traceability view), the exit code, when the run
+/// began and how long it took (seconds). The summary line has no `id`, so that readers looking
+/// cases up by id pass it by.
 pub fn ndjson(report: &Report, profile_text: &str, exit_code: i32) -> String {
     let secrets = Secrets::of_profile(profile_text);
     let mut text: String = report
@@ -178,6 +180,12 @@ pub fn ndjson(report: &Report, profile_text: &str, exit_code: i32) -> String {
     if let Some(setup) = &report.setup {
         summary["summary"]["setup"] = json!(secrets.text(&setup.to_string()));
     }
+    let trace = trace::traceability(report);
+    summary["summary"]["requirements"] = json!({
+        "judged": trace.judged,
+        "applicable": trace.applicable,
+        "failed": trace.rows.iter().filter(|r| r.status == "failed").count(),
+    });
     text.push_str(&summary.to_string());
     text.push('\n');
     text
@@ -214,9 +222,10 @@ fn junit_body(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> String {
 }
 
 /// `junit.xml`: one suite per service, one test case per case, each with its time and start
-/// and a `requirement` property per requirement it judges;
-/// the report carries the run's start and time, each suite when its first case began, the host
-/// the run ran on and the properties that identify the run (seed, firmware, tool and manual versions, the profile's SHA-256, the exit code).
+/// and a `requirement` property per requirement it judges; the report carries the run's start
+/// and time, each suite when its first case began, the host the run ran on and the properties
+/// that identify the run (seed, firmware, tool and manual versions, the profile's SHA-256, the
+/// exit code).
 /// Failures are `<failure>`, `error` and `inconclusive` verdicts `<error>` (their message opens
 /// with the verdict), not applicable and skipped cases `<skipped>` whose message opens with
 /// `not applicable:` or `skipped:`. `dir` is the report directory the replay commands name.

@@ -207,3 +207,107 @@ fn status(requirement: &Requirement, cases: &[&Outcome]) -> (&'static str, Strin
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use helios_spec::functions::switch;
+
+    use super::*;
+    use crate::discovery::Discovered;
+
+    fn outcome(id: &str, verdict: Verdict, cites: &[&str]) -> Outcome {
+        let mut outcome = Outcome::new(id, &switch::ctrl::FUNCTION, "parameters");
+        outcome.verdict = verdict;
+        outcome.requirements = cites.iter().map(|c| (*c).to_owned()).collect();
+        outcome
+    }
+
+    fn report(outcomes: Vec<Outcome>) -> Report {
+        Report {
+            discovered: Discovered::default(),
+            outcomes,
+            seed: 0,
+            cases: 0,
+            allow: Vec::new(),
+            started: SystemTime::now(),
+            duration: Duration::ZERO,
+            setup: None,
+        }
+    }
+
+    fn status_of<'a>(view: &'a Traceability, id: &str) -> &'a str {
+        view.rows
+            .iter()
+            .find(|r| r.id == id)
+            .map_or("absent", |r| r.status)
+    }
+
+    /// The worst verdict of a requirement's cases decides; excused, skipped, not applicable and
+    /// not covered say why nothing judged it; the coverage counts judged of applicable.
+    #[test]
+    fn each_requirement_takes_the_worst_verdict_of_its_cases() {
+        let action = "5.10/switch-ctrl/action";
+        let missing = "2.3/error-11";
+        let view = traceability(&report(vec![
+            outcome("a", Verdict::Pass, &[action, missing]),
+            outcome("b", Verdict::Fail("no".into()), &[action]),
+            outcome(
+                "c",
+                Verdict::NonStrict {
+                    erratum: "trailing-comma",
+                    why: "a comma".into(),
+                },
+                &[missing],
+            ),
+            outcome(
+                "d",
+                Verdict::Skipped("tier".into()),
+                &["5.3/system-restart"],
+            ),
+            outcome(
+                "e",
+                Verdict::NotApplicable("no".into()),
+                &["5.28/email-send"],
+            ),
+            outcome(
+                "f",
+                Verdict::NotApplicable("no".into()),
+                &["5.16/call-dial"],
+            ),
+            outcome(
+                "g",
+                Verdict::Inconclusive("late".into()),
+                &["5.26/log-pull"],
+            ),
+        ]));
+        assert_eq!(status_of(&view, action), "failed");
+        assert_eq!(status_of(&view, missing), "non-strict");
+        assert_eq!(status_of(&view, "5.3/system-restart"), "skipped");
+        assert_eq!(status_of(&view, "5.28/email-send"), "excused");
+        assert_eq!(status_of(&view, "5.16/call-dial"), "not-applicable");
+        assert_eq!(status_of(&view, "5.26/log-pull"), "inconclusive");
+        assert_eq!(status_of(&view, "2.3/error-12"), "not-covered");
+        assert_eq!(status_of(&view, "2/host-header"), "excused");
+        let failed = view.rows.iter().find(|r| r.id == action).expect("the row");
+        assert_eq!(
+            failed.cases,
+            [("a".to_owned(), "pass"), ("b".to_owned(), "fail")]
+        );
+        // Judged: the action and error 11. Not applicable: excused ones, examples, mays and
+        // call/dial; everything else (skipped and not covered too) is applicable.
+        assert_eq!(view.judged, 2);
+        let normative = requirements().iter().filter(|r| r.kind.normative());
+        let excused = normative.clone().filter(|r| r.excused.is_some()).count();
+        assert_eq!(view.applicable, normative.count() - excused - 1);
+        let chapters: usize = view
+            .chapters
+            .iter()
+            .map(|c| c.counts.iter().sum::<usize>())
+            .sum();
+        assert_eq!(chapters, requirements().len());
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(0, 0), "-");
+    }
+}
