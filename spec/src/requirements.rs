@@ -418,7 +418,8 @@ fn event_section(event: &Event) -> &'static str {
     }
 }
 
-/// The register for these tables: the core, then what the tables imply.
+/// The register for these tables: the core and what the tables imply, in the order of the
+/// manual's sections.
 pub fn register(functions: &[&'static Function], events: &'static [Event]) -> Vec<Requirement> {
     let mut all: Vec<Requirement> = CORE
         .iter()
@@ -451,7 +452,15 @@ pub fn register(functions: &[&'static Function], events: &'static [Event]) -> Ve
             requirement.excused = Some(UNUSED_PRIVILEGE);
         }
     }
+    // In the manual's order of sections (2, 2.1, ..., 5.9, 5.10, ...), each section's in the
+    // order built.
+    all.sort_by_key(|r| section_key(r.section));
     all
+}
+
+/// A section number as numbers, so that 5.10 comes after 5.9.
+fn section_key(section: &str) -> Vec<u32> {
+    section.split('.').map(|n| n.parse().unwrap_or(0)).collect()
 }
 
 /// Whether some function or event needs `privilege`.
