@@ -93,7 +93,7 @@ pub fn render(
         verdicts: VERDICTS,
         services: service_rows(report),
         statuses: STATUSES,
-        trace: traceability(report),
+        trace: traceability(report, profile_text),
         rows: report
             .outcomes
             .iter()

@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use helios_spec::requirements::{Requirement, requirements};
+use helios_spec::requirements::{Requirement, requirement, requirements};
 
 use crate::outcome::Outcome;
-use crate::run::Report;
+use crate::profile::Profile;
+use crate::run::{Report, catalogue, variants};
 use crate::verdict::Verdict;
 
 /// What a run says of a requirement, worst first: a failed case makes it failed, else a
@@ -101,17 +102,27 @@ fn applicable(requirement: &Requirement, status: &str) -> bool {
     requirement.kind.normative() && !matches!(status, "excused" | "not-applicable")
 }
 
-/// The view of `report` over the spec's register.
-pub fn traceability(report: &Report) -> Traceability {
+/// The view of `report`, whose declaration was `profile_text`, over the spec's register.
+pub fn traceability(report: &Report, profile_text: &str) -> Traceability {
     let mut citing: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
     for outcome in &report.outcomes {
         for id in &outcome.requirements {
             citing.entry(id.as_str()).or_default().push(outcome);
         }
     }
+    let reasons = uncovered(profile_text);
     let rows: Vec<RequirementRow> = requirements()
         .iter()
-        .map(|r| row(r, citing.get(r.id.as_str()).map_or(&[][..], Vec::as_slice)))
+        .map(|r| {
+            let cases = citing.get(r.id.as_str()).map_or(&[][..], Vec::as_slice);
+            let mut row = row(r, cases);
+            if row.status == "not-covered"
+                && let Some(why) = reasons.get(r.id.as_str())
+            {
+                row.why.clone_from(why);
+            }
+            row
+        })
         .collect();
     let chapters = CHAPTERS
         .iter()
@@ -135,6 +146,36 @@ fn tally<'a>(rows: impl Iterator<Item = (&'a Requirement, &'a RequirementRow)>) 
             applicable_so_far + usize::from(counts),
         )
     })
+}
+
+/// Why a requirement no case of a run cites was not covered, by id: the declaration's own
+/// catalogue has cases for it (the run's selectors left them out), or only a variant of the
+/// declaration does (what it would take), or none does.
+fn uncovered(profile_text: &str) -> BTreeMap<&'static str, String> {
+    let Ok(profile) = Profile::parse(profile_text) else {
+        return BTreeMap::new();
+    };
+    let mut reasons = BTreeMap::new();
+    for (at, variant) in variants(&profile).iter().enumerate() {
+        let why = if at == 0 {
+            "the declaration has cases for it, but this run did not select them".to_owned()
+        } else {
+            format!(
+                "this declaration cannot exercise it: it needs {}",
+                variant.name
+            )
+        };
+        for (_, cited) in catalogue(&variant.profile, &variant.found, true) {
+            for id in cited {
+                if let Some(requirement) = requirement(&id) {
+                    reasons
+                        .entry(requirement.id.as_str())
+                        .or_insert_with(|| why.clone());
+                }
+            }
+        }
+    }
+    reasons
 }
 
 fn chapter_row(chapter: &'static str, title: &'static str, rows: &[RequirementRow]) -> ChapterRow {
@@ -202,8 +243,7 @@ fn status(requirement: &Requirement, cases: &[&Outcome]) -> (&'static str, Strin
     } else {
         (
             "not-covered",
-            "no case of this run cites it (the selectors, or the declaration, left it out)"
-                .to_owned(),
+            "no case of any declaration cites it".to_owned(),
         )
     }
 }
@@ -250,38 +290,41 @@ mod tests {
     fn each_requirement_takes_the_worst_verdict_of_its_cases() {
         let action = "5.10/switch-ctrl/action";
         let missing = "2.3/error-11";
-        let view = traceability(&report(vec![
-            outcome("a", Verdict::Pass, &[action, missing]),
-            outcome("b", Verdict::Fail("no".into()), &[action]),
-            outcome(
-                "c",
-                Verdict::NonStrict {
-                    erratum: "trailing-comma",
-                    why: "a comma".into(),
-                },
-                &[missing],
-            ),
-            outcome(
-                "d",
-                Verdict::Skipped("tier".into()),
-                &["5.3/system-restart"],
-            ),
-            outcome(
-                "e",
-                Verdict::NotApplicable("no".into()),
-                &["5.28/email-send"],
-            ),
-            outcome(
-                "f",
-                Verdict::NotApplicable("no".into()),
-                &["5.16/call-dial"],
-            ),
-            outcome(
-                "g",
-                Verdict::Inconclusive("late".into()),
-                &["5.26/log-pull"],
-            ),
-        ]));
+        let view = traceability(
+            &report(vec![
+                outcome("a", Verdict::Pass, &[action, missing]),
+                outcome("b", Verdict::Fail("no".into()), &[action]),
+                outcome(
+                    "c",
+                    Verdict::NonStrict {
+                        erratum: "trailing-comma",
+                        why: "a comma".into(),
+                    },
+                    &[missing],
+                ),
+                outcome(
+                    "d",
+                    Verdict::Skipped("tier".into()),
+                    &["5.3/system-restart"],
+                ),
+                outcome(
+                    "e",
+                    Verdict::NotApplicable("no".into()),
+                    &["5.28/email-send"],
+                ),
+                outcome(
+                    "f",
+                    Verdict::NotApplicable("no".into()),
+                    &["5.16/call-dial"],
+                ),
+                outcome(
+                    "g",
+                    Verdict::Inconclusive("late".into()),
+                    &["5.26/log-pull"],
+                ),
+            ]),
+            crate::REFERENCE_PROFILE,
+        );
         assert_eq!(status_of(&view, action), "failed");
         assert_eq!(status_of(&view, missing), "non-strict");
         assert_eq!(status_of(&view, "5.3/system-restart"), "skipped");
@@ -290,6 +333,15 @@ mod tests {
         assert_eq!(status_of(&view, "5.26/log-pull"), "inconclusive");
         assert_eq!(status_of(&view, "2.3/error-12"), "not-covered");
         assert_eq!(status_of(&view, "2/host-header"), "excused");
+        let why = |id: &str| view.rows.iter().find(|r| r.id == id).map(|r| r.why.clone());
+        assert_eq!(
+            why("2.3/error-4").as_deref(),
+            Some("this declaration cannot exercise it: it needs every service disabled")
+        );
+        assert_eq!(
+            why("2.3/error-12").as_deref(),
+            Some("the declaration has cases for it, but this run did not select them")
+        );
         let failed = view.rows.iter().find(|r| r.id == action).expect("the row");
         assert_eq!(
             failed.cases,
