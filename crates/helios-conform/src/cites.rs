@@ -225,44 +225,22 @@ pub const CHECKS: &[(&str, &[&str])] = &[
         ],
     ),
     ("events", &["5.24/log-subscribe", "5.26/log-pull"]),
-    (
-        "events.switch",
-        &[
-            "5.26/event/SwitchStateChanged",
-            "5.24/privilege/SwitchStateChanged",
-            "4/io.monitoring",
-        ],
-    ),
+    ("events.switch", &["5.26/event/SwitchStateChanged"]),
     ("events.filter", &["5.24/log-subscribe/filter"]),
-    (
-        "events.output",
-        &[
-            "5.26/event/OutputChanged",
-            "5.24/privilege/OutputChanged",
-            "4/io.monitoring",
-        ],
-    ),
-    (
-        "events.call",
-        &[
-            "5.26/event/CallStateChanged",
-            "5.24/privilege/CallStateChanged",
-            "4/phone.monitoring",
-        ],
-    ),
+    ("events.output", &["5.26/event/OutputChanged"]),
+    ("events.call", &["5.26/event/CallStateChanged"]),
     (
         "events.audio",
-        &[
-            "5.27/audio-test",
-            "5.26/event/AudioLoopTest",
-            "5.24/privilege/AudioLoopTest",
-        ],
+        &["5.27/audio-test", "5.26/event/AudioLoopTest"],
     ),
     (
         "events.input",
         &["5.26/event/InputChanged", "5.24/privilege/InputChanged"],
     ),
-    ("events.call.incoming", &["5.17/call-answer"]),
+    (
+        "events.call.incoming",
+        &["5.17/call-answer", "5.26/event/CallStateChanged"],
+    ),
     ("timing.pull", &["5.26/log-pull/timeout"]),
     ("timing.channel", &["5.24/log-subscribe/duration"]),
     ("timing.switch", &["5.10/switch-ctrl", "5.8/switch-caps"]),
@@ -282,11 +260,7 @@ pub const CHECKS: &[(&str, &[&str])] = &[
     ("coherence.clock.order", &["5.26/log-pull"]),
     (
         "coherence.phone",
-        &[
-            "5.14/phone-status",
-            "5.26/event/RegistrationStateChanged",
-            "5.24/privilege/RegistrationStateChanged",
-        ],
+        &["5.14/phone-status", "5.26/event/RegistrationStateChanged"],
     ),
     (
         "coherence.effect.display",
@@ -352,8 +326,14 @@ pub fn check(id: &str) -> Vec<String> {
     }
     if let Some(event) = id.strip_prefix(WORLD_EVENTS).and_then(helios_spec::event) {
         ids.insert(event_id(event));
-        ids.insert(event_privilege_id(event));
-        ids.extend(event.privilege.map(privilege_id));
+    }
+    // An event delivered to the accounts whose privileges allow it judges its row of the
+    // privilege table, and the privilege.
+    for event in helios_spec::EVENTS {
+        if ids.contains(&event_id(event)) {
+            ids.insert(event_privilege_id(event));
+            ids.extend(event.privilege.map(privilege_id));
+        }
     }
     ids.into_iter().collect()
 }

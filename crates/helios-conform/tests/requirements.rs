@@ -99,6 +99,15 @@ fn every_check_of_the_table_belongs_to_a_group() {
     }
     assert!(cites::check("events.world.KeyPressed").contains(&"4/keypad.monitoring".to_owned()));
     assert!(cites::check("coherence.clock.date").contains(&"5.2/system-status".to_owned()));
+    // An event's check judges its privilege row and the privilege (the guard account lacks it).
+    let call = cites::check("events.call");
+    for id in [
+        "5.26/event/CallStateChanged",
+        "5.24/privilege/CallStateChanged",
+        "4/phone.monitoring",
+    ] {
+        assert!(call.contains(&id.to_owned()), "{call:?}");
+    }
 }
 
 /// A request case's citations follow from what it sends and expects.
