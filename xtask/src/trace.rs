@@ -47,6 +47,11 @@ fn status(requirement: &Requirement, cases: &[(usize, String)], variants: &[Vari
         )
     } else if let Some(why) = requirement.excused {
         format!("excused: {why}")
+    } else if !requirement.kind.normative() {
+        format!(
+            "not covered ({}: no case needs to judge it)",
+            requirement.kind.id()
+        )
     } else {
         "not covered".to_owned()
     }
@@ -87,6 +92,7 @@ pub(crate) fn requirements_md() -> String {
         "{} requirements: {judged} covered by the reference declaration, {excused} excused.\n",
         requirements().len()
     );
+    chapters(&mut out, &by, &variants);
     out.push_str("| Id | Section | Kind | Text | Cases | Status |\n|---|---|---|---|---|---|\n");
     for requirement in requirements() {
         let cases = by.get(&requirement.id).map_or(&[][..], Vec::as_slice);
@@ -102,4 +108,34 @@ pub(crate) fn requirements_md() -> String {
         );
     }
     out
+}
+
+/// Per chapter: how many requirements, and how many of them are covered, need another
+/// declaration, are excused, or are not covered.
+fn chapters(out: &mut String, by: &ByRequirement, variants: &[Variant]) {
+    out.push_str("| Chapter | Requirements | Covered | Needs another declaration | Excused | Not covered |\n|---|---|---|---|---|---|\n");
+    for chapter in ["2", "3", "4", "5"] {
+        let mut counts = [0usize; 5];
+        for requirement in requirements().iter().filter(|r| r.chapter() == chapter) {
+            let cases = by.get(&requirement.id).map_or(&[][..], Vec::as_slice);
+            let status = status(requirement, cases, variants);
+            let at = if status == "covered" {
+                1
+            } else if status.starts_with("not covered by the reference") {
+                2
+            } else if status.starts_with("excused") {
+                3
+            } else {
+                4
+            };
+            counts[0] += 1;
+            counts[at] += 1;
+        }
+        let [all, covered, other, excused, none] = counts;
+        let _ = writeln!(
+            out,
+            "| {chapter} | {all} | {covered} | {other} | {excused} | {none} |"
+        );
+    }
+    out.push('\n');
 }
