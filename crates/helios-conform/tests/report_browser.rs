@@ -2,8 +2,8 @@
 //! with a fault, finds every case, the overall FAIL, and the failure with its curl line, and
 //! its verdict filter shows exactly the failed cases. The traceability view shows every
 //! requirement of the register, counts per chapter that add up, a failed requirement, a filter
-//! by chapter, and links from a requirement to the cases citing it and back. The page loads
-//! nothing from anywhere.
+//! by chapter, and links from a requirement to the cases citing it and back, and from a case
+//! to its evidence. The page loads nothing from anywhere.
 //!
 //! Without Chromium this test fails, unless `HELIOS_NO_BROWSER=1` skips it.
 
@@ -173,6 +173,17 @@ async fn traceability(page: &Page) -> Result<()> {
     ensure!(
         back.contains(&format!("#{requirement}")),
         "the case {hash} cites {back:?}, not {requirement}"
+    );
+    // The case, which sent a request, links to its exchanges in the evidence folder.
+    let evidence: String = page
+        .eval(&format!(
+            "document.getElementById({:?}).querySelector('a.evidence').getAttribute('href')",
+            &hash[1..]
+        ))
+        .await?;
+    ensure!(
+        evidence.starts_with("evidence/exchanges/"),
+        "the case's evidence: {evidence}"
     );
     Ok(())
 }

@@ -34,6 +34,8 @@ struct CaseRow {
     replay: String,
     attachments: Vec<(String, String)>,
     requirements: Vec<String>,
+    /// The case's exchanges in the evidence folder beside the page, when it sent any.
+    evidence: Option<String>,
 }
 
 #[derive(Template)]
@@ -157,6 +159,12 @@ impl CaseRow {
                 .map(|(name, text)| (name.clone(), secrets.text(text)))
                 .collect(),
             requirements: o.requirements.clone(),
+            evidence: (!o.exchanges.is_empty()).then(|| evidence_path(&o.id)),
         }
     }
+}
+
+/// Where `write_evidence` keeps a case's exchanges, relative to the report directory.
+fn evidence_path(id: &str) -> String {
+    format!("evidence/exchanges/{id}.json")
 }
