@@ -95,7 +95,7 @@ pub fn render(
         verdicts: VERDICTS,
         services: service_rows(report),
         statuses: STATUSES,
-        trace: traceability(report, profile_text),
+        trace: traceability(&report.outcomes, profile_text),
         rows: report
             .outcomes
             .iter()

@@ -180,7 +180,7 @@ pub fn ndjson(report: &Report, profile_text: &str, exit_code: i32) -> String {
     if let Some(setup) = &report.setup {
         summary["summary"]["setup"] = json!(secrets.text(&setup.to_string()));
     }
-    let trace = trace::traceability(report, profile_text);
+    let trace = trace::traceability(&report.outcomes, profile_text);
     summary["summary"]["requirements"] = json!({
         "judged": trace.judged,
         "applicable": trace.applicable,

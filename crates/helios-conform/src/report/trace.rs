@@ -8,7 +8,7 @@ use helios_spec::requirements::{Requirement, requirement, requirements};
 
 use crate::outcome::Outcome;
 use crate::profile::Profile;
-use crate::run::{Report, catalogue, variants};
+use crate::run::{catalogue, variants};
 use crate::verdict::Verdict;
 
 /// What a run says of a requirement, worst first: a failed case makes it failed, else a
@@ -102,10 +102,11 @@ fn applicable(requirement: &Requirement, status: &str) -> bool {
     requirement.kind.normative() && !matches!(status, "excused" | "not-applicable")
 }
 
-/// The view of `report`, whose declaration was `profile_text`, over the spec's register.
-pub fn traceability(report: &Report, profile_text: &str) -> Traceability {
+/// The view of a run's `outcomes`, whose declaration was `profile_text`, over the spec's
+/// register.
+pub fn traceability(outcomes: &[Outcome], profile_text: &str) -> Traceability {
     let mut citing: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
-    for outcome in &report.outcomes {
+    for outcome in outcomes {
         for id in &outcome.requirements {
             citing.entry(id.as_str()).or_default().push(outcome);
         }
@@ -250,31 +251,15 @@ fn status(requirement: &Requirement, cases: &[&Outcome]) -> (&'static str, Strin
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, SystemTime};
-
     use helios_spec::functions::switch;
 
     use super::*;
-    use crate::discovery::Discovered;
 
     fn outcome(id: &str, verdict: Verdict, cites: &[&str]) -> Outcome {
         let mut outcome = Outcome::new(id, &switch::ctrl::FUNCTION, "parameters");
         outcome.verdict = verdict;
         outcome.requirements = cites.iter().map(|c| (*c).to_owned()).collect();
         outcome
-    }
-
-    fn report(outcomes: Vec<Outcome>) -> Report {
-        Report {
-            discovered: Discovered::default(),
-            outcomes,
-            seed: 0,
-            cases: 0,
-            allow: Vec::new(),
-            started: SystemTime::now(),
-            duration: Duration::ZERO,
-            setup: None,
-        }
     }
 
     fn status_of<'a>(view: &'a Traceability, id: &str) -> &'a str {
@@ -291,7 +276,7 @@ mod tests {
         let action = "5.10/switch-ctrl/action";
         let missing = "2.3/error-11";
         let view = traceability(
-            &report(vec![
+            &[
                 outcome("a", Verdict::Pass, &[action, missing]),
                 outcome("b", Verdict::Fail("no".into()), &[action]),
                 outcome(
@@ -322,7 +307,7 @@ mod tests {
                     Verdict::Inconclusive("late".into()),
                     &["5.26/log-pull"],
                 ),
-            ]),
+            ],
             crate::REFERENCE_PROFILE,
         );
         assert_eq!(status_of(&view, action), "failed");
