@@ -8,6 +8,8 @@ mod docs;
 mod fuzz;
 mod openapi;
 mod progress;
+mod provision;
+mod test;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -37,6 +39,24 @@ enum Command {
     Bench(Box<bench::Args>),
     /// Start the reference intercom (HTTP on 127.0.0.1:8080, HTTPS on 127.0.0.1:8443).
     Device(Box<helios_device::cli::Options>),
+    /// The README's test command: install what the tests drive (tshark, Chromium, curl, the
+    /// Python packages) when it is missing, then `cargo test --workspace` with ARGS. Exit 3
+    /// when the machine cannot be provisioned; else cargo's exit code.
+    Test {
+        /// Run the tests without provisioning first.
+        #[arg(long)]
+        no_provision: bool,
+        /// Passed to `cargo test --workspace` (e.g. `--locked`, `-- --nocapture`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Install what the tests drive when it is missing (as root or through sudo); with
+    /// `--check`, only list each need and whether it is met (exit 3 when something is missing).
+    Provision {
+        /// List, install nothing.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run the cargo-fuzz targets (nightly gives AddressSanitizer; stable runs with -s none).
     Fuzz {
         /// Seconds per target.
@@ -64,6 +84,8 @@ fn main() -> Result<()> {
         Command::Conform(args) => conform::main(*args),
         Command::Device(options) => helios_device::cli::main_with_options(*options),
         Command::Fuzz { time, target } => fuzz::run(time, target.as_deref()),
+        Command::Test { no_provision, args } => test::run(!no_provision, &args),
+        Command::Provision { check } => test::provision(check),
         Command::Openapi => {
             println!("{}", codegen::openapi_text()?);
             Ok(())

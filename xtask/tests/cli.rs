@@ -91,3 +91,43 @@ fn help_shows_the_defaults_tiers_exit_codes_and_examples() {
         assert!(stdout.contains(flag), "{flag} missing from:\n{stdout}");
     }
 }
+
+/// A `PATH` with nothing on it: no apt-get, no python3, no sudo, none of the tools.
+fn bare_path() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-bare-path-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("an empty directory");
+    dir
+}
+
+#[test]
+fn a_machine_that_cannot_be_provisioned_is_told_what_to_install_and_exits_3() {
+    let output = xtask()
+        .arg("provision")
+        .env("PATH", bare_path())
+        .output()
+        .expect("xtask runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    for line in [
+        "apt-get install tshark",
+        "apt-get install chromium chromium-driver",
+        "python3 -m pip install py2n",
+        "python3 -m pip install aiosmtpd",
+        "apt-get is not on PATH",
+    ] {
+        assert!(stderr.contains(line), "{line:?} missing from: {stderr}");
+    }
+}
+
+#[test]
+fn provision_check_lists_every_need_and_installs_nothing() {
+    let output = xtask()
+        .args(["provision", "--check"])
+        .env("PATH", bare_path())
+        .output()
+        .expect("xtask runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{stdout}");
+    assert_eq!(stdout.matches("MISSING").count(), 10, "{stdout}");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("installing"));
+}
