@@ -2,12 +2,10 @@
 
 mod bench;
 mod codegen;
-mod conform;
 mod dict;
 mod docs;
 mod fuzz;
 mod openapi;
-mod progress;
 mod provision;
 mod test;
 
@@ -33,7 +31,7 @@ enum Command {
     Openapi,
     /// Run the conformance suite against a device; with no URL, against the reference
     /// intercom started on free loopback ports.
-    Conform(Box<conform::Args>),
+    Conform(Box<helios_conform_cli::Args>),
     /// Benchmarks: without a URL, the criterion and harness benches of the reference intercom
     /// and the parsers, printed as one table; with a URL, load mode against that device.
     Bench(Box<bench::Args>),
@@ -68,20 +66,11 @@ enum Command {
 }
 
 fn main() -> Result<()> {
-    // A command line that does not parse is a usage error: exit 3, as the runner's other usage
-    // errors (exit 2 would read as "only inconclusive cases"). `--help` exits 0.
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) => {
-            let code = if error.use_stderr() { 3 } else { 0 };
-            let _ = error.print();
-            std::process::exit(code);
-        }
-    };
+    let cli: Cli = helios_conform_cli::parse_or_exit();
     match cli.command {
         Command::Bench(args) => bench::main(*args),
         Command::Codegen { check } => codegen::run(check),
-        Command::Conform(args) => conform::main(*args),
+        Command::Conform(args) => helios_conform_cli::main(*args),
         Command::Device(options) => helios_device::cli::main_with_options(*options),
         Command::Fuzz { time, target } => fuzz::run(time, target.as_deref()),
         Command::Test { no_provision, args } => test::run(!no_provision, &args),

@@ -1,6 +1,6 @@
-//! `cargo xtask conform [URL]`: the conformance runner's command line. Without a URL it starts
-//! the reference intercom with its default profile on free loopback ports and runs the whole
-//! suite against it (the only place where the runner and the device meet outside tests).
+//! The runner's command line (`helios-conform`, `cargo xtask conform [URL]`). Without a URL it
+//! starts the reference intercom with its default profile on free loopback ports and runs the
+//! whole suite against it (the only place where the runner and the device meet outside tests).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -47,7 +47,7 @@ Examples:
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
-pub(crate) struct Args {
+pub struct Args {
     /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom; or
     /// `replay` to send one case of an earlier run again (see CASE).
     url: Option<String>,
@@ -116,7 +116,7 @@ pub(crate) struct Args {
     interactive: bool,
 }
 
-pub(crate) fn main(args: Args) -> Result<()> {
+pub fn main(args: Args) -> Result<()> {
     let code = match run(args) {
         Ok(code) => code,
         Err(error) => {
