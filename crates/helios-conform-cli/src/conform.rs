@@ -49,10 +49,15 @@ Examples:
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom; or
-    /// `replay` to send one case of an earlier run again (see CASE).
+    /// `replay` to send one case of an earlier run again (see CASE); or `diff` to compare two
+    /// stored runs (`diff DIR_A DIR_B`: exit 1 when a case fails in B that did not in A).
     url: Option<String>,
-    /// With `replay`: the id of the case, from the report directory's results.
+    /// With `replay`: the id of the case, from the report directory's results. With `diff`:
+    /// the report directory of run A.
     case: Option<String>,
+    /// With `diff`: the report directory of run B.
+    #[arg(hide = true)]
+    more: Vec<String>,
     /// The device's plain-HTTP address, to test services that require HTTPS (error 7).
     #[arg(long)]
     http: Option<String>,
@@ -100,7 +105,15 @@ pub struct Args {
     /// reports oddly).
     #[arg(long)]
     firmware: Option<String>,
-    /// Where to write results.ndjson, junit.xml, report.html and the evidence folder.
+    /// Only the K-th of N parts of the cases (K from 1): N jobs with K = 1..N together judge
+    /// every case once (a request case by a stable hash of its id, a behaviour group whole).
+    #[arg(long, value_name = "K/N", value_parser = helios_conform::select::Shard::parse)]
+    shard: Option<helios_conform::select::Shard>,
+    /// Only the cases that failed in the run stored in this report directory.
+    #[arg(long, value_name = "DIR")]
+    rerun_failed: Option<PathBuf>,
+    /// Where to write results.ndjson, junit.xml, report.html and the evidence folder (with
+    /// `diff`: diff.txt and diff.html).
     #[arg(long)]
     report_dir: Option<PathBuf>,
     /// Accept a self-signed certificate.
@@ -128,8 +141,10 @@ pub fn main(args: Args) -> Result<()> {
 }
 
 fn run(args: Args) -> Result<i32> {
-    if args.url.as_deref() == Some("replay") {
-        return replay(&args);
+    match args.url.as_deref() {
+        Some("replay") => return replay(&args),
+        Some("diff") => return diff(&args),
+        _ => {}
     }
     let profile_text = match &args.profile {
         Some(path) => read_text(path)?,
@@ -137,6 +152,10 @@ fn run(args: Args) -> Result<i32> {
     };
     let profile = Profile::parse(&profile_text).context("the profile")?;
     let options = options(&args)?;
+    if options.ids.as_ref().is_some_and(|ids| ids.is_empty()) {
+        say!("no case failed in that run: nothing to run again");
+        return Ok(helios_conform::verdict::EXIT_PASS);
+    }
     let ca_pem = match &args.ca {
         Some(path) => {
             Some(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
@@ -148,7 +167,11 @@ fn run(args: Args) -> Result<i32> {
         Some(url) => args.http.is_some() || !url.starts_with("https://"),
         None => true,
     };
-    if let Some(nearest) = helios_conform::run::unmatched(&profile, has_http, &options) {
+    // The ids of --rerun-failed come from a run of this device: they need no check against
+    // the listing (which knows only what the declaration implies).
+    if options.ids.is_none()
+        && let Some(nearest) = helios_conform::run::unmatched(&profile, has_http, &options)
+    {
         return Ok(unmatched(args.only.as_deref(), &nearest));
     }
     if args.list {
@@ -220,6 +243,11 @@ fn options(args: &Args) -> Result<Options> {
         interactive: args.interactive,
         confirm: Some(args.confirm),
         stall_after: Some(args.stall_after),
+        shard: args.shard,
+        ids: match &args.rerun_failed {
+            Some(dir) => Some(helios_conform::history::StoredRun::read(dir)?.failed_ids()),
+            None => None,
+        },
     })
 }
 
@@ -406,6 +434,33 @@ fn compare(
         helios_conform::compare::table(&differences, a, b).trim_end()
     );
     Ok(i32::from(!differences.is_empty()))
+}
+
+/// `diff DIR_A DIR_B [--report-dir OUT]`: two stored runs compared, as text (and diff.txt and
+/// diff.html in OUT); exit 1 when B regressed.
+fn diff(args: &Args) -> Result<i32> {
+    let (Some(a), [b]) = (&args.case, args.more.as_slice()) else {
+        anyhow::bail!("diff needs two report directories: diff DIR_A DIR_B");
+    };
+    let a = helios_conform::history::StoredRun::read(std::path::Path::new(a))?;
+    let b = helios_conform::history::StoredRun::read(std::path::Path::new(b))?;
+    let differences = helios_conform::history::diff(&a, &b);
+    let text = helios_conform::history::text(&a, &b, &differences);
+    say!("{}", text.trim_end());
+    if let Some(dir) = &args.report_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::write(dir.join("diff.txt"), &text)?;
+        std::fs::write(
+            dir.join("diff.html"),
+            helios_conform::history::html(&a, &b, &differences)?,
+        )?;
+        say!("diff.txt and diff.html in {}", dir.display());
+    }
+    Ok(if helios_conform::history::regressed(&differences) {
+        helios_conform::verdict::EXIT_FAIL
+    } else {
+        helios_conform::verdict::EXIT_PASS
+    })
 }
 
 /// `cargo xtask conform replay <CASE> --report-dir DIR`: sends one case of an earlier run again,

@@ -25,8 +25,9 @@
 //!    (events, timing, coherence, the destructive tiers) that need time.
 //! 5. Orchestration: `run`, `load`. A run of the suite (the request cases, then the behaviour
 //!    groups with a health probe after each) into a [`Report`]; load mode.
-//! 6. Reports: `report`, `compare`. What a report becomes: the terminal summary, NDJSON,
-//!    JUnit, HTML and the evidence folder; two reports side by side.
+//! 6. Reports: `report`, `compare`, `history`. What a report becomes: the terminal summary,
+//!    NDJSON, JUnit, HTML and the evidence folder; two reports side by side; stored runs read
+//!    back and compared.
 
 pub mod behaviour;
 pub mod budget;
@@ -35,6 +36,7 @@ pub mod compare;
 pub mod discovery;
 pub mod findings;
 pub mod generate;
+pub mod history;
 pub mod judge;
 pub mod load;
 pub mod model;

@@ -1,0 +1,204 @@
+//! Runs at release scale, through the binary against reference intercoms on loopback: shards
+//! that together judge every case once, two stored runs compared (`diff`), and the failures of
+//! a stored run sent again (`--rerun-failed`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use helios_test_support::Reference;
+use helios_test_support::helios_device::Profile;
+use helios_test_support::helios_device::faults::{Fault, Faults};
+
+/// The cases of the runs: switch/ctrl's request cases and the switch model, a few seconds.
+const ONLY: &str = "switch";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("helios-history-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// `helios-conform` against `reference` with `args`; its exit code.
+fn conform(reference: &Reference, args: &[&str]) -> i32 {
+    let output = Command::new(env!("CARGO_BIN_EXE_helios-conform"))
+        .args([&reference.https, "--http", &reference.http, "--insecure"])
+        .args(["--only", ONLY])
+        .args(args)
+        .output()
+        .expect("helios-conform runs");
+    let code = output.status.code().expect("an exit code");
+    assert!(
+        code <= 1,
+        "exit {code}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    code
+}
+
+fn diff(a: &Path, b: &Path, out: Option<&Path>) -> (i32, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_helios-conform"));
+    command.arg("diff").arg(a).arg(b);
+    if let Some(out) = out {
+        command.arg("--report-dir").arg(out);
+    }
+    let output = command.output().expect("helios-conform runs");
+    (
+        output.status.code().expect("an exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// Each case's verdict in a report directory.
+fn verdicts(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_to_string(dir.join("results.ndjson"))
+        .expect("results.ndjson")
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("JSON"))
+        .filter_map(|line| {
+            Some((
+                line.get("id")?.as_str()?.to_owned(),
+                line.get("verdict")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+fn faulty() -> Profile {
+    let mut profile = Profile::default_profile();
+    profile.faults = Faults::default().with(Fault::MissingAsInvalid);
+    profile
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shards_together_judge_every_case_of_the_whole_run_exactly_once() {
+    let reference = Reference::start(Profile::default_profile()).await;
+    let whole = scratch("whole");
+    assert_eq!(
+        conform(
+            &reference,
+            &["--report-dir", whole.to_str().expect("a UTF-8 path")]
+        ),
+        0
+    );
+    let whole = verdicts(&whole);
+    let mut union = BTreeMap::new();
+    for k in 1..=3 {
+        let dir = scratch(&format!("shard-{k}"));
+        let shard = format!("{k}/3");
+        conform(
+            &reference,
+            &[
+                "--shard",
+                &shard,
+                "--report-dir",
+                dir.to_str().expect("a UTF-8 path"),
+            ],
+        );
+        for (id, verdict) in verdicts(&dir) {
+            assert!(
+                union.insert(id.clone(), verdict).is_none(),
+                "{id} in two shards"
+            );
+        }
+    }
+    assert_eq!(
+        union, whole,
+        "the shards' cases and verdicts are the whole run's"
+    );
+    reference.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diff_names_what_a_new_firmware_broke_and_rerun_failed_sends_exactly_that_again() {
+    let clean = Reference::start(Profile::default_profile()).await;
+    let broken = Reference::start(faulty()).await;
+    let (before, after) = (scratch("before"), scratch("after"));
+    assert_eq!(
+        conform(
+            &clean,
+            &["--report-dir", before.to_str().expect("a UTF-8 path")]
+        ),
+        0
+    );
+    assert_eq!(
+        conform(
+            &broken,
+            &["--report-dir", after.to_str().expect("a UTF-8 path")]
+        ),
+        1
+    );
+    let failed: BTreeSet<String> = verdicts(&after)
+        .into_iter()
+        .filter(|(_, v)| v == "fail")
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!failed.is_empty());
+
+    // Firmware N against N+1: a regression, each newly failing case named; exit 1.
+    let pages = scratch("diff");
+    let (code, text) = diff(&before, &after, Some(&pages));
+    assert_eq!(code, 1, "{text}");
+    for id in &failed {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("newly failing") && l.contains(id.as_str())),
+            "{id} not named newly failing: {text}"
+        );
+    }
+    let html = std::fs::read_to_string(pages.join("diff.html")).expect("diff.html");
+    assert!(
+        html.contains("REGRESSION") && html.contains(failed.first().expect("a failure").as_str())
+    );
+    let written = std::fs::read_to_string(pages.join("diff.txt")).expect("diff.txt");
+    assert!(text.starts_with(written.trim_end()), "{written} / {text}");
+    // The other way round the same cases are newly passing, and nothing regressed.
+    let (code, text) = diff(&after, &before, None);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("newly passing") && l.contains(" -> "))
+            .count(),
+        failed.len(),
+        "{text}"
+    );
+    let (code, text) = diff(&before, &before, None);
+    assert_eq!(
+        (code, text.contains("no case changed its verdict")),
+        (0, true),
+        "{text}"
+    );
+
+    // --rerun-failed: exactly the failed cases, again; still failing on the broken device,
+    // passing on the fixed one.
+    let again = scratch("again");
+    let code = conform(
+        &broken,
+        &[
+            "--rerun-failed",
+            after.to_str().expect("a UTF-8 path"),
+            "--report-dir",
+            again.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    assert_eq!(code, 1);
+    let rerun = verdicts(&again);
+    assert_eq!(rerun.keys().cloned().collect::<BTreeSet<_>>(), failed);
+    assert!(rerun.values().all(|v| v == "fail"), "{rerun:?}");
+    let fixed = scratch("fixed");
+    let code = conform(
+        &clean,
+        &[
+            "--rerun-failed",
+            after.to_str().expect("a UTF-8 path"),
+            "--report-dir",
+            fixed.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    assert_eq!(code, 0);
+    let fixed = verdicts(&fixed);
+    assert_eq!(fixed.keys().cloned().collect::<BTreeSet<_>>(), failed);
+    assert!(fixed.values().all(|v| v == "pass"), "{fixed:?}");
+    clean.stop().await;
+    broken.stop().await;
+}
