@@ -8,6 +8,7 @@ mod docs;
 mod fuzz;
 mod openapi;
 mod progress;
+mod seal;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
