@@ -157,15 +157,23 @@ pub(crate) fn main(args: Args) -> Result<()> {
     std::process::exit(code);
 }
 
-fn run(args: Args) -> Result<i32> {
-    match args.url.as_deref() {
-        Some("replay") => return replay(&args),
-        Some("verify") => {
+/// The commands in the place of a URL: `replay`, `verify`, `keygen`.
+fn command(args: &Args) -> Option<Result<i32>> {
+    match args.url.as_deref()? {
+        "replay" => Some(replay(args)),
+        "verify" => {
             let dir = args.case.as_deref().map(std::path::Path::new);
-            return crate::seal::verify(dir.or(args.report_dir.as_deref()), args.key.as_deref());
+            let dir = dir.or(args.report_dir.as_deref());
+            Some(crate::seal::verify(dir, args.key.as_deref()))
         }
-        Some("keygen") => return crate::seal::keygen(args.out.as_deref()),
-        _ => {}
+        "keygen" => Some(crate::seal::keygen(args.out.as_deref())),
+        _ => None,
+    }
+}
+
+fn run(args: Args) -> Result<i32> {
+    if let Some(code) = command(&args) {
+        return code;
     }
     let profile_text = match &args.profile {
         Some(path) => read_text(path)?,
@@ -195,14 +203,9 @@ fn run(args: Args) -> Result<i32> {
         return compare(&runtime, &profile, &options, urls, &args, ca_pem.as_ref());
     }
     // The report directory is made ready, and the signing key read, before anything is sent.
-    let sealing = match &args.report_dir {
-        Some(dir) => Some(crate::seal::Sealing::prepare(
-            dir,
-            args.force,
-            args.sign.as_deref(),
-        )?),
-        None => None,
-    };
+    let sealing = (args.report_dir.as_deref())
+        .map(|dir| crate::seal::Sealing::prepare(dir, args.force, args.sign.as_deref()))
+        .transpose()?;
     let started = std::time::Instant::now();
     let (run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
     if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
@@ -218,14 +221,13 @@ fn run(args: Args) -> Result<i32> {
     if let Some(sealing) = &sealing {
         write_reports(
             &run,
-            sealing.dir(),
+            sealing,
             target,
             embedded_run,
             &profile_text,
             &args,
             code,
         )?;
-        sealing.finish(&run, &profile_text, &options, code)?;
     }
     if let Some(setup) = &run.setup {
         eprint!("{setup}");
@@ -363,16 +365,17 @@ fn reach(
     Ok(reached)
 }
 
-/// The reports and the evidence folder in `dir`.
+/// The reports and the evidence folder in the report directory, sealed.
 fn write_reports(
     run: &Report,
-    dir: &std::path::Path,
+    sealing: &crate::seal::Sealing,
     target: Target,
     embedded_run: bool,
     profile_text: &str,
     args: &Args,
     code: i32,
 ) -> Result<()> {
+    let dir = sealing.dir();
     report::write(run, dir, &target, profile_text, code)?;
     // An embedded run records an empty target: a replay starts the reference intercom anew.
     let recorded = if embedded_run {
@@ -387,7 +390,7 @@ fn write_reports(
     };
     report::write_evidence(run, dir, profile_text, &recorded)?;
     say!("reports and evidence in {}", dir.display());
-    Ok(())
+    sealing.finish(run, profile_text, &options(args)?, code)
 }
 
 /// A run the preflight stopped: what failed and what to fix, on standard error, and
