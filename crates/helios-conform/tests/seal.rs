@@ -277,6 +277,11 @@ async fn run_json_records_what_identifies_the_run() {
         record["declaration"]["sha256"],
         report::sha256_hex(REFERENCE_PROFILE.as_bytes())
     );
+    let masked = std::fs::read(dir.join("evidence/profile.toml")).expect("the declaration");
+    assert_eq!(
+        record["declaration"]["maskedSha256"],
+        report::sha256_hex(&masked)
+    );
     assert_eq!(record["device"]["firmware"], "2.21.0.0.1");
     assert_eq!(record["seed"], 0);
     assert_eq!(record["selectors"]["only"], "switch_caps");

@@ -1,6 +1,7 @@
 //! `run.json`: what identifies a run in its sealed bundle: when it began and ended and how long
 //! it took, the tool (version and the git commit it was built from), the spec (manual version
-//! and a hash of its tables), the declaration (SHA-256 of the profile as the run read it), the
+//! and a hash of its tables), the declaration (the SHA-256 of the profile as the run read it,
+//! which `sha256sum lab.toml` prints, and of the masked copy in the evidence), the
 //! device (variant and firmware as it reported them), the seed, the selectors of the command
 //! line and the exit code. Its texts pass the profile's password masking like every report.
 
@@ -10,7 +11,7 @@ use std::sync::OnceLock;
 use serde_json::json;
 
 use super::rfc3339;
-use super::secrets::{Secrets, sha256_hex};
+use super::secrets::{Secrets, mask_profile, sha256_hex};
 use crate::options::Options;
 use crate::run::Report;
 
@@ -74,6 +75,7 @@ pub fn run_json(report: &Report, profile_text: &str, record: &RunRecord<'_>) -> 
         "declaration": {
             "file": "evidence/profile.toml",
             "sha256": sha256_hex(profile_text.as_bytes()),
+            "maskedSha256": sha256_hex(mask_profile(profile_text).as_bytes()),
         },
         "device": {
             "variant": report.discovered.variant,
