@@ -144,6 +144,11 @@ async fn verify_names_every_alteration_of_a_sealed_bundle() {
         std::fs::remove_file(copy.join("junit.xml")).expect("removed");
     });
     assert_eq!(found, [Difference::Missing("junit.xml".into())]);
+    let found = altered(&dir, "folder", Some(&public), |copy| {
+        std::fs::remove_file(copy.join("junit.xml")).expect("removed");
+        std::fs::create_dir(copy.join("junit.xml")).expect("a folder in its place");
+    });
+    assert_eq!(found, [Difference::Missing("junit.xml".into())]);
     let found = altered(&dir, "added", Some(&public), |copy| {
         std::fs::write(copy.join("evidence/exchanges/extra.json"), "{}").expect("added");
     });

@@ -273,7 +273,8 @@ fn compare_files(
                     });
                 }
             }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            // A folder where the file was is no file either.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound || path.is_dir() => {
                 differences.push(Difference::Missing(file.clone()));
             }
             Err(error) => return Err(io(&path)(error)),
