@@ -209,6 +209,13 @@ async fn verify_names_every_alteration_of_a_sealed_bundle() {
         std::fs::remove_file(copy.join(SIGNER)).expect("removed");
     });
     assert_eq!(found, [Difference::Unsigned]);
+    // The signature alone removed: missing, with or without a key given.
+    for key in [Some(&public), None] {
+        let found = altered(&dir, "unsigned", key, |copy| {
+            std::fs::remove_file(copy.join(SIGNATURE)).expect("removed");
+        });
+        assert_eq!(found, [Difference::Missing(SIGNATURE.into())]);
+    }
     // A manifest line that leaves the bundle is no manifest line.
     let found = altered(&dir, "escape", None, |copy| {
         let mut manifest = std::fs::read_to_string(copy.join(MANIFEST)).expect("manifest");

@@ -298,7 +298,10 @@ fn check_signature(
     differences: &mut Vec<Difference>,
 ) -> Result<Option<String>, SealError> {
     let Some(signature) = read_seal_file(dir, SIGNATURE, differences)? else {
-        if key.is_some() {
+        // The signer's key without a signature: the signature was removed.
+        if dir.join(SIGNER).exists() {
+            differences.push(Difference::Missing(SIGNATURE.into()));
+        } else if key.is_some() {
             differences.push(Difference::Unsigned);
         }
         return Ok(None);
@@ -341,7 +344,7 @@ fn check_signature(
 }
 
 /// A seal file's bytes: `None` when absent (the signer's key is then missing, the signature
-/// is only absent, which a key given makes a difference of its own).
+/// is only absent, which the signer's key left or a key given makes a difference).
 fn read_seal_file(
     dir: &Path,
     name: &'static str,
