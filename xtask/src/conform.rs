@@ -204,12 +204,12 @@ fn run(args: Args) -> Result<i32> {
     }
     // The report directory is made ready, and the signing key read, before anything is sent.
     let sealing = (args.report_dir.as_deref())
-        .map(|dir| crate::seal::Sealing::prepare(dir, args.force, args.sign.as_deref()))
+        .map(|dir| crate::seal::Sealing::prepare(dir, args.force, args.sign.as_deref(), &options))
         .transpose()?;
     let started = std::time::Instant::now();
     let (run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
     if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
-        return Ok(setup_error(&run, sealing.as_ref(), &profile_text, &options));
+        return Ok(setup_error(&run, sealing.as_ref(), &profile_text));
     }
     say!("{}", report::summary(&run, &profile_text).trim_end());
     say!(
@@ -390,18 +390,13 @@ fn write_reports(
     };
     report::write_evidence(run, dir, profile_text, &recorded)?;
     say!("reports and evidence in {}", dir.display());
-    sealing.finish(run, profile_text, &options(args)?, code)
+    sealing.finish(run, profile_text, code)
 }
 
 /// A run the preflight stopped: what failed and what to fix, on standard error, and
 /// `setup.json` in the (fresh) report directory, sealed with `run.json` as a run's reports
 /// are; no report that could read as a verdict on the device.
-fn setup_error(
-    run: &Report,
-    sealing: Option<&crate::seal::Sealing>,
-    profile_text: &str,
-    options: &Options,
-) -> i32 {
+fn setup_error(run: &Report, sealing: Option<&crate::seal::Sealing>, profile_text: &str) -> i32 {
     let Some(setup) = &run.setup else {
         return run.exit_code();
     };
@@ -420,7 +415,7 @@ fn setup_error(
             .and_then(|text| {
                 std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
             })
-            .and_then(|()| sealing.finish(run, profile_text, options, EXIT_SETUP));
+            .and_then(|()| sealing.finish(run, profile_text, EXIT_SETUP));
         // A report that cannot be written does not turn the setup error into another.
         match written {
             Ok(()) => eprintln!("the setup errors are in {}", path.display()),

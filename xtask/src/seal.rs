@@ -16,16 +16,23 @@ const COMMIT: &str = env!("HELIOS_GIT_COMMIT");
 /// Exit code of `verify` for a bundle that is not as sealed.
 const EXIT_ALTERED: i32 = 1;
 
-/// A report directory ready for a run, and the key that will sign its manifest.
+/// A report directory ready for a run, the options `run.json` records, and the key that will
+/// sign its manifest.
 #[derive(Debug)]
 pub(crate) struct Sealing {
     dir: PathBuf,
+    options: Options,
     key: Option<keys::SigningKey>,
 }
 
 impl Sealing {
     /// Before the run: the key of `--sign` read, and `dir` fresh (emptied with `force`).
-    pub(crate) fn prepare(dir: &Path, force: bool, sign: Option<&Path>) -> Result<Self> {
+    pub(crate) fn prepare(
+        dir: &Path,
+        force: bool,
+        sign: Option<&Path>,
+        options: &Options,
+    ) -> Result<Self> {
         let key = sign.map(keys::read_signing).transpose().context("--sign")?;
         let prepared = bundle::prepare(dir, force)?;
         if prepared.emptied > 0 {
@@ -37,6 +44,7 @@ impl Sealing {
         }
         Ok(Self {
             dir: dir.to_owned(),
+            options: options.clone(),
             key,
         })
     }
@@ -47,15 +55,9 @@ impl Sealing {
 
     /// After the reports are written: `run.json`, then the manifest over every file, signed
     /// when `--sign` gave a key.
-    pub(crate) fn finish(
-        &self,
-        run: &Report,
-        profile_text: &str,
-        options: &Options,
-        exit_code: i32,
-    ) -> Result<()> {
+    pub(crate) fn finish(&self, run: &Report, profile_text: &str, exit_code: i32) -> Result<()> {
         let run_record = record::RunRecord {
-            options,
+            options: &self.options,
             commit: COMMIT,
             exit_code,
         };
