@@ -216,6 +216,11 @@ async fn verify_names_every_alteration_of_a_sealed_bundle() {
         });
         assert_eq!(found, [Difference::Missing(SIGNATURE.into())]);
     }
+    // No manifest: not sealed, said once.
+    let found = altered(&dir, "no-manifest", None, |copy| {
+        std::fs::remove_file(copy.join(MANIFEST)).expect("removed");
+    });
+    assert_eq!(found, [Difference::Missing(MANIFEST.into())]);
     // A manifest line that leaves the bundle is no manifest line.
     let found = altered(&dir, "escape", None, |copy| {
         let mut manifest = std::fs::read_to_string(copy.join(MANIFEST)).expect("manifest");

@@ -193,25 +193,23 @@ pub fn verify(dir: &Path, key: Option<&VerifyingKey>) -> Result<Verification, Se
     if !dir.is_dir() {
         return Err(SealError::NoBundle(dir.to_owned()));
     }
-    let mut differences = Vec::new();
     let manifest_path = dir.join(MANIFEST);
     let manifest = match std::fs::read(&manifest_path) {
-        Ok(bytes) => Some(bytes),
+        Ok(bytes) => bytes,
+        // Not sealed (or the manifest removed): that one difference, not every file added.
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            differences.push(Difference::Missing(MANIFEST.into()));
-            None
+            return Ok(Verification {
+                listed: 0,
+                differences: vec![Difference::Missing(MANIFEST.into())],
+                signed_by: None,
+            });
         }
         Err(error) => return Err(io(&manifest_path)(error)),
     };
-    let entries = match &manifest {
-        Some(bytes) => read_manifest(bytes, &mut differences),
-        None => Vec::new(),
-    };
+    let mut differences = Vec::new();
+    let entries = read_manifest(&manifest, &mut differences);
     compare_files(dir, &entries, &mut differences)?;
-    let signed_by = match &manifest {
-        Some(bytes) => check_signature(dir, bytes, key, &mut differences)?,
-        None => None,
-    };
+    let signed_by = check_signature(dir, &manifest, key, &mut differences)?;
     Ok(Verification {
         listed: entries.len(),
         differences,
