@@ -26,7 +26,8 @@
 //! 5. Orchestration: `run`, `load`. A run of the suite (the request cases, then the behaviour
 //!    groups with a health probe after each) into a [`Report`]; load mode.
 //! 6. Reports: `report`, `compare`. What a report becomes: the terminal summary, NDJSON,
-//!    JUnit, HTML and the evidence folder; two reports side by side.
+//!    JUnit, HTML and the evidence folder, the directory sealed (`run.json`, a manifest of
+//!    every file, its Ed25519 signature) and verified; two reports side by side.
 
 pub mod behaviour;
 pub mod budget;
