@@ -17,7 +17,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=HELIOS_GIT_COMMIT");
     let commit = std::env::var("HELIOS_GIT_COMMIT")
         .ok()
-        .or_else(|| git(&["rev-parse", "--short=12", "HEAD"]))
+        .or_else(|| git(&["rev-parse", "HEAD"]))
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=HELIOS_GIT_COMMIT={commit}");
     let mut watched = vec!["HEAD".to_owned(), "packed-refs".to_owned()];

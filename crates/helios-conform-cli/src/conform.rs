@@ -35,6 +35,13 @@ Exit codes:
      sent no request case
   4  setup error: the device is unreachable, TLS or a password of the profile is refused, or the
      device stopped answering mid-run (the lab's setup, not a verdict on the device)
+`verify` exits 0 when the bundle is as sealed, 1 when a file changed, went or came, or the
+signature or key is wrong, and 3 on a usage error; `keygen` 0, or 3 when a file exists.
+
+Report directory: a run writes into an empty one (a non-empty one is refused, exit 3, before
+anything is sent; --force empties one holding an earlier report), and seals it: run.json, then
+manifest.sha256 over every file (`sha256sum -c manifest.sha256` in the directory checks it),
+with --sign its Ed25519 signature manifest.sig and the signer's key signer.pub.pem.
 
 Examples:
   cargo xtask conform
@@ -43,17 +50,26 @@ Examples:
       --report-dir out
       a real device over HTTPS (certificate pinned) and plain HTTP, with reports and evidence
   cargo xtask conform https://192.0.2.10 --profile lab.toml --insecure --only switch --list
-      the switch cases that would run, without sending anything";
+      the switch cases that would run, without sending anything
+  cargo xtask conform keygen --out lab
+      a key pair: lab.key.pem (private, mode 0600) and lab.pub.pem
+  cargo xtask conform https://192.0.2.10 --profile lab.toml --ca dev.pem --report-dir out \
+      --sign lab.key.pem
+      a run whose report directory is sealed and signed
+  cargo xtask conform verify out --key lab.pub.pem
+      every file's hash and the signature checked, each difference named";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom; or
-    /// `replay` to send one case of an earlier run again (see CASE); or `diff` to compare two
-    /// stored runs (`diff DIR_A DIR_B`: exit 1 when a case fails in B that did not in A).
+    /// `replay` to send one case of an earlier run again (see CASE), `diff` to compare two
+    /// stored runs (`diff DIR_A DIR_B`: exit 1 when a case fails in B that did not in A),
+    /// `verify` to check a sealed report directory, `keygen` to write a signing key pair
+    /// (--out).
     url: Option<String>,
-    /// With `replay`: the id of the case, from the report directory's results. With `diff`:
-    /// the report directory of run A.
+    /// With `replay`: the id of the case, from the report directory's results; with `verify`:
+    /// the report directory; with `diff`: the report directory of run A.
     case: Option<String>,
     /// With `diff`: the report directory of run B.
     #[arg(hide = true)]
@@ -112,10 +128,23 @@ pub struct Args {
     /// Only the cases that failed in the run stored in this report directory.
     #[arg(long, value_name = "DIR")]
     rerun_failed: Option<PathBuf>,
-    /// Where to write results.ndjson, junit.xml, report.html and the evidence folder (with
-    /// `diff`: diff.txt and diff.html).
+    /// Where to write results.ndjson, junit.xml, report.html, the evidence folder, run.json and
+    /// manifest.sha256: an empty directory (or a new one). With `diff`: diff.txt and diff.html.
     #[arg(long)]
     report_dir: Option<PathBuf>,
+    /// Empty the report directory first when it holds an earlier report.
+    #[arg(long, requires = "report_dir")]
+    force: bool,
+    /// Sign the report directory's manifest with this Ed25519 private key (PKCS#8 PEM, from
+    /// `keygen` or `openssl genpkey -algorithm ed25519`).
+    #[arg(long, value_name = "KEYFILE", requires = "report_dir")]
+    sign: Option<PathBuf>,
+    /// With `verify`: the public key (PEM) the bundle must be signed by.
+    #[arg(long, value_name = "PUB")]
+    key: Option<PathBuf>,
+    /// With `keygen`: write PREFIX.key.pem and PREFIX.pub.pem.
+    #[arg(long, value_name = "PREFIX")]
+    out: Option<PathBuf>,
     /// Accept a self-signed certificate.
     #[arg(long)]
     insecure: bool,
@@ -140,11 +169,24 @@ pub fn main(args: Args) -> Result<()> {
     std::process::exit(code);
 }
 
+/// The commands in the place of a URL: `replay`, `diff`, `verify`, `keygen`.
+fn command(args: &Args) -> Option<Result<i32>> {
+    match args.url.as_deref()? {
+        "replay" => Some(replay(args)),
+        "diff" => Some(diff(args)),
+        "verify" => {
+            let dir = args.case.as_deref().map(std::path::Path::new);
+            let dir = dir.or(args.report_dir.as_deref());
+            Some(crate::seal::verify(dir, args.key.as_deref()))
+        }
+        "keygen" => Some(crate::seal::keygen(args.out.as_deref())),
+        _ => None,
+    }
+}
+
 fn run(args: Args) -> Result<i32> {
-    match args.url.as_deref() {
-        Some("replay") => return replay(&args),
-        Some("diff") => return diff(&args),
-        _ => {}
+    if let Some(code) = command(&args) {
+        return code;
     }
     let profile_text = match &args.profile {
         Some(path) => read_text(path)?,
@@ -181,10 +223,14 @@ fn run(args: Args) -> Result<i32> {
     if let Some(urls) = &args.compare {
         return compare(&runtime, &profile, &options, urls, &args, ca_pem.as_ref());
     }
+    // The report directory is made ready, and the signing key read, before anything is sent.
+    let sealing = (args.report_dir.as_deref())
+        .map(|dir| crate::seal::Sealing::prepare(dir, args.force, args.sign.as_deref(), &options))
+        .transpose()?;
     let started = std::time::Instant::now();
     let (run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
     if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
-        return Ok(setup_error(&run, args.report_dir.as_deref()));
+        return Ok(setup_error(&run, sealing.as_ref(), &profile_text));
     }
     say!("{}", report::summary(&run, &profile_text).trim_end());
     say!(
@@ -193,8 +239,16 @@ fn run(args: Args) -> Result<i32> {
         started.elapsed().as_secs_f64()
     );
     let code = run.exit_code();
-    if let Some(dir) = &args.report_dir {
-        write_reports(&run, dir, target, embedded_run, &profile_text, &args, code)?;
+    if let Some(sealing) = &sealing {
+        write_reports(
+            &run,
+            sealing,
+            target,
+            embedded_run,
+            &profile_text,
+            &args,
+            code,
+        )?;
     }
     if let Some(setup) = &run.setup {
         eprint!("{setup}");
@@ -337,16 +391,17 @@ fn reach(
     Ok(reached)
 }
 
-/// The reports and the evidence folder in `dir`.
+/// The reports and the evidence folder in the report directory, sealed.
 fn write_reports(
     run: &Report,
-    dir: &std::path::Path,
+    sealing: &crate::seal::Sealing,
     target: Target,
     embedded_run: bool,
     profile_text: &str,
     args: &Args,
     code: i32,
 ) -> Result<()> {
+    let dir = sealing.dir();
     report::write(run, dir, &target, profile_text, code)?;
     // An embedded run records an empty target: a replay starts the reference intercom anew.
     let recorded = if embedded_run {
@@ -361,31 +416,36 @@ fn write_reports(
     };
     report::write_evidence(run, dir, profile_text, &recorded)?;
     say!("reports and evidence in {}", dir.display());
-    Ok(())
+    sealing.finish(run, profile_text, code)
 }
 
 /// A run the preflight stopped: what failed and what to fix, on standard error, and
-/// `setup.json` in the report directory; no report that could read as a verdict on the device.
-fn setup_error(run: &Report, report_dir: Option<&std::path::Path>) -> i32 {
+/// `setup.json` in the (fresh) report directory, sealed with `run.json` as a run's reports
+/// are; no report that could read as a verdict on the device.
+fn setup_error(run: &Report, sealing: Option<&crate::seal::Sealing>, profile_text: &str) -> i32 {
     let Some(setup) = &run.setup else {
         return run.exit_code();
     };
     eprint!("{setup}");
-    if let (Some(dir), helios_conform::Setup::Preflight(errors)) = (report_dir, setup) {
-        let record = serde_json::json!({
+    if let (Some(sealing), helios_conform::Setup::Preflight(errors)) = (sealing, setup) {
+        let mut record = serde_json::json!({
             "setup": errors.iter().map(|e| serde_json::json!({
                 "what": e.what, "cause": e.cause, "fix": e.fix,
             })).collect::<Vec<_>>(),
             "exitCode": EXIT_SETUP,
         });
-        if std::fs::create_dir_all(dir).is_ok()
-            && let Ok(text) = serde_json::to_string_pretty(&record)
-            && std::fs::write(dir.join("setup.json"), text).is_ok()
-        {
-            eprintln!(
-                "the setup errors are in {}",
-                dir.join("setup.json").display()
-            );
+        report::Secrets::of_profile(profile_text).json(&mut record);
+        let path = sealing.dir().join("setup.json");
+        let written = serde_json::to_string_pretty(&record)
+            .map_err(anyhow::Error::from)
+            .and_then(|text| {
+                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+            })
+            .and_then(|()| sealing.finish(run, profile_text, EXIT_SETUP));
+        // A report that cannot be written does not turn the setup error into another.
+        match written {
+            Ok(()) => eprintln!("the setup errors are in {}", path.display()),
+            Err(error) => eprintln!("conform: {error:#}"),
         }
     }
     EXIT_SETUP

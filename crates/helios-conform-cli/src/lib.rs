@@ -1,9 +1,11 @@
 //! The conformance runner's command line, as the `helios-conform` binary and as `cargo xtask
 //! conform` (which delegates here): `conform.rs` parses and runs, `progress.rs` draws the live
-//! progress on a terminal.
+//! progress on a terminal, `seal.rs` readies and seals the report directory (`verify`,
+//! `keygen`).
 
 mod conform;
 mod progress;
+mod seal;
 
 pub use conform::{Args, main};
 

@@ -31,7 +31,7 @@ fn version_names_the_tool_the_commit_and_the_manual() {
     assert_eq!(stdout, expected);
     assert!(
         helios_version::COMMIT == "unknown"
-            || (helios_version::COMMIT.len() == 12
+            || (helios_version::COMMIT.len() == 40
                 && helios_version::COMMIT
                     .bytes()
                     .all(|b| b.is_ascii_hexdigit())),

@@ -26,8 +26,9 @@
 //! 5. Orchestration: `run`, `load`. A run of the suite (the request cases, then the behaviour
 //!    groups with a health probe after each) into a [`Report`]; load mode.
 //! 6. Reports: `report`, `compare`, `history`. What a report becomes: the terminal summary,
-//!    NDJSON, JUnit, HTML and the evidence folder; two reports side by side; stored runs read
-//!    back and compared.
+//!    NDJSON, JUnit, HTML and the evidence folder, the directory sealed (`run.json`, a
+//!    manifest of every file, its Ed25519 signature) and verified; two reports side by side;
+//!    stored runs read back and compared.
 
 pub mod behaviour;
 pub mod budget;

@@ -1,6 +1,8 @@
 //! Reports: a summary table per service for the terminal, every failure with its curl line,
 //! `results.ndjson` (one line per case, the source of truth, and a last line with the run's
-//! summary), `junit.xml` for CI, `report.html` for a lab, and the evidence folder.
+//! summary), `junit.xml` for CI, `report.html` for a lab, and the evidence folder; the
+//! directory as a sealed bundle: written fresh ([`bundle`]), `run.json` ([`record`]), a
+//! manifest of every file signed with Ed25519 ([`seal`], [`keys`]).
 //!
 //! Every report takes the profile's text as the run read it: its passwords are masked in
 //! everything written ([`secrets`]).
@@ -17,7 +19,11 @@ use crate::outcome::Outcome;
 use crate::run::Report;
 use crate::verdict::Verdict;
 
+pub mod bundle;
 pub mod html;
+pub mod keys;
+pub mod record;
+pub mod seal;
 pub mod secrets;
 
 pub use secrets::{Secrets, Supply, mask_profile, restore_profile, sha256_hex};
@@ -392,9 +398,10 @@ pub fn write(
 
 /// The evidence folder a lab hands over: the profile used (each password as its SHA-256), the
 /// device's identity, the tool's version, every exchange of every case (request and response,
-/// bytes in base64, with its curl line), and `manifest.sha256` over all of it in `sha256sum -c`
-/// form. The profile's passwords are masked in the bytes kept, Basic credentials too; an
-/// exchange whose bytes differ from the wire's for it says `"masked": true`.
+/// bytes in base64, with its curl line); [`seal::seal`] then lists it in the directory's
+/// manifest with every other file. The profile's passwords are masked in the bytes kept, Basic
+/// credentials too; an exchange whose bytes differ from the wire's for it says
+/// `"masked": true`.
 pub fn write_evidence(
     report: &Report,
     dir: &Path,
@@ -426,12 +433,9 @@ pub fn write_evidence(
             serde_json::to_vec_pretty(&record)?,
         ));
     }
-    let mut manifest = String::new();
     for (name, bytes) in &files {
         write_file(&evidence.join(name), bytes)?;
-        let _ = writeln!(manifest, "{}  {name}", sha256_hex(bytes));
     }
-    write_file(&evidence.join("manifest.sha256"), manifest)?;
     Ok(())
 }
 
