@@ -10,6 +10,7 @@ use std::time::Duration;
 use std::io::Write as _;
 
 use anyhow::{Context, Result};
+use helios_conform::baseline::Baseline;
 use helios_conform::verdict::{EXIT_SETUP, EXIT_USAGE};
 use helios_conform::{Options, Profile, REFERENCE_PROFILE, Report, Target, exit_code, report};
 use helios_spec::Tier;
@@ -125,6 +126,15 @@ pub struct Args {
     /// every case once (a request case by a stable hash of its id, a behaviour group whole).
     #[arg(long, value_name = "K/N", value_parser = helios_conform::select::Shard::parse)]
     shard: Option<helios_conform::select::Shard>,
+    /// Departures already filed (TOML `[[known]]` entries: case id or glob, verdict, reason,
+    /// link, expires): they keep their verdict in every report, marked known, and do not fail
+    /// the run; expired and stale entries are reported.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write FILE as a baseline of this run's departures (merged into FILE when it exists;
+    /// stale entries dropped).
+    #[arg(long, value_name = "FILE")]
+    baseline_update: Option<PathBuf>,
     /// Only the cases that failed in the run stored in this report directory.
     #[arg(long, value_name = "DIR")]
     rerun_failed: Option<PathBuf>,
@@ -194,6 +204,7 @@ fn run(args: Args) -> Result<i32> {
     };
     let profile = Profile::parse(&profile_text).context("the profile")?;
     let options = options(&args)?;
+    let baseline = read_baseline(&args)?;
     if options.ids.as_ref().is_some_and(|ids| ids.is_empty()) {
         say!("no case failed in that run: nothing to run again");
         return Ok(helios_conform::verdict::EXIT_PASS);
@@ -228,10 +239,11 @@ fn run(args: Args) -> Result<i32> {
         .map(|dir| crate::seal::Sealing::prepare(dir, args.force, args.sign.as_deref(), &options))
         .transpose()?;
     let started = std::time::Instant::now();
-    let (run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
+    let (mut run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
     if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
         return Ok(setup_error(&run, sealing.as_ref(), &profile_text));
     }
+    apply_baseline(&args, baseline.as_ref(), &mut run)?;
     say!("{}", report::summary(&run, &profile_text).trim_end());
     say!(
         "{} cases in {:.1} s",
@@ -250,9 +262,15 @@ fn run(args: Args) -> Result<i32> {
             code,
         )?;
     }
+    Ok(exit(&run, code))
+}
+
+/// The run's exit code, with what stopped it on standard error: the device stopped answering
+/// (4), or no request case was sent (3).
+fn exit(run: &Report, code: i32) -> i32 {
     if let Some(setup) = &run.setup {
         eprint!("{setup}");
-        return Ok(EXIT_SETUP);
+        return EXIT_SETUP;
     }
     if !run.sent_a_request_case() {
         eprintln!(
@@ -260,10 +278,51 @@ fn run(args: Args) -> Result<i32> {
              applicable): a run that executed nothing is not a verdict; check --only, --allow and \
              the profile's [run] tiers"
         );
-        return Ok(EXIT_USAGE);
+        return EXIT_USAGE;
     }
-    Ok(code)
+    code
 }
+
+/// `--baseline FILE` read and checked before anything is sent (a bad file is a usage error).
+fn read_baseline(args: &Args) -> Result<Option<Baseline>> {
+    match &args.baseline {
+        Some(path) => Ok(Some(Baseline::read(path)?)),
+        None => Ok(None),
+    }
+}
+
+/// Marks the departures the baseline accepts as known and says what it found (expired, stale
+/// and unmatched entries); with `--baseline-update FILE`, writes FILE with an entry for each
+/// departure no entry covers and without the stale ones (merged into FILE when it exists).
+fn apply_baseline(args: &Args, baseline: Option<&Baseline>, run: &mut Report) -> Result<()> {
+    let today = helios_conform::baseline::today();
+    if let Some(baseline) = baseline {
+        let applied = baseline.apply(&mut run.outcomes, today);
+        say!("{}", applied.summary(&run.outcomes).trim_end());
+        run.baseline = Some(applied);
+    }
+    if let Some(path) = &args.baseline_update {
+        let base = if path.exists() {
+            Baseline::read(path)?
+        } else {
+            baseline.cloned().unwrap_or_default()
+        };
+        let applied = run.baseline.clone().unwrap_or_default();
+        let updated = base.updated(&run.outcomes, &applied, today, BASELINE_DAYS);
+        std::fs::write(path, updated.to_toml())
+            .with_context(|| format!("writing {}", path.display()))?;
+        say!(
+            "baseline with {} entries written to {} (new entries expire in {BASELINE_DAYS} days: \
+             fill in each reason and link)",
+            updated.known.len(),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// How long a new entry of `--baseline-update` accepts its departure.
+const BASELINE_DAYS: u64 = 90;
 
 /// A file's text, its path named when it cannot be read.
 fn read_text(path: &std::path::Path) -> Result<String> {

@@ -202,3 +202,113 @@ async fn diff_names_what_a_new_firmware_broke_and_rerun_failed_sends_exactly_tha
     clean.stop().await;
     broken.stop().await;
 }
+
+/// Runs `helios-conform` with `args` against `reference`: exit code and standard output.
+fn conform_out(reference: &Reference, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_helios-conform"))
+        .args([&reference.https, "--http", &reference.http, "--insecure"])
+        .args(["--only", ONLY])
+        .args(args)
+        .output()
+        .expect("helios-conform runs");
+    (
+        output.status.code().expect("an exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+fn lines(dir: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("results.ndjson"))
+        .expect("results.ndjson")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn baselined_departures_pass_the_gate_new_ones_fail_it_and_old_entries_are_reported() {
+    let broken = Reference::start(faulty()).await;
+    let file = scratch("baseline.toml");
+    let file_text = file.to_str().expect("a UTF-8 path").to_owned();
+    // A baseline written from the run of the firmware with its filed bug.
+    let (code, out) = conform_out(&broken, &["--baseline-update", &file_text]);
+    assert_eq!(
+        code, 1,
+        "the run that writes a baseline is judged without it: {out}"
+    );
+    let written = std::fs::read_to_string(&file).expect("the baseline");
+    assert!(
+        written.contains("switch_ctrl.get.missing.action"),
+        "{written}"
+    );
+
+    // With it: the filed departure is known, in every report, and the gate passes.
+    let dir = scratch("known");
+    let (code, out) = conform_out(
+        &broken,
+        &[
+            "--baseline",
+            &file_text,
+            "--report-dir",
+            dir.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("baseline: 1 known departures"), "{out}");
+    let results = lines(&dir);
+    let known: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|l| l.get("known").is_some())
+        .collect();
+    assert_eq!(known.len(), 1);
+    assert_eq!(
+        (known[0]["id"].as_str(), known[0]["verdict"].as_str()),
+        (Some("switch_ctrl.get.missing.action"), Some("fail"))
+    );
+    let summary = results.last().expect("a summary")["summary"].clone();
+    assert_eq!(summary["baseline"]["known"], 1);
+    assert_eq!(summary["exitCode"], 0);
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).expect("junit.xml");
+    assert!(junit.contains("type=\"known\""), "{junit}");
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+    assert!(html.contains("class=\"known\""));
+
+    // A new departure on the next firmware fails the gate; the filed one stays known.
+    let worse = {
+        let mut profile = faulty();
+        profile.faults = profile.faults.with(Fault::SwitchNumberWraps);
+        Reference::start(profile).await
+    };
+    let (code, out) = conform_out(&worse, &["--baseline", &file_text]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("baseline: 1 known departures") && out.contains("FAIL "),
+        "{out}"
+    );
+    assert!(
+        !out.contains("FAIL switch_ctrl.get.missing.action"),
+        "{out}"
+    );
+
+    // An expired entry accepts nothing and says so; a fixed firmware makes an entry stale.
+    let expired = written.replace(
+        &written[written.find("expires = ").expect("an expiry")..]
+            .lines()
+            .next()
+            .expect("a line")
+            .to_owned(),
+        "expires = \"2020-01-01\"",
+    );
+    std::fs::write(&file, expired).expect("written");
+    let (code, out) = conform_out(&broken, &["--baseline", &file_text]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("EXPIRED"), "{out}");
+    std::fs::write(&file, &written).expect("written");
+    let clean = Reference::start(Profile::default_profile()).await;
+    let (code, out) = conform_out(&clean, &["--baseline", &file_text]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("stale"), "{out}");
+    for reference in [broken, worse, clean] {
+        reference.stop().await;
+    }
+}

@@ -15,7 +15,8 @@
 //!    requests ends short of a pass, with its one conversion into a verdict), a case's
 //!    [`Outcome`], and the [`findings::Findings`] its lenient readers tolerated.
 //! 2. Declaration and session: `profile`, `profile_settings`, `options`, `select`, `budget`,
-//!    `discovery`, `session`, `preflight`. What the lab declared and the operator chose, what
+//!    `discovery`, `session`, `preflight`, `baseline`. What the lab declared and the operator
+//!    chose (and the departures it already filed), what
 //!    the device says it has, and the one [`Session`] every request goes through (its
 //!    [`session::SendError`] says why a request has no answer); the preflight that comes first.
 //! 3. Request cases: `generate`, `judge`, `shape`, `property`. Cases from the spec, each
@@ -30,6 +31,7 @@
 //!    manifest of every file, its Ed25519 signature) and verified; two reports side by side;
 //!    stored runs read back and compared.
 
+pub mod baseline;
 pub mod behaviour;
 pub mod budget;
 pub mod case;

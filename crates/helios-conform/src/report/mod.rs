@@ -73,7 +73,7 @@ pub fn summary(report: &Report, profile_text: &str) -> String {
     for outcome in report
         .outcomes
         .iter()
-        .filter(|o| matches!(o.verdict, Verdict::Fail(_)))
+        .filter(|o| matches!(o.verdict, Verdict::Fail(_)) && o.known.is_none())
     {
         let _ = write!(
             out,
@@ -121,6 +121,12 @@ fn ndjson_line(outcome: &Outcome, secrets: &Secrets) -> String {
     });
     if let Verdict::NonStrict { erratum, .. } = &outcome.verdict {
         line["erratum"] = json!(erratum);
+    }
+    if let Some(known) = &outcome.known {
+        line["known"] = json!({
+            "entry": known.entry, "reason": known.reason, "link": known.link,
+            "expires": known.expires,
+        });
     }
     if let Some(exchange) = outcome.exchanges.last() {
         line["curl"] = json!(secrets.curl(exchange));
@@ -181,6 +187,9 @@ pub fn ndjson(report: &Report, profile_text: &str, exit_code: i32) -> String {
     }});
     if let Some(setup) = &report.setup {
         summary["summary"]["setup"] = json!(secrets.text(&setup.to_string()));
+    }
+    if let Some(baseline) = &report.baseline {
+        summary["summary"]["baseline"] = baseline.json();
     }
     text.push_str(&summary.to_string());
     text.push('\n');
@@ -306,6 +315,24 @@ fn junit_properties(
 /// A case's verdict as JUnit has it: success, `<failure>`, `<error>` or `<skipped>`.
 fn junit_status(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> TestCaseStatus {
     let detail = secrets.text(&outcome.verdict.detail());
+    if let Some(known) = &outcome.known {
+        // A departure the baseline accepts: skipped, so that CI annotates new departures only.
+        let mut status = TestCaseStatus::skipped();
+        status.set_message(format!(
+            "known {} (baseline `{}`, until {}): {}{}: {detail}",
+            outcome.verdict.id(),
+            known.entry,
+            known.expires,
+            known.reason,
+            if known.link.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", known.link)
+            },
+        ));
+        status.set_type("known");
+        return status;
+    }
     match &outcome.verdict {
         Verdict::Pass | Verdict::NonStrict { .. } => TestCaseStatus::success(),
         Verdict::Fail(_) | Verdict::Inconclusive(_) | Verdict::Error(_) => {

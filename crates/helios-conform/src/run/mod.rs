@@ -39,6 +39,9 @@ pub struct Report {
     /// Set when the run did not judge the device (the preflight failed) or stopped judging it
     /// (the device stopped answering): a setup error, exit 4.
     pub setup: Option<Setup>,
+    /// What the baseline (`--baseline`) found, when one was applied: its known cases are
+    /// marked on their outcomes.
+    pub baseline: Option<crate::baseline::Applied>,
 }
 
 impl Report {
@@ -51,7 +54,13 @@ impl Report {
         if !self.sent_a_request_case() {
             return EXIT_USAGE;
         }
-        let verdicts: Vec<Verdict> = self.outcomes.iter().map(|o| o.verdict.clone()).collect();
+        // A departure the baseline accepts (known) does not decide the exit code.
+        let verdicts: Vec<Verdict> = self
+            .outcomes
+            .iter()
+            .filter(|o| o.known.is_none())
+            .map(|o| o.verdict.clone())
+            .collect();
         exit_code(&verdicts)
     }
 
@@ -161,6 +170,7 @@ impl Report {
             started,
             duration: started.elapsed().unwrap_or_default(),
             setup,
+            baseline: None,
         }
     }
 }
