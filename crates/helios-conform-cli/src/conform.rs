@@ -66,13 +66,13 @@ pub struct Args {
     /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom; or
     /// `replay` to send one case of an earlier run again (see CASE), `diff` to compare two
     /// stored runs (`diff DIR_A DIR_B`: exit 1 when a case fails in B that did not in A),
-    /// `verify` to check a sealed report directory, `keygen` to write a signing key pair
-    /// (--out).
+    /// `merge` to merge shards' report directories (`merge DIR... --out DIR`), `verify` to
+    /// check a sealed report directory, `keygen` to write a signing key pair (--out).
     url: Option<String>,
     /// With `replay`: the id of the case, from the report directory's results; with `verify`:
     /// the report directory; with `diff`: the report directory of run A.
     case: Option<String>,
-    /// With `diff`: the report directory of run B.
+    /// With `diff`: the report directory of run B; with `merge`: the other shards.
     #[arg(hide = true)]
     more: Vec<String>,
     /// The device's plain-HTTP address, to test services that require HTTPS (error 7).
@@ -143,16 +143,17 @@ pub struct Args {
     #[arg(long)]
     report_dir: Option<PathBuf>,
     /// Empty the report directory first when it holds an earlier report.
-    #[arg(long, requires = "report_dir")]
+    #[arg(long)]
     force: bool,
     /// Sign the report directory's manifest with this Ed25519 private key (PKCS#8 PEM, from
     /// `keygen` or `openssl genpkey -algorithm ed25519`).
-    #[arg(long, value_name = "KEYFILE", requires = "report_dir")]
+    #[arg(long, value_name = "KEYFILE")]
     sign: Option<PathBuf>,
     /// With `verify`: the public key (PEM) the bundle must be signed by.
     #[arg(long, value_name = "PUB")]
     key: Option<PathBuf>,
-    /// With `keygen`: write PREFIX.key.pem and PREFIX.pub.pem.
+    /// With `keygen`: write PREFIX.key.pem and PREFIX.pub.pem; with `merge`: the report
+    /// directory of the merged run.
     #[arg(long, value_name = "PREFIX")]
     out: Option<PathBuf>,
     /// Accept a self-signed certificate.
@@ -179,11 +180,25 @@ pub fn main(args: Args) -> Result<()> {
     std::process::exit(code);
 }
 
-/// The commands in the place of a URL: `replay`, `diff`, `verify`, `keygen`.
+/// The commands in the place of a URL: `replay`, `diff`, `merge`, `verify`, `keygen`.
 fn command(args: &Args) -> Option<Result<i32>> {
     match args.url.as_deref()? {
         "replay" => Some(replay(args)),
         "diff" => Some(diff(args)),
+        "merge" => {
+            let dirs: Vec<PathBuf> = args
+                .case
+                .iter()
+                .chain(&args.more)
+                .map(PathBuf::from)
+                .collect();
+            Some(crate::shards::merge(
+                &dirs,
+                args.out.as_deref(),
+                args.force,
+                args.sign.as_deref(),
+            ))
+        }
         "verify" => {
             let dir = args.case.as_deref().map(std::path::Path::new);
             let dir = dir.or(args.report_dir.as_deref());
@@ -204,6 +219,9 @@ fn run(args: Args) -> Result<i32> {
     };
     let profile = Profile::parse(&profile_text).context("the profile")?;
     let options = options(&args)?;
+    if args.report_dir.is_none() && (args.force || args.sign.is_some()) {
+        anyhow::bail!("--force and --sign are about the report directory: give --report-dir DIR");
+    }
     let baseline = read_baseline(&args)?;
     if options.ids.as_ref().is_some_and(|ids| ids.is_empty()) {
         say!("no case failed in that run: nothing to run again");

@@ -6,6 +6,7 @@
 mod conform;
 mod progress;
 mod seal;
+mod shards;
 
 pub use conform::{Args, main};
 

@@ -26,10 +26,10 @@
 //!    (events, timing, coherence, the destructive tiers) that need time.
 //! 5. Orchestration: `run`, `load`. A run of the suite (the request cases, then the behaviour
 //!    groups with a health probe after each) into a [`Report`]; load mode.
-//! 6. Reports: `report`, `compare`, `history`. What a report becomes: the terminal summary,
-//!    NDJSON, JUnit, HTML and the evidence folder, the directory sealed (`run.json`, a
+//! 6. Reports: `report`, `compare`, `history`, `merge`. What a report becomes: the terminal
+//!    summary, NDJSON, JUnit, HTML and the evidence folder, the directory sealed (`run.json`, a
 //!    manifest of every file, its Ed25519 signature) and verified; two reports side by side;
-//!    stored runs read back and compared.
+//!    stored runs read back and compared; shards read back whole and merged.
 
 pub mod baseline;
 pub mod behaviour;
@@ -42,6 +42,7 @@ pub mod generate;
 pub mod history;
 pub mod judge;
 pub mod load;
+pub mod merge;
 pub mod model;
 pub mod options;
 pub mod outcome;

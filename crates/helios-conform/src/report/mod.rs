@@ -535,6 +535,9 @@ fn exchange_records(outcome: &Outcome, secrets: &Secrets) -> Vec<serde_json::Val
                 "response": base64.encode(&response),
                 "elapsedMs": exchange.elapsed.as_millis(),
                 "curl": masked.to_curl(),
+                // What the curl line is made of, so that a stored run reads back whole.
+                "curlAuth": masked.curl_auth,
+                "insecure": masked.insecure,
             });
             if request != exchange.request_bytes() || response != exchange.response_bytes() {
                 record["masked"] = json!(true);

@@ -54,6 +54,8 @@ fn selectors(options: &Options) -> serde_json::Value {
         "rate": options.rate,
         "timeout": options.timeout.map(|t| t.as_secs_f64()),
         "interactive": options.interactive,
+        "shard": options.shard.map(|shard| shard.to_string()),
+        "rerunFailed": options.ids.as_ref().map(|ids| ids.iter().collect::<Vec<_>>()),
     })
 }
 
