@@ -16,7 +16,8 @@
 //!    [`Outcome`], the [`findings::Findings`] its lenient readers tolerated, and the
 //!    requirements of the manual it judges ([`cites`]).
 //! 2. Declaration and session: `profile`, `profile_settings`, `options`, `select`, `budget`,
-//!    `discovery`, `session`, `preflight`. What the lab declared and the operator chose, what
+//!    `discovery`, `session`, `preflight`, `baseline`. What the lab declared and the operator
+//!    chose (and the departures it already filed), what
 //!    the device says it has, and the one [`Session`] every request goes through (its
 //!    [`session::SendError`] says why a request has no answer); the preflight that comes first.
 //! 3. Request cases: `generate`, `judge`, `shape`, `property`. Cases from the spec, each
@@ -26,9 +27,12 @@
 //!    (events, timing, coherence, the destructive tiers) that need time.
 //! 5. Orchestration: `run`, `load`. A run of the suite (the request cases, then the behaviour
 //!    groups with a health probe after each) into a [`Report`]; load mode.
-//! 6. Reports: `report`, `compare`. What a report becomes: the terminal summary, NDJSON,
-//!    JUnit, HTML and the evidence folder; two reports side by side.
+//! 6. Reports: `report`, `compare`, `history`, `merge`. What a report becomes: the terminal
+//!    summary, NDJSON, JUnit, HTML and the evidence folder, the directory sealed (`run.json`, a
+//!    manifest of every file, its Ed25519 signature) and verified; two reports side by side;
+//!    stored runs read back and compared; shards read back whole and merged.
 
+pub mod baseline;
 pub mod behaviour;
 pub mod budget;
 pub mod case;
@@ -37,8 +41,10 @@ pub mod compare;
 pub mod discovery;
 pub mod findings;
 pub mod generate;
+pub mod history;
 pub mod judge;
 pub mod load;
+pub mod merge;
 pub mod model;
 pub mod options;
 pub mod outcome;

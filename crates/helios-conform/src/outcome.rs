@@ -40,6 +40,21 @@ pub struct Outcome {
     /// derived from it ([`crate::cites::case`]), else from the case id when it is judged
     /// ([`crate::cites::check`]).
     pub requirements: Vec<String>,
+    /// Set when a baseline entry accepts this case's verdict (`--baseline`): it keeps its
+    /// verdict in the reports, marked known, and does not count towards the exit code.
+    pub known: Option<Known>,
+}
+
+/// The baseline entry that accepts a case's departure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Known {
+    /// The entry's case id or glob.
+    pub entry: String,
+    pub reason: String,
+    /// The team's bug, if the entry names one.
+    pub link: String,
+    /// The entry's last day (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 /// One attempt at a case whose failure was sent again.
@@ -72,6 +87,7 @@ impl Outcome {
             findings: Findings::default(),
             attempts: Vec::new(),
             requirements: Vec::new(),
+            known: None,
         }
     }
 

@@ -36,6 +36,8 @@ struct CaseRow {
     requirements: Vec<String>,
     /// The case's exchanges in the evidence folder beside the page, when it sent any.
     evidence: Option<String>,
+    /// "known: reason (link), until date" when a baseline entry accepts the verdict.
+    known: Option<String>,
 }
 
 #[derive(Template)]
@@ -160,6 +162,14 @@ impl CaseRow {
                 .collect(),
             requirements: o.requirements.clone(),
             evidence: (!o.exchanges.is_empty()).then(|| evidence_path(&o.id)),
+            known: o.known.as_ref().map(|k| {
+                let link = if k.link.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", k.link)
+                };
+                format!("known: {}{link}, until {}", k.reason, k.expires)
+            }),
         }
     }
 }
