@@ -32,6 +32,7 @@ pub mod behaviour;
 pub mod budget;
 pub mod case;
 pub mod compare;
+pub mod declaration;
 pub mod discovery;
 pub mod findings;
 pub mod generate;

@@ -93,7 +93,8 @@ impl Setup {
 
     fn declaration(self) -> Checked {
         let text = match self {
-            Self::Default | Self::NoDisplay | Self::Stimulus => REFERENCE_PROFILE.to_owned(),
+            Self::Default | Self::Stimulus => REFERENCE_PROFILE.to_owned(),
+            Self::NoDisplay => REFERENCE_PROFILE.replace("[[displays]]\ndisplay = \"ext1\"\n", ""),
             Self::Firmware213 => REFERENCE_PROFILE.replace("2.21.0.0.1", "2.13.0.0.1"),
             Self::AudioDisabled => REFERENCE_PROFILE.replace(
                 "[services.audio]\nenabled = true",
@@ -108,8 +109,7 @@ impl Setup {
             }
         };
         assert!(
-            matches!(self, Setup::Default | Setup::NoDisplay | Setup::Stimulus)
-                || text != REFERENCE_PROFILE,
+            matches!(self, Setup::Default | Setup::Stimulus) || text != REFERENCE_PROFILE,
             "{self:?} changes the declaration"
         );
         Profile::parse(&text).expect("a valid declaration")

@@ -3,6 +3,7 @@
 //! health probe after each (`groups.rs`); a failure is sent again before it is reported
 //! (`--confirm`). `listing.rs` says what a run would judge without sending anything.
 
+mod declared;
 mod groups;
 mod listing;
 mod requests;
@@ -20,6 +21,7 @@ use crate::profile::Checked;
 use crate::session::Session;
 use crate::verdict::{EXIT_SETUP, EXIT_USAGE, Verdict, exit_code};
 
+pub use declared::ids as declaration_ids;
 pub use listing::{Listed, listing, unmatched};
 
 /// The report of a whole run: what discovery found, every case's outcome in the order
@@ -83,6 +85,7 @@ pub async fn run_with_progress(
     }
     session.discover().await;
     let mut outcomes = requests::discovery_outcomes(profile, &session.discovered);
+    outcomes.extend(declared::outcomes(profile, &session.discovered));
     for outcome in &mut outcomes {
         outcome.finish();
         progress(outcome);
