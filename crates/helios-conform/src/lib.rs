@@ -14,17 +14,19 @@
 //!    it must answer), a [`Verdict`], a check's [`verdict::Stop`] (why a check of several
 //!    requests ends short of a pass, with its one conversion into a verdict), a case's
 //!    [`Outcome`], and the [`findings::Findings`] its lenient readers tolerated.
-//! 2. Declaration and session: `profile`, `profile_settings`, `options`, `select`, `budget`,
-//!    `discovery`, `session`, `preflight`. What the lab declared and the operator chose, what
-//!    the device says it has, and the one [`Session`] every request goes through (its
+//! 2. Declaration and session: `profile`, `profile_settings`, `declaration`, `options`,
+//!    `select`, `budget`, `discovery`, `session`, `preflight`. What the lab declared (and
+//!    whether the declaration holds together) and the operator chose, what the device says it
+//!    has, and the one [`Session`] every request goes through (its
 //!    [`session::SendError`] says why a request has no answer); the preflight that comes first.
 //! 3. Request cases: `generate`, `judge`, `shape`, `property`. Cases from the spec, each
 //!    judged on its one exchange; properties drawn and shrunk.
 //! 4. Models and timed checks: `model`, `behaviour`. Checks of more than one request, each
 //!    keeping a [`model::Transcript`] of its exchanges: the stateful models, and the groups
 //!    (events, timing, coherence, the destructive tiers) that need time.
-//! 5. Orchestration: `run`, `load`. A run of the suite (the request cases, then the behaviour
-//!    groups with a health probe after each) into a [`Report`]; load mode.
+//! 5. Orchestration: `run`, `load`, `draft`. A run of the suite (discovery and its
+//!    declared-vs-discovered cases, the request cases, then the behaviour groups with a health
+//!    probe after each) into a [`Report`]; load mode; a declaration drafted from a live device.
 //! 6. Reports: `report`, `compare`. What a report becomes: the terminal summary, NDJSON,
 //!    JUnit, HTML and the evidence folder; two reports side by side.
 
@@ -34,6 +36,7 @@ pub mod case;
 pub mod compare;
 pub mod declaration;
 pub mod discovery;
+pub mod draft;
 pub mod findings;
 pub mod generate;
 pub mod judge;
