@@ -22,6 +22,8 @@ macro_rules! say {
     }};
 }
 
+mod init;
+
 const AFTER_HELP: &str = "\
 Tiers (--allow): read-only and reversible always run; config, reboot and destructive only when
 allowed here or in the profile's [run] tiers.
@@ -43,16 +45,28 @@ Examples:
       --report-dir out
       a real device over HTTPS (certificate pinned) and plain HTTP, with reports and evidence
   cargo xtask conform https://192.0.2.10 --profile lab.toml --insecure --only switch --list
-      the switch cases that would run, without sending anything";
+      the switch cases that would run, without sending anything
+  cargo xtask conform init https://192.0.2.10 --http http://192.0.2.10 --user admin --insecure \
+      > lab.toml
+      a declaration drafted from the device (password from --password or $HELIOS_PASS_ADMIN),
+      each value commented with how it was found; fill its TODOs, then run with --profile";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub(crate) struct Args {
-    /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom; or
-    /// `replay` to send one case of an earlier run again (see CASE).
+    /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom;
+    /// `replay` to send one case of an earlier run again (see CASE); or `init` to draft a
+    /// declaration of the device at CASE to standard output.
     url: Option<String>,
-    /// With `replay`: the id of the case, from the report directory's results.
+    /// With `replay`: the id of the case, from the report directory's results. With `init`:
+    /// the device's URL.
     case: Option<String>,
+    /// With `init`: the account to log in with.
+    #[arg(long)]
+    user: Option<String>,
+    /// With `init`: its password [default: $HELIOS_PASS_<USER>]; never written to the draft.
+    #[arg(long)]
+    password: Option<String>,
     /// The device's plain-HTTP address, to test services that require HTTPS (error 7).
     #[arg(long)]
     http: Option<String>,
@@ -131,10 +145,19 @@ fn run(args: Args) -> Result<i32> {
     if args.url.as_deref() == Some("replay") {
         return replay(&args);
     }
+    if args.url.as_deref() == Some("init") {
+        return init::init(&args);
+    }
     let profile_text = match &args.profile {
         Some(path) => read_text(path)?,
         None => REFERENCE_PROFILE.to_owned(),
     };
+    // A password the declaration reads from the environment (`password_env`) goes into the
+    // text that the run and its reports read, which mask it.
+    let profile_text = helios_conform::profile::with_env_passwords(&profile_text, &|name| {
+        std::env::var(name).ok()
+    })
+    .context("the profile")?;
     let profile = Profile::parse(&profile_text).context("the profile")?;
     let options = options(&args)?;
     let ca_pem = match &args.ca {

@@ -91,3 +91,63 @@ fn help_shows_the_defaults_tiers_exit_codes_and_examples() {
         assert!(stdout.contains(flag), "{flag} missing from:\n{stdout}");
     }
 }
+
+const REFERENCE: &str = include_str!("../../crates/helios-conform/profiles/reference.toml");
+
+/// A declaration written to a file of its own, for `--profile`.
+fn declaration(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("cli-{}-{name}.toml", std::process::id()));
+    std::fs::write(&path, text).expect("written");
+    path
+}
+
+#[test]
+fn a_declaration_with_a_todo_or_a_broken_rule_is_refused_with_exit_3_naming_the_key() {
+    let todo = REFERENCE.replace(
+        "block_after = 5",
+        "block_after = \"TODO: failed logins that block\"",
+    );
+    let inconsistent = REFERENCE.replace(
+        "switch = 4\nenabled = false",
+        "switch = 4\nenabled = false\nmode = \"bistable\"",
+    );
+    for (name, text, key) in [
+        (
+            "todo",
+            todo,
+            "logins.block_after (TODO: failed logins that block)",
+        ),
+        (
+            "inconsistent",
+            inconsistent,
+            "switches[3]: switch 4 is disabled",
+        ),
+    ] {
+        assert_ne!(text, REFERENCE, "{name}");
+        let path = declaration(name, &text);
+        let (code, _, stderr) = run(&[
+            "conform",
+            "--list",
+            "--profile",
+            path.to_str().expect("utf-8"),
+        ]);
+        std::fs::remove_file(&path).ok();
+        assert_eq!(code, 3, "{name}: {stderr}");
+        assert!(stderr.contains(key), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn init_needs_a_device_and_an_account() {
+    let (code, _, stderr) = run(&["conform", "init"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("URL"), "{stderr}");
+    let (code, _, stderr) = run(&["conform", "init", "https://192.0.2.10"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("--user"), "{stderr}");
+    let (code, stdout, _) = run(&["conform", "--help"]);
+    assert_eq!(code, 0);
+    for text in ["conform init", "--user", "--password", "TODOs"] {
+        assert!(stdout.contains(text), "{text} missing from:\n{stdout}");
+    }
+}

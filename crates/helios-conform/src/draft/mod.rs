@@ -9,6 +9,10 @@
 
 mod write;
 
+/// The environment variable that holds a user's password (`HELIOS_PASS_ADMIN`): the draft's
+/// `password_env`, and what curl lines read.
+pub use helios_client::password_variable;
+
 use std::collections::BTreeMap;
 
 use helios_client::{Call, Exchange};

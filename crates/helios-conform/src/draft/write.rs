@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use helios_spec::functions::{camera, display, io, phone, switch};
 use helios_spec::{Auth, Group, Licence, Transport};
 
 use super::{Draft, Found, Probed};
@@ -58,18 +59,22 @@ fn heading(out: &mut String, draft: &Draft) {
         (
             "switches",
             &found.switch_caps.is_empty(),
-            "/api/switch/caps",
+            switch::caps::FUNCTION.path,
         ),
         (
             "ports",
             &(found.inputs.is_empty() && found.outputs.is_empty()),
-            "/api/io/caps",
+            io::caps::FUNCTION.path,
         ),
-        ("displays", &found.displays.is_empty(), "/api/display/caps"),
+        (
+            "displays",
+            &found.displays.is_empty(),
+            display::caps::FUNCTION.path,
+        ),
         (
             "sip_accounts",
             &found.sip_accounts.is_empty(),
-            "/api/phone/status",
+            phone::status::FUNCTION.path,
         ),
     ];
     for (key, empty, path) in empties {
@@ -175,14 +180,16 @@ fn hardware(out: &mut String, draft: &Draft) {
             "\n# {section}: {path} did not answer, so nothing is declared (declare it by hand)"
         );
     };
-    if !answered("/api/switch/caps") {
-        not_read(out, "[[switches]]", "/api/switch/caps");
+    if !answered(switch::caps::FUNCTION.path) {
+        not_read(out, "[[switches]]", switch::caps::FUNCTION.path);
     }
     for switch in &found.switch_caps {
         let _ = writeln!(
             out,
-            "\n# /api/switch/caps\n[[switches]]\nswitch = {}\nenabled = {}",
-            switch.switch, switch.enabled
+            "\n# {}\n[[switches]]\nswitch = {}\nenabled = {}",
+            switch::caps::FUNCTION.path,
+            switch.switch,
+            switch.enabled
         );
         match (switch.enabled, switch.monostable) {
             (true, Some(duration)) => {
@@ -194,14 +201,15 @@ fn hardware(out: &mut String, draft: &Draft) {
             _ => {}
         }
     }
-    if !answered("/api/io/caps") {
-        not_read(out, "[[ports]]", "/api/io/caps");
+    if !answered(io::caps::FUNCTION.path) {
+        not_read(out, "[[ports]]", io::caps::FUNCTION.path);
     }
     let ports = found.outputs.iter().map(|p| (p, "output"));
     for (port, kind) in ports.chain(found.inputs.iter().map(|p| (p, "input"))) {
         let _ = writeln!(
             out,
-            "\n# /api/io/caps\n[[ports]]\nport = {}\ntype = \"{kind}\"",
+            "\n# {}\n[[ports]]\nport = {}\ntype = \"{kind}\"",
+            io::caps::FUNCTION.path,
             quoted(port)
         );
     }
@@ -210,8 +218,8 @@ fn hardware(out: &mut String, draft: &Draft) {
 
 fn camera_and_displays(out: &mut String, draft: &Draft) {
     let found = &draft.discovered;
-    if found.answered.contains(&"/api/camera/caps")
-        && !found.unsupported.contains(&"/api/camera/caps")
+    if found.answered.contains(&camera::caps::FUNCTION.path)
+        && !found.unsupported.contains(&camera::caps::FUNCTION.path)
     {
         let resolutions: Vec<String> = found
             .resolutions
@@ -220,27 +228,31 @@ fn camera_and_displays(out: &mut String, draft: &Draft) {
             .collect();
         let _ = writeln!(
             out,
-            "\n# /api/camera/caps\n[camera]\nsources = {}\nresolutions = [{}]",
+            "\n# {}\n[camera]\nsources = {}\nresolutions = [{}]",
+            camera::caps::FUNCTION.path,
             list(&found.sources),
             resolutions.join(", ")
         );
     } else {
         let _ = writeln!(
             out,
-            "\n# [camera]: /api/camera/caps did not say (or the model has none)"
+            "\n# [camera]: {} did not say (or the model has none)",
+            camera::caps::FUNCTION.path
         );
     }
     for display in &found.displays {
         let _ = writeln!(
             out,
-            "\n# /api/display/caps\n[[displays]]\ndisplay = {}",
+            "\n# {}\n[[displays]]\ndisplay = {}",
+            display::caps::FUNCTION.path,
             quoted(display)
         );
     }
     for (account, number) in &found.sip_accounts {
         let _ = writeln!(
             out,
-            "\n# /api/phone/status\n[[sip_accounts]]\naccount = {account}\nnumber = {}",
+            "\n# {}\n[[sip_accounts]]\naccount = {account}\nnumber = {}",
+            phone::status::FUNCTION.path,
             quoted(number)
         );
     }
