@@ -247,18 +247,20 @@ impl CheckedAccount {
                 )));
             }
         };
-        let group = |id: &str| {
+        let group = |key: &str, id: &str| {
             Group::ALL
                 .into_iter()
                 .find(|g| g.id() == id)
-                .ok_or_else(|| ProfileError(format!("unknown privilege `{id}`")))
+                .ok_or_else(|| {
+                    ProfileError(format!("accounts[{index}].{key}: unknown privilege `{id}`"))
+                })
         };
         let mut privileges = Vec::new();
         for id in &account.monitoring {
-            privileges.push(Privilege::new(group(id)?, Level::Monitoring));
+            privileges.push(Privilege::new(group("monitoring", id)?, Level::Monitoring));
         }
         for id in &account.control {
-            privileges.push(Privilege::new(group(id)?, Level::Control));
+            privileges.push(Privilege::new(group("control", id)?, Level::Control));
         }
         Ok(Self {
             user: account.user,
@@ -293,7 +295,7 @@ impl Profile {
     fn check(self) -> Result<Checked, ProfileError> {
         let firmware = Version::parse(&self.device.firmware).ok_or_else(|| {
             ProfileError(format!(
-                "firmware `{}` is not a version",
+                "device.firmware: `{}` is not a version",
                 self.device.firmware
             ))
         })?;
@@ -302,7 +304,8 @@ impl Profile {
             .licences
             .iter()
             .map(|id| {
-                Licence::from_id(id).ok_or_else(|| ProfileError(format!("unknown licence `{id}`")))
+                Licence::from_id(id)
+                    .ok_or_else(|| ProfileError(format!("device.licences: unknown licence `{id}`")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let services = services(&self.services)?;
@@ -334,7 +337,10 @@ impl Profile {
             .run
             .tiers
             .iter()
-            .map(|id| Tier::from_id(id).ok_or_else(|| ProfileError(format!("unknown tier `{id}`"))))
+            .map(|id| {
+                Tier::from_id(id)
+                    .ok_or_else(|| ProfileError(format!("run.tiers: unknown tier `{id}`")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Checked {
             variant: self.device.variant,
@@ -383,7 +389,9 @@ fn services(
     }
     for name in rows.keys() {
         if Service::from_id(name).is_none() {
-            return Err(ProfileError(format!("unknown service `{name}`")));
+            return Err(ProfileError(format!(
+                "services.{name}: unknown service `{name}`"
+            )));
         }
     }
     Ok(services)

@@ -143,6 +143,14 @@ fn an_inconsistent_declaration_is_refused_naming_the_key() {
             REFERENCE_PROFILE.replace("port = \"relay2\"", "port = \"relay1\""),
             "ports[1].port: `relay1` is declared twice",
         ),
+        (
+            REFERENCE_PROFILE.replace("control = []", "control = [\"doors\"]"),
+            "accounts[1].control: unknown privilege `doors`",
+        ),
+        (
+            REFERENCE_PROFILE.replace("user = \"viewer\"", "user = \"admin\""),
+            "accounts[1].user: `admin` is declared twice",
+        ),
     ];
     for (text, key) in broken {
         assert_ne!(text, REFERENCE_PROFILE, "{key}");
