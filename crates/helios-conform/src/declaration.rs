@@ -8,8 +8,9 @@
 //!
 //! Every rule names the key that breaks it, so that the lab knows what to edit.
 
+use helios_spec::event::Condition;
 use helios_spec::functions::{camera, display, io, phone, switch};
-use helios_spec::{Function, Licence};
+use helios_spec::{Function, Licence, Version};
 use serde::Deserialize;
 
 /// What marks a value a draft could not discover: the lab must replace it before a run.
@@ -96,6 +97,40 @@ pub struct Hardware {
     pub camera: Option<CameraRow>,
     pub displays: Option<Vec<DisplayRow>>,
     pub sip_accounts: Option<Vec<SipRow>>,
+    /// The optional hardware the model has (`[device] features`: keypad, card reader...).
+    pub features: Option<Vec<helios_spec::Hardware>>,
+}
+
+/// The features `log/caps` tells on a firmware: those with an event of their own, which the
+/// device lists exactly when it has the feature (5.23).
+pub fn told_by_log_caps(firmware: Version) -> Vec<helios_spec::Hardware> {
+    helios_spec::Hardware::ALL
+        .into_iter()
+        .filter(|feature| !feature_events(*feature, firmware).is_empty())
+        .collect()
+}
+
+/// The events that only a model with `feature` raises, on a firmware.
+pub fn feature_events(feature: helios_spec::Hardware, firmware: Version) -> Vec<&'static str> {
+    helios_spec::EVENTS
+        .iter()
+        .filter(|e| e.condition == Condition::Hardware(feature) && e.origin.present_in(firmware))
+        .map(|e| e.name)
+        .collect()
+}
+
+/// A feature by its id (`card-reader`), an error naming the key and the ids known.
+pub fn feature(id: &str) -> Result<helios_spec::Hardware, String> {
+    helios_spec::Hardware::ALL
+        .into_iter()
+        .find(|f| f.id() == id)
+        .ok_or_else(|| {
+            let known: Vec<&str> = helios_spec::Hardware::ALL.iter().map(|f| f.id()).collect();
+            format!(
+                "device.features: unknown feature `{id}` (known: {})",
+                known.join(", ")
+            )
+        })
 }
 
 /// The function that reads each section back, by the section's key.
@@ -155,7 +190,41 @@ impl Hardware {
             .flatten()
             .map(|a| a.account.to_string());
         unique("sip_accounts", "account", accounts)?;
+        self.check_features()?;
         self.check_licences(licences)
+    }
+
+    /// A display or a camera among the features is one the sections declare, and the reverse.
+    fn check_features(&self) -> Result<(), String> {
+        let Some(features) = &self.features else {
+            return Ok(());
+        };
+        let ids = features.iter().map(|f| f.id().to_owned());
+        unique("device.features", "", ids)?;
+        let sections = [
+            (
+                helios_spec::Hardware::Display,
+                "[[displays]]",
+                self.displays.as_ref().map(|d| !d.is_empty()),
+            ),
+            (
+                helios_spec::Hardware::Camera,
+                "[camera] sources",
+                self.camera.as_ref().map(|c| !c.sources.is_empty()),
+            ),
+        ];
+        for (feature, section, declared) in sections {
+            let Some(declared) = declared else { continue };
+            if declared != features.contains(&feature) {
+                return Err(format!(
+                    "device.features: `{}` is {} but {section} declares {}",
+                    feature.id(),
+                    if declared { "missing" } else { "listed" },
+                    if declared { "some" } else { "none" },
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// A section declared is read back through its caps function: the licences that function

@@ -144,6 +144,19 @@ impl Discovered {
     }
 }
 
+/// The features `log/caps` says the model has: those of [`crate::declaration::told_by_log_caps`]
+/// with an event of their own in the list.
+pub fn features(found: &Discovered, firmware: Version) -> Vec<helios_spec::Hardware> {
+    crate::declaration::told_by_log_caps(firmware)
+        .into_iter()
+        .filter(|feature| {
+            crate::declaration::feature_events(*feature, firmware)
+                .iter()
+                .any(|event| found.events.iter().any(|e| e == event))
+        })
+        .collect()
+}
+
 fn list<'a>(result: &'a Value, name: &str) -> impl Iterator<Item = &'a Value> {
     result[name].as_array().into_iter().flatten()
 }

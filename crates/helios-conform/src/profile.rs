@@ -121,6 +121,9 @@ pub struct Declared {
     /// Whether the device has a stimulus interface the runner may use.
     #[serde(default)]
     pub stimulus: bool,
+    /// The optional hardware the model has (`keypad`, `card-reader`...); absent: not declared.
+    #[serde(default)]
+    pub features: Option<Vec<String>>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -331,6 +334,15 @@ impl Profile {
             camera: self.camera,
             displays: self.displays,
             sip_accounts: self.sip_accounts,
+            features: match &self.device.features {
+                Some(ids) => Some(
+                    ids.iter()
+                        .map(|id| crate::declaration::feature(id))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(ProfileError)?,
+                ),
+                None => None,
+            },
         };
         hardware.check(&licences).map_err(ProfileError)?;
         let tiers = self

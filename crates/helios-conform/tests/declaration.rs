@@ -115,6 +115,8 @@ async fn init_drafts_a_declaration_that_runs_green_on_each_shipped_profile() {
             "declaration.ports.absent",
             "declaration.camera.resolutions.absent",
             "declaration.sip-accounts.differs",
+            "declaration.features.absent",
+            "declaration.features.undeclared",
             "discovery.firmware",
         ] {
             assert!(passed(id), "{name}: {id}");
@@ -142,6 +144,17 @@ fn an_inconsistent_declaration_is_refused_naming_the_key() {
         (
             REFERENCE_PROFILE.replace("port = \"relay2\"", "port = \"relay1\""),
             "ports[1].port: `relay1` is declared twice",
+        ),
+        (
+            REFERENCE_PROFILE.replace(
+                "\"camera\", \"display\", \"keypad\"",
+                "\"camera\", \"keypad\"",
+            ),
+            "device.features: `display` is missing but [[displays]] declares some",
+        ),
+        (
+            REFERENCE_PROFILE.replace("\"keypad\", \"card-reader\"", "\"keypad\", \"doorbell\""),
+            "device.features: unknown feature `doorbell`",
         ),
         (
             REFERENCE_PROFILE.replace("control = []", "control = [\"doors\"]"),

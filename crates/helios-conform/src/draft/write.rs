@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use helios_spec::functions::{camera, display, io, phone, switch};
-use helios_spec::{Auth, Group, Licence, Transport};
+use helios_spec::functions::{camera, display, io, log, phone, switch};
+use helios_spec::{Auth, Group, Hardware, Licence, Transport, Version};
 
 use super::{Draft, Found, Probed};
 use crate::declaration::TODO;
@@ -121,10 +121,50 @@ fn device(out: &mut String, draft: &Draft) {
         );
         let _ = writeln!(out, "licences = {}", quoted(&why));
     }
+    features(out, draft);
     let _ = writeln!(
         out,
         "# Whether the device has a stimulus interface (the reference intercom's); a real one has none.\n\
          stimulus = false"
+    );
+}
+
+/// The optional hardware: what `log/caps` tells by the events only it raises, and a display or
+/// camera their caps functions report.
+fn features(out: &mut String, draft: &Draft) {
+    let found = &draft.discovered;
+    if !found.answered.contains(&log::caps::FUNCTION.path) {
+        let _ = writeln!(
+            out,
+            "# features: {} did not answer; declare the model's optional hardware by hand",
+            log::caps::FUNCTION.path
+        );
+        return;
+    }
+    let firmware = found.firmware(Version::MANUAL);
+    let mut features = Vec::new();
+    let mut how = Vec::new();
+    if !found.displays.is_empty() {
+        features.push(Hardware::Display.id().to_owned());
+        how.push(format!("display from {}", display::caps::FUNCTION.path));
+    }
+    if !found.sources.is_empty() {
+        features.push(Hardware::Camera.id().to_owned());
+        how.push(format!("camera from {}", camera::caps::FUNCTION.path));
+    }
+    for feature in crate::discovery::features(found, firmware) {
+        if !features.iter().any(|f| f == feature.id()) {
+            features.push(feature.id().to_owned());
+        }
+        let events = crate::declaration::feature_events(feature, firmware);
+        how.push(format!("{} from {}", feature.id(), events.join("/")));
+    }
+    let _ = writeln!(
+        out,
+        "# The optional hardware: {} ({} lists the events of the rest)\nfeatures = {}",
+        how.join(", "),
+        log::caps::FUNCTION.path,
+        list(&features)
     );
 }
 

@@ -7,10 +7,10 @@
 //! switch numbers, ports and resolutions from discovery, never from the declaration, so that a
 //! declaration that is wrong fails here and nowhere else.
 
-use helios_spec::Function;
-use helios_spec::functions::{camera, display, io, phone, switch};
+use helios_spec::functions::{camera, display, io, log, phone, switch};
+use helios_spec::{Function, Version};
 
-use crate::declaration::{Hardware, SwitchMode, SwitchRow};
+use crate::declaration::{Hardware, SwitchMode, SwitchRow, told_by_log_caps};
 use crate::discovery::{Discovered, SwitchCaps};
 use crate::outcome::Outcome;
 use crate::profile::Checked;
@@ -28,7 +28,7 @@ struct Kind {
     attributes: bool,
 }
 
-const KINDS: [Kind; 6] = [
+const KINDS: [Kind; 7] = [
     Kind {
         id: "switches",
         section: "[[switches]]",
@@ -65,6 +65,12 @@ const KINDS: [Kind; 6] = [
         function: &phone::status::FUNCTION,
         attributes: true,
     },
+    Kind {
+        id: "features",
+        section: "[device] features",
+        function: &log::caps::FUNCTION,
+        attributes: false,
+    },
 ];
 
 /// A fact: what names it (a switch number, a port) and what is said of it.
@@ -95,12 +101,13 @@ fn differences(kind: &Kind) -> &'static [&'static str] {
 /// The declaration against discovery: each difference a failed case of its own.
 pub(super) fn outcomes(profile: &Checked, found: &Discovered) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
+    let firmware = found.firmware(profile.firmware);
     for kind in &KINDS {
-        let declared = declared(&profile.hardware, kind.id);
+        let declared = declared(&profile.hardware, kind.id, firmware);
         let reported = found
             .answered
             .contains(&kind.function.path)
-            .then(|| reported(found, kind.id));
+            .then(|| reported(found, kind.id, firmware));
         for difference in differences(kind) {
             let id = format!("declaration.{}.{difference}", kind.id);
             let mut outcome = Outcome::new(id, kind.function, CHECK);
@@ -203,10 +210,18 @@ fn describe(facts: &[Fact]) -> String {
         .join(", ")
 }
 
-/// The facts the declaration states of a kind; `None` when it does not declare them.
-fn declared(hardware: &Hardware, kind: &str) -> Option<Vec<Fact>> {
+/// The facts the declaration states of a kind; `None` when it does not declare them. Of the
+/// features, those `log/caps` tells on this firmware.
+fn declared(hardware: &Hardware, kind: &str, firmware: Version) -> Option<Vec<Fact>> {
     let plain = |name: String| (name, String::new());
     Some(match kind {
+        "features" => hardware
+            .features
+            .as_ref()?
+            .iter()
+            .filter(|f| told_by_log_caps(firmware).contains(f))
+            .map(|f| plain(f.id().to_owned()))
+            .collect(),
         "switches" => hardware
             .switches
             .as_ref()?
@@ -249,10 +264,15 @@ fn declared(hardware: &Hardware, kind: &str) -> Option<Vec<Fact>> {
     })
 }
 
-/// The facts discovery read of a kind.
-fn reported(found: &Discovered, kind: &str) -> Vec<Fact> {
+/// The facts discovery read of a kind: a feature is there when `log/caps` lists an event
+/// only that feature raises.
+fn reported(found: &Discovered, kind: &str, firmware: Version) -> Vec<Fact> {
     let plain = |name: &String| (name.clone(), String::new());
     match kind {
+        "features" => crate::discovery::features(found, firmware)
+            .into_iter()
+            .map(|f| (f.id().to_owned(), String::new()))
+            .collect(),
         "switches" => found.switch_caps.iter().map(caps_fact).collect(),
         "ports" => {
             let outputs = found
