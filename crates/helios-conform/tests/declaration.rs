@@ -171,3 +171,51 @@ fn an_inconsistent_declaration_is_refused_naming_the_key() {
         assert!(error.0.contains(key), "{error}");
     }
 }
+
+/// A declaration wrong in one fact of each kind of difference fails those declaration cases,
+/// each naming the fact, and no request case.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_difference_is_a_case_of_its_own_and_no_request_case_fails() {
+    let wrong = REFERENCE_PROFILE
+        .replace(
+            "port = \"relay2\"\ntype = \"output\"",
+            "port = \"relay2\"\ntype = \"input\"",
+        )
+        .replace(
+            "[[displays]]\ndisplay = \"ext1\"\n",
+            "[[displays]]\ndisplay = \"ext1\"\n\n[[displays]]\ndisplay = \"ext2\"\n",
+        )
+        .replace("[[switches]]\nswitch = 4\nenabled = false\n", "");
+    assert_ne!(wrong, REFERENCE_PROFILE);
+    let declared = Profile::parse(&wrong).expect("a valid declaration");
+    let reference = Reference::start(helios_device::Profile::default_profile()).await;
+    let options = Options {
+        only: Some("caps".into()),
+        ..Options::default()
+    };
+    let result = run(&declared, &target::target(&reference), &options).await;
+    reference.stop().await;
+    let failed: Vec<(&str, String)> = result
+        .outcomes
+        .iter()
+        .filter(|o| !matches!(o.verdict, Verdict::Pass | Verdict::NotApplicable(_)))
+        .map(|o| (o.id.as_str(), o.verdict.to_string()))
+        .collect();
+    let ids: Vec<&str> = failed.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        ids,
+        [
+            "declaration.switches.undeclared",
+            "declaration.ports.differs",
+            "declaration.displays.absent",
+        ],
+        "{failed:#?}"
+    );
+    for (fact, (_, why)) in ["4", "relay2: declared input, reported output", "ext2"]
+        .iter()
+        .zip(&failed)
+    {
+        assert!(why.contains(fact), "{why}");
+    }
+    assert_eq!(result.exit_code(), 1);
+}
