@@ -219,3 +219,30 @@ async fn each_difference_is_a_case_of_its_own_and_no_request_case_fails() {
     }
     assert_eq!(result.exit_code(), 1);
 }
+
+/// Without a plain-HTTP address nothing tells whether a service requires HTTPS: each transport
+/// is a TODO, and a wrong password is a setup error that names the account.
+#[tokio::test]
+async fn what_init_cannot_tell_is_a_todo_and_a_wrong_password_a_setup_error() {
+    let reference = Reference::start(helios_device::Profile::default_profile()).await;
+    let mut target = target::target(&reference);
+    target.http = None;
+    let drafted = draft(&target, "admin", "2n", &Options::default())
+        .await
+        .expect("a draft");
+    let refused = Profile::parse(&drafted).expect_err("TODOs left");
+    assert!(
+        refused
+            .0
+            .contains("services.switch.transport (TODO: no plain-HTTP address"),
+        "{refused}"
+    );
+    assert!(drafted.contains("auth = \"digest\""), "{drafted}");
+    let wrong = draft(&target, "admin", "not-2n", &Options::default()).await;
+    reference.stop().await;
+    let setup = wrong.expect_err("a refused password").to_string();
+    assert!(
+        setup.contains("SETUP ERROR") && setup.contains("account `admin`"),
+        "{setup}"
+    );
+}
