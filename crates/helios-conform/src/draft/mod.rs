@@ -329,7 +329,7 @@ async fn licences(session: &mut Session<'_>) -> Vec<(Licence, Found<bool>)> {
             .filter(|(_, f)| matches!(f, Found::Is(true, _)))
             .map(|(l, _)| *l)
             .collect();
-        let candidates: Vec<&'static Function> = helios_spec::FUNCTIONS
+        let mut candidates: Vec<&'static Function> = helios_spec::FUNCTIONS
             .iter()
             .copied()
             .filter(|f| f.licences.contains(&licence))
@@ -342,6 +342,12 @@ async fn licences(session: &mut Session<'_>) -> Vec<(Licence, Found<bool>)> {
             .filter(|f| f.origin.present_in(session.firmware))
             .filter(|f| matches!(f.tier(Method::Get), Some(Tier::ReadOnly | Tier::Reversible)))
             .collect();
+        // The least disruptive first: a reading, then a function refused for a missing
+        // parameter before it acts, and only then one that acts (audio/test, a loop test).
+        candidates.sort_by_key(|f| {
+            let mandatory = f.params.iter().any(|p| p.presence == Presence::Mandatory);
+            (f.tier(Method::Get) != Some(Tier::ReadOnly), !mandatory)
+        });
         let mut result = Found::Unknown(format!(
             "no function that needs the {} licence answered error 5 or without it",
             licence.name()
