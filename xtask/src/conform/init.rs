@@ -53,7 +53,10 @@ pub(super) fn init(args: &Args) -> Result<i32> {
     )) {
         Ok(text) => {
             say!("{}", text.trim_end());
-            let todos = text.lines().filter(|l| l.contains("= \"TODO")).count();
+            let todos = text
+                .lines()
+                .filter(|l| l.contains("= \"TODO") || l.contains("= 'TODO"))
+                .count();
             eprintln!(
                 "conform init: drafted; fill its {todos} TODO(s), export {variable}, then run \
                  cargo xtask conform URL --profile FILE"

@@ -56,6 +56,9 @@ pub struct Draft {
     pub info: Option<Value>,
     pub services: BTreeMap<Service, Probed>,
     pub licences: Vec<(Licence, Found<bool>)>,
+    /// What each privilege's function answered the account: held, lacking (error 10), or not
+    /// told (no function needs it alone, or none answered).
+    pub privileges: Vec<(Privilege, Option<bool>)>,
     pub discovered: Discovered,
 }
 
@@ -95,7 +98,8 @@ pub async fn draft(
         .await
         .map_err(Setup::Preflight)?;
     session.discover().await;
-    let licences = licences(&mut session).await;
+    let privileges = privileges(&mut session).await;
+    let licences = licences(&mut session, &privileges).await;
     let draft = Draft {
         address: target
             .https
@@ -106,6 +110,7 @@ pub async fn draft(
         info,
         services,
         licences,
+        privileges,
         discovered: session.discovered,
     };
     Ok(write::declaration(&draft))
@@ -321,7 +326,16 @@ fn auth(exchange: &Exchange, answered: Option<u64>) -> Auth {
 /// Each licence, from what a function that needs it answers the account given: error 5 says
 /// it is missing; a success, or an error the device checks after the licence (a missing
 /// parameter), says it is there.
-async fn licences(session: &mut Session<'_>) -> Vec<(Licence, Found<bool>)> {
+async fn licences(
+    session: &mut Session<'_>,
+    privileges: &[(Privilege, Option<bool>)],
+) -> Vec<(Licence, Found<bool>)> {
+    // A function whose privilege the account lacks answers 10, which tells nothing.
+    let lacking = |f: &Function| {
+        f.access
+            .privilege()
+            .is_some_and(|p| privileges.contains(&(p, Some(false))))
+    };
     let mut found: Vec<(Licence, Found<bool>)> = Vec::new();
     for licence in Licence::ALL {
         let known: Vec<Licence> = found
@@ -338,7 +352,7 @@ async fn licences(session: &mut Session<'_>) -> Vec<(Licence, Found<bool>)> {
                     .iter()
                     .all(|l| *l == licence || known.contains(l))
             })
-            .filter(|f| session.profile.security(f.service).enabled)
+            .filter(|f| session.profile.security(f.service).enabled && !lacking(f))
             .filter(|f| f.origin.present_in(session.firmware))
             .filter(|f| matches!(f.tier(Method::Get), Some(Tier::ReadOnly | Tier::Reversible)))
             .collect();
@@ -352,7 +366,7 @@ async fn licences(session: &mut Session<'_>) -> Vec<(Licence, Found<bool>)> {
             "no function that needs the {} licence answered error 5 or without it",
             licence.name()
         ));
-        for function in candidates.into_iter().take(3) {
+        for function in candidates.into_iter().take(4) {
             if let Some(is) = licensed(session, function).await {
                 result = is;
                 break;
@@ -387,4 +401,50 @@ async fn licensed(session: &mut Session<'_>, function: &'static Function) -> Opt
         }
         Some(_) => None,
     }
+}
+
+/// Each privilege of the account, from a function that needs it alone: error 10 says it lacks
+/// it; an answer past the privilege check (a success, a missing parameter) says it holds it. A
+/// function that acts is sent without its mandatory parameters, so that it is refused before it
+/// acts; none that would act is sent otherwise. Uid and Keypad need no function: not told.
+async fn privileges(session: &mut Session<'_>) -> Vec<(Privilege, Option<bool>)> {
+    let mut found = Vec::new();
+    for privilege in Privilege::all() {
+        let mandatory = |f: &Function| f.params.iter().any(|p| p.presence == Presence::Mandatory);
+        let harmless = |f: &Function| f.tier(Method::Get) == Some(Tier::ReadOnly) || mandatory(f);
+        let candidates: Vec<&'static Function> = helios_spec::FUNCTIONS
+            .iter()
+            .copied()
+            .filter(|f| f.access == helios_spec::Access::Privilege(privilege))
+            .filter(|f| harmless(f) && session.unavailable(f).is_none())
+            .take(2)
+            .collect();
+        let mut held = None;
+        for function in candidates {
+            let transport = session.transport_for(function);
+            let Ok(exchange) = session
+                .send(transport, Login::Account(0), Call::new(function))
+                .await
+            else {
+                continue;
+            };
+            held = match answer(&exchange) {
+                Ok(Some(c)) if Some(c) == code(ErrorCode::InsufficientPrivileges) => Some(false),
+                Ok(None) => Some(true),
+                Ok(Some(c))
+                    if Some(c) == code(ErrorCode::MissingParameter)
+                        || Some(c) == code(ErrorCode::InvalidParameter)
+                        || Some(c) == code(ErrorCode::ProcessingError) =>
+                {
+                    Some(true)
+                }
+                _ => None,
+            };
+            if held.is_some() {
+                break;
+            }
+        }
+        found.push((privilege, held));
+    }
+    found
 }

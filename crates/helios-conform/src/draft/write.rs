@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use helios_spec::functions::{camera, display, io, log, phone, switch};
-use helios_spec::{Auth, Group, Hardware, Licence, Transport, Version};
+use helios_spec::{Auth, Group, Hardware, Level, Licence, Transport, Version};
 
 use super::{Draft, Found, Probed};
 use crate::declaration::TODO;
@@ -36,7 +36,7 @@ pub(super) fn declaration(draft: &Draft) -> String {
         let _ = writeln!(out, "\n[services.{}]", service.id());
         services(&mut out, probed);
     }
-    account(&mut out, &draft.user);
+    account(&mut out, draft);
     hardware(&mut out, draft);
     settings(&mut out);
     out
@@ -185,7 +185,37 @@ fn services(out: &mut String, probed: &Probed) {
     });
 }
 
-fn account(out: &mut String, user: &str) {
+/// What the privileges' functions answered the account, a line per level: a hint for the TODO.
+fn told(draft: &Draft, level: Level) -> String {
+    let mut held = Vec::new();
+    let mut lacking = Vec::new();
+    let mut untold = Vec::new();
+    for (privilege, found) in draft.privileges.iter().filter(|(p, _)| p.level == level) {
+        let id = privilege.group.id();
+        match found {
+            Some(true) => held.push(id),
+            Some(false) => lacking.push(id),
+            None => untold.push(id),
+        }
+    }
+    format!(
+        "# {level:?}: held (its functions answered) {}; lacking (error 10) {}; not told {}",
+        or_none(&held),
+        or_none(&lacking),
+        or_none(&untold)
+    )
+}
+
+fn or_none(ids: &[&str]) -> String {
+    if ids.is_empty() {
+        "none".to_owned()
+    } else {
+        ids.join(", ")
+    }
+}
+
+fn account(out: &mut String, draft: &Draft) {
+    let user = draft.user.as_str();
     let variable = helios_client::password_variable(user);
     let groups: Vec<String> = Group::ALL.iter().map(|g| g.id().to_owned()).collect();
     let todo = |level: &str| {
@@ -199,11 +229,15 @@ fn account(out: &mut String, user: &str) {
         "\n# The account init logged in with. Its password is not written here: export\n\
          # {variable} before a run (or write password = \"...\" instead of password_env).\n\
          # Add one account per privilege set the device has.\n\
+         {}\n\
+         {}\n\
          [[accounts]]\n\
          user = {}\n\
          password_env = {}\n\
          monitoring = {}\n\
          control = {}",
+        told(draft, Level::Monitoring),
+        told(draft, Level::Control),
         quoted(user),
         quoted(&variable),
         todo("monitoring"),
