@@ -2,7 +2,9 @@
 //! of itself is read (`system/info`, discovery's caps functions and `phone/status`); each
 //! service's security is probed without credentials, so that no probe is a failed login and
 //! the device's login blocking is never approached (the one login with the account given is the
-//! preflight's, within the budget of `budget.rs`); the licences are inferred from error 5. Each
+//! preflight's, within the budget of `budget.rs`); the licences are inferred from error 5, the
+//! account's privileges hinted at by error 10, each from a function sent so that it cannot act
+//! (a reading, or one without its mandatory parameters), `audio/test` alone excepted. Each
 //! value is written with how it was found (`write.rs`), and what no request can tell (the
 //! account's privileges, the login blocking) is a `TODO` the lab must fill: a run refuses a
 //! declaration that still has one.
