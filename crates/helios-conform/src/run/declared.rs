@@ -19,13 +19,16 @@ use crate::verdict::Verdict;
 /// The check of every declaration case.
 pub(super) const CHECK: &str = "declaration";
 
-/// One kind of fact: its id, the section that declares it, the function that reports it, and
-/// whether its facts have attributes that may differ (a switch's mode, a port's type).
+/// One kind of fact: its id, the section that declares it, the function that reports it,
+/// whether its facts have attributes that may differ (a switch's mode, a port's type), and how
+/// each side states its facts (the declaration's `None`: the section is not declared).
 struct Kind {
     id: &'static str,
     section: &'static str,
     function: &'static Function,
     attributes: bool,
+    declared: fn(&Hardware, Version) -> Option<Vec<Fact>>,
+    reported: fn(&Discovered, Version) -> Vec<Fact>,
 }
 
 const KINDS: [Kind; 7] = [
@@ -34,42 +37,107 @@ const KINDS: [Kind; 7] = [
         section: "[[switches]]",
         function: &switch::caps::FUNCTION,
         attributes: true,
+        declared: |hardware, _| {
+            Some(
+                hardware
+                    .switches
+                    .as_ref()?
+                    .iter()
+                    .map(switch_fact)
+                    .collect(),
+            )
+        },
+        reported: |found, _| found.switch_caps.iter().map(caps_fact).collect(),
     },
     Kind {
         id: "ports",
         section: "[[ports]]",
         function: &io::caps::FUNCTION,
         attributes: true,
+        declared: |hardware, _| {
+            let ports = hardware.ports.as_ref()?.iter();
+            Some(
+                ports
+                    .map(|p| (p.port.clone(), p.kind.name().to_owned()))
+                    .collect(),
+            )
+        },
+        reported: |found, _| {
+            let outputs = found
+                .outputs
+                .iter()
+                .map(|p| (p.clone(), "output".to_owned()));
+            let inputs = found.inputs.iter().map(|p| (p.clone(), "input".to_owned()));
+            outputs.chain(inputs).collect()
+        },
     },
     Kind {
         id: "camera.sources",
         section: "[camera] sources",
         function: &camera::caps::FUNCTION,
         attributes: false,
+        declared: |hardware, _| Some(names(hardware.camera.as_ref()?.sources.iter())),
+        reported: |found, _| names(found.sources.iter()),
     },
     Kind {
         id: "camera.resolutions",
         section: "[camera] resolutions",
         function: &camera::caps::FUNCTION,
         attributes: false,
+        declared: |hardware, _| Some(sizes(&hardware.camera.as_ref()?.resolutions)),
+        reported: |found, _| sizes(&found.resolutions),
     },
     Kind {
         id: "displays",
         section: "[[displays]]",
         function: &display::caps::FUNCTION,
         attributes: false,
+        declared: |hardware, _| {
+            Some(names(
+                hardware.displays.as_ref()?.iter().map(|d| &d.display),
+            ))
+        },
+        reported: |found, _| names(found.displays.iter()),
     },
     Kind {
         id: "sip-accounts",
         section: "[[sip_accounts]]",
         function: &phone::status::FUNCTION,
         attributes: true,
+        declared: |hardware, _| {
+            let accounts = hardware.sip_accounts.as_ref()?.iter();
+            Some(
+                accounts
+                    .map(|a| (a.account.to_string(), number(&a.number)))
+                    .collect(),
+            )
+        },
+        reported: |found, _| {
+            let accounts = found.sip_accounts.iter();
+            accounts
+                .map(|(a, said)| (a.to_string(), number(said)))
+                .collect()
+        },
     },
+    // Of the features, those log/caps tells on the firmware: each has an event of its own.
     Kind {
         id: "features",
         section: "[device] features",
         function: &log::caps::FUNCTION,
         attributes: false,
+        declared: |hardware, firmware| {
+            let told = told_by_log_caps(firmware);
+            let features = hardware
+                .features
+                .as_ref()?
+                .iter()
+                .filter(|f| told.contains(f));
+            Some(names(features.map(|f| f.id())))
+        },
+        reported: |found, firmware| {
+            let features = crate::discovery::features(found, firmware);
+            names(features.iter().map(|f| f.id()))
+        },
     },
 ];
 
@@ -103,11 +171,11 @@ pub(super) fn outcomes(profile: &Checked, found: &Discovered) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     let firmware = found.firmware(profile.firmware);
     for kind in &KINDS {
-        let declared = declared(&profile.hardware, kind.id, firmware);
+        let declared = (kind.declared)(&profile.hardware, firmware);
         let reported = found
             .answered
             .contains(&kind.function.path)
-            .then(|| reported(found, kind.id, firmware));
+            .then(|| (kind.reported)(found, firmware));
         for difference in differences(kind) {
             let id = format!("declaration.{}.{difference}", kind.id);
             let mut outcome = Outcome::new(id, kind.function, CHECK);
@@ -210,91 +278,15 @@ fn describe(facts: &[Fact]) -> String {
         .join(", ")
 }
 
-/// The facts the declaration states of a kind; `None` when it does not declare them. Of the
-/// features, those `log/caps` tells on this firmware.
-fn declared(hardware: &Hardware, kind: &str, firmware: Version) -> Option<Vec<Fact>> {
-    let plain = |name: String| (name, String::new());
-    Some(match kind {
-        "features" => hardware
-            .features
-            .as_ref()?
-            .iter()
-            .filter(|f| told_by_log_caps(firmware).contains(f))
-            .map(|f| plain(f.id().to_owned()))
-            .collect(),
-        "switches" => hardware
-            .switches
-            .as_ref()?
-            .iter()
-            .map(switch_fact)
-            .collect(),
-        "ports" => hardware
-            .ports
-            .as_ref()?
-            .iter()
-            .map(|p| (p.port.clone(), p.kind.name().to_owned()))
-            .collect(),
-        "camera.sources" => hardware
-            .camera
-            .as_ref()?
-            .sources
-            .iter()
-            .cloned()
-            .map(plain)
-            .collect(),
-        "camera.resolutions" => hardware
-            .camera
-            .as_ref()?
-            .resolutions
-            .iter()
-            .map(|(w, h)| plain(format!("{w}x{h}")))
-            .collect(),
-        "displays" => hardware
-            .displays
-            .as_ref()?
-            .iter()
-            .map(|d| plain(d.display.clone()))
-            .collect(),
-        _ => hardware
-            .sip_accounts
-            .as_ref()?
-            .iter()
-            .map(|a| (a.account.to_string(), number(&a.number)))
-            .collect(),
-    })
+/// Facts that are names alone.
+fn names<T: ToString>(names: impl Iterator<Item = T>) -> Vec<Fact> {
+    names
+        .map(|name| (name.to_string(), String::new()))
+        .collect()
 }
 
-/// The facts discovery read of a kind: a feature is there when `log/caps` lists an event
-/// only that feature raises.
-fn reported(found: &Discovered, kind: &str, firmware: Version) -> Vec<Fact> {
-    let plain = |name: &String| (name.clone(), String::new());
-    match kind {
-        "features" => crate::discovery::features(found, firmware)
-            .into_iter()
-            .map(|f| (f.id().to_owned(), String::new()))
-            .collect(),
-        "switches" => found.switch_caps.iter().map(caps_fact).collect(),
-        "ports" => {
-            let outputs = found
-                .outputs
-                .iter()
-                .map(|p| (p.clone(), "output".to_owned()));
-            let inputs = found.inputs.iter().map(|p| (p.clone(), "input".to_owned()));
-            outputs.chain(inputs).collect()
-        }
-        "camera.sources" => found.sources.iter().map(plain).collect(),
-        "camera.resolutions" => found
-            .resolutions
-            .iter()
-            .map(|(w, h)| (format!("{w}x{h}"), String::new()))
-            .collect(),
-        "displays" => found.displays.iter().map(plain).collect(),
-        _ => found
-            .sip_accounts
-            .iter()
-            .map(|(account, said)| (account.to_string(), number(said)))
-            .collect(),
-    }
+fn sizes(resolutions: &[(u32, u32)]) -> Vec<Fact> {
+    names(resolutions.iter().map(|(w, h)| format!("{w}x{h}")))
 }
 
 fn number(number: &str) -> String {
