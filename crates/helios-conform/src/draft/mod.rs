@@ -30,8 +30,8 @@ use serde_json::Value;
 use crate::case::Login;
 use crate::discovery::Discovered;
 use crate::options::{Options, Target};
-use crate::preflight::Setup;
-use crate::profile::{Checked, CheckedAccount, Destructive, Logins, Tolerances};
+use crate::preflight::{Setup, SetupError};
+use crate::profile::{Checked, CheckedAccount, Profile};
 use crate::session::Session;
 
 /// A value the draft found, with how; or why it could not (a `TODO`).
@@ -72,7 +72,7 @@ pub async fn draft(
     password: &str,
     options: &Options,
 ) -> Result<String, Setup> {
-    let mut declared = probing_profile(user, password);
+    let mut declared = probing_profile(user, password)?;
     let (info, services) = {
         let mut session = Session::new(&declared, target, options);
         crate::preflight::check_addresses(target).map_err(Setup::Preflight)?;
@@ -120,32 +120,25 @@ pub async fn draft(
 
 /// The profile the draft probes with: the manual's security until probed, every licence, and
 /// the one account given, taken to hold every privilege (what it may do is for the lab to say).
-fn probing_profile(user: &str, password: &str) -> Checked {
-    Checked {
-        variant: String::new(),
-        firmware: Version::MANUAL,
-        firmware_text: String::new(),
+/// Everything else is a declaration's defaults.
+fn probing_profile(user: &str, password: &str) -> Result<Checked, Setup> {
+    let base =
+        Profile::parse("[device]\nvariant = \"\"\nfirmware = \"2.21.0.0.1\"\n").map_err(|e| {
+            Setup::Preflight(vec![SetupError {
+                what: "the draft's own profile".into(),
+                cause: e.to_string(),
+                fix: "report this as a bug of the runner".into(),
+            }])
+        })?;
+    Ok(Checked {
         licences: Licence::ALL.to_vec(),
-        services: Service::ALL
-            .into_iter()
-            .map(|s| (s, s.manual_default()))
-            .collect(),
         accounts: vec![CheckedAccount {
             user: user.to_owned(),
             password: password.to_owned(),
             privileges: Privilege::all().collect(),
         }],
-        tiers: vec![Tier::ReadOnly, Tier::Reversible],
-        timeout_seconds: 10,
-        rate: 0,
-        stimulus: false,
-        destructive: Destructive::default(),
-        logins: Logins::default(),
-        stimulus_url: None,
-        dial_numbers: Vec::new(),
-        tolerances: Tolerances::default(),
-        hardware: crate::declaration::Hardware::default(),
-    }
+        ..base
+    })
 }
 
 /// What the probes found of a service, the manual's default where they could not tell: the
