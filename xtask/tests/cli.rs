@@ -1,7 +1,8 @@
 //! The command line's contract with CI: parser errors are usage errors (exit 3), a selector
 //! that matches nothing is one too, and so is a declaration with a TODO or a broken rule; an
 //! address that is no URL is a setup error (exit 4), a closed standard output ends nothing
-//! early, `--help` says it all, and the lab workflow (init, edit, run) works end to end.
+//! early, `--help` says it all, the lab workflow (init, edit, run) works end to end, and a
+//! sealed report directory verifies until it is altered.
 
 use std::process::{Command, Stdio};
 
@@ -77,6 +78,11 @@ fn help_shows_the_defaults_tiers_exit_codes_and_examples() {
         "Exit codes:",
         "4  setup error",
         "Examples:",
+        "--sign <KEYFILE>",
+        "--force",
+        "conform verify out --key lab.pub.pem",
+        "conform keygen --out lab",
+        "`verify` exits 0",
     ] {
         assert!(stdout.contains(text), "{text} missing from:\n{stdout}");
     }
@@ -245,4 +251,196 @@ fn init_edit_run() {
     let (code, stderr) = run_with(&path);
     std::fs::remove_file(&path).ok();
     assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// A `PATH` with nothing on it: no apt-get, no python3, no sudo, none of the tools.
+fn bare_path() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-bare-path-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("an empty directory");
+    dir
+}
+
+#[test]
+fn a_machine_that_cannot_be_provisioned_is_told_what_to_install_and_exits_3() {
+    let output = xtask()
+        .arg("provision")
+        .env("PATH", bare_path())
+        .output()
+        .expect("xtask runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    for line in [
+        "apt-get install tshark",
+        "apt-get install chromium chromium-driver",
+        "python3 -m pip install py2n",
+        "python3 -m pip install aiosmtpd",
+        "apt-get is not on PATH",
+    ] {
+        assert!(stderr.contains(line), "{line:?} missing from: {stderr}");
+    }
+}
+
+#[test]
+fn provision_check_lists_every_need_and_installs_nothing() {
+    let output = xtask()
+        .args(["provision", "--check"])
+        .env("PATH", bare_path())
+        .output()
+        .expect("xtask runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{stdout}");
+    assert_eq!(stdout.matches("MISSING").count(), 10, "{stdout}");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("installing"));
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("helios-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn text(path: &std::path::Path) -> String {
+    path.display().to_string()
+}
+
+/// The lab's workflow: `keygen`, a run with `--sign` into a fresh directory, `verify` with the
+/// key; then the same directory refused without `--force` before anything is sent, emptied
+/// with it, and `verify`'s exit codes for an altered bundle, a wrong key, an unsigned bundle
+/// given a key, and usage errors.
+#[test]
+fn a_signed_run_verifies_and_every_alteration_is_refused() {
+    let keys = scratch("keys");
+    std::fs::create_dir_all(&keys).expect("a folder");
+    let prefix = text(&keys.join("lab"));
+    let (code, stdout, stderr) = run(&["conform", "keygen", "--out", &prefix]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("fingerprint: "), "{stdout}");
+    let (private, public) = (format!("{prefix}.key.pem"), format!("{prefix}.pub.pem"));
+    let (code, _, stderr) = run(&["conform", "keygen", "--out", &prefix]);
+    assert_eq!(code, 3, "a key is never overwritten: {stderr}");
+
+    let dir = scratch("bundle");
+    let dir_text = text(&dir);
+    let sealed_run = [
+        "conform",
+        "--only",
+        "switch_caps",
+        "--report-dir",
+        &dir_text,
+    ];
+    let (code, stdout, stderr) = run(&[&sealed_run[..], &["--sign", &private]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("sealed: ") && stdout.contains("signed by key"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(&["conform", "verify", &dir_text, "--key", &public]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.starts_with("OK: ") && stdout.contains("signed by the key given"),
+        "{stdout}"
+    );
+    let first: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("run.json")).expect("run.json"))
+            .expect("JSON");
+    assert_eq!(first["exitCode"], 0);
+    assert_eq!(first["selectors"]["only"], "switch_caps");
+
+    // The directory again: refused before anything is sent, and left as it was.
+    let (code, stdout, stderr) = run(&sealed_run);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("is not empty") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains("the reference intercom"),
+        "nothing started: {stdout}"
+    );
+    assert_eq!(run(&["conform", "verify", &dir_text]).0, 0);
+
+    // --force empties it: the stray file of the earlier report goes, the new run is unsigned.
+    std::fs::write(dir.join("evidence/stray.txt"), "old").expect("written");
+    let (code, stdout, stderr) = run(&[&sealed_run[..], &["--force"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("emptied "), "{stdout}");
+    assert!(!dir.join("evidence/stray.txt").exists() && !dir.join("manifest.sig").exists());
+    let second: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("run.json")).expect("run.json"))
+            .expect("JSON");
+    assert_eq!(
+        second["spec"]["sha256"], first["spec"]["sha256"],
+        "the spec hash is stable"
+    );
+    assert_ne!(second["started"], first["started"]);
+    let (code, stdout, _) = run(&["conform", "verify", &dir_text]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("not signed"), "{stdout}");
+    let (code, stdout, _) = run(&["conform", "verify", &dir_text, "--key", &public]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("unsigned: ") && stdout.contains("ALTERED"),
+        "{stdout}"
+    );
+
+    // Signed again, then altered: the file named; another key: the keys named.
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, _, stderr) = run(&[&sealed_run[..], &["--sign", &private]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let html = dir.join("report.html");
+    let page = std::fs::read_to_string(&html).expect("report.html");
+    std::fs::write(&html, page.replacen("<body", "<body data-x", 1)).expect("edited");
+    let (code, stdout, _) = run(&["conform", "verify", &dir_text, "--key", &public]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("changed: report.html: "), "{stdout}");
+    std::fs::write(&html, page).expect("restored");
+    let other = text(&keys.join("other"));
+    assert_eq!(run(&["conform", "keygen", "--out", &other]).0, 0);
+    let (code, stdout, _) = run(&[
+        "conform",
+        "verify",
+        &dir_text,
+        "--key",
+        &format!("{other}.pub.pem"),
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("wrong key: "), "{stdout}");
+
+    // Usage errors: no directory, a key that is no public key, --sign without --report-dir.
+    let (code, _, stderr) = run(&["conform", "verify", &text(&dir.join("absent"))]);
+    assert_eq!(code, 3, "{stderr}");
+    let (code, _, stderr) = run(&["conform", "verify", &dir_text, "--key", &private]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("BEGIN PUBLIC KEY"), "{stderr}");
+    assert_eq!(run(&["conform", "--sign", &private]).0, 3);
+    let (code, _, stderr) = run(&["conform", "--report-dir", &text(&keys), "--force"]);
+    assert_eq!(code, 3, "a folder of keys is no earlier report: {stderr}");
+    assert!(keys.join("lab.key.pem").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&keys);
+}
+
+/// A setup error writes `setup.json` into the fresh directory, sealed with `run.json` like
+/// any report, so that the directory never mixes it with an earlier run's files.
+#[test]
+fn a_setup_error_is_sealed_too() {
+    let dir = scratch("setup");
+    let dir_text = text(&dir);
+    let (code, _, stderr) = run(&["conform", "ftp://example.com", "--report-dir", &dir_text]);
+    assert_eq!(code, 4, "{stderr}");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the directory")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["manifest.sha256", "run.json", "setup.json"]);
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("run.json")).expect("run.json"))
+            .expect("JSON");
+    assert_eq!(record["exitCode"], 4);
+    assert_eq!(record["setupError"], true);
+    let (code, stdout, _) = run(&["conform", "verify", &dir_text]);
+    assert_eq!(code, 0, "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

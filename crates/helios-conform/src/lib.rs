@@ -15,9 +15,10 @@
 //!    requests ends short of a pass, with its one conversion into a verdict), a case's
 //!    [`Outcome`], and the [`findings::Findings`] its lenient readers tolerated.
 //! 2. Declaration and session: `profile`, `profile_settings`, `declaration`, `options`,
-//!    `select`, `budget`, `discovery`, `session`, `preflight`. What the lab declared (and
-//!    whether the declaration holds together) and the operator chose, what the device says it
-//!    has, and the one [`Session`] every request goes through (its
+//!    `select`, `budget`, `discovery`, `session`, `preflight`, `baseline`. What the lab
+//!    declared (and whether the declaration holds together) and the operator chose (and the
+//!    departures it already filed), what the device says it has, and the one [`Session`]
+//!    every request goes through (its
 //!    [`session::SendError`] says why a request has no answer); the preflight that comes first.
 //! 3. Request cases: `generate`, `judge`, `shape`, `property`. Cases from the spec, each
 //!    judged on its one exchange; properties drawn and shrunk.
@@ -27,9 +28,12 @@
 //! 5. Orchestration: `run`, `load`, `draft`. A run of the suite (discovery and its
 //!    declared-vs-discovered cases, the request cases, then the behaviour groups with a health
 //!    probe after each) into a [`Report`]; load mode; a declaration drafted from a live device.
-//! 6. Reports: `report`, `compare`. What a report becomes: the terminal summary, NDJSON,
-//!    JUnit, HTML and the evidence folder; two reports side by side.
+//! 6. Reports: `report`, `compare`, `history`, `merge`. What a report becomes: the terminal
+//!    summary, NDJSON, JUnit, HTML and the evidence folder, the directory sealed (`run.json`, a
+//!    manifest of every file, its Ed25519 signature) and verified; two reports side by side;
+//!    stored runs read back and compared; shards read back whole and merged.
 
+pub mod baseline;
 pub mod behaviour;
 pub mod budget;
 pub mod case;
@@ -39,8 +43,10 @@ pub mod discovery;
 pub mod draft;
 pub mod findings;
 pub mod generate;
+pub mod history;
 pub mod judge;
 pub mod load;
+pub mod merge;
 pub mod model;
 pub mod options;
 pub mod outcome;

@@ -1,6 +1,7 @@
 //! What the operator chose for a run: where the device answers ([`Target`]) and the options
 //! of the command line ([`Options`]), apart from the lab's declaration (`profile.rs`).
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use helios_spec::Tier;
@@ -45,6 +46,23 @@ pub struct Options {
     /// Requests in a row without an answer after which the run stops (`--stall-after`);
     /// `None` is [`crate::session::DEFAULT_STALL_AFTER`], 0 never stops.
     pub stall_after: Option<u32>,
+    /// Only this part of the cases (`--shard K/N`).
+    pub shard: Option<crate::select::Shard>,
+    /// Only these case ids (`--rerun-failed`, the failures of a stored run).
+    pub ids: Option<BTreeSet<String>>,
+}
+
+impl Options {
+    /// The selectors of the command line, with `exact` as the one case (a replay's or a
+    /// confirmation's).
+    pub fn selection<'a>(&'a self, exact: Option<&'a str>) -> crate::select::Selection<'a> {
+        crate::select::Selection {
+            only: self.only.as_deref(),
+            exact,
+            ids: self.ids.as_ref(),
+            shard: self.shard,
+        }
+    }
 }
 
 /// Reruns of a failure before it is reported, by default.

@@ -36,6 +36,21 @@ pub struct Outcome {
     /// When a failure was sent again to confirm it (`--confirm`): each attempt's verdict, the
     /// first one's included.
     pub attempts: Vec<Attempt>,
+    /// Set when a baseline entry accepts this case's verdict (`--baseline`): it keeps its
+    /// verdict in the reports, marked known, and does not count towards the exit code.
+    pub known: Option<Known>,
+}
+
+/// The baseline entry that accepts a case's departure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Known {
+    /// The entry's case id or glob.
+    pub entry: String,
+    pub reason: String,
+    /// The team's bug, if the entry names one.
+    pub link: String,
+    /// The entry's last day (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 /// One attempt at a case whose failure was sent again.
@@ -67,6 +82,7 @@ impl Outcome {
             duration: Duration::ZERO,
             findings: Findings::default(),
             attempts: Vec::new(),
+            known: None,
         }
     }
 

@@ -185,20 +185,17 @@ impl<'a> Session<'a> {
             || self.options.allow.contains(&tier)
     }
 
-    /// Whether `--only` and a replay's case id select a case.
+    /// Whether the selectors (`--only`, a replay's or confirmation's case id, `--rerun-failed`,
+    /// `--shard`) select a case.
     pub fn selected(&self, id: &str, function: &Function) -> bool {
-        crate::select::case(
-            self.options.only.as_deref(),
-            self.case_filter(),
-            id,
-            function,
-        )
+        self.options
+            .selection(self.case_filter())
+            .case(id, function)
     }
 
-    /// Whether `--only` and a replay's case id select a behaviour group whose case ids start
-    /// with `group`.
+    /// Whether the selectors select a behaviour group whose case ids start with `group`.
     pub fn group_selected(&self, group: &str) -> bool {
-        crate::select::group(self.options.only.as_deref(), self.case_filter(), group)
+        self.options.selection(self.case_filter()).group(group)
     }
 
     /// The one case the run is about, if any: the case being confirmed, or a replay's.

@@ -161,12 +161,12 @@ async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
     .expect("reports");
     helios_conform::report::write_evidence(&result, &dir, REFERENCE_PROFILE, &target)
         .expect("evidence");
-    let evidence = dir.join("evidence");
-    let manifest = std::fs::read_to_string(evidence.join("manifest.sha256")).expect("a manifest");
+    helios_conform::report::seal::seal(&dir, None).expect("sealed");
+    let manifest = std::fs::read_to_string(dir.join("manifest.sha256")).expect("a manifest");
     let mut checked = 0;
     for line in manifest.lines() {
         let (hash, name) = line.split_once("  ").expect("hash  name");
-        let bytes = std::fs::read(evidence.join(name)).expect("a listed file");
+        let bytes = std::fs::read(dir.join(name)).expect("a listed file");
         let digest: String = Sha256::digest(&bytes)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -179,7 +179,9 @@ async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
         .iter()
         .filter(|o| !o.exchanges.is_empty())
         .count();
-    assert_eq!(checked, 4 + sent);
+    // The evidence's four run records and an exchange file per case that sent, and the three
+    // reports.
+    assert_eq!(checked, 4 + sent + 3);
     let lines = std::fs::read_to_string(dir.join("results.ndjson")).expect("results");
     // One line per case, and the summary.
     assert_eq!(lines.lines().count(), result.outcomes.len() + 1);

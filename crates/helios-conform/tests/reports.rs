@@ -381,10 +381,32 @@ async fn no_password_reaches_the_report_directory_and_a_replay_still_works() {
     let dir = scratch("secrets");
     report::write(&result, &dir, &target, &lab, code(&result)).expect("the reports");
     report::write_evidence(&result, &dir, &lab, &target).expect("the evidence");
+    // Sealed and signed as `--sign` does it: run.json, the manifest, the signature and the
+    // signer's key are scanned with the rest.
+    let options = Options {
+        only: Some(format!("switch_caps {ADMIN_PASSWORD}")),
+        ..Options::default()
+    };
+    let record = report::record::RunRecord {
+        options: &options,
+        commit: "unknown",
+        exit_code: code(&result),
+    };
+    report::record::write_run(&result, &dir, &lab, &record).expect("run.json");
+    let key = report::keys::generate().expect("a key");
+    report::seal::seal(&dir, Some(&key)).expect("sealed");
     let summary = report::summary(&result, &lab);
 
     let all = files(&dir);
     assert!(all.len() > 10, "{all:?}");
+    for sealed in [
+        "run.json",
+        "manifest.sha256",
+        "manifest.sig",
+        "signer.pub.pem",
+    ] {
+        assert!(all.contains(&dir.join(sealed)), "{sealed}: {all:?}");
+    }
     for password in [
         ADMIN_PASSWORD,
         VIEWER_PASSWORD,

@@ -15,7 +15,11 @@ use crate::server;
 use crate::tls::Tls;
 
 #[derive(Debug, Parser)]
-#[command(name = "helios-device", about = "The reference 2N Helios IP intercom")]
+#[command(
+    name = "helios-device",
+    version = helios_version::describe(),
+    about = "The reference 2N Helios IP intercom"
+)]
 pub struct Options {
     /// Where to serve plain HTTP; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:8080")]

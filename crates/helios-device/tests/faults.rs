@@ -52,6 +52,24 @@ fn each_fault_changes_what_its_probe_sees_and_the_reference_follows_the_manual()
 }
 
 #[test]
+fn the_binary_says_its_version_commit_and_manual() {
+    let output = Command::new(env!("CARGO_BIN_EXE_helios-device"))
+        .arg("--version")
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    assert_eq!(
+        text,
+        format!("helios-device {}\n", helios_version::describe())
+    );
+    assert!(
+        text.contains(&format!("manual {}", helios_spec::MANUAL_VERSION)),
+        "{text}"
+    );
+}
+
+#[test]
 fn list_faults_prints_the_catalogue() {
     let output = Command::new(env!("CARGO_BIN_EXE_helios-device"))
         .arg("--list-faults")

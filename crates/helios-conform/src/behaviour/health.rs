@@ -45,7 +45,7 @@ impl Health {
         id: &str,
         restarts: bool,
     ) -> Outcome {
-        let mut outcome = Outcome::new(format!("health.after.{id}"), &status::FUNCTION, "health");
+        let mut outcome = Outcome::new(health_id(id), &status::FUNCTION, "health");
         outcome.expected = "system/status answers with an uptime that did not go back".into();
         let now = uptime(session, &mut outcome.findings).await;
         outcome.verdict = match (&self.last, &now) {
@@ -114,4 +114,9 @@ pub(super) async fn uptime(
             exchange.response.status
         ))),
     }
+}
+
+/// The id of the health probe after `group` (`health.after.<group>`).
+pub fn health_id(group: &str) -> String {
+    format!("health.after.{group}")
 }

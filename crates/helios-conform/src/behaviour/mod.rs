@@ -23,7 +23,7 @@ use helios_spec::{Function, Tier};
 use crate::outcome::Outcome;
 use crate::session::Session;
 
-pub use health::Health;
+pub use health::{Health, health_id};
 
 /// What a group's check returns: its outcomes, borrowed from nothing but the session.
 pub type Outcomes<'s> = Pin<Box<dyn Future<Output = Vec<Outcome>> + Send + 's>>;

@@ -30,6 +30,8 @@ struct CaseRow {
     curl: Option<String>,
     replay: String,
     attachments: Vec<(String, String)>,
+    /// "known: reason (link), until date" when a baseline entry accepts the verdict.
+    known: Option<String>,
 }
 
 #[derive(Template)]
@@ -148,6 +150,14 @@ impl CaseRow {
                 .iter()
                 .map(|(name, text)| (name.clone(), secrets.text(text)))
                 .collect(),
+            known: o.known.as_ref().map(|k| {
+                let link = if k.link.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", k.link)
+                };
+                format!("known: {}{link}, until {}", k.reason, k.expires)
+            }),
         }
     }
 }

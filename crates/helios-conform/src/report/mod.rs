@@ -1,6 +1,8 @@
 //! Reports: a summary table per service for the terminal, every failure with its curl line,
 //! `results.ndjson` (one line per case, the source of truth, and a last line with the run's
-//! summary), `junit.xml` for CI, `report.html` for a lab, and the evidence folder.
+//! summary), `junit.xml` for CI, `report.html` for a lab, and the evidence folder; the
+//! directory as a sealed bundle: written fresh ([`bundle`]), `run.json` ([`record`]), a
+//! manifest of every file signed with Ed25519 ([`seal`], [`keys`]).
 //!
 //! Every report takes the profile's text as the run read it: its passwords are masked in
 //! everything written ([`secrets`]).
@@ -17,7 +19,11 @@ use crate::outcome::Outcome;
 use crate::run::Report;
 use crate::verdict::Verdict;
 
+pub mod bundle;
 pub mod html;
+pub mod keys;
+pub mod record;
+pub mod seal;
 pub mod secrets;
 
 pub use secrets::{Secrets, Supply, mask_profile, restore_profile, sha256_hex};
@@ -67,7 +73,7 @@ pub fn summary(report: &Report, profile_text: &str) -> String {
     for outcome in report
         .outcomes
         .iter()
-        .filter(|o| matches!(o.verdict, Verdict::Fail(_)))
+        .filter(|o| matches!(o.verdict, Verdict::Fail(_)) && o.known.is_none())
     {
         let _ = write!(
             out,
@@ -115,6 +121,12 @@ fn ndjson_line(outcome: &Outcome, secrets: &Secrets) -> String {
     });
     if let Verdict::NonStrict { erratum, .. } = &outcome.verdict {
         line["erratum"] = json!(erratum);
+    }
+    if let Some(known) = &outcome.known {
+        line["known"] = json!({
+            "entry": known.entry, "reason": known.reason, "link": known.link,
+            "expires": known.expires,
+        });
     }
     if let Some(exchange) = outcome.exchanges.last() {
         line["curl"] = json!(secrets.curl(exchange));
@@ -175,6 +187,9 @@ pub fn ndjson(report: &Report, profile_text: &str, exit_code: i32) -> String {
     }});
     if let Some(setup) = &report.setup {
         summary["summary"]["setup"] = json!(secrets.text(&setup.to_string()));
+    }
+    if let Some(baseline) = &report.baseline {
+        summary["summary"]["baseline"] = baseline.json();
     }
     text.push_str(&summary.to_string());
     text.push('\n');
@@ -300,6 +315,24 @@ fn junit_properties(
 /// A case's verdict as JUnit has it: success, `<failure>`, `<error>` or `<skipped>`.
 fn junit_status(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> TestCaseStatus {
     let detail = secrets.text(&outcome.verdict.detail());
+    if let Some(known) = &outcome.known {
+        // A departure the baseline accepts: skipped, so that CI annotates new departures only.
+        let mut status = TestCaseStatus::skipped();
+        status.set_message(format!(
+            "known {} (baseline `{}`, until {}): {}{}: {detail}",
+            outcome.verdict.id(),
+            known.entry,
+            known.expires,
+            known.reason,
+            if known.link.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", known.link)
+            },
+        ));
+        status.set_type("known");
+        return status;
+    }
     match &outcome.verdict {
         Verdict::Pass | Verdict::NonStrict { .. } => TestCaseStatus::success(),
         Verdict::Fail(_) | Verdict::Inconclusive(_) | Verdict::Error(_) => {
@@ -392,9 +425,10 @@ pub fn write(
 
 /// The evidence folder a lab hands over: the profile used (each password as its SHA-256), the
 /// device's identity, the tool's version, every exchange of every case (request and response,
-/// bytes in base64, with its curl line), and `manifest.sha256` over all of it in `sha256sum -c`
-/// form. The profile's passwords are masked in the bytes kept, Basic credentials too; an
-/// exchange whose bytes differ from the wire's for it says `"masked": true`.
+/// bytes in base64, with its curl line); [`seal::seal`] then lists it in the directory's
+/// manifest with every other file. The profile's passwords are masked in the bytes kept, Basic
+/// credentials too; an exchange whose bytes differ from the wire's for it says
+/// `"masked": true`.
 pub fn write_evidence(
     report: &Report,
     dir: &Path,
@@ -426,12 +460,9 @@ pub fn write_evidence(
             serde_json::to_vec_pretty(&record)?,
         ));
     }
-    let mut manifest = String::new();
     for (name, bytes) in &files {
         write_file(&evidence.join(name), bytes)?;
-        let _ = writeln!(manifest, "{}  {name}", sha256_hex(bytes));
     }
-    write_file(&evidence.join("manifest.sha256"), manifest)?;
     Ok(())
 }
 
@@ -504,6 +535,9 @@ fn exchange_records(outcome: &Outcome, secrets: &Secrets) -> Vec<serde_json::Val
                 "response": base64.encode(&response),
                 "elapsedMs": exchange.elapsed.as_millis(),
                 "curl": masked.to_curl(),
+                // What the curl line is made of, so that a stored run reads back whole.
+                "curlAuth": masked.curl_auth,
+                "insecure": masked.insecure,
             });
             if request != exchange.request_bytes() || response != exchange.response_bytes() {
                 record["masked"] = json!(true);

@@ -36,11 +36,11 @@ pub fn listing(profile: &Checked, has_http: bool, options: &Options) -> Vec<List
         None if !allowed(tier) => format!("skipped: tier {tier} not allowed (--allow {tier})"),
         None => "run".to_owned(),
     };
-    let only = options.only.as_deref();
-    let exact = options.case.as_deref();
+    let selection = options.selection(options.case.as_deref());
     // Discovery's cross-check of the declaration runs whatever the selectors.
     let mut listed: Vec<Listed> = ["discovery.variant", "discovery.firmware"]
         .into_iter()
+        .filter(|id| selection.reports(id))
         .map(|id| Listed {
             id: id.to_owned(),
             function: system::info::FUNCTION.path,
@@ -54,6 +54,7 @@ pub fn listing(profile: &Checked, has_http: bool, options: &Options) -> Vec<List
     listed.extend(
         super::declared::ids()
             .into_iter()
+            .filter(|(id, _)| selection.reports(id))
             .map(|(id, function)| Listed {
                 id,
                 function: function.path,
@@ -66,7 +67,7 @@ pub fn listing(profile: &Checked, has_http: bool, options: &Options) -> Vec<List
     listed.extend(
         cases(profile, &found, firmware, has_http)
             .into_iter()
-            .filter(|case| crate::select::case(only, exact, &case.id, case.function))
+            .filter(|case| selection.case(&case.id, case.function))
             .map(|case| Listed {
                 status: status(case.tier, case.not_applicable.as_ref()),
                 function: case.function.path,
@@ -77,7 +78,7 @@ pub fn listing(profile: &Checked, has_http: bool, options: &Options) -> Vec<List
             }),
     );
     for group in crate::behaviour::GROUPS {
-        if crate::select::group(only, exact, group.id) {
+        if selection.group(group.id) {
             listed.push(Listed {
                 id: group.id.to_owned(),
                 function: "",

@@ -41,6 +41,9 @@ pub struct Report {
     /// Set when the run did not judge the device (the preflight failed) or stopped judging it
     /// (the device stopped answering): a setup error, exit 4.
     pub setup: Option<Setup>,
+    /// What the baseline (`--baseline`) found, when one was applied: its known cases are
+    /// marked on their outcomes.
+    pub baseline: Option<crate::baseline::Applied>,
 }
 
 impl Report {
@@ -53,7 +56,13 @@ impl Report {
         if !self.sent_a_request_case() {
             return EXIT_USAGE;
         }
-        let verdicts: Vec<Verdict> = self.outcomes.iter().map(|o| o.verdict.clone()).collect();
+        // A departure the baseline accepts (known) does not decide the exit code.
+        let verdicts: Vec<Verdict> = self
+            .outcomes
+            .iter()
+            .filter(|o| o.known.is_none())
+            .map(|o| o.verdict.clone())
+            .collect();
         exit_code(&verdicts)
     }
 
@@ -86,6 +95,7 @@ pub async fn run_with_progress(
     session.discover().await;
     let mut outcomes = requests::discovery_outcomes(profile, &session.discovered);
     outcomes.extend(declared::outcomes(profile, &session.discovered));
+    outcomes.retain(|outcome| kept(options, outcome));
     for outcome in &mut outcomes {
         outcome.finish();
         progress(outcome);
@@ -97,11 +107,14 @@ pub async fn run_with_progress(
     if session.stalled().is_none() && outcomes.iter().any(|o| !o.exchanges.is_empty()) {
         let mut probe = health.probe_after(&mut session, "requests", false).await;
         probe.finish();
-        progress(&probe);
-        outcomes.push(probe);
+        if kept(options, &probe) {
+            progress(&probe);
+            outcomes.push(probe);
+        }
     }
     if session.stalled().is_none() {
-        outcomes.extend(groups::groups(&mut session, &mut health, progress).await);
+        let judged = groups::groups(&mut session, &mut health, progress).await;
+        outcomes.extend(judged.into_iter().filter(|o| kept(options, o)));
     }
     let setup = session.stalled().map(|why| Setup::Stalled {
         why: why.to_owned(),
@@ -115,6 +128,33 @@ pub async fn run_with_progress(
             .map_or_else(|| "discovery".to_owned(), |o| o.id.clone()),
     });
     Report::ended(session, outcomes, started, setup)
+}
+
+/// Whether an outcome belongs in this run's report. Discovery's cross-checks (`discovery.*`,
+/// `declaration.*`) and the health
+/// probes run whatever the selectors; with `--shard` or `--rerun-failed` they are reported by
+/// one shard only, or only when they had failed, unless they fail now. A group's other cases
+/// are reported only when `--rerun-failed` named them. Without those options, everything.
+fn kept(options: &Options, outcome: &Outcome) -> bool {
+    let selection = options.selection(None);
+    let failing = matches!(outcome.verdict, Verdict::Fail(_));
+    match outcome.check {
+        "discovery" | declared::CHECK => selection.reports(&outcome.id) || failing,
+        "health" if outcome.id == crate::behaviour::health_id("requests") => {
+            selection.reports(&outcome.id) || failing
+        }
+        "health" => {
+            options
+                .ids
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&outcome.id))
+                || failing
+        }
+        _ => options
+            .ids
+            .as_ref()
+            .is_none_or(|ids| ids.contains(&outcome.id)),
+    }
 }
 
 impl Report {
@@ -134,6 +174,7 @@ impl Report {
             started,
             duration: started.elapsed().unwrap_or_default(),
             setup,
+            baseline: None,
         }
     }
 }

@@ -1,6 +1,6 @@
-//! `cargo xtask conform [URL]`: the conformance runner's command line. Without a URL it starts
-//! the reference intercom with its default profile on free loopback ports and runs the whole
-//! suite against it (the only place where the runner and the device meet outside tests).
+//! The runner's command line (`helios-conform`, `cargo xtask conform [URL]`). Without a URL it
+//! starts the reference intercom with its default profile on free loopback ports and runs the
+//! whole suite against it (the only place where the runner and the device meet outside tests).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,6 +10,7 @@ use std::time::Duration;
 use std::io::Write as _;
 
 use anyhow::{Context, Result};
+use helios_conform::baseline::Baseline;
 use helios_conform::verdict::{EXIT_SETUP, EXIT_USAGE};
 use helios_conform::{Options, Profile, REFERENCE_PROFILE, Report, Target, exit_code, report};
 use helios_spec::Tier;
@@ -37,6 +38,13 @@ Exit codes:
      sent no request case
   4  setup error: the device is unreachable, TLS or a password of the profile is refused, or the
      device stopped answering mid-run (the lab's setup, not a verdict on the device)
+`verify` exits 0 when the bundle is as sealed, 1 when a file changed, went or came, or the
+signature or key is wrong, and 3 on a usage error; `keygen` 0, or 3 when a file exists.
+
+Report directory: a run writes into an empty one (a non-empty one is refused, exit 3, before
+anything is sent; --force empties one holding an earlier report), and seals it: run.json, then
+manifest.sha256 over every file (`sha256sum -c manifest.sha256` in the directory checks it),
+with --sign its Ed25519 signature manifest.sig and the signer's key signer.pub.pem.
 
 Examples:
   cargo xtask conform
@@ -46,20 +54,31 @@ Examples:
       a real device over HTTPS (certificate pinned) and plain HTTP, with reports and evidence
   cargo xtask conform https://192.0.2.10 --profile lab.toml --insecure --only switch --list
       the switch cases that would run, without sending anything
-  cargo xtask conform init https://192.0.2.10 --http http://192.0.2.10 --user admin --insecure \
+  cargo xtask conform keygen --out lab
+      a key pair: lab.key.pem (private, mode 0600) and lab.pub.pem
+  cargo xtask conform https://192.0.2.10 --profile lab.toml --ca dev.pem --report-dir out \
+      --sign lab.key.pem
+      a run whose report directory is sealed and signed
+  cargo xtask conform verify out --key lab.pub.pem
+      every file's hash and the signature checked, each difference named
+  cargo xtask conform init https://192.0.2.10 --http http://192.0.2.10 --user admin --insecure \\
       > lab.toml
       a declaration drafted from the device (password from --password or $HELIOS_PASS_ADMIN),
       each value commented with how it was found; fill its TODOs, then run with --profile";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
-pub(crate) struct Args {
-    /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom;
-    /// `replay` to send one case of an earlier run again (see CASE); or `init` to draft a
-    /// declaration of the device at CASE to standard output.
+pub struct Args {
+    /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom; or
+    /// `replay` to send one case of an earlier run again (see CASE), `diff` to compare two
+    /// stored runs (`diff DIR_A DIR_B`: exit 1 when a case fails in B that did not in A),
+    /// `merge` to merge shards' report directories (`merge DIR... --out DIR`), `verify` to
+    /// check a sealed report directory, `keygen` to write a signing key pair (--out), `init`
+    /// to draft a declaration of the device at CASE to standard output.
     url: Option<String>,
-    /// With `replay`: the id of the case, from the report directory's results. With `init`:
-    /// the device's URL.
+    /// With `replay`: the id of the case, from the report directory's results; with `verify`:
+    /// the report directory; with `diff`: the report directory of run A; with `init`: the
+    /// device's URL.
     case: Option<String>,
     /// With `init`: the account to log in with.
     #[arg(long)]
@@ -67,6 +86,9 @@ pub(crate) struct Args {
     /// With `init`: its password [default: $HELIOS_PASS_<USER>]; never written to the draft.
     #[arg(long)]
     password: Option<String>,
+    /// With `diff`: the report directory of run B; with `merge`: the other shards.
+    #[arg(hide = true)]
+    more: Vec<String>,
     /// The device's plain-HTTP address, to test services that require HTTPS (error 7).
     #[arg(long)]
     http: Option<String>,
@@ -114,9 +136,40 @@ pub(crate) struct Args {
     /// reports oddly).
     #[arg(long)]
     firmware: Option<String>,
-    /// Where to write results.ndjson, junit.xml, report.html and the evidence folder.
+    /// Only the K-th of N parts of the cases (K from 1): N jobs with K = 1..N together judge
+    /// every case once (a request case by a stable hash of its id, a behaviour group whole).
+    #[arg(long, value_name = "K/N", value_parser = helios_conform::select::Shard::parse)]
+    shard: Option<helios_conform::select::Shard>,
+    /// Departures already filed (TOML `[[known]]` entries: case id or glob, verdict, reason,
+    /// link, expires): they keep their verdict in every report, marked known, and do not fail
+    /// the run; expired and stale entries are reported.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write FILE as a baseline of this run's departures (merged into FILE when it exists;
+    /// stale entries dropped).
+    #[arg(long, value_name = "FILE")]
+    baseline_update: Option<PathBuf>,
+    /// Only the cases that failed in the run stored in this report directory.
+    #[arg(long, value_name = "DIR")]
+    rerun_failed: Option<PathBuf>,
+    /// Where to write results.ndjson, junit.xml, report.html, the evidence folder, run.json and
+    /// manifest.sha256: an empty directory (or a new one). With `diff`: diff.txt and diff.html.
     #[arg(long)]
     report_dir: Option<PathBuf>,
+    /// Empty the report directory first when it holds an earlier report.
+    #[arg(long)]
+    force: bool,
+    /// Sign the report directory's manifest with this Ed25519 private key (PKCS#8 PEM, from
+    /// `keygen` or `openssl genpkey -algorithm ed25519`).
+    #[arg(long, value_name = "KEYFILE")]
+    sign: Option<PathBuf>,
+    /// With `verify`: the public key (PEM) the bundle must be signed by.
+    #[arg(long, value_name = "PUB")]
+    key: Option<PathBuf>,
+    /// With `keygen`: write PREFIX.key.pem and PREFIX.pub.pem; with `merge`: the report
+    /// directory of the merged run.
+    #[arg(long, value_name = "PREFIX")]
+    out: Option<PathBuf>,
     /// Accept a self-signed certificate.
     #[arg(long)]
     insecure: bool,
@@ -130,7 +183,7 @@ pub(crate) struct Args {
     interactive: bool,
 }
 
-pub(crate) fn main(args: Args) -> Result<()> {
+pub fn main(args: Args) -> Result<()> {
     let code = match run(args) {
         Ok(code) => code,
         Err(error) => {
@@ -141,12 +194,39 @@ pub(crate) fn main(args: Args) -> Result<()> {
     std::process::exit(code);
 }
 
-fn run(args: Args) -> Result<i32> {
-    if args.url.as_deref() == Some("replay") {
-        return replay(&args);
+/// The commands in the place of a URL: `replay`, `diff`, `merge`, `verify`, `keygen`, `init`.
+fn command(args: &Args) -> Option<Result<i32>> {
+    match args.url.as_deref()? {
+        "replay" => Some(replay(args)),
+        "diff" => Some(diff(args)),
+        "merge" => {
+            let dirs: Vec<PathBuf> = args
+                .case
+                .iter()
+                .chain(&args.more)
+                .map(PathBuf::from)
+                .collect();
+            Some(crate::shards::merge(
+                &dirs,
+                args.out.as_deref(),
+                args.force,
+                args.sign.as_deref(),
+            ))
+        }
+        "verify" => {
+            let dir = args.case.as_deref().map(std::path::Path::new);
+            let dir = dir.or(args.report_dir.as_deref());
+            Some(crate::seal::verify(dir, args.key.as_deref()))
+        }
+        "keygen" => Some(crate::seal::keygen(args.out.as_deref())),
+        "init" => Some(init::init(args)),
+        _ => None,
     }
-    if args.url.as_deref() == Some("init") {
-        return init::init(&args);
+}
+
+fn run(args: Args) -> Result<i32> {
+    if let Some(code) = command(&args) {
+        return code;
     }
     let profile_text = match &args.profile {
         Some(path) => read_text(path)?,
@@ -160,6 +240,14 @@ fn run(args: Args) -> Result<i32> {
     .context("the profile")?;
     let profile = Profile::parse(&profile_text).context("the profile")?;
     let options = options(&args)?;
+    if args.report_dir.is_none() && (args.force || args.sign.is_some()) {
+        anyhow::bail!("--force and --sign are about the report directory: give --report-dir DIR");
+    }
+    let baseline = read_baseline(&args)?;
+    if options.ids.as_ref().is_some_and(|ids| ids.is_empty()) {
+        say!("no case failed in that run: nothing to run again");
+        return Ok(helios_conform::verdict::EXIT_PASS);
+    }
     let ca_pem = match &args.ca {
         Some(path) => {
             Some(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
@@ -171,7 +259,11 @@ fn run(args: Args) -> Result<i32> {
         Some(url) => args.http.is_some() || !url.starts_with("https://"),
         None => true,
     };
-    if let Some(nearest) = helios_conform::run::unmatched(&profile, has_http, &options) {
+    // The ids of --rerun-failed come from a run of this device: they need no check against
+    // the listing (which knows only what the declaration implies).
+    if options.ids.is_none()
+        && let Some(nearest) = helios_conform::run::unmatched(&profile, has_http, &options)
+    {
         return Ok(unmatched(args.only.as_deref(), &nearest));
     }
     if args.list {
@@ -181,11 +273,16 @@ fn run(args: Args) -> Result<i32> {
     if let Some(urls) = &args.compare {
         return compare(&runtime, &profile, &options, urls, &args, ca_pem.as_ref());
     }
+    // The report directory is made ready, and the signing key read, before anything is sent.
+    let sealing = (args.report_dir.as_deref())
+        .map(|dir| crate::seal::Sealing::prepare(dir, args.force, args.sign.as_deref(), &options))
+        .transpose()?;
     let started = std::time::Instant::now();
-    let (run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
+    let (mut run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
     if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
-        return Ok(setup_error(&run, args.report_dir.as_deref()));
+        return Ok(setup_error(&run, sealing.as_ref(), &profile_text));
     }
+    apply_baseline(&args, baseline.as_ref(), &mut run)?;
     say!("{}", report::summary(&run, &profile_text).trim_end());
     say!(
         "{} cases in {:.1} s",
@@ -193,12 +290,26 @@ fn run(args: Args) -> Result<i32> {
         started.elapsed().as_secs_f64()
     );
     let code = run.exit_code();
-    if let Some(dir) = &args.report_dir {
-        write_reports(&run, dir, target, embedded_run, &profile_text, &args, code)?;
+    if let Some(sealing) = &sealing {
+        write_reports(
+            &run,
+            sealing,
+            target,
+            embedded_run,
+            &profile_text,
+            &args,
+            code,
+        )?;
     }
+    Ok(exit(&run, code))
+}
+
+/// The run's exit code, with what stopped it on standard error: the device stopped answering
+/// (4), or no request case was sent (3).
+fn exit(run: &Report, code: i32) -> i32 {
     if let Some(setup) = &run.setup {
         eprint!("{setup}");
-        return Ok(EXIT_SETUP);
+        return EXIT_SETUP;
     }
     if !run.sent_a_request_case() {
         eprintln!(
@@ -206,10 +317,51 @@ fn run(args: Args) -> Result<i32> {
              applicable): a run that executed nothing is not a verdict; check --only, --allow and \
              the profile's [run] tiers"
         );
-        return Ok(EXIT_USAGE);
+        return EXIT_USAGE;
     }
-    Ok(code)
+    code
 }
+
+/// `--baseline FILE` read and checked before anything is sent (a bad file is a usage error).
+fn read_baseline(args: &Args) -> Result<Option<Baseline>> {
+    match &args.baseline {
+        Some(path) => Ok(Some(Baseline::read(path)?)),
+        None => Ok(None),
+    }
+}
+
+/// Marks the departures the baseline accepts as known and says what it found (expired, stale
+/// and unmatched entries); with `--baseline-update FILE`, writes FILE with an entry for each
+/// departure no entry covers and without the stale ones (merged into FILE when it exists).
+fn apply_baseline(args: &Args, baseline: Option<&Baseline>, run: &mut Report) -> Result<()> {
+    let today = helios_conform::baseline::today();
+    if let Some(baseline) = baseline {
+        let applied = baseline.apply(&mut run.outcomes, today);
+        say!("{}", applied.summary(&run.outcomes).trim_end());
+        run.baseline = Some(applied);
+    }
+    if let Some(path) = &args.baseline_update {
+        let base = if path.exists() {
+            Baseline::read(path)?
+        } else {
+            baseline.cloned().unwrap_or_default()
+        };
+        let applied = run.baseline.clone().unwrap_or_default();
+        let updated = base.updated(&run.outcomes, &applied, today, BASELINE_DAYS);
+        std::fs::write(path, updated.to_toml())
+            .with_context(|| format!("writing {}", path.display()))?;
+        say!(
+            "baseline with {} entries written to {} (new entries expire in {BASELINE_DAYS} days: \
+             fill in each reason and link)",
+            updated.known.len(),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// How long a new entry of `--baseline-update` accepts its departure.
+const BASELINE_DAYS: u64 = 90;
 
 /// A file's text, its path named when it cannot be read.
 fn read_text(path: &std::path::Path) -> Result<String> {
@@ -243,6 +395,11 @@ fn options(args: &Args) -> Result<Options> {
         interactive: args.interactive,
         confirm: Some(args.confirm),
         stall_after: Some(args.stall_after),
+        shard: args.shard,
+        ids: match &args.rerun_failed {
+            Some(dir) => Some(helios_conform::history::StoredRun::read(dir)?.failed_ids()),
+            None => None,
+        },
     })
 }
 
@@ -332,16 +489,17 @@ fn reach(
     Ok(reached)
 }
 
-/// The reports and the evidence folder in `dir`.
+/// The reports and the evidence folder in the report directory, sealed.
 fn write_reports(
     run: &Report,
-    dir: &std::path::Path,
+    sealing: &crate::seal::Sealing,
     target: Target,
     embedded_run: bool,
     profile_text: &str,
     args: &Args,
     code: i32,
 ) -> Result<()> {
+    let dir = sealing.dir();
     report::write(run, dir, &target, profile_text, code)?;
     // An embedded run records an empty target: a replay starts the reference intercom anew.
     let recorded = if embedded_run {
@@ -356,31 +514,36 @@ fn write_reports(
     };
     report::write_evidence(run, dir, profile_text, &recorded)?;
     say!("reports and evidence in {}", dir.display());
-    Ok(())
+    sealing.finish(run, profile_text, code)
 }
 
 /// A run the preflight stopped: what failed and what to fix, on standard error, and
-/// `setup.json` in the report directory; no report that could read as a verdict on the device.
-fn setup_error(run: &Report, report_dir: Option<&std::path::Path>) -> i32 {
+/// `setup.json` in the (fresh) report directory, sealed with `run.json` as a run's reports
+/// are; no report that could read as a verdict on the device.
+fn setup_error(run: &Report, sealing: Option<&crate::seal::Sealing>, profile_text: &str) -> i32 {
     let Some(setup) = &run.setup else {
         return run.exit_code();
     };
     eprint!("{setup}");
-    if let (Some(dir), helios_conform::Setup::Preflight(errors)) = (report_dir, setup) {
-        let record = serde_json::json!({
+    if let (Some(sealing), helios_conform::Setup::Preflight(errors)) = (sealing, setup) {
+        let mut record = serde_json::json!({
             "setup": errors.iter().map(|e| serde_json::json!({
                 "what": e.what, "cause": e.cause, "fix": e.fix,
             })).collect::<Vec<_>>(),
             "exitCode": EXIT_SETUP,
         });
-        if std::fs::create_dir_all(dir).is_ok()
-            && let Ok(text) = serde_json::to_string_pretty(&record)
-            && std::fs::write(dir.join("setup.json"), text).is_ok()
-        {
-            eprintln!(
-                "the setup errors are in {}",
-                dir.join("setup.json").display()
-            );
+        report::Secrets::of_profile(profile_text).json(&mut record);
+        let path = sealing.dir().join("setup.json");
+        let written = serde_json::to_string_pretty(&record)
+            .map_err(anyhow::Error::from)
+            .and_then(|text| {
+                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+            })
+            .and_then(|()| sealing.finish(run, profile_text, EXIT_SETUP));
+        // A report that cannot be written does not turn the setup error into another.
+        match written {
+            Ok(()) => eprintln!("the setup errors are in {}", path.display()),
+            Err(error) => eprintln!("conform: {error:#}"),
         }
     }
     EXIT_SETUP
@@ -429,6 +592,33 @@ fn compare(
         helios_conform::compare::table(&differences, a, b).trim_end()
     );
     Ok(i32::from(!differences.is_empty()))
+}
+
+/// `diff DIR_A DIR_B [--report-dir OUT]`: two stored runs compared, as text (and diff.txt and
+/// diff.html in OUT); exit 1 when B regressed.
+fn diff(args: &Args) -> Result<i32> {
+    let (Some(a), [b]) = (&args.case, args.more.as_slice()) else {
+        anyhow::bail!("diff needs two report directories: diff DIR_A DIR_B");
+    };
+    let a = helios_conform::history::StoredRun::read(std::path::Path::new(a))?;
+    let b = helios_conform::history::StoredRun::read(std::path::Path::new(b))?;
+    let differences = helios_conform::history::diff(&a, &b);
+    let text = helios_conform::history::text(&a, &b, &differences);
+    say!("{}", text.trim_end());
+    if let Some(dir) = &args.report_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::write(dir.join("diff.txt"), &text)?;
+        std::fs::write(
+            dir.join("diff.html"),
+            helios_conform::history::html(&a, &b, &differences)?,
+        )?;
+        say!("diff.txt and diff.html in {}", dir.display());
+    }
+    Ok(if helios_conform::history::regressed(&differences) {
+        helios_conform::verdict::EXIT_FAIL
+    } else {
+        helios_conform::verdict::EXIT_PASS
+    })
 }
 
 /// `cargo xtask conform replay <CASE> --report-dir DIR`: sends one case of an earlier run again,
