@@ -23,6 +23,8 @@ macro_rules! say {
     }};
 }
 
+mod init;
+
 const AFTER_HELP: &str = "\
 Tiers (--allow): read-only and reversible always run; config, reboot and destructive only when
 allowed here or in the profile's [run] tiers.
@@ -58,7 +60,11 @@ Examples:
       --sign lab.key.pem
       a run whose report directory is sealed and signed
   cargo xtask conform verify out --key lab.pub.pem
-      every file's hash and the signature checked, each difference named";
+      every file's hash and the signature checked, each difference named
+  cargo xtask conform init https://192.0.2.10 --http http://192.0.2.10 --user admin --insecure \\
+      > lab.toml
+      a declaration drafted from the device (password from --password or $HELIOS_PASS_ADMIN),
+      each value commented with how it was found; fill its TODOs, then run with --profile";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -67,11 +73,19 @@ pub struct Args {
     /// `replay` to send one case of an earlier run again (see CASE), `diff` to compare two
     /// stored runs (`diff DIR_A DIR_B`: exit 1 when a case fails in B that did not in A),
     /// `merge` to merge shards' report directories (`merge DIR... --out DIR`), `verify` to
-    /// check a sealed report directory, `keygen` to write a signing key pair (--out).
+    /// check a sealed report directory, `keygen` to write a signing key pair (--out), `init`
+    /// to draft a declaration of the device at CASE to standard output.
     url: Option<String>,
     /// With `replay`: the id of the case, from the report directory's results; with `verify`:
-    /// the report directory; with `diff`: the report directory of run A.
+    /// the report directory; with `diff`: the report directory of run A; with `init`: the
+    /// device's URL.
     case: Option<String>,
+    /// With `init`: the account to log in with.
+    #[arg(long)]
+    user: Option<String>,
+    /// With `init`: its password [default: $HELIOS_PASS_<USER>]; never written to the draft.
+    #[arg(long)]
+    password: Option<String>,
     /// With `diff`: the report directory of run B; with `merge`: the other shards.
     #[arg(hide = true)]
     more: Vec<String>,
@@ -180,7 +194,7 @@ pub fn main(args: Args) -> Result<()> {
     std::process::exit(code);
 }
 
-/// The commands in the place of a URL: `replay`, `diff`, `merge`, `verify`, `keygen`.
+/// The commands in the place of a URL: `replay`, `diff`, `merge`, `verify`, `keygen`, `init`.
 fn command(args: &Args) -> Option<Result<i32>> {
     match args.url.as_deref()? {
         "replay" => Some(replay(args)),
@@ -205,6 +219,7 @@ fn command(args: &Args) -> Option<Result<i32>> {
             Some(crate::seal::verify(dir, args.key.as_deref()))
         }
         "keygen" => Some(crate::seal::keygen(args.out.as_deref())),
+        "init" => Some(init::init(args)),
         _ => None,
     }
 }
@@ -217,6 +232,12 @@ fn run(args: Args) -> Result<i32> {
         Some(path) => read_text(path)?,
         None => REFERENCE_PROFILE.to_owned(),
     };
+    // A password the declaration reads from the environment (`password_env`) goes into the
+    // text that the run and its reports read, which mask it.
+    let profile_text = helios_conform::profile::with_env_passwords(&profile_text, &|name| {
+        std::env::var(name).ok()
+    })
+    .context("the profile")?;
     let profile = Profile::parse(&profile_text).context("the profile")?;
     let options = options(&args)?;
     if args.report_dir.is_none() && (args.force || args.sign.is_some()) {

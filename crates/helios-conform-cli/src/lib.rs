@@ -1,7 +1,7 @@
 //! The conformance runner's command line, as the `helios-conform` binary and as `cargo xtask
-//! conform` (which delegates here): `conform.rs` parses and runs, `progress.rs` draws the live
-//! progress on a terminal, `seal.rs` readies and seals the report directory (`verify`,
-//! `keygen`).
+//! conform` (which delegates here): `conform.rs` parses and runs (`conform/init.rs`: `init`, a
+//! declaration drafted from a live device), `progress.rs` draws the live progress on a
+//! terminal, `seal.rs` readies and seals the report directory (`verify`, `keygen`).
 
 mod conform;
 mod progress;

@@ -171,6 +171,28 @@ fn generated_names(values: &Values) -> Vec<&str> {
 /// checks; `events.world.NAME` takes the event's own as well.
 pub const CHECKS: &[(&str, &[&str])] = &[
     ("discovery", &["5.1/system-info", "5.1/system-info/get"]),
+    // Declared against discovered: each kind of fact judges what its caps function states.
+    (
+        "declaration.switches",
+        &["5.8/switch-caps", "5.8/switch-caps/get"],
+    ),
+    ("declaration.ports", &["5.11/io-caps", "5.11/io-caps/get"]),
+    (
+        "declaration.camera",
+        &["5.19/camera-caps", "5.19/camera-caps/get"],
+    ),
+    (
+        "declaration.displays",
+        &["5.21/display-caps", "5.21/display-caps/get"],
+    ),
+    (
+        "declaration.sip-accounts",
+        &["5.14/phone-status", "5.14/phone-status/get"],
+    ),
+    (
+        "declaration.features",
+        &["5.1/system-info", "5.1/system-info/get"],
+    ),
     ("health", &["5.2/system-status", "2.3/positive-with-result"]),
     (
         "model.switch",

@@ -203,6 +203,12 @@ fn outcome(line: &Value, evidence: &Path) -> Result<Outcome, MergeError> {
         expires: k["expires"].as_str().unwrap_or_default().to_owned(),
     });
     outcome.attempts = attempts(line);
+    outcome.requirements = line["requirements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.as_str().map(str::to_owned))
+        .collect();
     outcome.exchanges =
         exchanges(&evidence.join("exchanges").join(format!("{id}.json"))).map_err(bad)?;
     Ok(outcome)

@@ -24,6 +24,7 @@ pub fn catalogue(profile: &Checked, found: &Discovered, has_http: bool) -> Vec<C
         .into_iter()
         .map(cited)
         .collect();
+    all.extend(super::declared::ids().iter().map(|(id, _)| cited(id)));
     all.extend(
         cases(profile, found, profile.firmware, has_http)
             .iter()

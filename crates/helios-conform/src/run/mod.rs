@@ -4,6 +4,7 @@
 //! (`--confirm`). `listing.rs` says what a run would judge without sending anything.
 
 mod catalogue;
+mod declared;
 mod groups;
 mod listing;
 mod requests;
@@ -22,6 +23,7 @@ use crate::session::Session;
 use crate::verdict::{EXIT_SETUP, EXIT_USAGE, Verdict, exit_code};
 
 pub use catalogue::{Cited, Variant, catalogue, typical, variants};
+pub use declared::ids as declaration_ids;
 pub use listing::{Listed, listing, unmatched};
 
 /// The report of a whole run: what discovery found, every case's outcome in the order
@@ -94,6 +96,7 @@ pub async fn run_with_progress(
     }
     session.discover().await;
     let mut outcomes = requests::discovery_outcomes(profile, &session.discovered);
+    outcomes.extend(declared::outcomes(profile, &session.discovered));
     outcomes.retain(|outcome| kept(options, outcome));
     for outcome in &mut outcomes {
         outcome.finish();
@@ -129,7 +132,8 @@ pub async fn run_with_progress(
     Report::ended(session, outcomes, started, setup)
 }
 
-/// Whether an outcome belongs in this run's report. Discovery's cross-check and the health
+/// Whether an outcome belongs in this run's report. Discovery's cross-checks (`discovery.*`,
+/// `declaration.*`) and the health
 /// probes run whatever the selectors; with `--shard` or `--rerun-failed` they are reported by
 /// one shard only, or only when they had failed, unless they fail now. A group's other cases
 /// are reported only when `--rerun-failed` named them. Without those options, everything.
@@ -137,7 +141,7 @@ fn kept(options: &Options, outcome: &Outcome) -> bool {
     let selection = options.selection(None);
     let failing = matches!(outcome.verdict, Verdict::Fail(_));
     match outcome.check {
-        "discovery" => selection.reports(&outcome.id) || failing,
+        "discovery" | declared::CHECK => selection.reports(&outcome.id) || failing,
         "health" if outcome.id == crate::behaviour::health_id("requests") => {
             selection.reports(&outcome.id) || failing
         }
