@@ -1,5 +1,6 @@
 //! Baselines: the departures a team has already filed (`--baseline FILE`). Each entry names the
-//! cases it covers (a case id or a glob), the verdict it accepts, why, the team's bug and an
+//! cases it covers (a case id or a glob, or the requirement id or glob they cite), the verdict
+//! it accepts, why, the team's bug and an
 //! expiry date. A case whose verdict an unexpired entry accepts is *known*: it keeps its
 //! verdict in every report, marked known with the entry's reason and link, and does not count
 //! towards the exit code. An entry past its date accepts nothing and is reported expired; one
@@ -7,7 +8,8 @@
 //!
 //! ```toml
 //! [[known]]
-//! case = "switch_ctrl.get.missing.*"   # a case id, or a glob (`*`, `?`, `[...]`)
+//! case = "switch_ctrl.get.missing.*"   # a case id, or a glob (`*`, `?`, `[...]`); or
+//!                                      # requirement = "5.10/*": the cases citing it
 //! verdict = "fail"                     # fail, non-strict, inconclusive or error
 //! reason = "firmware 2.21.1 answers 12 for a missing action"
 //! link = "https://bugs.example/FW-1234"
@@ -38,7 +40,11 @@ pub struct Baseline {
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     /// A case id or a glob of case ids.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub case: String,
+    /// Or a requirement id or glob: the cases that cite it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub requirement: String,
     /// The verdict it accepts.
     pub verdict: String,
     pub reason: String,
@@ -99,7 +105,7 @@ impl Baseline {
             entry.check().map_err(|why| BaselineError::Entry {
                 path: shown.clone(),
                 index: index + 1,
-                case: entry.case.clone(),
+                case: entry.name(),
                 why,
             })?;
         }
@@ -111,10 +117,8 @@ impl Baseline {
     pub fn apply(&self, outcomes: &mut [Outcome], today: NaiveDate) -> Applied {
         let mut applied = Applied::default();
         for entry in &self.known {
-            let matching: Vec<&mut Outcome> = outcomes
-                .iter_mut()
-                .filter(|o| entry.covers(&o.id))
-                .collect();
+            let matching: Vec<&mut Outcome> =
+                outcomes.iter_mut().filter(|o| entry.covers(o)).collect();
             if entry.expired(today) {
                 applied.expired.push(entry.clone());
                 continue;
@@ -163,12 +167,13 @@ impl Baseline {
             }
             if known
                 .iter()
-                .any(|e| e.covers(&outcome.id) && e.verdict == verdict && !e.expired(today))
+                .any(|e| e.covers(outcome) && e.verdict == verdict && !e.expired(today))
             {
                 continue;
             }
             known.push(Entry {
                 case: outcome.id.clone(),
+                requirement: String::new(),
                 verdict: verdict.to_owned(),
                 reason: format!("{} since {today}: {}", verdict, outcome.verdict.detail()),
                 link: String::new(),
@@ -190,7 +195,11 @@ impl Baseline {
 
 impl Entry {
     fn check(&self) -> Result<(), String> {
-        glob::Pattern::new(&self.case).map_err(|e| format!("`case` is not a glob: {e}"))?;
+        if self.case.is_empty() == self.requirement.is_empty() {
+            return Err("name the cases with exactly one of `case` and `requirement`".into());
+        }
+        let (key, pattern) = self.pattern();
+        glob::Pattern::new(pattern).map_err(|e| format!("`{key}` is not a glob: {e}"))?;
         if !ACCEPTABLE.contains(&self.verdict.as_str()) {
             return Err(format!(
                 "`verdict = \"{}\"`: a baseline accepts one of {}",
@@ -209,9 +218,33 @@ impl Entry {
             .map_err(|e| format!("`expires = \"{}\"` is not YYYY-MM-DD: {e}", self.expires))
     }
 
-    /// Whether the entry names case `id`.
-    pub fn covers(&self, id: &str) -> bool {
-        glob::Pattern::new(&self.case).is_ok_and(|p| p.matches(id))
+    /// The key naming the entry's cases and its pattern.
+    fn pattern(&self) -> (&'static str, &str) {
+        if self.requirement.is_empty() {
+            ("case", &self.case)
+        } else {
+            ("requirement", &self.requirement)
+        }
+    }
+
+    /// The entry as the reports name it: its case pattern, or `requirement <pattern>`.
+    pub fn name(&self) -> String {
+        match self.pattern() {
+            ("case", pattern) => pattern.to_owned(),
+            (key, pattern) => format!("{key} {pattern}"),
+        }
+    }
+
+    /// Whether the entry names the case of `outcome`: by its id, or a requirement it cites.
+    pub fn covers(&self, outcome: &Outcome) -> bool {
+        let Ok(pattern) = glob::Pattern::new(self.pattern().1) else {
+            return false;
+        };
+        if self.requirement.is_empty() {
+            pattern.matches(&outcome.id)
+        } else {
+            outcome.requirements.iter().any(|r| pattern.matches(r))
+        }
     }
 
     /// Whether `today` is after the entry's last day.
@@ -221,7 +254,7 @@ impl Entry {
 
     fn known(&self) -> Known {
         Known {
-            entry: self.case.clone(),
+            entry: self.name(),
             reason: self.reason.clone(),
             link: self.link.clone(),
             expires: self.expires.clone(),
@@ -269,7 +302,9 @@ impl Applied {
                 let _ = writeln!(
                     out,
                     "  entry `{}` ({}, expires {}): {label}",
-                    entry.case, entry.verdict, entry.expires
+                    entry.name(),
+                    entry.verdict,
+                    entry.expires
                 );
             }
         }
@@ -278,7 +313,7 @@ impl Applied {
 
     /// The baseline's part of `results.ndjson`'s summary line.
     pub fn json(&self) -> serde_json::Value {
-        let cases = |entries: &[Entry]| entries.iter().map(|e| e.case.clone()).collect::<Vec<_>>();
+        let cases = |entries: &[Entry]| entries.iter().map(Entry::name).collect::<Vec<_>>();
         serde_json::json!({
             "known": self.known,
             "expired": cases(&self.expired),
@@ -315,6 +350,10 @@ mod tests {
         assert!(refused(&ENTRY.replace("a.*", "a.[")).contains("`case` is not a glob"));
         assert!(refused(&ENTRY.replace("\"filed\"", "\" \"")).contains("`reason` is empty"));
         assert!(refused(&format!("{ENTRY}colour = \"red\"\n")).contains("unknown field"));
+        assert!(
+            refused(&format!("{ENTRY}requirement = \"5.10/*\"\n"))
+                .contains("exactly one of `case` and `requirement`")
+        );
     }
 
     #[test]
@@ -341,6 +380,19 @@ mod tests {
         later[0].known = None;
         let applied = baseline.apply(&mut later, day("2027-02-01"));
         assert_eq!((applied.known, applied.expired.len()), (0, 1));
+        // An entry by requirement covers the cases citing it.
+        let by_requirement: Baseline =
+            toml::from_str(&ENTRY.replace("case = \"a.*\"", "requirement = \"5.10/*\""))
+                .expect("a baseline");
+        let mut cited = outcomes.clone();
+        cited[0].known = None;
+        cited[1].requirements = vec!["5.10/switch-ctrl".into()];
+        let applied = by_requirement.apply(&mut cited, day("2027-01-31"));
+        assert_eq!((applied.known, cited[0].known.is_some()), (1, false));
+        assert_eq!(
+            cited[1].known.as_ref().map(|k| k.entry.as_str()),
+            Some("requirement 5.10/*")
+        );
         // Updating adds the uncovered departure and keeps the entry.
         let updated = baseline.updated(&outcomes, &Applied::default(), day("2027-01-01"), 90);
         let cases: Vec<&str> = updated.known.iter().map(|e| e.case.as_str()).collect();
