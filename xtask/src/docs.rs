@@ -5,7 +5,6 @@ use std::fmt::Write;
 
 use helios_conform::behaviour::GROUPS;
 use helios_conform::case::Case;
-use helios_conform::discovery::Discovered;
 use helios_conform::{Profile, REFERENCE_PROFILE};
 use helios_spec::{
     Access, COMMON_FIELDS, Condition, Domain, ERRATA, EVENTS, ErrorCode, FUNCTIONS, Field,
@@ -67,15 +66,7 @@ fn function_table(out: &mut String) {
 /// never on what they hold).
 fn reference_cases() -> Vec<Case> {
     let profile = Profile::parse(REFERENCE_PROFILE).expect("the reference profile parses");
-    let found = Discovered {
-        switches: vec![(1, true)],
-        outputs: vec!["relay1".into()],
-        inputs: vec!["input1".into()],
-        resolutions: vec![(640, 480)],
-        sources: vec!["internal".into()],
-        displays: vec!["ext1".into()],
-        ..Discovered::default()
-    };
+    let found = helios_conform::run::typical();
     helios_conform::generate::cases(&profile, &found, profile.firmware, true)
 }
 

@@ -27,18 +27,8 @@ fn scratch(name: &str) -> PathBuf {
 
 /// `helios-conform` against `reference` with `args`; its exit code.
 fn conform(reference: &Reference, args: &[&str]) -> i32 {
-    let output = Command::new(env!("CARGO_BIN_EXE_helios-conform"))
-        .args([&reference.https, "--http", &reference.http, "--insecure"])
-        .args(["--only", ONLY])
-        .args(args)
-        .output()
-        .expect("helios-conform runs");
-    let code = output.status.code().expect("an exit code");
-    assert!(
-        code <= 1,
-        "exit {code}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (code, out) = conform_out(reference, args);
+    assert!(code <= 1, "exit {code}: {out}");
     code
 }
 
@@ -290,7 +280,8 @@ fn conform_out(reference: &Reference, args: &[&str]) -> (i32, String) {
         .expect("helios-conform runs");
     (
         output.status.code().expect("an exit code"),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
     )
 }
 
