@@ -25,10 +25,11 @@
 //!    (events, timing, coherence, the destructive tiers) that need time.
 //! 5. Orchestration: `run`, `load`. A run of the suite (the request cases, then the behaviour
 //!    groups with a health probe after each) into a [`Report`]; load mode.
-//! 6. Reports: `report`, `compare`, `history`. What a report becomes: the terminal summary,
-//!    NDJSON, JUnit, HTML and the evidence folder, the directory sealed (`run.json`, a
+//! 6. Reports: `report`, `compare`, `history`, `fleet`. What a report becomes: the terminal
+//!    summary, NDJSON, JUnit, HTML and the evidence folder, the directory sealed (`run.json`, a
 //!    manifest of every file, its Ed25519 signature) and verified; two reports side by side;
-//!    stored runs read back and compared.
+//!    stored runs read back and compared; a fleet's inventory, and its aggregate read back from
+//!    the devices' reports.
 
 pub mod behaviour;
 pub mod budget;
@@ -36,6 +37,7 @@ pub mod case;
 pub mod compare;
 pub mod discovery;
 pub mod findings;
+pub mod fleet;
 pub mod generate;
 pub mod history;
 pub mod judge;
