@@ -29,6 +29,9 @@ pub struct DeviceResult {
     pub setup: Option<String>,
     /// The cases judged, in order (none when the preflight stopped the run).
     pub cases: Vec<StoredCase>,
+    /// The model and firmware the device reported (its `run.json`), when it answered.
+    pub variant: Option<String>,
+    pub firmware: Option<String>,
 }
 
 /// Why a device's report directory could not be read back.
@@ -47,11 +50,18 @@ impl DeviceResult {
         if dir.join("results.ndjson").exists() {
             let run = StoredRun::read(&dir)?;
             let code = run.summary["exitCode"].as_i64().unwrap_or(-1);
+            let record: Value = std::fs::read_to_string(dir.join(crate::report::bundle::RUN))
+                .ok()
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .unwrap_or_default();
+            let device = |key: &str| record["device"][key].as_str().map(str::to_owned);
             return Ok(Self {
                 name: name.to_owned(),
                 exit_code: i32::try_from(code).unwrap_or(-1),
                 setup: run.summary["setup"].as_str().map(str::to_owned),
                 cases: run.cases,
+                variant: device("variant"),
+                firmware: device("firmware"),
             });
         }
         let path = dir.join("setup.json");
@@ -79,7 +89,20 @@ impl DeviceResult {
                 .unwrap_or(EXIT_SETUP),
             setup: Some(message),
             cases: Vec::new(),
+            variant: None,
+            firmware: None,
         })
+    }
+
+    /// The device's report, relative to the fleet's directory: its `report.html`, or its
+    /// `setup.json` when the preflight stopped the run.
+    pub fn report(&self) -> String {
+        let file = if self.cases.is_empty() && self.setup.is_some() {
+            "setup.json"
+        } else {
+            "report.html"
+        };
+        format!("{}/{file}", self.name)
     }
 
     /// The cases that failed.
@@ -143,7 +166,7 @@ pub fn ndjson(devices: &[DeviceResult], exit_code: i32) -> String {
             "exitCode": device.exit_code,
             "cases": device.cases.len(),
             "counts": counts_json(&counts),
-            "report": format!("{}/report.html", device.name),
+            "report": device.report(),
         });
         if let Some(setup) = &device.setup {
             summary["setup"] = json!(setup);
@@ -208,10 +231,7 @@ pub fn junit(devices: &[DeviceResult]) -> Result<String, quick_junit::SerializeE
     for device in devices {
         let mut suite = TestSuite::new(device.name.as_str());
         suite.add_property(Property::new("exit.code", device.exit_code.to_string()));
-        suite.add_property(Property::new(
-            "report",
-            format!("{}/report.html", device.name),
-        ));
+        suite.add_property(Property::new("report", device.report()));
         let mut time = std::time::Duration::ZERO;
         for case in &device.cases {
             let mut test = TestCase::new(case.id.as_str(), junit_status(case));
@@ -239,6 +259,10 @@ pub fn junit(devices: &[DeviceResult]) -> Result<String, quick_junit::SerializeE
 
 struct Row {
     name: String,
+    report: String,
+    /// The model and firmware it reported, `-` when it did not answer.
+    variant: String,
+    firmware: String,
     exit_code: i32,
     setup: Option<String>,
     /// Whether any case was judged (else the setup error stands alone in the row).
@@ -315,6 +339,9 @@ pub fn html(devices: &[DeviceResult], exit_code: i32) -> Result<String, askama::
             }
             Row {
                 name: device.name.clone(),
+                report: device.report(),
+                variant: device.variant.clone().unwrap_or_else(|| "-".into()),
+                firmware: device.firmware.clone().unwrap_or_else(|| "-".into()),
                 exit_code: device.exit_code,
                 setup: device.setup.clone(),
                 judged: !device.cases.is_empty(),
