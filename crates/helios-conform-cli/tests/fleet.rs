@@ -499,3 +499,22 @@ fn an_invalid_entry_is_a_usage_error_naming_it_before_anything_is_sent() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn help_says_how_the_fleet_exit_code_is_derived() {
+    let output = conform(&["--help".as_ref()]);
+    let help = String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(help.contains("--inventory <FILE>"), "{help}");
+    assert!(help.contains("--jobs <N>"), "{help}");
+    assert!(
+        help.contains(
+            "The fleet exits 1 when any device departs from the manual, else 4 when any had a \
+             setup error (an unreachable device), else 3 when any run sent no request case, else \
+             2 when any stands undecided, else 0"
+        ),
+        "{help}"
+    );
+}
