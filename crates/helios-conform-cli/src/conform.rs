@@ -157,7 +157,7 @@ pub struct Args {
     /// a usage error (exit 3) before anything is sent.
     #[arg(long, value_name = "FILE", requires = "report_dir", conflicts_with_all = ["url", "compare", "list", "rerun_failed", "http", "ca", "insecure", "profile"])]
     inventory: Option<PathBuf>,
-    /// With --inventory: how many devices run at once [default: 4]; each keeps its own rate
+    /// With --inventory: how many devices run at once [default: 8]; each keeps its own rate
     /// limit, login budget and timeouts.
     #[arg(long, value_name = "N", requires = "inventory", value_parser = clap::value_parser!(u32).range(1..=256))]
     jobs: Option<u32>,

@@ -35,7 +35,7 @@ pub(crate) type Write<'a> = dyn Fn(&Device, &Sealing, &Report) -> Result<()> + '
 
 /// Devices run at once without `--jobs`: a run mostly waits on its device (its rate, its timed
 /// checks), so a few share a core well.
-pub(crate) const DEFAULT_JOBS: u32 = 4;
+pub(crate) const DEFAULT_JOBS: u32 = 8;
 
 fn say(line: &str) {
     let _ = writeln!(std::io::stdout(), "{line}");
