@@ -437,7 +437,7 @@ fn check_junit(out: &Path) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fleet_exits_4_when_one_device_is_unreachable_and_none_departs() {
+async fn a_fleet_exits_4_when_one_device_is_unreachable_and_none_departs_signed_throughout() {
     let dir = scratch("setup");
     let reference = Reference::start(Profile::default_profile()).await;
     let inventory = dir.join("fleet.toml");
@@ -446,7 +446,15 @@ async fn a_fleet_exits_4_when_one_device_is_unreachable_and_none_departs() {
         entry("door-1", Some(&reference), None) + &entry(UNREACHABLE, None, None),
     )
     .expect("the inventory");
-    let output = run_fleet(&inventory, &dir.join("out"), &[]);
+    let key = dir.join("lab");
+    let made = conform(&["keygen".as_ref(), "--out".as_ref(), key.as_os_str()]);
+    assert_eq!(made.status.code(), Some(0));
+    let private = dir.join("lab.key.pem");
+    let output = run_fleet(
+        &inventory,
+        &dir.join("out"),
+        &["--sign", private.to_str().expect("a UTF-8 path")],
+    );
     reference.stop().await;
     assert_eq!(
         output.status.code(),
@@ -454,6 +462,27 @@ async fn a_fleet_exits_4_when_one_device_is_unreachable_and_none_departs() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // The fleet and each device are sealed and signed by the lab's key.
+    let public = dir.join("lab.pub.pem");
+    for sealed in [
+        dir.join("out"),
+        dir.join("out/door-1"),
+        dir.join("out").join(UNREACHABLE),
+    ] {
+        let verified = conform(&[
+            "verify".as_ref(),
+            sealed.as_os_str(),
+            "--key".as_ref(),
+            public.as_os_str(),
+        ]);
+        assert_eq!(
+            verified.status.code(),
+            Some(0),
+            "{}: {}",
+            sealed.display(),
+            String::from_utf8_lossy(&verified.stdout)
+        );
+    }
     let summary = lines(&dir.join("out/results.ndjson"))
         .pop()
         .expect("a line");
