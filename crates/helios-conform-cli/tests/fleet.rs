@@ -547,3 +547,20 @@ fn help_says_how_the_fleet_exit_code_is_derived() {
         "{help}"
     );
 }
+
+#[test]
+fn a_fleet_writes_into_a_fresh_directory_or_empties_an_earlier_fleet_with_force() {
+    let dir = scratch("fresh");
+    let inventory = dir.join("fleet.toml");
+    std::fs::write(&inventory, entry(UNREACHABLE, None, None)).expect("the inventory");
+    let out = dir.join("out");
+    assert_eq!(run_fleet(&inventory, &out, &[]).status.code(), Some(4));
+    let again = run_fleet(&inventory, &out, &[]);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("is not empty"), "{stderr}");
+    let forced = run_fleet(&inventory, &out, &["--force"]);
+    assert_eq!(forced.status.code(), Some(4));
+    let verified = conform(&["verify".as_ref(), out.as_os_str()]);
+    assert_eq!(verified.status.code(), Some(0));
+}
