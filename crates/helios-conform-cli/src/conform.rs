@@ -468,11 +468,7 @@ fn write_reports(
 /// A run the preflight stopped: what failed and what to fix, on standard error, and
 /// `setup.json` in the (fresh) report directory, sealed with `run.json` as a run's reports
 /// are; no report that could read as a verdict on the device.
-pub(crate) fn setup_error(
-    run: &Report,
-    sealing: Option<&crate::seal::Sealing>,
-    profile_text: &str,
-) -> i32 {
+fn setup_error(run: &Report, sealing: Option<&crate::seal::Sealing>, profile_text: &str) -> i32 {
     let Some(setup) = &run.setup else {
         return run.exit_code();
     };
