@@ -7,11 +7,14 @@
 
 use std::collections::HashSet;
 
+use crate::access::Privilege;
 use crate::errata::Erratum;
+use crate::error::ErrorCode;
 use crate::event::Event;
 use crate::field::{Field, FieldType};
 use crate::function::{Domain, Function, Param, Presence, When};
 use crate::http::{MediaType, Method};
+use crate::requirements::{AppliesTo, EXCUSED, Requirement, register};
 use crate::service::Service;
 use crate::version::{Origin, Version};
 
@@ -33,7 +36,7 @@ impl Tables<'static> {
 }
 
 /// Every problem found, one sentence each; empty when the tables are consistent.
-pub fn audit(tables: &Tables<'_>) -> Vec<String> {
+pub fn audit(tables: &Tables<'static>) -> Vec<String> {
     let mut problems = Vec::new();
     let errata = check_errata(tables.errata, &mut problems);
     let mut routes = HashSet::new();
@@ -55,7 +58,76 @@ pub fn audit(tables: &Tables<'_>) -> Vec<String> {
     for event in tables.events {
         check_event(event, &mut event_names, &errata, &mut problems);
     }
+    problems.extend(check_register(
+        tables,
+        &register(tables.functions, tables.events),
+    ));
     problems
+}
+
+/// The register of requirements for `tables`: ids unique and under their section, excuses
+/// and errata citing known ids, and every function, method, parameter, event, error code,
+/// privilege and service covered by a requirement.
+pub fn check_register(tables: &Tables<'_>, register: &[Requirement]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut ids = HashSet::new();
+    for requirement in register {
+        let id = requirement.id.as_str();
+        if !ids.insert(id) {
+            problems.push(format!("requirement `{id}` is defined twice"));
+        }
+        if !id.starts_with(&format!("{}/", requirement.section)) || requirement.text.is_empty() {
+            problems.push(format!(
+                "requirement `{id}` does not open with its section or has no text"
+            ));
+        }
+    }
+    for (id, _) in EXCUSED {
+        if !ids.contains(id) {
+            problems.push(format!("the excuse of unknown requirement `{id}`"));
+        }
+    }
+    for erratum in tables.errata {
+        if erratum.requirements.is_empty() {
+            problems.push(format!("erratum `{}` rules on no requirement", erratum.id));
+        }
+        for id in erratum.requirements {
+            if !ids.contains(id) {
+                problems.push(format!(
+                    "erratum `{}` cites unknown requirement `{id}`",
+                    erratum.id
+                ));
+            }
+        }
+    }
+    let subjects: Vec<AppliesTo> = register.iter().map(|r| r.applies_to).collect();
+    for subject in subjects_of(tables) {
+        if !subjects.contains(&subject) {
+            problems.push(format!("no requirement applies to {subject:?}"));
+        }
+    }
+    problems
+}
+
+/// Everything of the tables that a requirement must apply to.
+fn subjects_of(tables: &Tables<'_>) -> Vec<AppliesTo> {
+    let mut subjects: Vec<AppliesTo> = ErrorCode::ALL.into_iter().map(AppliesTo::Error).collect();
+    subjects.extend(Privilege::all().map(AppliesTo::Privilege));
+    subjects.extend(Service::ALL.into_iter().map(AppliesTo::Service));
+    for function in tables.functions {
+        subjects.push(AppliesTo::Function(function.path));
+        for spec in function.methods {
+            subjects.push(AppliesTo::Method(function.path, spec.method));
+        }
+        for param in function.params {
+            subjects.push(AppliesTo::Param {
+                function: function.path,
+                param: param.name,
+            });
+        }
+    }
+    subjects.extend(tables.events.iter().map(|e| AppliesTo::Event(e.name)));
+    subjects
 }
 
 /// A problem for each erratum `what` cites that the register does not hold.

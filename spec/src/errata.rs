@@ -17,6 +17,8 @@ pub struct Erratum {
     /// What this project takes as the rule.
     pub ruling: &'static str,
     pub other_reading: Departure,
+    /// The ids of the requirements of the register (`crate::requirements`) it rules on.
+    pub requirements: &'static [&'static str],
     /// Where the evidence for the ruling comes from besides the manual, if anywhere.
     pub evidence: Option<&'static str>,
 }
@@ -50,6 +52,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The overview table lists /pcap, /pcap/restart and /pcap/stop without the /api prefix (the first even in Cyrillic letters), while 2 says every path starts with /api and 5.29-5.31 use /api/pcap.",
         ruling: "The paths are /api/pcap, /api/pcap/restart and /api/pcap/stop.",
         other_reading: Departure::Failure,
+        requirements: &["5/pcap", "5/pcap-restart", "5/pcap-stop", "2/api-prefix"],
         evidence: None,
     },
     Erratum {
@@ -58,6 +61,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Says the reply is application/json and also that the downloaded file opens in Wireshark.",
         ruling: "The reply is a libpcap file sent as application/vnd.tcpdump.pcap; application/pcap and application/octet-stream are accepted as non-strict. A JSON reply is a failure.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.29/pcap"],
         evidence: Some("the Czech edition of the manual says application/pcap"),
     },
     Erratum {
@@ -66,6 +70,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "audio/test launches a test whose result is logged as an AudioLoopTest event; how long it takes and what a request during a running test does are not said.",
         ruling: "The reply comes at once and the event when the test ends. A request while a test runs answers success and starts no second test: one AudioLoopTest reports both. A device that runs the test again is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.27/audio-test", "5.26/event/AudioLoopTest"],
         evidence: None,
     },
     Erratum {
@@ -74,6 +79,15 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The parameter table lost its Parameter column; only the example names to, subject and body.",
         ruling: "The seven parameters are, in order, to, subject, body, pictureCount, timeSpan, width and height, as a later edition of the manual names them.",
         other_reading: Departure::Failure,
+        requirements: &[
+            "5.28/email-send/to",
+            "5.28/email-send/subject",
+            "5.28/email-send/body",
+            "5.28/email-send/pictureCount",
+            "5.28/email-send/timeSpan",
+            "5.28/email-send/width",
+            "5.28/email-send/height",
+        ],
         evidence: Some("later edition of the manual"),
     },
     Erratum {
@@ -82,6 +96,11 @@ pub const ERRATA: &[Erratum] = &[
         manual: "io/status gives state as the integer 0 or 1; the I/O events give state as a boolean.",
         ruling: "io/status state is an integer 0/1 and the events' state a boolean, each as its section says. A boolean in io/status or 0/1 in an event is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &[
+            "5.12/io-status",
+            "5.26/event/InputChanged",
+            "5.26/event/OutputChanged",
+        ],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -90,6 +109,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The positive reply without parameters is printed as { \"success\" : true, }, which is not JSON.",
         ruling: "Replies are strict RFC 8259 JSON. A trailing comma or any other departure a lenient reader can recover from is non-strict; JSON that cannot be read is a failure.",
         other_reading: Departure::NonStrict,
+        requirements: &["2.3/positive-without-result", "2.3/content-type"],
         evidence: None,
     },
     Erratum {
@@ -98,6 +118,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The same privileges are spelt differently: Call Monitoring, Phone /Call Monitoring and Call/phone monitoring; E-mail Control and Email Control; Keyboard access and Keypad monitoring; UID (Cards & Wiegand) and UID monitoring (cards/Wiegand).",
         ruling: "The ten groups of the account page are the privileges; every spelling maps to one of them (Privilege::parse).",
         other_reading: Departure::NotObservable,
+        requirements: &["4/privileges"],
         evidence: None,
     },
     Erratum {
@@ -106,6 +127,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The account page has a Monitoring and a Control box per group and does not say whether Control includes Monitoring.",
         ruling: "The boxes are independent: an account with only Switch Control gets error 10 from switch/status. A device that lets Control read Monitoring functions is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["4/privileges", "2.3/error-10"],
         evidence: None,
     },
     Erratum {
@@ -114,6 +136,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The table lists System Control for system/info; 5.1 says the function is available regardless of the set access rights.",
         ruling: "system/info answers without credentials and to any account, on any transport the System service allows. A device that demands System Control is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5/system-info", "5.1/system-info"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -122,6 +145,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Each service is set to None, Basic or Digest; code 8 answers Basic credentials where only Digest is enabled. What a Basic service does with Digest credentials is not said.",
         ruling: "A Basic service accepts Basic and Digest and challenges with both; a Digest service accepts Digest only, challenges with Digest only, and answers Basic credentials with code 8.",
         other_reading: Departure::NonStrict,
+        requirements: &["3/auth-basic", "2.3/error-8"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -130,6 +154,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "A negative reply travels with 200 OK or 401 Authorisation Required.",
         ruling: "Code 9 travels with 401 and a WWW-Authenticate challenge per accepted scheme; every other code with 200. A device answering 403, 404 or 405 with the right JSON is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["2.3/negative", "2.3/error-9"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -138,6 +163,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Codes 11, 12 and 13 say: refer to param for the parameter name.",
         ruling: "The reply names the parameter in param. A reply with the right code but no param is non-strict (devices in the field omit it); a param naming another parameter is a failure.",
         other_reading: Departure::NonStrict,
+        requirements: &["2.3/negative"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -146,6 +172,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "call/answer and call/hangup describe session without saying it is mandatory.",
         ruling: "session is mandatory for both; without it the device answers 11 naming session. Answering or hanging up the only call instead is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.17/call-answer/session", "5.18/call-hangup/session"],
         evidence: None,
     },
     Erratum {
@@ -154,6 +181,11 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Nothing says what a session id that names no active call answers.",
         ruling: "12 naming session. Code 14 (\"session not found\", as firmware in the field answers on hangup) is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &[
+            "5.15/call-status/session",
+            "5.17/call-answer/session",
+            "5.18/call-hangup/session",
+        ],
         evidence: Some("ha-2N-intercom tests: hangup answers 14 \"session not found\""),
     },
     Erratum {
@@ -162,6 +194,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "call/answer answers an incoming call in the ringing state; what it answers for any other call is not said.",
         ruling: "Answering an outgoing call or a call that is not ringing answers 12 naming session; 14 is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.17/call-answer"],
         evidence: None,
     },
     Erratum {
@@ -170,6 +203,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Nothing says how many calls a device holds at once, nor what call/dial answers beyond that.",
         ruling: "The reference intercom holds at most four active calls; a fifth call/dial answers 14 and creates no session. A device with another limit is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.16/call-dial"],
         evidence: None,
     },
     Erratum {
@@ -178,6 +212,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The account parameter is 1 or 2; what a device with a single SIP account answers for the other is not said.",
         ruling: "An account the device does not have answers 12 naming account. Listing it as an unregistered account with an empty sipNumber is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.14/phone-status/account"],
         evidence: None,
     },
     Erratum {
@@ -186,6 +221,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "5.22 is written twice. Verso: display ext1, blob-image JPEG/BMP/PNG at 214 x 240 (its heading says GIF/JPEG/BMP), or blob-video MPEG4/H264, with duration and repeat. Vario: display internal and a GIF blob-image at the display/caps resolution, no video.",
         ruling: "The spec lists the union of parameters; display::image::MODELS gives what each model accepts, and the profile's model decides. A format or size the model does not take answers 12 naming blob-image; both blobs at once answer 12 naming blob-video.",
         other_reading: Departure::Failure,
+        requirements: &["5.22/display-image", "2.3/error-1"],
         evidence: None,
     },
     Erratum {
@@ -194,6 +230,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The function is available only if the standard display function is disabled; the error otherwise is not named.",
         ruling: "With the standard display function enabled the device answers 14.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.22/display-image"],
         evidence: None,
     },
     Erratum {
@@ -202,6 +239,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Lists display and resolution without an example or the form of resolution.",
         ruling: "resolution is an object with width and height, as in the later manual and 2N's own client fixtures.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.21/display-caps"],
         evidence: Some("later edition of the manual; 2N hip-http-api fixture DisplayCaps.json"),
     },
     Erratum {
@@ -210,6 +248,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "SilentAlarm and AccessLimited appear only in the privilege table, with no description, parameters or note.",
         ruling: "Both are known event names needing no privilege; their params are read in raw form and never judged. A later edition describes AccessLimited with ap, type and state.",
         other_reading: Departure::NotObservable,
+        requirements: &["5.24/event/SilentAlarm", "5.24/event/AccessLimited"],
         evidence: Some("later edition of the manual, 5.10.1 api log caps"),
     },
     Erratum {
@@ -218,6 +257,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "UserAuthenticated, SilentAlarm and AccessLimited are in the 2.21 manual but in none of its release notes.",
         ruling: "They date from 2.21, the edition that documents them; an older device that has them is not judged for it.",
         other_reading: Departure::NotObservable,
+        requirements: &["5.23/log-caps"],
         evidence: None,
     },
     Erratum {
@@ -226,6 +266,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The privilege table requires I/O monitoring for SwitchStateChanged, although switches have their own privilege group.",
         ruling: "SwitchStateChanged needs I/O Monitoring, as the table says. A device that filters it by Switch Monitoring is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.24/privilege/SwitchStateChanged"],
         evidence: None,
     },
     Erratum {
@@ -234,6 +275,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "state is a boolean.",
         ruling: "A boolean. 0/1, as firmware 2.10 sent, is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.26/event/SwitchStateChanged"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -242,6 +284,11 @@ pub const ERRATA: &[Erratum] = &[
         manual: "switch is \"typically, 1 to 4\"; use switch/caps for the exact count.",
         ruling: "Valid values are the switches switch/caps lists; any other integer answers 12 naming switch.",
         other_reading: Departure::Failure,
+        requirements: &[
+            "5.8/switch-caps/switch",
+            "5.9/switch-status/switch",
+            "5.10/switch-ctrl/switch",
+        ],
         evidence: None,
     },
     Erratum {
@@ -250,6 +297,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The switch/status example lists three switches where the switch/caps example lists four.",
         ruling: "switch/status lists the switches switch/caps lists. Extra or missing switches are non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.8/switch-caps", "5.9/switch-status"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -258,6 +306,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "What switch/ctrl answers for a switch that switch/caps reports as disabled is not said.",
         ruling: "14, and the switch does not change. 12 naming switch is non-strict; changing the switch is a failure.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.10/switch-ctrl"],
         evidence: Some("later edition of the manual: code 14 for an action that failed"),
     },
     Erratum {
@@ -266,6 +315,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "switch/caps reports a switch type, normal or security, without saying how a security switch behaves differently over the API.",
         ruling: "The type is reported as configured; over the API a security switch is controlled and reported exactly like a normal one.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.8/switch-caps"],
         evidence: None,
     },
     Erratum {
@@ -274,6 +324,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The io/caps parameter table writes Port with a capital P; 5.12 and 5.13 write port.",
         ruling: "The parameter is port; parameter names are case-sensitive.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.11/io-caps/port"],
         evidence: None,
     },
     Erratum {
@@ -282,6 +333,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "io/ctrl controls outputs; what it answers for an input port is not said.",
         ruling: "An input port, or a port io/caps does not list, answers 12 naming port.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.13/io-ctrl/port"],
         evidence: None,
     },
     Erratum {
@@ -290,6 +342,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The io/caps example closes an object with ]; the io/status example has a stray ł; the pcap/stop example shows GET /api/pcap/restart.",
         ruling: "Typing errors of the manual; the surrounding text rules.",
         other_reading: Departure::NotObservable,
+        requirements: &["5.11/io-caps", "5.12/io-status", "5.31/pcap-stop"],
         evidence: None,
     },
     Erratum {
@@ -298,6 +351,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "fps >= 1 streams at that rate; no upper bound is given.",
         ruling: "Any uint32 is valid under the 2.21 manual. Later firmware streams at 1 to 15 and answers 12 naming fps for 16 or more; a device that does so is non-strict unless it runs such firmware. The reference intercom's camera has 15 frames a second, so it sends a higher rate at 15.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.20/camera-snapshot/fps"],
         evidence: Some("field notes; ha-2N-intercom CAMERA_MJPEG_FPS_MAX = 15"),
     },
     Erratum {
@@ -306,6 +360,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "With fps >= 1 the reply is multipart/x-mixed-replace, sent by the http server push method; the framing of its parts is not described.",
         ruling: "RFC 2046 framing: CRLF line endings, a CRLF before each boundary line, each part with its Content-Type and Content-Length. A departure a lenient reader can recover every frame from (a bare LF, a missing or doubled CRLF before a boundary, a boundary without its dashes, blank lines after it, bytes after a part's body) is non-strict; a stream whose frames cannot be read is a failure.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.20/camera-snapshot"],
         evidence: Some("RFC 2046 5.1.1; cameras in the field differ in their line endings"),
     },
     Erratum {
@@ -314,6 +369,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "width and height must match one of camera/caps' resolutions; which parameter a mismatch names is not said.",
         ruling: "A width that no listed resolution has answers 12 naming width; a listed width with a height it is not paired with answers 12 naming height. A device that names the other parameter is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.20/camera-snapshot/width", "5.20/camera-snapshot/height"],
         evidence: None,
     },
     Erratum {
@@ -322,6 +378,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "time may reach 30 s back into the intercom's memory; what a time before the device started answers is not said.",
         ruling: "A time that reaches back before the device started (uptime shorter than -time seconds) answers 15 (no data available) naming time. Memory holds one frame per whole second: time=-N gives the frame of the whole second N seconds ago, and time=0 the current frame. A device that answers 12 or the oldest frame it has is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.20/camera-snapshot/time", "2.3/error-15"],
         evidence: None,
     },
     Erratum {
@@ -330,6 +387,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "DELETE removes an uploaded image; deleting when nothing was uploaded, a duration of 0 and repeat given with an image are not discussed.",
         ruling: "DELETE succeeds whether or not the display shows anything (it is idempotent). Without duration, or with 0, the content stays until deleted or replaced; otherwise it is removed duration milliseconds after the upload. repeat given with an image is accepted and has no effect. A device that answers an error to a DELETE with nothing shown is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.22/display-image"],
         evidence: None,
     },
     Erratum {
@@ -338,6 +396,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "pull and unsubscribe with an id that is closed or never existed \"end up with an error\", code not named.",
         ruling: "12 naming id; another error code is non-strict. Success is a failure.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.25/log-unsubscribe/id", "5.26/log-pull/id"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -346,6 +405,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Nothing bounds how many subscription channels a device keeps open.",
         ruling: "A device may cap them; beyond its cap log/subscribe answers 14. The reference intercom keeps at most 1024, each a cursor into the shared history.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.24/log-subscribe"],
         evidence: None,
     },
     Erratum {
@@ -354,6 +414,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Events are filtered by the subscribing user's privileges; a Logging service set to no authentication has no user.",
         ruling: "A channel opened without authentication carries every event.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.24/log-subscribe"],
         evidence: None,
     },
     Erratum {
@@ -362,6 +423,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "duration is a uint32 whose maximum value is 3600 s; 0 is not discussed.",
         ruling: "1 to 3600. Larger values or 0 answer 12 naming duration; clamping them instead is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.24/log-subscribe/duration"],
         evidence: None,
     },
     Erratum {
@@ -370,6 +432,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "include is new, all or -t for the last t seconds; the range of t is not given.",
         ruling: "t is a decimal integer from 1 to 4294967295 without sign or spaces; anything else answers 12 naming include.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.24/log-subscribe/include"],
         evidence: None,
     },
     Erratum {
@@ -378,6 +441,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "filter is a comma-separated list of event types; unknown names are not discussed.",
         ruling: "Names are case-sensitive; a name the device does not know answers 12 naming filter. Ignoring unknown names is non-strict. Empty items (a trailing comma) are ignored.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.24/log-subscribe/filter"],
         evidence: None,
     },
     Erratum {
@@ -386,6 +450,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "timeout is a uint32 with no maximum.",
         ruling: "Any uint32 is accepted; a device may end the wait earlier than asked (an empty reply) but never before the first of the timeout and the next event. The reference intercom caps the wait at the channel duration.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.26/log-pull/timeout"],
         evidence: None,
     },
     Erratum {
@@ -394,6 +459,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "id is 1 after restart and incremented with every new event.",
         ruling: "Ids increase strictly in delivery order; gaps are allowed (events a channel does not receive). DeviceState startup is the first event after a start.",
         other_reading: Departure::Failure,
+        requirements: &["5.26/log-pull"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -402,6 +468,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The call parameter is described as TBD.",
         ruling: "call is optional; when present it is a uint32 and nothing else is judged.",
         other_reading: Departure::NotObservable,
+        requirements: &["5.26/event/CallStateChanged"],
         evidence: None,
     },
     Erratum {
@@ -410,6 +477,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "index is typed string in the table but a number (51) in the example.",
         ruling: "A string, per the table. A number is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.26/event/UserAuthenticated"],
         evidence: None,
     },
     Erratum {
@@ -418,6 +486,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "buildType is alpha, beta, or empty for official versions.",
         ruling: "\"\", alpha and beta under the 2.21 manual; dev and (from 2.33.2) release are later values, accepted on any firmware.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.1/system-info"],
         evidence: Some("later edition of the manual: release from 2.33.2"),
     },
     Erratum {
@@ -426,6 +495,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "firmware/apply confirms an earlier upload; without one, the reply is not said.",
         ruling: "15 (no data available), and the device does not restart.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.5/firmware-apply"],
         evidence: None,
     },
     Erratum {
@@ -434,6 +504,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "blob-fw carries \"device FW\"; its format is not described. A corrupted file or one not intended for the device answers 12.",
         ruling: "The image format is the vendor's and opaque to a runner, which judges only that data that is no image of the device (random bytes, a truncated or altered copy) answers 12 naming blob-fw. The reference intercom accepts an image format of its own (magic, model, version, length, SHA-256), documented in its firmware module.",
         other_reading: Departure::Failure,
+        requirements: &["5.4/firmware/blob-fw"],
         evidence: None,
     },
     Erratum {
@@ -442,6 +513,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "system/restart restarts the intercom and firmware/apply restarts it on the new firmware, both with a success reply; whether the reply comes before the restart is not said.",
         ruling: "The reply comes first and the device restarts shortly after (a few seconds). After the restart upTime starts from 0, event ids start from 1 with DeviceState startup, switches and outputs are back in their start state, subscriptions and an uploaded but unapplied firmware are gone, and open connections are closed.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.3/system-restart", "5.5/firmware-apply"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -450,6 +522,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "PUT uploads the device configuration; what an invalid or partial document answers, and what becomes of settings the device does not know, is not said.",
         ruling: "The device checks the whole document when it arrives: data that is not XML, a root other than DeviceDatabase, or a setting the device knows with a value outside its domain answers 12 naming blob-cfg, and nothing changes. A valid document answers success and takes effect whole. Settings it leaves out keep their values; elements and attributes the device does not know are kept and come back in later downloads.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.6/config/blob-cfg"],
         evidence: None,
     },
     Erratum {
@@ -458,6 +531,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "An upload and a factory reset take effect \"with a delay of approx. 15 s\"; what the device does meanwhile and afterwards is not said.",
         ruling: "Until the delay has passed the device runs, and downloads, the old configuration. An upload then takes effect without a restart; a factory reset restores the factory configuration (keeping the installed firmware) and restarts. A restart during the delay cancels the change, as switching the device off does.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.6/config", "5.7/config-factoryreset"],
         evidence: None,
     },
     Erratum {
@@ -466,6 +540,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The download is \"a complete device configuration file\"; whether it holds the accounts' passwords is not said.",
         ruling: "It holds them, so that a downloaded configuration restores a device whole; the function needs System Control. A device that leaves them out or encrypts them is non-strict. An uploaded account without a password keeps the one it has.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.6/config"],
         evidence: None,
     },
     Erratum {
@@ -474,6 +549,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "pcap downloads the traffic records, pcap/restart deletes them and restarts recording, pcap/stop stops it; whether recording runs at start, what pcap answers while stopped, and how much is kept, are not said.",
         ruling: "Recording runs from the start. pcap answers the records kept, also after a stop (a capture with no packets is a file with its header alone). Stopping a stopped capture is a success. A device keeps a bounded capture, dropping the oldest packets first; the reference intercom keeps 4 MiB.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.29/pcap", "5.30/pcap-restart", "5.31/pcap-stop"],
         evidence: None,
     },
     Erratum {
@@ -482,6 +558,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The SMTP service must be configured; what the function answers when it is not, or when the server refuses, is not said.",
         ruling: "14.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.28/email-send"],
         evidence: None,
     },
     Erratum {
@@ -490,6 +567,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "timeSpan is \"the timespan in seconds of the snapshots enclosed\"; when the images are taken is not said.",
         ruling: "The images come from the camera memory (<-30, 0> seconds, as in 5.20) timeSpan seconds apart, the last one taken when the request arrives, attached oldest first; the reply waits for the mail to be sent. Images that would reach further back than 30 seconds answer 12 naming timeSpan. A device that takes the images from then on and answers at once is non-strict.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.28/email-send/timeSpan"],
         evidence: None,
     },
     Erratum {
@@ -498,6 +576,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "width and height must be one of camera/caps' resolutions; the resolution without them, with only one of them, or on a model without a camera is not said.",
         ruling: "Without width and height the images have the largest resolution camera/caps lists. A width camera/caps does not list answers 12 naming width; a height that does not pair with it, 12 naming height; one of the two alone, 11 naming the other. pictureCount above 0 on a model without a camera answers 12 naming pictureCount.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.28/email-send/width", "5.28/email-send/height"],
         evidence: None,
     },
     Erratum {
@@ -506,6 +585,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Code 13 answers data that exceed \"the acceptable limit\"; no limit is given.",
         ruling: "The spec sets a limit per parameter (Domain::max_len); above it the device answers 13 naming the parameter. A device whose own limit is higher is non-strict; one that refuses data within the spec's limit fails.",
         other_reading: Departure::NonStrict,
+        requirements: &["2.3/error-13"],
         evidence: None,
     },
     Erratum {
@@ -514,6 +594,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Nothing says what bad percent-encoding, invalid UTF-8 in a simple parameter or a broken multipart body answers.",
         ruling: "A simple parameter whose value cannot be decoded answers 12 naming it; a body that cannot be parsed at all answers 14.",
         other_reading: Departure::NonStrict,
+        requirements: &["2.2/query", "2.3/error-12"],
         evidence: None,
     },
     Erratum {
@@ -522,6 +603,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Bodies are urlencoded or multipart; other content types are not discussed.",
         ruling: "A non-empty body of any other content type answers 14. An empty body is fine whatever its type.",
         other_reading: Departure::NonStrict,
+        requirements: &["2.2/urlencoded", "2.2/multipart"],
         evidence: Some("field notes: devices answer 14 \"Unsupported Content-Type\""),
     },
     Erratum {
@@ -530,6 +612,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "The release notes date functions, but nothing says what an older device answers for a newer one.",
         ruling: "A device answers 2 for a function its firmware predates, as for any unknown path; 1 is accepted as non-strict. Newer parameters are ignored, newer fields and events absent.",
         other_reading: Departure::NonStrict,
+        requirements: &["2.3/error-2"],
         evidence: None,
     },
     // What a device states in one reply against what it states elsewhere, does, and the time
@@ -540,6 +623,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "log/caps lists the supported event types recorded in the device; InputChanged and OutputChanged name a port (use io/caps for the list) and SwitchStateChanged a switch. The OutputChanged example names led_secured, which the io/caps example does not list: the examples come from different devices.",
         ruling: "Every event a channel delivers is of a type log/caps lists; a SwitchStateChanged names a switch switch/caps lists, an InputChanged an input and an OutputChanged an output io/caps lists. Anything else is a failure.",
         other_reading: Departure::Failure,
+        requirements: &["5.23/log-caps"],
         evidence: None,
     },
     Erratum {
@@ -548,6 +632,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "Requests and replies are HTTP; the example reply has no Date header, and nothing is said of one.",
         ruling: "A Date header may be absent (RFC 9110 lets a server without a clock leave it out); when present it is the moment the reply was made, within the lab profile's clock tolerance (clock_ms) of the runner's clock. A Date further off is non-strict, naming the skew.",
         other_reading: Departure::NonStrict,
+        requirements: &["2.3/content-type"],
         evidence: Some("RFC 9110, 6.6.1"),
     },
     Erratum {
@@ -556,6 +641,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "systemTime is the device's real time as Unix time; upTime the seconds since the last restart. How close the real time must be to anyone else's is not said.",
         ruling: "systemTime is within the lab profile's clock_ms of the runner's clock (a lab keeps both on NTP), and between two readings upTime advances as the runner's clock does, within clock_ms. A skew beyond is non-strict, naming it (a clock never set, or one that keeps local time). upTime going back without a restart is a failure.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.2/system-status"],
         evidence: None,
     },
     Erratum {
@@ -564,6 +650,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "systemTime and an event's utcTime are Unix time, upTime in both the seconds since the last restart; that they agree on when the device started is implied, not said.",
         ruling: "utcTime - upTime of every event since the last start equals systemTime - upTime of system/status within the lab profile's boot_ms (whole-second readings; devices in the field jitter by a few seconds, and one that sets its clock after starting stamps its first events otherwise). A drift beyond is non-strict, naming it.",
         other_reading: Departure::NonStrict,
+        requirements: &["5.2/system-status", "5.26/event/DeviceState"],
         evidence: FIELD_NOTES,
     },
     Erratum {
@@ -572,6 +659,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "utcTime and upTime are the event's rise time; when an event a request causes rises is not said.",
         ruling: "An event a request raises is stamped no earlier than the upTime system/status gave before the request was sent and no later than the upTime it gave after the reply, a second of rounding either way. Stamped earlier is a failure (an event before its cause); later, beyond the lab profile's event_ms, non-strict (a device may log the event just after replying).",
         other_reading: Departure::Failure,
+        requirements: &["5.26/log-pull"],
         evidence: None,
     },
     Erratum {
@@ -580,6 +668,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "id is 1 after a restart and incremented with every new event; utcTime and upTime are its rise time.",
         ruling: "In id order, upTime never decreases between two starts: an event stamped before the event logged ahead of it is a failure. utcTime going back while upTime does not is the clock set back (by a person or NTP): non-strict, naming the step.",
         other_reading: Departure::Failure,
+        requirements: &["5.26/log-pull"],
         evidence: None,
     },
     Erratum {
@@ -588,6 +677,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "registerTime is the last successful registration time as Unix time.",
         ruling: "registerTime is no later than the systemTime read after it (a registration in the future is a failure) and no earlier than the device's start (systemTime - upTime) less the lab profile's boot_ms: a device registers anew after each start, and one that reports a registration from before it is non-strict.",
         other_reading: Departure::Failure,
+        requirements: &["5.14/phone-status"],
         evidence: None,
     },
     Erratum {
@@ -596,6 +686,7 @@ pub const ERRATA: &[Erratum] = &[
         manual: "PUT uploads an image to the display and DELETE removes it; no function reports what a display shows.",
         ruling: "The runner sees the display through the lab's stimulus interface (GET /display of the reference intercom's), or asks the operator in --interactive mode; otherwise the effect is not applicable, never passed. An upload that answers success and is not shown, or a DELETE that leaves it, is a failure.",
         other_reading: Departure::Failure,
+        requirements: &["5.22/display-image"],
         evidence: None,
     },
 ];

@@ -10,6 +10,8 @@
 //! - [`Service`], [`Privilege`], [`Licence`]: the security model of chapters 3 and 4;
 //! - [`EVENTS`]: the event types of the logging service;
 //! - [`ERRATA`]: the register of the manual's contradictions and silences, with rulings;
+//! - [`requirements`]: the register of the manual's requirements, each with a stable id that
+//!   conformance cases cite;
 //! - [`audit`]: the checks that keep all of it consistent.
 
 pub mod access;
@@ -23,6 +25,7 @@ pub mod functions;
 pub mod http;
 pub mod later;
 pub mod registry;
+pub mod requirements;
 pub mod service;
 pub mod value;
 pub mod version;

@@ -591,3 +591,126 @@ fn every_function_file_mirrors_its_url() {
         );
     }
 }
+
+mod requirements {
+    use helios_spec::audit::{Tables, audit, check_register};
+    use helios_spec::requirements::{AppliesTo, Kind, register, requirement, requirements};
+    use helios_spec::{ERRATA, Erratum, ErrorCode, FUNCTIONS};
+
+    #[test]
+    fn the_register_covers_the_tables() {
+        let all = requirements();
+        assert!(check_register(&Tables::SPEC, all).is_empty());
+        // One per function and method, an overview row per function, every parameter, the 14
+        // error codes, the 20 privileges, the 9 services, two per event.
+        let methods: usize = FUNCTIONS.iter().map(|f| f.methods.len()).sum();
+        let params: usize = FUNCTIONS.iter().map(|f| f.params.len()).sum();
+        let derived = 2 * FUNCTIONS.len() + methods + params + 14 + 20 + 9 + 2 * 20;
+        assert_eq!(all.len(), helios_spec::requirements::CORE.len() + derived);
+        let action = requirement("5.10/switch-ctrl/action").expect("a parameter's requirement");
+        assert_eq!(action.kind, Kind::TableRow);
+        assert!(action.text.contains("on|off|trigger"), "{}", action.text);
+        let error = requirement("2.3/error-12").expect("an error code's requirement");
+        assert_eq!(
+            error.applies_to,
+            AppliesTo::Error(ErrorCode::InvalidParameter)
+        );
+        assert!(requirement("5.10/switch-ctrl/get").is_some());
+        assert!(requirement("5/switch-ctrl").is_some());
+        assert!(requirement("4/keypad.monitoring").is_some());
+        assert!(requirement("5.26/event/KeyPressed").is_some());
+        assert!(requirement("5.24/event/SilentAlarm").is_some());
+        let host = requirement("2/host-header").expect("a core requirement");
+        assert!(host.excused.is_some());
+        assert_eq!(host.chapter(), "2");
+    }
+
+    #[test]
+    fn every_erratum_rules_on_known_requirements() {
+        for erratum in ERRATA {
+            assert!(!erratum.requirements.is_empty(), "{}", erratum.id);
+            for id in erratum.requirements {
+                assert!(requirement(id).is_some(), "{}: {id}", erratum.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_audit_finds_an_erratum_citing_an_unknown_requirement() {
+        let mut errata = ERRATA.to_vec();
+        errata[0] = Erratum {
+            requirements: &["9.9/nothing"],
+            ..errata[0]
+        };
+        let problems = audit(&Tables {
+            errata: Vec::leak(errata),
+            ..Tables::SPEC
+        });
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("cites unknown requirement `9.9/nothing`")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn the_audit_finds_a_duplicate_requirement() {
+        let mut all = register(FUNCTIONS, helios_spec::EVENTS);
+        all.push(all[3].clone());
+        let problems = check_register(&Tables::SPEC, &all);
+        assert!(
+            problems.iter().any(|p| p.contains("is defined twice")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn the_audit_finds_what_no_requirement_covers() {
+        let uncovered = |drop: &dyn Fn(&AppliesTo) -> bool| {
+            let mut all = register(FUNCTIONS, helios_spec::EVENTS);
+            all.retain(|r| !drop(&r.applies_to));
+            check_register(&Tables::SPEC, &all)
+        };
+        let problems = uncovered(
+            &|a| matches!(a, AppliesTo::Param { function, param } if *function == "/api/switch/ctrl" && *param == "action"),
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("no requirement applies to Param")),
+            "{problems:?}"
+        );
+        let problems = uncovered(&|a| *a == AppliesTo::Error(ErrorCode::NoData));
+        assert!(
+            problems.iter().any(|p| p.contains("Error(NoData)")),
+            "{problems:?}"
+        );
+        let problems = uncovered(&|a| *a == AppliesTo::Event("KeyPressed"));
+        assert!(
+            problems.iter().any(|p| p.contains("Event(\"KeyPressed\")")),
+            "{problems:?}"
+        );
+        let problems =
+            uncovered(&|a| matches!(a, AppliesTo::Method(path, _) if *path == "/api/config"));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("Method(\"/api/config\"")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn the_audit_finds_an_id_outside_its_section() {
+        let mut all = register(FUNCTIONS, helios_spec::EVENTS);
+        all[0].section = "7.1";
+        let problems = check_register(&Tables::SPEC, &all);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("does not open with its section")),
+            "{problems:?}"
+        );
+    }
+}

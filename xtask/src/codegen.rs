@@ -12,6 +12,10 @@ fn generated() -> Result<Vec<(String, String)>> {
         ("docs/functions.md".to_owned(), crate::docs::functions_md()),
         ("docs/errata.md".to_owned(), crate::docs::errata_md()),
         (
+            "docs/requirements.md".to_owned(),
+            crate::trace::requirements_md(),
+        ),
+        (
             "docs/faults.md".to_owned(),
             helios_device::faults::catalogue_md(),
         ),

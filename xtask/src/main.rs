@@ -8,6 +8,7 @@ mod fuzz;
 mod openapi;
 mod provision;
 mod test;
+mod trace;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};

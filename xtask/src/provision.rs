@@ -98,6 +98,12 @@ const NEEDS: &[Need] = &[
         source: Source::Pip("openapi-spec-validator"),
     },
     Need {
+        what: "check-jsonschema",
+        why: "the CI templates (ci/) are validated against GitHub's and GitLab's schemas",
+        probe: Probe::Command("check-jsonschema"),
+        source: Source::Pip("check-jsonschema"),
+    },
+    Need {
         what: "python jsonschema",
         why: "CI checks the manual's JSON examples against the OpenAPI schemas",
         probe: Probe::Python("jsonschema"),

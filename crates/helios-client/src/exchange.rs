@@ -103,6 +103,41 @@ impl Exchange {
         bytes
     }
 
+    /// The exchange back from its HTTP/1.1 form ([`Exchange::request_bytes`] and
+    /// [`Exchange::response_bytes`], as an evidence folder keeps them): `None` when the bytes
+    /// are not of that form. A stored run read back (a merge of shards) judges nothing anew
+    /// from it; it keeps the evidence and the curl line.
+    pub fn from_bytes(
+        request: &[u8],
+        response: &[u8],
+        elapsed: Duration,
+        curl_auth: Option<String>,
+        insecure: bool,
+    ) -> Option<Self> {
+        let (request_line, headers, body) = split_message(request)?;
+        let (method, rest) = request_line.split_once(' ')?;
+        let url = rest.strip_suffix(" HTTP/1.1")?;
+        let (method, url) = (method.to_owned(), url.to_owned());
+        let (status_line, response_headers, response_body) = split_message(response)?;
+        let status = status_line.strip_prefix("HTTP/1.1 ")?.parse().ok()?;
+        Some(Self {
+            request: RawRequest {
+                method,
+                url,
+                headers,
+                body,
+            },
+            response: RawResponse {
+                status,
+                headers: response_headers,
+                body: response_body,
+            },
+            elapsed,
+            curl_auth,
+            insecure,
+        })
+    }
+
     /// The exchange as a report may keep it: the credentials of a Basic `Authorization` (the
     /// password in base64) replaced by [`MASKED_BASIC`]. Digest headers stay: they carry a hash,
     /// not the password.
@@ -149,6 +184,24 @@ impl Exchange {
         let _ = write!(line, " {}", shell_quote(self.request.url.as_bytes()));
         line
     }
+}
+
+/// A message in the form `request_bytes`/`response_bytes` write: its first line, its headers
+/// and its body.
+type Message = (String, Vec<(String, String)>, Vec<u8>);
+
+fn split_message(bytes: &[u8]) -> Option<Message> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&bytes[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let first = lines.next()?.to_owned();
+    let headers = lines
+        .map(|line| {
+            let (name, value) = line.split_once(": ")?;
+            Some((name.to_owned(), value.to_owned()))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((first, headers, bytes[end + 4..].to_vec()))
 }
 
 /// What replaces the credentials of a Basic `Authorization` header in a report.
@@ -204,6 +257,45 @@ fn shell_quote(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exchange_reads_back_from_its_bytes() {
+        let exchange = Exchange {
+            request: RawRequest {
+                method: "POST".into(),
+                url: "https://192.0.2.1/api/x?a=b c".into(),
+                headers: vec![
+                    ("x-a".into(), "1: 2".into()),
+                    ("x-empty".into(), String::new()),
+                ],
+                body: b"\r\n\r\nbody\x00".to_vec(),
+            },
+            response: RawResponse {
+                status: 401,
+                headers: vec![("www-authenticate".into(), "Digest realm=\"a\"".into())],
+                body: b"{}".to_vec(),
+            },
+            elapsed: Duration::from_millis(12),
+            curl_auth: Some("--digest -u \"admin:$HELIOS_PASS_ADMIN\"".into()),
+            insecure: true,
+        };
+        let back = Exchange::from_bytes(
+            &exchange.request_bytes(),
+            &exchange.response_bytes(),
+            exchange.elapsed,
+            exchange.curl_auth.clone(),
+            true,
+        )
+        .expect("read back");
+        assert_eq!(
+            (&back.request, &back.response),
+            (&exchange.request, &exchange.response)
+        );
+        assert_eq!(back.to_curl(), exchange.to_curl());
+        assert!(
+            Exchange::from_bytes(b"GET / HTTP/1.1\r\n", b"", Duration::ZERO, None, false).is_none()
+        );
+    }
 
     #[test]
     fn curl_lines_carry_every_byte() {

@@ -10,6 +10,7 @@ use std::time::Duration;
 use std::io::Write as _;
 
 use anyhow::{Context, Result};
+use helios_conform::baseline::Baseline;
 use helios_conform::verdict::{EXIT_SETUP, EXIT_USAGE};
 use helios_conform::{Options, Profile, REFERENCE_PROFILE, Report, Target, exit_code, report};
 use helios_spec::Tier;
@@ -21,6 +22,8 @@ macro_rules! say {
         let _ = writeln!(std::io::stdout(), $($arg)*);
     }};
 }
+
+mod init;
 
 const AFTER_HELP: &str = "\
 Tiers (--allow): read-only and reversible always run; config, reboot and destructive only when
@@ -57,7 +60,11 @@ Examples:
       --sign lab.key.pem
       a run whose report directory is sealed and signed
   cargo xtask conform verify out --key lab.pub.pem
-      every file's hash and the signature checked, each difference named";
+      every file's hash and the signature checked, each difference named
+  cargo xtask conform init https://192.0.2.10 --http http://192.0.2.10 --user admin --insecure \\
+      > lab.toml
+      a declaration drafted from the device (password from --password or $HELIOS_PASS_ADMIN),
+      each value commented with how it was found; fill its TODOs, then run with --profile";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -65,13 +72,21 @@ pub struct Args {
     /// The device, e.g. https://192.0.2.10; none for the embedded reference intercom; or
     /// `replay` to send one case of an earlier run again (see CASE), `diff` to compare two
     /// stored runs (`diff DIR_A DIR_B`: exit 1 when a case fails in B that did not in A),
-    /// `verify` to check a sealed report directory, `keygen` to write a signing key pair
-    /// (--out).
+    /// `merge` to merge shards' report directories (`merge DIR... --out DIR`), `verify` to
+    /// check a sealed report directory, `keygen` to write a signing key pair (--out), `init`
+    /// to draft a declaration of the device at CASE to standard output.
     url: Option<String>,
     /// With `replay`: the id of the case, from the report directory's results; with `verify`:
-    /// the report directory; with `diff`: the report directory of run A.
+    /// the report directory; with `diff`: the report directory of run A; with `init`: the
+    /// device's URL.
     case: Option<String>,
-    /// With `diff`: the report directory of run B.
+    /// With `init`: the account to log in with.
+    #[arg(long)]
+    user: Option<String>,
+    /// With `init`: its password [default: $HELIOS_PASS_<USER>]; never written to the draft.
+    #[arg(long)]
+    password: Option<String>,
+    /// With `diff`: the report directory of run B; with `merge`: the other shards.
     #[arg(hide = true)]
     more: Vec<String>,
     /// The device's plain-HTTP address, to test services that require HTTPS (error 7).
@@ -125,6 +140,15 @@ pub struct Args {
     /// every case once (a request case by a stable hash of its id, a behaviour group whole).
     #[arg(long, value_name = "K/N", value_parser = helios_conform::select::Shard::parse)]
     shard: Option<helios_conform::select::Shard>,
+    /// Departures already filed (TOML `[[known]]` entries: case id or glob, verdict, reason,
+    /// link, expires): they keep their verdict in every report, marked known, and do not fail
+    /// the run; expired and stale entries are reported.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write FILE as a baseline of this run's departures (merged into FILE when it exists;
+    /// stale entries dropped).
+    #[arg(long, value_name = "FILE")]
+    baseline_update: Option<PathBuf>,
     /// Only the cases that failed in the run stored in this report directory.
     #[arg(long, value_name = "DIR")]
     rerun_failed: Option<PathBuf>,
@@ -133,16 +157,17 @@ pub struct Args {
     #[arg(long)]
     report_dir: Option<PathBuf>,
     /// Empty the report directory first when it holds an earlier report.
-    #[arg(long, requires = "report_dir")]
+    #[arg(long)]
     force: bool,
     /// Sign the report directory's manifest with this Ed25519 private key (PKCS#8 PEM, from
     /// `keygen` or `openssl genpkey -algorithm ed25519`).
-    #[arg(long, value_name = "KEYFILE", requires = "report_dir")]
+    #[arg(long, value_name = "KEYFILE")]
     sign: Option<PathBuf>,
     /// With `verify`: the public key (PEM) the bundle must be signed by.
     #[arg(long, value_name = "PUB")]
     key: Option<PathBuf>,
-    /// With `keygen`: write PREFIX.key.pem and PREFIX.pub.pem.
+    /// With `keygen`: write PREFIX.key.pem and PREFIX.pub.pem; with `merge`: the report
+    /// directory of the merged run.
     #[arg(long, value_name = "PREFIX")]
     out: Option<PathBuf>,
     /// Accept a self-signed certificate.
@@ -155,7 +180,7 @@ pub struct Args {
     /// the manual, else 4 when any had a setup error (an unreachable device), else 3 when any
     /// run sent no request case, else 2 when any stands undecided, else 0; an invalid entry is
     /// a usage error (exit 3) before anything is sent.
-    #[arg(long, value_name = "FILE", requires = "report_dir", conflicts_with_all = ["url", "compare", "list", "rerun_failed", "http", "ca", "insecure", "profile"])]
+    #[arg(long, value_name = "FILE", requires = "report_dir", conflicts_with_all = ["url", "compare", "list", "rerun_failed", "http", "ca", "insecure", "profile", "baseline", "baseline_update"])]
     inventory: Option<PathBuf>,
     /// With --inventory: how many devices run at once [default: 8]; each keeps its own rate
     /// limit, login budget and timeouts.
@@ -182,7 +207,7 @@ pub fn main(args: Args) -> Result<()> {
     std::process::exit(code);
 }
 
-/// The commands in the place of a URL: `replay`, `diff`, `verify`, `keygen`.
+/// The commands in the place of a URL: `replay`, `diff`, `merge`, `verify`, `keygen`, `init`.
 fn command(args: &Args) -> Option<Result<i32>> {
     if args.inventory.is_some() {
         return Some(fleet(args));
@@ -190,12 +215,27 @@ fn command(args: &Args) -> Option<Result<i32>> {
     match args.url.as_deref()? {
         "replay" => Some(replay(args)),
         "diff" => Some(diff(args)),
+        "merge" => {
+            let dirs: Vec<PathBuf> = args
+                .case
+                .iter()
+                .chain(&args.more)
+                .map(PathBuf::from)
+                .collect();
+            Some(crate::shards::merge(
+                &dirs,
+                args.out.as_deref(),
+                args.force,
+                args.sign.as_deref(),
+            ))
+        }
         "verify" => {
             let dir = args.case.as_deref().map(std::path::Path::new);
             let dir = dir.or(args.report_dir.as_deref());
             Some(crate::seal::verify(dir, args.key.as_deref()))
         }
         "keygen" => Some(crate::seal::keygen(args.out.as_deref())),
+        "init" => Some(init::init(args)),
         _ => None,
     }
 }
@@ -208,8 +248,18 @@ fn run(args: Args) -> Result<i32> {
         Some(path) => read_text(path)?,
         None => REFERENCE_PROFILE.to_owned(),
     };
+    // A password the declaration reads from the environment (`password_env`) goes into the
+    // text that the run and its reports read, which mask it.
+    let profile_text = helios_conform::profile::with_env_passwords(&profile_text, &|name| {
+        std::env::var(name).ok()
+    })
+    .context("the profile")?;
     let profile = Profile::parse(&profile_text).context("the profile")?;
     let options = options(&args)?;
+    if args.report_dir.is_none() && (args.force || args.sign.is_some()) {
+        anyhow::bail!("--force and --sign are about the report directory: give --report-dir DIR");
+    }
+    let baseline = read_baseline(&args)?;
     if options.ids.as_ref().is_some_and(|ids| ids.is_empty()) {
         say!("no case failed in that run: nothing to run again");
         return Ok(helios_conform::verdict::EXIT_PASS);
@@ -244,10 +294,11 @@ fn run(args: Args) -> Result<i32> {
         .map(|dir| crate::seal::Sealing::prepare(dir, args.force, args.sign.as_deref(), &options))
         .transpose()?;
     let started = std::time::Instant::now();
-    let (run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
+    let (mut run, target, embedded_run) = reach(&runtime, &args, &profile, &options, ca_pem)?;
     if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
         return Ok(setup_error(&run, sealing.as_ref(), &profile_text));
     }
+    apply_baseline(&args, baseline.as_ref(), &mut run)?;
     say!("{}", report::summary(&run, &profile_text).trim_end());
     say!(
         "{} cases in {:.1} s",
@@ -266,9 +317,15 @@ fn run(args: Args) -> Result<i32> {
             code,
         )?;
     }
+    Ok(exit(&run, code))
+}
+
+/// The run's exit code, with what stopped it on standard error: the device stopped answering
+/// (4), or no request case was sent (3).
+fn exit(run: &Report, code: i32) -> i32 {
     if let Some(setup) = &run.setup {
         eprint!("{setup}");
-        return Ok(EXIT_SETUP);
+        return EXIT_SETUP;
     }
     if !run.sent_a_request_case() {
         eprintln!(
@@ -276,10 +333,51 @@ fn run(args: Args) -> Result<i32> {
              applicable): a run that executed nothing is not a verdict; check --only, --allow and \
              the profile's [run] tiers"
         );
-        return Ok(EXIT_USAGE);
+        return EXIT_USAGE;
     }
-    Ok(code)
+    code
 }
+
+/// `--baseline FILE` read and checked before anything is sent (a bad file is a usage error).
+fn read_baseline(args: &Args) -> Result<Option<Baseline>> {
+    match &args.baseline {
+        Some(path) => Ok(Some(Baseline::read(path)?)),
+        None => Ok(None),
+    }
+}
+
+/// Marks the departures the baseline accepts as known and says what it found (expired, stale
+/// and unmatched entries); with `--baseline-update FILE`, writes FILE with an entry for each
+/// departure no entry covers and without the stale ones (merged into FILE when it exists).
+fn apply_baseline(args: &Args, baseline: Option<&Baseline>, run: &mut Report) -> Result<()> {
+    let today = helios_conform::baseline::today();
+    if let Some(baseline) = baseline {
+        let applied = baseline.apply(&mut run.outcomes, today);
+        say!("{}", applied.summary(&run.outcomes).trim_end());
+        run.baseline = Some(applied);
+    }
+    if let Some(path) = &args.baseline_update {
+        let base = if path.exists() {
+            Baseline::read(path)?
+        } else {
+            baseline.cloned().unwrap_or_default()
+        };
+        let applied = run.baseline.clone().unwrap_or_default();
+        let updated = base.updated(&run.outcomes, &applied, today, BASELINE_DAYS);
+        std::fs::write(path, updated.to_toml())
+            .with_context(|| format!("writing {}", path.display()))?;
+        say!(
+            "baseline with {} entries written to {} (new entries expire in {BASELINE_DAYS} days: \
+             fill in each reason and link)",
+            updated.known.len(),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// How long a new entry of `--baseline-update` accepts its departure.
+const BASELINE_DAYS: u64 = 90;
 
 /// A file's text, its path named when it cannot be read.
 fn read_text(path: &std::path::Path) -> Result<String> {

@@ -44,7 +44,7 @@ fn say(line: &str) {
 /// Runs the fleet; its exit code ([`fleet::exit_code`]).
 pub(crate) fn run(args: &Fleet<'_>, write: &Write<'_>) -> Result<i32> {
     let (out, options) = (args.out, &args.options);
-    let devices = fleet::inventory::load(args.inventory)?;
+    let devices = fleet::inventory::load(args.inventory, &|name| std::env::var(name).ok())?;
     for device in &devices {
         let has_http = device.target.http.is_some();
         if helios_conform::run::unmatched(&device.profile, has_http, options).is_some() {

@@ -68,7 +68,10 @@ impl Kind {
         };
         match self {
             Self::Verso => None,
-            Self::Later => Some(("later.toml", replace(&[("2.21.0.0.1", "2.50.0.76.2")]))),
+            Self::Later => Some((
+                "later.toml",
+                without_guard(&replace(&[("2.21.0.0.1", "2.50.0.76.2")])),
+            )),
             Self::Firmware213 => Some(("fw213.toml", replace(&[("2.21.0.0.1", "2.13.0.0.1")]))),
             Self::Secret => Some((
                 "secret.toml",
@@ -79,19 +82,40 @@ impl Kind {
     }
 }
 
-/// The lab's declaration of `helios-device/profiles/vario.toml`.
+/// A declaration without the reference's `guard` account, which the Vario and the later
+/// firmware's profiles do not have.
+fn without_guard(text: &str) -> String {
+    let start = text
+        .find("# A guard's account")
+        .expect("the guard's account");
+    let end = start + text[start..].find("\n\n").expect("the end of its table") + 2;
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+/// The lab's declaration of `helios-device/profiles/vario.toml`: its model, licence, security
+/// and accounts; its hardware left undeclared (those `declaration.*` cases not applicable).
 fn vario_declaration() -> String {
     let service = |name: &str, enabled: bool, transport: &str, auth: &str| {
         format!(
             "[services.{name}]\nenabled = {enabled}\ntransport = \"{transport}\"\nauth = \"{auth}\""
         )
     };
-    let mut text = REFERENCE_PROFILE
-        .replace("2N Helios IP Verso", "2N Helios IP Vario")
-        .replace(
-            "licences = [\"enhanced-integration\", \"enhanced-audio\"]",
-            "licences = [\"enhanced-integration\"]",
-        );
+    let reference = without_guard(REFERENCE_PROFILE);
+    let hardware = reference
+        .find("# The hardware the device claims")
+        .expect("the hardware sections");
+    let features = reference.find("features = [").expect("the features");
+    let features = features..features + reference[features..].find('\n').expect("a line") + 1;
+    let mut text = format!(
+        "{}{}",
+        &reference[..features.start],
+        &reference[features.end..hardware]
+    )
+    .replace("2N Helios IP Verso", "2N Helios IP Vario")
+    .replace(
+        "licences = [\"enhanced-integration\", \"enhanced-audio\"]",
+        "licences = [\"enhanced-integration\"]",
+    );
     for (name, enabled, transport, auth) in [
         ("switch", true, "http", "basic"),
         ("io", true, "http", "basic"),

@@ -13,8 +13,14 @@ use helios_test_support::helios_device::faults::{Fault, Faults};
 /// The cases of the runs: switch/ctrl's request cases and the switch model, a few seconds.
 const ONLY: &str = "switch";
 
+/// Where this test process keeps `name` (left as it is).
+fn place(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("helios-history-{}-{name}", std::process::id()))
+}
+
+/// `place(name)`, emptied.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("helios-history-{}-{name}", std::process::id()));
+    let dir = place(name);
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
@@ -71,7 +77,7 @@ fn faulty() -> Profile {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shards_together_judge_every_case_of_the_whole_run_exactly_once() {
+async fn shards_together_judge_every_case_once_and_merge_into_the_whole_run() {
     let reference = Reference::start(Profile::default_profile()).await;
     let whole = scratch("whole");
     assert_eq!(
@@ -106,7 +112,78 @@ async fn shards_together_judge_every_case_of_the_whole_run_exactly_once() {
         union, whole,
         "the shards' cases and verdicts are the whole run's"
     );
+    merged_is_the_whole_run(&reference, &whole).await;
     reference.stop().await;
+}
+
+/// The shards of the test above, merged, are one report directory equal to the whole run's,
+/// sealed; what is not one whole run is refused, naming why.
+async fn merged_is_the_whole_run(reference: &Reference, whole: &BTreeMap<String, String>) {
+    let path = |name: &str| scratch(name).display().to_string();
+    let shards: Vec<String> = (1..=3)
+        .map(|k| place(&format!("shard-{k}")).display().to_string())
+        .collect();
+    let shard = |k: usize| shards[k].as_str();
+    let merged = path("merged");
+    let (code, out) = binary(&["merge", shard(0), shard(1), shard(2), "--out", &merged]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(&verdicts(Path::new(&merged)), whole);
+    let summary = |dir: &str| lines(Path::new(dir)).last().expect("a summary")["summary"].clone();
+    let (one, many) = (
+        summary(&place("whole").display().to_string()),
+        summary(&merged),
+    );
+    for key in ["cases", "counts", "exitCode"] {
+        assert_eq!(one[key], many[key], "{key}");
+    }
+    let (code, out) = binary(&["verify", &merged]);
+    assert_eq!(code, 0, "{out}");
+    let junit = std::fs::read_to_string(Path::new(&merged).join("junit.xml")).expect("junit.xml");
+    let html = std::fs::read_to_string(Path::new(&merged).join("report.html")).expect("html");
+    for id in whole.keys() {
+        assert!(
+            junit.contains(&format!("name=\"{id}\"")),
+            "{id} not in junit.xml"
+        );
+        assert!(html.contains(id.as_str()), "{id} not in report.html");
+    }
+    let (code, out) = binary(&["merge", shard(0), shard(1), "--out", &path("partial")]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("shards missing: 3/3"), "{out}");
+    let other = path("other-seed");
+    conform(
+        reference,
+        &["--shard", "3/3", "--seed", "7", "--report-dir", &other],
+    );
+    let (code, out) = binary(&["merge", shard(0), shard(1), &other, "--out", &path("mixed")]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("different runs: the seed"), "{out}");
+    let results = Path::new(shard(1)).join("results.ndjson");
+    let text = std::fs::read_to_string(&results).expect("results");
+    std::fs::write(&results, text.replacen("\"pass\"", "\"fail\"", 1)).expect("written");
+    let (code, out) = binary(&[
+        "merge",
+        shard(0),
+        shard(1),
+        shard(2),
+        "--out",
+        &path("tampered"),
+    ]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("is not as sealed"), "{out}");
+}
+
+/// `helios-conform ARGS` (no device): exit code and what it printed, both streams.
+fn binary(args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_helios-conform"))
+        .args(args)
+        .output()
+        .expect("helios-conform runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    (
+        output.status.code().expect("an exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned() + &stderr,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -201,4 +278,114 @@ async fn diff_names_what_a_new_firmware_broke_and_rerun_failed_sends_exactly_tha
     assert!(fixed.values().all(|v| v == "pass"), "{fixed:?}");
     clean.stop().await;
     broken.stop().await;
+}
+
+/// Runs `helios-conform` with `args` against `reference`: exit code and standard output.
+fn conform_out(reference: &Reference, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_helios-conform"))
+        .args([&reference.https, "--http", &reference.http, "--insecure"])
+        .args(["--only", ONLY])
+        .args(args)
+        .output()
+        .expect("helios-conform runs");
+    (
+        output.status.code().expect("an exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+fn lines(dir: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("results.ndjson"))
+        .expect("results.ndjson")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn baselined_departures_pass_the_gate_new_ones_fail_it_and_old_entries_are_reported() {
+    let broken = Reference::start(faulty()).await;
+    let file = scratch("baseline.toml");
+    let file_text = file.to_str().expect("a UTF-8 path").to_owned();
+    // A baseline written from the run of the firmware with its filed bug.
+    let (code, out) = conform_out(&broken, &["--baseline-update", &file_text]);
+    assert_eq!(
+        code, 1,
+        "the run that writes a baseline is judged without it: {out}"
+    );
+    let written = std::fs::read_to_string(&file).expect("the baseline");
+    assert!(
+        written.contains("switch_ctrl.get.missing.action"),
+        "{written}"
+    );
+
+    // With it: the filed departure is known, in every report, and the gate passes.
+    let dir = scratch("known");
+    let (code, out) = conform_out(
+        &broken,
+        &[
+            "--baseline",
+            &file_text,
+            "--report-dir",
+            dir.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("baseline: 1 known departures"), "{out}");
+    let results = lines(&dir);
+    let known: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|l| l.get("known").is_some())
+        .collect();
+    assert_eq!(known.len(), 1);
+    assert_eq!(
+        (known[0]["id"].as_str(), known[0]["verdict"].as_str()),
+        (Some("switch_ctrl.get.missing.action"), Some("fail"))
+    );
+    let summary = results.last().expect("a summary")["summary"].clone();
+    assert_eq!(summary["baseline"]["known"], 1);
+    assert_eq!(summary["exitCode"], 0);
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).expect("junit.xml");
+    assert!(junit.contains("type=\"known\""), "{junit}");
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+    assert!(html.contains("class=\"known\""));
+
+    // A new departure on the next firmware fails the gate; the filed one stays known.
+    let worse = {
+        let mut profile = faulty();
+        profile.faults = profile.faults.with(Fault::SwitchNumberWraps);
+        Reference::start(profile).await
+    };
+    let (code, out) = conform_out(&worse, &["--baseline", &file_text]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("baseline: 1 known departures") && out.contains("FAIL "),
+        "{out}"
+    );
+    assert!(
+        !out.contains("FAIL switch_ctrl.get.missing.action"),
+        "{out}"
+    );
+
+    // An expired entry accepts nothing and says so; a fixed firmware makes an entry stale.
+    let expired = written.replace(
+        &written[written.find("expires = ").expect("an expiry")..]
+            .lines()
+            .next()
+            .expect("a line")
+            .to_owned(),
+        "expires = \"2020-01-01\"",
+    );
+    std::fs::write(&file, expired).expect("written");
+    let (code, out) = conform_out(&broken, &["--baseline", &file_text]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("EXPIRED"), "{out}");
+    std::fs::write(&file, &written).expect("written");
+    let clean = Reference::start(Profile::default_profile()).await;
+    let (code, out) = conform_out(&clean, &["--baseline", &file_text]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("stale"), "{out}");
+    for reference in [broken, worse, clean] {
+        reference.stop().await;
+    }
 }

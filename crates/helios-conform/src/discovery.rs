@@ -30,6 +30,11 @@ pub struct Discovered {
     pub sources: Vec<String>,
     pub displays: Vec<String>,
     pub events: Vec<String>,
+    /// The SIP accounts of `phone/status` and the number each is set to.
+    pub sip_accounts: Vec<(u8, String)>,
+    /// The functions discovery asked that answered: a result, or error 1 (the model lacks
+    /// it). What is absent from here is unknown, not empty.
+    pub answered: Vec<&'static str>,
     /// Caps functions that answered error 1: the model lacks that hardware.
     pub unsupported: Vec<&'static str>,
     /// What the reader tolerated in `system/info`'s reply: findings of the discovery cases,
@@ -121,12 +126,35 @@ impl Discovered {
             .unwrap_or_default();
     }
 
+    pub fn read_phone_status(&mut self, result: &Value) {
+        self.sip_accounts = list(result, "accounts")
+            .filter_map(|item| {
+                let account = u8::try_from(item["account"].as_u64()?).ok()?;
+                let number = item["sipNumber"].as_str().unwrap_or_default().to_owned();
+                Some((account, number))
+            })
+            .collect();
+    }
+
     pub fn first_enabled_switch(&self) -> Option<u8> {
         self.switches
             .iter()
             .find(|(_, enabled)| *enabled)
             .map(|(id, _)| *id)
     }
+}
+
+/// The features `log/caps` says the model has: those of [`crate::declaration::told_by_log_caps`]
+/// with an event of their own in the list.
+pub fn features(found: &Discovered, firmware: Version) -> Vec<helios_spec::Hardware> {
+    crate::declaration::told_by_log_caps(firmware)
+        .into_iter()
+        .filter(|feature| {
+            crate::declaration::feature_events(*feature, firmware)
+                .iter()
+                .any(|event| found.events.iter().any(|e| e == event))
+        })
+        .collect()
 }
 
 fn list<'a>(result: &'a Value, name: &str) -> impl Iterator<Item = &'a Value> {

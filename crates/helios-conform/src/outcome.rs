@@ -36,6 +36,25 @@ pub struct Outcome {
     /// When a failure was sent again to confirm it (`--confirm`): each attempt's verdict, the
     /// first one's included.
     pub attempts: Vec<Attempt>,
+    /// The ids of the requirements of the spec's register the case judges: a request case's
+    /// derived from it ([`crate::cites::case`]), else from the case id when it is judged
+    /// ([`crate::cites::check`]).
+    pub requirements: Vec<String>,
+    /// Set when a baseline entry accepts this case's verdict (`--baseline`): it keeps its
+    /// verdict in the reports, marked known, and does not count towards the exit code.
+    pub known: Option<Known>,
+}
+
+/// The baseline entry that accepts a case's departure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Known {
+    /// The entry's case id or glob.
+    pub entry: String,
+    pub reason: String,
+    /// The team's bug, if the entry names one.
+    pub link: String,
+    /// The entry's last day (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 /// One attempt at a case whose failure was sent again.
@@ -67,6 +86,8 @@ impl Outcome {
             duration: Duration::ZERO,
             findings: Findings::default(),
             attempts: Vec::new(),
+            requirements: Vec::new(),
+            known: None,
         }
     }
 
@@ -108,6 +129,9 @@ impl Outcome {
     /// was set already, and its verdict is the worse of the one given and its findings'.
     pub fn finish(&mut self) {
         self.judge_findings();
+        if self.requirements.is_empty() {
+            self.requirements = crate::cites::check(&self.id);
+        }
         if self.duration.is_zero() {
             self.duration = self.started.elapsed().unwrap_or_default();
         }

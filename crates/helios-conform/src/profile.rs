@@ -9,6 +9,7 @@ use helios_spec::{
 };
 use serde::Deserialize;
 
+use crate::declaration::{CameraRow, DisplayRow, Hardware, PortRow, SipRow, SwitchRow};
 pub use crate::profile_settings::{Destructive, Logins};
 
 /// A profile that cannot be used (exit code 3).
@@ -36,6 +37,17 @@ pub struct Profile {
     pub calls: CallsRow,
     #[serde(default)]
     pub tolerances: Tolerances,
+    /// The hardware the device claims (`declaration.rs`); each section optional.
+    #[serde(default)]
+    pub switches: Option<Vec<SwitchRow>>,
+    #[serde(default)]
+    pub ports: Option<Vec<PortRow>>,
+    #[serde(default)]
+    pub camera: Option<CameraRow>,
+    #[serde(default)]
+    pub displays: Option<Vec<DisplayRow>>,
+    #[serde(default)]
+    pub sip_accounts: Option<Vec<SipRow>>,
 }
 
 /// The device's stimulus interface, through which the runner plays the world outside it.
@@ -109,6 +121,9 @@ pub struct Declared {
     /// Whether the device has a stimulus interface the runner may use.
     #[serde(default)]
     pub stimulus: bool,
+    /// The optional hardware the model has (`keypad`, `card-reader`...); absent: not declared.
+    #[serde(default)]
+    pub features: Option<Vec<String>>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -138,7 +153,12 @@ pub enum AuthName {
 #[serde(deny_unknown_fields)]
 pub struct Account {
     pub user: String,
-    pub password: String,
+    /// The password in clear, or (`password_env`) the environment variable that holds it,
+    /// which [`with_env_passwords`] turns into `password` before the profile is read.
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub password_env: Option<String>,
     #[serde(default)]
     pub monitoring: Vec<String>,
     #[serde(default)]
@@ -195,6 +215,8 @@ pub struct Checked {
     /// What the call model may dial (`[calls] numbers`).
     pub dial_numbers: Vec<String>,
     pub tolerances: Tolerances,
+    /// The hardware declared, checked against the licences declared.
+    pub hardware: Hardware,
 }
 
 #[derive(Clone, Debug)]
@@ -206,23 +228,46 @@ pub struct CheckedAccount {
 
 impl CheckedAccount {
     /// An account with its privileges named by group, each an error when it names none.
-    fn check(account: Account) -> Result<Self, ProfileError> {
-        let group = |id: &str| {
+    fn check(account: Account, index: usize) -> Result<Self, ProfileError> {
+        let password = match (account.password, &account.password_env) {
+            (Some(password), None) => password,
+            (None, Some(name)) => {
+                return Err(ProfileError(format!(
+                    "accounts[{index}].password_env: ${name} is not set (export it, or write \
+                     the password as accounts[{index}].password)"
+                )));
+            }
+            (Some(_), Some(_)) => {
+                return Err(ProfileError(format!(
+                    "accounts[{index}]: password and password_env both given; keep one"
+                )));
+            }
+            (None, None) => {
+                return Err(ProfileError(format!(
+                    "accounts[{index}].password: account `{}` has no password (password, or \
+                     password_env naming the variable that holds it)",
+                    account.user
+                )));
+            }
+        };
+        let group = |key: &str, id: &str| {
             Group::ALL
                 .into_iter()
                 .find(|g| g.id() == id)
-                .ok_or_else(|| ProfileError(format!("unknown privilege `{id}`")))
+                .ok_or_else(|| {
+                    ProfileError(format!("accounts[{index}].{key}: unknown privilege `{id}`"))
+                })
         };
         let mut privileges = Vec::new();
         for id in &account.monitoring {
-            privileges.push(Privilege::new(group(id)?, Level::Monitoring));
+            privileges.push(Privilege::new(group("monitoring", id)?, Level::Monitoring));
         }
         for id in &account.control {
-            privileges.push(Privilege::new(group(id)?, Level::Control));
+            privileges.push(Privilege::new(group("control", id)?, Level::Control));
         }
         Ok(Self {
             user: account.user,
-            password: account.password,
+            password,
             privileges,
         })
     }
@@ -233,15 +278,27 @@ impl CheckedAccount {
 }
 
 impl Profile {
+    /// Reads and checks a declaration: one with a `TODO` left is refused, naming each, as is
+    /// one that breaks a rule (named by its key).
     pub fn parse(text: &str) -> Result<Checked, ProfileError> {
-        let profile: Profile = toml::from_str(text).map_err(|e| ProfileError(e.to_string()))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| ProfileError(e.to_string()))?;
+        let todos = crate::declaration::todos(&table);
+        if !todos.is_empty() {
+            return Err(ProfileError(format!(
+                "the declaration has {} TODO(s) to fill before a run: {}",
+                todos.len(),
+                todos.join("; ")
+            )));
+        }
+        let profile: Profile =
+            Profile::deserialize(table).map_err(|e| ProfileError(e.to_string()))?;
         profile.check()
     }
 
     fn check(self) -> Result<Checked, ProfileError> {
         let firmware = Version::parse(&self.device.firmware).ok_or_else(|| {
             ProfileError(format!(
-                "firmware `{}` is not a version",
+                "device.firmware: `{}` is not a version",
                 self.device.firmware
             ))
         })?;
@@ -250,20 +307,52 @@ impl Profile {
             .licences
             .iter()
             .map(|id| {
-                Licence::from_id(id).ok_or_else(|| ProfileError(format!("unknown licence `{id}`")))
+                Licence::from_id(id)
+                    .ok_or_else(|| ProfileError(format!("device.licences: unknown licence `{id}`")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let services = services(&self.services)?;
         let accounts = self
             .accounts
             .into_iter()
-            .map(CheckedAccount::check)
+            .enumerate()
+            .map(|(index, account)| CheckedAccount::check(account, index))
             .collect::<Result<Vec<_>, _>>()?;
+        let mut users: Vec<&str> = Vec::new();
+        for (index, account) in accounts.iter().enumerate() {
+            if users.contains(&account.user.as_str()) {
+                return Err(ProfileError(format!(
+                    "accounts[{index}].user: `{}` is declared twice",
+                    account.user
+                )));
+            }
+            users.push(&account.user);
+        }
+        let hardware = Hardware {
+            switches: self.switches,
+            ports: self.ports,
+            camera: self.camera,
+            displays: self.displays,
+            sip_accounts: self.sip_accounts,
+            features: match &self.device.features {
+                Some(ids) => Some(
+                    ids.iter()
+                        .map(|id| crate::declaration::feature(id))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(ProfileError)?,
+                ),
+                None => None,
+            },
+        };
+        hardware.check(&licences).map_err(ProfileError)?;
         let tiers = self
             .run
             .tiers
             .iter()
-            .map(|id| Tier::from_id(id).ok_or_else(|| ProfileError(format!("unknown tier `{id}`"))))
+            .map(|id| {
+                Tier::from_id(id)
+                    .ok_or_else(|| ProfileError(format!("run.tiers: unknown tier `{id}`")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Checked {
             variant: self.device.variant,
@@ -281,6 +370,7 @@ impl Profile {
             tolerances: self.tolerances,
             destructive: self.destructive,
             logins: self.logins,
+            hardware,
         })
     }
 }
@@ -311,7 +401,9 @@ fn services(
     }
     for name in rows.keys() {
         if Service::from_id(name).is_none() {
-            return Err(ProfileError(format!("unknown service `{name}`")));
+            return Err(ProfileError(format!(
+                "services.{name}: unknown service `{name}`"
+            )));
         }
     }
     Ok(services)
@@ -334,5 +426,89 @@ impl Checked {
 
     pub fn has_licence(&self, licence: Licence) -> bool {
         self.licences.contains(&licence)
+    }
+}
+
+/// The profile's text with each account's `password_env = "NAME"` turned into `password =
+/// "…"`, the value of that variable from `env`: what a run, its reports (which mask every
+/// `password`) and its evidence (which keeps each password's SHA-256) then read. A variable
+/// that is not set leaves the key as it is, and reading the profile says which to export.
+pub fn with_env_passwords(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, ProfileError> {
+    let table = toml::de::DeTable::parse(text).map_err(|e| ProfileError(e.to_string()))?;
+    let mut edits = Vec::new();
+    if let Some(accounts) = table.get_ref().get("accounts")
+        && let toml::de::DeValue::Array(accounts) = accounts.get_ref()
+    {
+        for account in accounts {
+            let toml::de::DeValue::Table(account) = account.get_ref() else {
+                continue;
+            };
+            for (key, value) in account {
+                if key.get_ref() != "password_env" {
+                    continue;
+                }
+                if let toml::de::DeValue::String(name) = value.get_ref()
+                    && let Some(password) = env(name)
+                {
+                    let quoted = toml::Value::String(password).to_string();
+                    edits.push((
+                        key.span().start..value.span().end,
+                        format!("password = {quoted}"),
+                    ));
+                }
+            }
+        }
+    }
+    let mut text = text.to_owned();
+    edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    for (span, replacement) in edits {
+        text.replace_range(span, &replacement);
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_may_come_from_the_environment() {
+        let text = crate::REFERENCE_PROFILE.replace(
+            "user = \"viewer\"\npassword = \"viewer\"",
+            "user = \"viewer\"\npassword_env = \"HELIOS_PASS_VIEWER\"",
+        );
+        assert_ne!(text, crate::REFERENCE_PROFILE);
+        let error = Profile::parse(&text).expect_err("not resolved");
+        assert!(
+            error
+                .0
+                .contains("accounts[1].password_env: $HELIOS_PASS_VIEWER"),
+            "{error}"
+        );
+        let env = |name: &str| (name == "HELIOS_PASS_VIEWER").then(|| "se\"cret".to_owned());
+        let resolved = with_env_passwords(&text, &env).expect("resolved");
+        assert!(!resolved.contains("password_env"), "{resolved}");
+        let checked = Profile::parse(&resolved).expect("a profile");
+        assert_eq!(checked.accounts[1].password, "se\"cret");
+    }
+
+    #[test]
+    fn a_declaration_with_a_todo_is_refused_naming_each() {
+        let text = crate::REFERENCE_PROFILE
+            .replace(
+                "block_after = 5",
+                "block_after = \"TODO: how many failed logins block\"",
+            )
+            .replace("variant = \"2N Helios IP Verso\"", "variant = \"TODO\"");
+        let error = Profile::parse(&text).expect_err("TODOs");
+        assert!(error.0.contains("2 TODO(s)"), "{error}");
+        assert!(
+            error.0.contains("logins.block_after (TODO: how many"),
+            "{error}"
+        );
+        assert!(error.0.contains("device.variant (TODO)"), "{error}");
     }
 }

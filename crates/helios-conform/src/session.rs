@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use helios_client::{AuthMode, Call, Client, ClientError, Exchange};
-use helios_spec::functions::{camera, display, io, log, switch, system};
+use helios_spec::functions::{camera, display, io, log, phone, switch, system};
 use helios_spec::{ErrorCode, Function, Tier, Transport, Version};
 use helios_wire::envelope::Envelope;
 use serde_json::Value;
@@ -442,12 +442,13 @@ async fn discover(session: &mut Session<'_>) -> Discovered {
     if let Ok(info) = session.result(info, &mut found.info_findings).await {
         found.read_info(&info);
     }
-    let caps: [(&'static Function, Reader); 5] = [
+    let caps: [(&'static Function, Reader); 6] = [
         (&switch::caps::FUNCTION, Discovered::read_switch_caps),
         (&io::caps::FUNCTION, Discovered::read_io_caps),
         (&camera::caps::FUNCTION, Discovered::read_camera_caps),
         (&display::caps::FUNCTION, Discovered::read_display_caps),
         (&log::caps::FUNCTION, Discovered::read_log_caps),
+        (&phone::status::FUNCTION, Discovered::read_phone_status),
     ];
     for (function, read) in caps {
         // Each caps reply is judged, findings and all, by the request cases of its function.
@@ -455,8 +456,12 @@ async fn discover(session: &mut Session<'_>) -> Discovered {
             .result(Call::new(function), &mut Findings::default())
             .await
         {
-            Ok(result) => read(&mut found, &result),
+            Ok(result) => {
+                read(&mut found, &result);
+                found.answered.push(function.path);
+            }
             Err(Some(code)) if code == u64::from(ErrorCode::NotSupported.code()) => {
+                found.answered.push(function.path);
                 let group = function
                     .path
                     .rsplit_once('/')

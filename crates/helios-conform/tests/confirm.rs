@@ -55,6 +55,7 @@ fn empty_run() -> helios_conform::Report {
         started: std::time::SystemTime::now(),
         duration: std::time::Duration::ZERO,
         setup: None,
+        baseline: None,
     }
 }
 

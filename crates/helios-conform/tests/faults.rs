@@ -35,9 +35,11 @@ enum Setup {
     /// The reference profiles, with the device's stimulus interface declared (what a display
     /// shows, which no function reports).
     Stimulus,
+    /// A model with three switches, declared so.
+    ThreeSwitches,
 }
 
-const SETUPS: [Setup; 7] = [
+const SETUPS: [Setup; 8] = [
     Setup::Default,
     Setup::Firmware213,
     Setup::AudioDisabled,
@@ -45,6 +47,7 @@ const SETUPS: [Setup; 7] = [
     Setup::NoDisplay,
     Setup::Destructive,
     Setup::Stimulus,
+    Setup::ThreeSwitches,
 ];
 
 impl Setup {
@@ -72,6 +75,7 @@ impl Setup {
                     .retain(|l| *l != LicenceName(Licence::EnhancedAudio));
             }
             Self::NoDisplay => profile.displays.clear(),
+            Self::ThreeSwitches => profile.switches.0.retain(|s| s.switch.0 != 4),
             Self::Destructive => {
                 profile.system.config_delay = 1;
                 profile.system.restart_delay = 1;
@@ -93,7 +97,11 @@ impl Setup {
 
     fn declaration(self) -> Checked {
         let text = match self {
-            Self::Default | Self::NoDisplay | Self::Stimulus => REFERENCE_PROFILE.to_owned(),
+            Self::Default | Self::Stimulus => REFERENCE_PROFILE.to_owned(),
+            Self::NoDisplay => REFERENCE_PROFILE.replace("[[displays]]\ndisplay = \"ext1\"\n", ""),
+            Self::ThreeSwitches => {
+                REFERENCE_PROFILE.replace("[[switches]]\nswitch = 4\nenabled = false\n", "")
+            }
             Self::Firmware213 => REFERENCE_PROFILE.replace("2.21.0.0.1", "2.13.0.0.1"),
             Self::AudioDisabled => REFERENCE_PROFILE.replace(
                 "[services.audio]\nenabled = true",
@@ -108,8 +116,7 @@ impl Setup {
             }
         };
         assert!(
-            matches!(self, Setup::Default | Setup::NoDisplay | Setup::Stimulus)
-                || text != REFERENCE_PROFILE,
+            matches!(self, Setup::Default | Setup::Stimulus) || text != REFERENCE_PROFILE,
             "{self:?} changes the declaration"
         );
         Profile::parse(&text).expect("a valid declaration")
@@ -189,6 +196,7 @@ const EXPECTATIONS: &[Expectation] = &[
     caught(DisabledSwitchOperates, Setup::Default),
     caught(MonostableNeverOff, Setup::Default),
     caught(SwitchStatusInverted, Setup::Default),
+    caught(ExtraSwitch, Setup::ThreeSwitches),
     caught(WrongOutput, Setup::Default),
     caught(DialWrongSession, Setup::Default),
     caught(HangupKeepsCall, Setup::Default),
@@ -239,6 +247,10 @@ const COHERENCE: &[(Fault, &str)] = &[
     (RegisterTimeExpiry, "coherence.phone.register"),
     (DisplayImageNotShown, "coherence.effect.display"),
 ];
+
+/// The faults of the device's caps that only the declaration shows (the device is coherent,
+/// its declaration is not), and the declared-vs-discovered case that catches each.
+const DECLARATION: &[(Fault, &str)] = &[(ExtraSwitch, "declaration.switches.undeclared")];
 
 /// A case that did not pass: its id, function and verdict.
 struct Failure {
@@ -408,6 +420,46 @@ async fn coherence_faults_are_caught_by_their_oracle_alone() {
             .find(|f| f.id == oracle)
             .map_or("NOT CAUGHT".to_owned(), |f| f.verdict.to_string());
         println!("{:26} {oracle}: {verdict}", fault.name());
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Each fault that only the declaration shows is caught by its declared-vs-discovered case and
+/// by no request case or other check (`cargo test --test faults -- declaration`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declaration_faults_are_caught_by_their_case_alone() {
+    let mut problems = Vec::new();
+    for &(fault, case) in DECLARATION {
+        let expectation = EXPECTATIONS
+            .iter()
+            .find(|e| e.fault == fault)
+            .expect("an expectation");
+        // The setup alone passes: the declaration fits the device without the fault.
+        let (failed, _) = failed_cases(expectation.setup, Faults::NONE).await;
+        let failed: Vec<String> = failed
+            .iter()
+            .map(|f| format!("{}: {}", f.id, f.verdict))
+            .collect();
+        assert!(failed.is_empty(), "{:?}: {failed:#?}", expectation.setup);
+        let (failed, code) = failed_cases(expectation.setup, Faults::NONE.with(fault)).await;
+        let caught = expectation.caught_by(&failed);
+        if caught != [case] {
+            problems.push(format!("{fault}: caught by {caught:?}, not {case}"));
+        }
+        let others: Vec<String> = failed
+            .iter()
+            .filter(|f| f.id != case && !matches!(f.verdict, Verdict::Inconclusive(_)))
+            .map(|f| format!("{} ({})", f.id, f.verdict))
+            .collect();
+        if !others.is_empty() {
+            problems.push(format!("{fault}: other cases depart too: {others:?}"));
+        }
+        assert_eq!(code, 1, "{fault}: a declaration mismatch is a failure");
+        let verdict = failed
+            .iter()
+            .find(|f| f.id == case)
+            .map_or("NOT CAUGHT".to_owned(), |f| f.verdict.to_string());
+        println!("{:26} {case}: {verdict}", fault.name());
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }

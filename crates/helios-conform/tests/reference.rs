@@ -196,10 +196,19 @@ async fn the_evidence_folder_holds_every_exchange_under_a_manifest() {
             outcome.id
         );
     }
-    for external in ["src=", "href=", "@import", "url("] {
+    for external in ["src=", "@import", "url("] {
         assert!(
             !html.contains(external),
             "report.html loads nothing: {external}"
+        );
+    }
+    // Its links go between requirements and cases on the page, or to a case's evidence in
+    // the folder beside it, which is there.
+    for link in html.split("href=\"").skip(1) {
+        let target = link.split('"').next().unwrap_or_default();
+        assert!(
+            target.starts_with('#') || dir.join(target).is_file(),
+            "report.html links to {target}"
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -225,6 +234,26 @@ async fn each_device_is_judged_by_its_own_firmware_generation() {
         let result = run(&profile, &target, &Options::default()).await;
         let failures = failures(&result);
         assert!(failures.is_empty(), "{firmware}: {failures:#?}");
+        // `--list` (and so `--only`'s check) knows every case the run judged.
+        let listed = helios_conform::run::listing(&profile, true, &Options::default());
+        let unlisted: Vec<&str> = result
+            .outcomes
+            .iter()
+            .map(|o| o.id.as_str())
+            .filter(|id| !id.starts_with("health.") && !id.starts_with("declaration."))
+            .filter(|id| {
+                !listed.iter().any(|l| {
+                    *id == l.id
+                        || id
+                            .strip_prefix(l.id.as_str())
+                            .is_some_and(|r| r.starts_with('.'))
+                })
+            })
+            .collect();
+        assert!(
+            unlisted.is_empty(),
+            "{firmware}: not in --list: {unlisted:?}"
+        );
         let newer: Vec<&str> = result
             .outcomes
             .iter()

@@ -1,6 +1,9 @@
 //! `report.html` in a real browser: headless Chromium opens the page a run wrote for a device
 //! with a fault, finds every case, the overall FAIL, and the failure with its curl line, and
-//! its verdict filter shows exactly the failed cases. The page loads nothing from anywhere.
+//! its verdict filter shows exactly the failed cases. The traceability view shows every
+//! requirement of the register, counts per chapter that add up, a failed requirement, a filter
+//! by chapter, and links from a requirement to the cases citing it and back, and from a case
+//! to its evidence. The page loads nothing from anywhere.
 //!
 //! Without Chromium this test fails, unless `HELIOS_NO_BROWSER=1` skips it.
 
@@ -10,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use helios_conform::{Options, Profile, REFERENCE_PROFILE, Verdict, run};
-use helios_test_support::browser::{self, Browser, Launch, Window};
+use helios_test_support::browser::{self, Browser, Launch, Page, Window};
 use helios_test_support::helios_device::faults::{Fault, Faults};
 use helios_test_support::{Reference, helios_device};
 
@@ -77,6 +80,7 @@ async fn drive(chromium: &std::path::Path, url: &str, cases: usize, failed: &[&s
             .await?;
         ensure!(loaded == 0, "the page loaded {loaded} resources");
 
+        traceability(&page).await?;
         page.click("#filters button[data-filter='fail']").await?;
         let shown: Vec<String> = page
             .eval("[...document.querySelectorAll('#cases tr.case:not(.hidden)')].map((r) => r.dataset.id)")
@@ -110,4 +114,76 @@ async fn drive(chromium: &std::path::Path, url: &str, cases: usize, failed: &[&s
     let outcome = checks.await;
     browser.close().await?;
     outcome
+}
+
+/// The traceability view: a row per requirement, chapter counts that add up to the rows, a
+/// failed requirement (the fault fails cases), the filter by chapter, and a link from a
+/// requirement to a case that cites it back.
+async fn traceability(page: &Page) -> Result<()> {
+    let register = helios_spec::requirements::requirements().len();
+    let rows: usize = page
+        .eval("document.querySelectorAll('#requirements tr.req').length")
+        .await?;
+    ensure!(rows == register, "{rows} requirement rows for {register}");
+    let counted: usize = page
+        .eval("[...document.querySelectorAll('#chapters tbody td.n')].filter((td) => !td.textContent.includes('%') && td.textContent !== '-').reduce((sum, td) => sum + Number(td.textContent), 0)")
+        .await?;
+    ensure!(
+        counted == register,
+        "the chapters count {counted} of {register}"
+    );
+    let failed: usize = page
+        .eval("document.querySelectorAll('#requirements tr.req[data-status=failed]').length")
+        .await?;
+    ensure!(failed > 0, "no requirement failed");
+    let coverage: String = page
+        .eval("document.getElementById('coverage').innerText")
+        .await?;
+    ensure!(coverage.contains('%'), "the coverage: {coverage}");
+
+    page.click("#chapter-filters button[data-chapter='3']")
+        .await?;
+    let chapters: Vec<String> = page
+        .eval("[...document.querySelectorAll('#requirements tr.req:not(.hidden)')].map((r) => r.dataset.chapter)")
+        .await?;
+    let in_three: usize = page
+        .eval("[...document.querySelectorAll('#chapters tr[data-chapter=\"3\"] td.n')].slice(0, -1).reduce((sum, td) => sum + Number(td.textContent), 0)")
+        .await?;
+    ensure!(
+        chapters.len() == in_three && chapters.iter().all(|c| c == "3"),
+        "the filter by chapter 3 shows {chapters:?}, the chapter counts {in_three}"
+    );
+    page.click("#chapter-filters button[data-chapter='all']")
+        .await?;
+
+    // A failed requirement whose cases are listed openly links to each of them.
+    let requirement: String = page
+        .eval("[...document.querySelectorAll('#requirements tr.req[data-status=failed]')].find((r) => r.querySelector('td.cited > a')).id")
+        .await?;
+    page.click(&format!("tr.req[id='{requirement}'] td.cited > a"))
+        .await?;
+    let hash: String = page.eval("decodeURIComponent(location.hash)").await?;
+    ensure!(hash.starts_with("#case-"), "the link went to {hash}");
+    let back: Vec<String> = page
+        .eval(&format!(
+            "[...document.getElementById({:?}).querySelectorAll('td.cites a')].map((a) => decodeURIComponent(a.hash))",
+            &hash[1..]
+        ))
+        .await?;
+    ensure!(
+        back.contains(&format!("#{requirement}")),
+        "the case {hash} cites {back:?}, not {requirement}"
+    );
+    // The case, which sent a request, links to its exchanges in the evidence folder.
+    let evidence: String = page
+        .eval(&format!(
+            "document.getElementById({:?}).querySelector('a.evidence').getAttribute('href')",
+            &hash[1..]
+        ))
+        .await?;
+    ensure!(
+        evidence.starts_with("evidence/exchanges/"),
+        "the case's evidence: {evidence}"
+    );
+    Ok(())
 }

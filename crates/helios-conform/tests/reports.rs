@@ -134,6 +134,10 @@ for suite in JUnitXml.fromfile(sys.argv[1]):
         cases.append({
             "name": case.name,
             "time": case.time,
+            "requirements": [
+                p.get("value") for p in case._elem.findall("properties/property")
+                if p.get("name") == "requirement"
+            ],
             "results": [
                 {"kind": type(r).__name__, "message": r.message, "type": r.type, "text": r.text}
                 for r in case.result
@@ -209,6 +213,17 @@ async fn junit_xml_reads_in_junitparser_with_times_properties_and_reproductions(
         for case in suite["cases"].as_array().expect("cases") {
             seen += 1;
             assert!(case["time"].as_f64().is_some(), "{case}");
+            let id = case["name"].as_str().unwrap_or_default();
+            let cited = result
+                .outcomes
+                .iter()
+                .find(|o| o.id == id)
+                .map(|o| &o.requirements);
+            assert_eq!(
+                case["requirements"],
+                serde_json::json!(cited.expect("the case")),
+                "{case}"
+            );
         }
     }
     assert_eq!(seen, result.outcomes.len());
@@ -276,6 +291,15 @@ async fn results_ndjson_ends_with_the_summary_and_carries_times() {
         assert_eq!(case["service"], function.service.name(), "{case}");
         assert_eq!(case["section"], function.section.number, "{case}");
         assert!(case["duration"].as_f64().is_some(), "{case}");
+        let cited = case["requirements"].as_array().expect("the requirements");
+        assert!(
+            !cited.is_empty()
+                && cited.iter().all(|id| {
+                    helios_spec::requirements::requirement(id.as_str().unwrap_or_default())
+                        .is_some()
+                }),
+            "{case}"
+        );
         let timestamp = case["timestamp"].as_str().expect("a timestamp");
         assert!(
             timestamp.len() == 24
@@ -296,6 +320,15 @@ async fn results_ndjson_ends_with_the_summary_and_carries_times() {
     assert_eq!(counted, result.outcomes.len() as u64);
     assert_eq!(summary["counts"].as_object().map(|c| c.len()), Some(7));
     assert!(summary["timestamp"].as_str().is_some() && summary["duration"].as_f64().is_some());
+    let requirements = &summary["requirements"];
+    let judged = requirements["judged"]
+        .as_u64()
+        .expect("requirements judged");
+    let applicable = requirements["applicable"]
+        .as_u64()
+        .expect("requirements applicable");
+    assert!(0 < judged && judged < applicable, "{requirements}");
+    assert_eq!(requirements["failed"], 0);
 }
 
 /// Every base64 token of `bytes` (eight characters or more), decoded.

@@ -75,9 +75,36 @@ pub struct Device {
     boots: watch::Sender<u64>,
 }
 
+/// The fault `extra-switch`: the hardware has one switch more than its profile, disabled and
+/// numbered after the last (when a number from 1 to 4 is left), so that every function reports
+/// it alike and only a declaration written from the profile misses it.
+fn extra_switch(mut profile: Profile) -> Profile {
+    if !profile.faults.has(Fault::ExtraSwitch) {
+        return profile;
+    }
+    let last = profile
+        .switches
+        .0
+        .iter()
+        .map(|s| s.switch.0)
+        .max()
+        .unwrap_or(0);
+    if let Ok(switch) = crate::profile::SwitchId::try_from(i64::from(last) + 1) {
+        profile.switches.0.push(crate::profile::Switch {
+            switch,
+            enabled: false,
+            mode: crate::profile::SwitchMode::default(),
+            duration: 5,
+            kind: crate::profile::SwitchType::default(),
+        });
+    }
+    profile
+}
+
 impl Device {
     /// A device that has just started: its first event is `DeviceState` startup.
     pub fn new(profile: Profile, clock: Arc<dyn Clock>) -> Arc<Self> {
+        let profile = extra_switch(profile);
         let running = Running::load(&profile);
         let state = State::new(&running.profile(), profile.faults);
         let mac = crate::system::mac_address(profile.device.seed);

@@ -17,6 +17,10 @@ pub(crate) fn run(url: &str, args: &Args) -> Result<i32> {
         }
         None => REFERENCE_PROFILE.to_owned(),
     };
+    let profile_text = helios_conform::profile::with_env_passwords(&profile_text, &|name| {
+        std::env::var(name).ok()
+    })
+    .context("the profile")?;
     let profile = Profile::parse(&profile_text).context("the profile")?;
     let ca_pem = match &args.ca {
         Some(path) => {

@@ -98,8 +98,13 @@ impl fmt::Display for Place {
     }
 }
 
-/// Reads the inventory at `path` and every declaration and certificate it names.
-pub fn load(path: &Path) -> Result<Vec<Device>, InventoryError> {
+/// What a declaration's `password_env = "NAME"` reads: the variable's value (the process's
+/// environment on the command line).
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Reads the inventory at `path` and every declaration and certificate it names, each
+/// declaration's `password_env` read from `env`.
+pub fn load(path: &Path, env: Env<'_>) -> Result<Vec<Device>, InventoryError> {
     let text = std::fs::read_to_string(path).map_err(|source| InventoryError::Read {
         path: path.to_owned(),
         source,
@@ -115,7 +120,7 @@ pub fn load(path: &Path) -> Result<Vec<Device>, InventoryError> {
         .enumerate()
         .map(|(at, entry)| {
             entry
-                .device()
+                .device(env)
                 .map_err(|(key, why)| InventoryError::Invalid {
                     path: path.to_owned(),
                     place: Place::Entry {
@@ -265,20 +270,22 @@ fn check_address(address: &str, scheme: &str) -> Result<(), String> {
 }
 
 impl Entry {
-    /// The device ready to run: its declaration and certificate read; a mistake names the key.
-    pub fn device(&self) -> Result<Device, (&'static str, String)> {
+    /// The device ready to run: its declaration (its `password_env` read from `env`) and
+    /// certificate read; a mistake names the key.
+    pub fn device(&self, env: Env<'_>) -> Result<Device, (&'static str, String)> {
+        let file = (self.profile.as_ref()).map_or_else(
+            || "the reference declaration".into(),
+            |p| p.display().to_string(),
+        );
         let profile_text = match &self.profile {
             Some(path) => std::fs::read_to_string(path)
                 .map_err(|e| ("profile", format!("reading {}: {e}", path.display())))?,
             None => crate::REFERENCE_PROFILE.to_owned(),
         };
-        let profile = Profile::parse(&profile_text).map_err(|e| {
-            let file = self.profile.as_ref().map_or_else(
-                || "the reference declaration".into(),
-                |p| p.display().to_string(),
-            );
-            ("profile", format!("{file}: {e}"))
-        })?;
+        let profile_text = crate::profile::with_env_passwords(&profile_text, env)
+            .map_err(|e| ("profile", format!("{file}: {e}")))?;
+        let profile =
+            Profile::parse(&profile_text).map_err(|e| ("profile", format!("{file}: {e}")))?;
         let ca_pem = match &self.ca {
             Some(path) => Some(
                 std::fs::read(path)

@@ -1,6 +1,8 @@
 //! `report.html`: one self-contained page a lab can hand over: the device's identity, a summary
-//! per service, and every case with its verdict, and for each failure why, the curl line that
-//! reproduces it and the replay command. No external resources; askama escapes every value.
+//! per service, the traceability view (each requirement of the manual with the cases citing it,
+//! per chapter, and the coverage: `trace.rs`), and every case with its verdict and the
+//! requirements it cites, and for each failure why, the curl line that reproduces it and the
+//! replay command. No external resources; askama escapes every value.
 //! The profile's passwords are masked in every text the page shows.
 
 use std::collections::BTreeMap;
@@ -8,6 +10,7 @@ use std::path::Path;
 
 use askama::Template;
 
+use super::trace::{STATUSES, Traceability, traceability};
 use super::{Secrets, VERDICTS, replay_command};
 use crate::options::Target;
 use crate::outcome::Outcome;
@@ -30,6 +33,11 @@ struct CaseRow {
     curl: Option<String>,
     replay: String,
     attachments: Vec<(String, String)>,
+    requirements: Vec<String>,
+    /// The case's exchanges in the evidence folder beside the page, when it sent any.
+    evidence: Option<String>,
+    /// "known: reason (link), until date" when a baseline entry accepts the verdict.
+    known: Option<String>,
 }
 
 #[derive(Template)]
@@ -46,6 +54,8 @@ struct Page {
     overall_class: &'static str,
     verdicts: [&'static str; 7],
     services: Vec<ServiceRow>,
+    statuses: [&'static str; STATUSES.len()],
+    trace: Traceability,
     rows: Vec<CaseRow>,
 }
 
@@ -86,6 +96,8 @@ pub fn render(
         overall_class,
         verdicts: VERDICTS,
         services: service_rows(report),
+        statuses: STATUSES,
+        trace: traceability(&report.outcomes, profile_text),
         rows: report
             .outcomes
             .iter()
@@ -148,6 +160,21 @@ impl CaseRow {
                 .iter()
                 .map(|(name, text)| (name.clone(), secrets.text(text)))
                 .collect(),
+            requirements: o.requirements.clone(),
+            evidence: (!o.exchanges.is_empty()).then(|| evidence_path(&o.id)),
+            known: o.known.as_ref().map(|k| {
+                let link = if k.link.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", k.link)
+                };
+                format!("known: {}{link}, until {}", k.reason, k.expires)
+            }),
         }
     }
+}
+
+/// Where `write_evidence` keeps a case's exchanges, relative to the report directory.
+fn evidence_path(id: &str) -> String {
+    format!("evidence/exchanges/{id}.json")
 }

@@ -25,6 +25,7 @@ pub mod keys;
 pub mod record;
 pub mod seal;
 pub mod secrets;
+pub mod trace;
 
 pub use secrets::{Secrets, Supply, mask_profile, restore_profile, sha256_hex};
 
@@ -73,7 +74,7 @@ pub fn summary(report: &Report, profile_text: &str) -> String {
     for outcome in report
         .outcomes
         .iter()
-        .filter(|o| matches!(o.verdict, Verdict::Fail(_)))
+        .filter(|o| matches!(o.verdict, Verdict::Fail(_)) && o.known.is_none())
     {
         let _ = write!(
             out,
@@ -118,9 +119,16 @@ fn ndjson_line(outcome: &Outcome, secrets: &Secrets) -> String {
         "observed": secrets.text(&outcome.observed),
         "timestamp": rfc3339(outcome.started),
         "duration": outcome.duration.as_secs_f64(),
+        "requirements": outcome.requirements,
     });
     if let Verdict::NonStrict { erratum, .. } = &outcome.verdict {
         line["erratum"] = json!(erratum);
+    }
+    if let Some(known) = &outcome.known {
+        line["known"] = json!({
+            "entry": known.entry, "reason": known.reason, "link": known.link,
+            "expires": known.expires,
+        });
     }
     if let Some(exchange) = outcome.exchanges.last() {
         line["curl"] = json!(secrets.curl(exchange));
@@ -162,9 +170,11 @@ fn counts(report: &Report) -> serde_json::Map<String, serde_json::Value> {
         .collect()
 }
 
-/// `results.ndjson`: one line per case, then `{"summary": {...}}`: the count of each verdict,
-/// the exit code, when the run began and how long it took (seconds). The summary line has no
-/// `id`, so that readers looking cases up by id pass it by.
+/// `results.ndjson`: one line per case (with the ids of the requirements it judges), then
+/// `{"summary": {...}}`: the count of each verdict, the requirements judged, applicable and
+/// failed (the coverage of `report.html`'s traceability view), the exit code, when the run
+/// began and how long it took (seconds). The summary line has no `id`, so that readers looking
+/// cases up by id pass it by.
 pub fn ndjson(report: &Report, profile_text: &str, exit_code: i32) -> String {
     let secrets = Secrets::of_profile(profile_text);
     let mut text: String = report
@@ -182,6 +192,15 @@ pub fn ndjson(report: &Report, profile_text: &str, exit_code: i32) -> String {
     if let Some(setup) = &report.setup {
         summary["summary"]["setup"] = json!(secrets.text(&setup.to_string()));
     }
+    if let Some(baseline) = &report.baseline {
+        summary["summary"]["baseline"] = baseline.json();
+    }
+    let trace = trace::traceability(&report.outcomes, profile_text);
+    summary["summary"]["requirements"] = json!({
+        "judged": trace.judged,
+        "applicable": trace.applicable,
+        "failed": trace.rows.iter().filter(|r| r.status == "failed").count(),
+    });
     text.push_str(&summary.to_string());
     text.push('\n');
     text
@@ -217,9 +236,11 @@ fn junit_body(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> String {
     body
 }
 
-/// `junit.xml`: one suite per service, one test case per case, each with its time and start;
-/// the report carries the run's start and time, each suite when its first case began, the host
-/// the run ran on and the properties that identify the run (seed, firmware, tool and manual versions, the profile's SHA-256, the exit code).
+/// `junit.xml`: one suite per service, one test case per case, each with its time and start
+/// and a `requirement` property per requirement it judges; the report carries the run's start
+/// and time, each suite when its first case began, the host the run ran on and the properties
+/// that identify the run (seed, firmware, tool and manual versions, the profile's SHA-256, the
+/// exit code).
 /// Failures are `<failure>`, `error` and `inconclusive` verdicts `<error>` (their message opens
 /// with the verdict), not applicable and skipped cases `<skipped>` whose message opens with
 /// `not applicable:` or `skipped:`. `dir` is the report directory the replay commands name.
@@ -258,6 +279,9 @@ pub fn junit(
         case.set_classname(outcome.function);
         case.set_time(outcome.duration);
         case.set_timestamp(timestamp(outcome.started));
+        for id in &outcome.requirements {
+            case.add_property(Property::new("requirement", id.as_str()));
+        }
         if let Verdict::NonStrict { erratum, why } = &outcome.verdict {
             case.set_system_out(format!(
                 "non-strict (erratum {erratum}): {}",
@@ -306,6 +330,24 @@ fn junit_properties(
 /// A case's verdict as JUnit has it: success, `<failure>`, `<error>` or `<skipped>`.
 fn junit_status(outcome: &Outcome, secrets: &Secrets, dir: &Path) -> TestCaseStatus {
     let detail = secrets.text(&outcome.verdict.detail());
+    if let Some(known) = &outcome.known {
+        // A departure the baseline accepts: skipped, so that CI annotates new departures only.
+        let mut status = TestCaseStatus::skipped();
+        status.set_message(format!(
+            "known {} (baseline `{}`, until {}): {}{}: {detail}",
+            outcome.verdict.id(),
+            known.entry,
+            known.expires,
+            known.reason,
+            if known.link.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", known.link)
+            },
+        ));
+        status.set_type("known");
+        return status;
+    }
     match &outcome.verdict {
         Verdict::Pass | Verdict::NonStrict { .. } => TestCaseStatus::success(),
         Verdict::Fail(_) | Verdict::Inconclusive(_) | Verdict::Error(_) => {
@@ -508,6 +550,9 @@ fn exchange_records(outcome: &Outcome, secrets: &Secrets) -> Vec<serde_json::Val
                 "response": base64.encode(&response),
                 "elapsedMs": exchange.elapsed.as_millis(),
                 "curl": masked.to_curl(),
+                // What the curl line is made of, so that a stored run reads back whole.
+                "curlAuth": masked.curl_auth,
+                "insecure": masked.insecure,
             });
             if request != exchange.request_bytes() || response != exchange.response_bytes() {
                 record["masked"] = json!(true);

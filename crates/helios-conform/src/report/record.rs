@@ -25,17 +25,18 @@ pub struct RunRecord<'a> {
 }
 
 /// A stable hash of the spec's tables: the SHA-256 of the debug rendering of every function,
-/// erratum, event and error code. Two builds whose spec data are the same have the same hash,
+/// erratum, event, error code and requirement of the register. Two builds whose spec data are the same have the same hash,
 /// whatever else changed; computed once.
 pub fn spec_sha256() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| {
         let tables = format!(
-            "{:?}\n{:?}\n{:?}\n{:?}",
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
             helios_spec::FUNCTIONS,
             helios_spec::ERRATA,
             helios_spec::EVENTS,
             helios_spec::ErrorCode::ALL,
+            helios_spec::requirements::requirements(),
         );
         sha256_hex(tables.as_bytes())
     })
@@ -54,6 +55,8 @@ fn selectors(options: &Options) -> serde_json::Value {
         "rate": options.rate,
         "timeout": options.timeout.map(|t| t.as_secs_f64()),
         "interactive": options.interactive,
+        "shard": options.shard.map(|shard| shard.to_string()),
+        "rerunFailed": options.ids.as_ref().map(|ids| ids.iter().collect::<Vec<_>>()),
     })
 }
 

@@ -24,10 +24,11 @@ pub struct Listed {
 
 /// The cases a run with `options` would judge, from the declaration alone: nothing is sent, so
 /// the values only discovery reads (switch numbers, resolutions) are those the profile
-/// implies, and a behaviour group is listed once under the prefix of its case ids.
+/// implies ([`implied`]), and a behaviour group is listed once under the prefix of its case
+/// ids.
 pub fn listing(profile: &Checked, has_http: bool, options: &Options) -> Vec<Listed> {
     let firmware = options.firmware.unwrap_or(profile.firmware);
-    let found = Discovered::default();
+    let found = implied(profile);
     let allowed = |tier: Tier| {
         tier.allowed_by_default() || profile.tiers.contains(&tier) || options.allow.contains(&tier)
     };
@@ -50,6 +51,20 @@ pub fn listing(profile: &Checked, has_http: bool, options: &Options) -> Vec<List
             status: "run".to_owned(),
         })
         .collect();
+    // So does its cross-check with what the device reports.
+    listed.extend(
+        super::declared::ids()
+            .into_iter()
+            .filter(|(id, _)| selection.reports(id))
+            .map(|(id, function)| Listed {
+                id,
+                function: function.path,
+                section: function.section.number,
+                tier: Tier::ReadOnly,
+                check: super::declared::CHECK,
+                status: "run".to_owned(),
+            }),
+    );
     listed.extend(
         cases(profile, &found, firmware, has_http)
             .into_iter()
@@ -83,7 +98,7 @@ pub fn unmatched(profile: &Checked, has_http: bool, options: &Options) -> Option
     let only = options.only.as_deref()?;
     if listing(profile, has_http, options)
         .iter()
-        .any(|l| l.check != "discovery")
+        .any(|l| l.check != "discovery" && l.check != super::declared::CHECK)
     {
         return None;
     }
@@ -104,4 +119,34 @@ pub fn unmatched(profile: &Checked, has_http: bool, options: &Options) -> Option
             .map(str::to_owned)
             .collect(),
     )
+}
+
+/// What discovery would find on the device `profile` declares: each hardware section it
+/// declares as declared, one of everything it does not (which cases exist depends on a list
+/// being empty or not, so that `--list` and `--only` know every case a run could send).
+pub(super) fn implied(profile: &Checked) -> Discovered {
+    let hardware = &profile.hardware;
+    let mut found = super::catalogue::typical();
+    if let Some(switches) = &hardware.switches {
+        found.switches = switches.iter().map(|s| (s.switch, s.enabled)).collect();
+    }
+    if let Some(ports) = &hardware.ports {
+        let named = |kind: crate::declaration::PortKind| {
+            ports
+                .iter()
+                .filter(|p| p.kind == kind)
+                .map(|p| p.port.clone())
+                .collect()
+        };
+        found.outputs = named(crate::declaration::PortKind::Output);
+        found.inputs = named(crate::declaration::PortKind::Input);
+    }
+    if let Some(camera) = &hardware.camera {
+        found.sources.clone_from(&camera.sources);
+        found.resolutions.clone_from(&camera.resolutions);
+    }
+    if let Some(displays) = &hardware.displays {
+        found.displays = displays.iter().map(|d| d.display.clone()).collect();
+    }
+    found
 }

@@ -3,6 +3,8 @@
 //! health probe after each (`groups.rs`); a failure is sent again before it is reported
 //! (`--confirm`). `listing.rs` says what a run would judge without sending anything.
 
+mod catalogue;
+mod declared;
 mod groups;
 mod listing;
 mod requests;
@@ -20,6 +22,8 @@ use crate::profile::Checked;
 use crate::session::Session;
 use crate::verdict::{EXIT_SETUP, EXIT_USAGE, Verdict, exit_code};
 
+pub use catalogue::{Cited, Variant, catalogue, typical, variants};
+pub use declared::ids as declaration_ids;
 pub use listing::{Listed, listing, unmatched};
 
 /// The report of a whole run: what discovery found, every case's outcome in the order
@@ -39,6 +43,9 @@ pub struct Report {
     /// Set when the run did not judge the device (the preflight failed) or stopped judging it
     /// (the device stopped answering): a setup error, exit 4.
     pub setup: Option<Setup>,
+    /// What the baseline (`--baseline`) found, when one was applied: its known cases are
+    /// marked on their outcomes.
+    pub baseline: Option<crate::baseline::Applied>,
 }
 
 impl Report {
@@ -51,7 +58,13 @@ impl Report {
         if !self.sent_a_request_case() {
             return EXIT_USAGE;
         }
-        let verdicts: Vec<Verdict> = self.outcomes.iter().map(|o| o.verdict.clone()).collect();
+        // A departure the baseline accepts (known) does not decide the exit code.
+        let verdicts: Vec<Verdict> = self
+            .outcomes
+            .iter()
+            .filter(|o| o.known.is_none())
+            .map(|o| o.verdict.clone())
+            .collect();
         exit_code(&verdicts)
     }
 
@@ -83,6 +96,7 @@ pub async fn run_with_progress(
     }
     session.discover().await;
     let mut outcomes = requests::discovery_outcomes(profile, &session.discovered);
+    outcomes.extend(declared::outcomes(profile, &session.discovered));
     outcomes.retain(|outcome| kept(options, outcome));
     for outcome in &mut outcomes {
         outcome.finish();
@@ -118,7 +132,8 @@ pub async fn run_with_progress(
     Report::ended(session, outcomes, started, setup)
 }
 
-/// Whether an outcome belongs in this run's report. Discovery's cross-check and the health
+/// Whether an outcome belongs in this run's report. Discovery's cross-checks (`discovery.*`,
+/// `declaration.*`) and the health
 /// probes run whatever the selectors; with `--shard` or `--rerun-failed` they are reported by
 /// one shard only, or only when they had failed, unless they fail now. A group's other cases
 /// are reported only when `--rerun-failed` named them. Without those options, everything.
@@ -126,7 +141,7 @@ fn kept(options: &Options, outcome: &Outcome) -> bool {
     let selection = options.selection(None);
     let failing = matches!(outcome.verdict, Verdict::Fail(_));
     match outcome.check {
-        "discovery" => selection.reports(&outcome.id) || failing,
+        "discovery" | declared::CHECK => selection.reports(&outcome.id) || failing,
         "health" if outcome.id == crate::behaviour::health_id("requests") => {
             selection.reports(&outcome.id) || failing
         }
@@ -161,6 +176,7 @@ impl Report {
             started,
             duration: started.elapsed().unwrap_or_default(),
             setup,
+            baseline: None,
         }
     }
 }

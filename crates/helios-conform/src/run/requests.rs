@@ -50,6 +50,8 @@ pub(super) async fn request_cases(
 async fn request_case(session: &mut Session<'_>, case: &Case) -> Outcome {
     let mut outcome = Outcome::new(case.id.clone(), case.function, case.check);
     outcome.expected = case.expect.describe();
+    let security = session.profile.security(case.function.service);
+    outcome.requirements = crate::cites::case(case, security);
     if let Some(why) = &case.not_applicable {
         outcome.verdict = Verdict::NotApplicable(why.clone());
     } else if !session.allowed(case.tier) {

@@ -117,6 +117,8 @@ catalogue! {
         "a monostable switch switched on by switch/ctrl stays on; 5.8: it switches off after switchOnDuration";
     SwitchStatusInverted: "switch-status-inverted", SwitchIo, switch::status::FUNCTION,
         "switch/status reports every switch in the opposite state; 5.9: active is the current state";
+    ExtraSwitch: "extra-switch", SwitchIo, switch::caps::FUNCTION,
+        "the device has a disabled switch after the last one of its profile, which switch/caps, switch/status and switch/ctrl report alike: a device with a switch its declaration lacks (5.8 lists the switches; the runner's declaration.switches.undeclared)";
     WrongOutput: "wrong-output", SwitchIo, io::ctrl::FUNCTION,
         "io/ctrl sets the output after the one named (in io/caps order); 5.13: port names the output to set";
     // Calls (5.15 to 5.18).

@@ -139,6 +139,12 @@ pub const PROBES: &[Probe] = &[
     ),
     probe(MonostableNeverOff, "off after 6 s", default, b::monostable),
     probe(SwitchStatusInverted, "switch 2 on", default, b::bistable_on),
+    probe(
+        ExtraSwitch,
+        "switches 1 2 3",
+        three_switches,
+        r::switch_numbers,
+    ),
     probe(WrongOutput, "relay1 on, relay2 off", default, b::relay1_on),
     probe(DialWrongSession, "dialled 1, active [1]", default, b::dial),
     probe(HangupKeepsCall, "active []", default, b::dial_and_hang_up),
@@ -303,6 +309,11 @@ fn no_enhanced_audio(profile: &mut Profile) {
 
 fn no_display(profile: &mut Profile) {
     profile.displays.clear();
+}
+
+/// A model with three switches, which leaves switch 4 to a device that has one more.
+fn three_switches(profile: &mut Profile) {
+    profile.switches.0.retain(|s| s.switch.0 != 4);
 }
 
 /// No SIP registrations at start: the only event before a probe acts is `DeviceState`.

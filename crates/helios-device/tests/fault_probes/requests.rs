@@ -131,6 +131,17 @@ pub fn camera_sources(device: &TestDevice) -> String {
     }
 }
 
+pub fn switch_numbers(device: &TestDevice) -> String {
+    let result = get(device, "/api/switch/caps").result();
+    let numbers: Vec<String> = result["switches"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| s["switch"].to_string())
+        .collect();
+    format!("switches {}", numbers.join(" "))
+}
+
 pub fn log_caps(device: &TestDevice) -> String {
     outcome(&get(device, "/api/log/caps"))
 }
