@@ -22,8 +22,10 @@ use serde_json::Value;
 /// The cases of each device's run: switch/ctrl's request cases and the switch model.
 const ONLY: &str = "switch";
 
-/// A password only one device of the fleet has, which no file of the output may hold.
+/// A password only one device of the fleet has, which no file of the output may hold; its
+/// declaration reads it from the environment (`password_env`).
 const SECRET: &str = "Fl33t-Adm1n-Pa55word-91d3";
+const SECRET_ENV: &str = "HELIOS_TEST_FLEET_SECRET";
 
 /// The models and firmware generations of the fleet: each a device profile, and its lab
 /// declaration (`None`: the reference declaration, the inventory names no profile).
@@ -75,7 +77,10 @@ impl Kind {
             Self::Firmware213 => Some(("fw213.toml", replace(&[("2.21.0.0.1", "2.13.0.0.1")]))),
             Self::Secret => Some((
                 "secret.toml",
-                replace(&[("password = \"2n\"", &format!("password = \"{SECRET}\""))]),
+                replace(&[(
+                    "password = \"2n\"",
+                    &format!("password_env = \"{SECRET_ENV}\""),
+                )]),
             )),
             Self::Vario => Some(("vario.toml", vario_declaration())),
         }
@@ -220,6 +225,7 @@ fn entry(name: &str, reference: Option<&Reference>, profile: Option<&str>) -> St
 
 fn conform(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_helios-conform"))
+        .env(SECRET_ENV, SECRET)
         .args(args)
         .output()
         .expect("helios-conform runs")
