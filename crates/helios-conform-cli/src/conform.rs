@@ -173,6 +173,19 @@ pub struct Args {
     /// Accept a self-signed certificate.
     #[arg(long)]
     insecure: bool,
+    /// Run every device of this inventory (TOML: one [[device]] per device, with name, https
+    /// and/or http, profile, ca, insecure; paths relative to it) into --report-dir OUT:
+    /// OUT/<name>/ per device, and the aggregate index.html, results.ndjson and junit.xml in
+    /// OUT, all sealed by OUT/manifest.sha256. The fleet exits 1 when any device departs from
+    /// the manual, else 4 when any had a setup error (an unreachable device), else 3 when any
+    /// run sent no request case, else 2 when any stands undecided, else 0; an invalid entry is
+    /// a usage error (exit 3) before anything is sent.
+    #[arg(long, value_name = "FILE", requires = "report_dir", conflicts_with_all = ["url", "compare", "list", "rerun_failed", "http", "ca", "insecure", "profile", "baseline", "baseline_update"])]
+    inventory: Option<PathBuf>,
+    /// With --inventory: how many devices run at once [default: 8]; each keeps its own rate
+    /// limit, login budget and timeouts.
+    #[arg(long, value_name = "N", requires = "inventory", value_parser = clap::value_parser!(u32).range(1..=256))]
+    jobs: Option<u32>,
     /// Pin the device's certificate (PEM).
     #[arg(long)]
     ca: Option<PathBuf>,
@@ -196,6 +209,9 @@ pub fn main(args: Args) -> Result<()> {
 
 /// The commands in the place of a URL: `replay`, `diff`, `merge`, `verify`, `keygen`, `init`.
 fn command(args: &Args) -> Option<Result<i32>> {
+    if args.inventory.is_some() {
+        return Some(fleet(args));
+    }
     match args.url.as_deref()? {
         "replay" => Some(replay(args)),
         "diff" => Some(diff(args)),
@@ -449,6 +465,36 @@ fn list(profile: &helios_conform::Checked, has_http: bool, options: &Options) ->
         listed.iter().filter(|c| c.check == "behaviour").count()
     );
     helios_conform::verdict::EXIT_PASS
+}
+
+/// `--inventory FILE --report-dir OUT`: the devices of a fleet (`fleet.rs`), each device's
+/// reports written and sealed as a single run's.
+fn fleet(args: &Args) -> Result<i32> {
+    let fleet = crate::fleet::Fleet {
+        inventory: args.inventory.as_deref().context("--inventory")?,
+        out: (args.report_dir.as_deref()).context("--inventory needs --report-dir OUT")?,
+        force: args.force,
+        sign: args.sign.as_deref(),
+        jobs: args.jobs,
+        options: options(args)?,
+    };
+    crate::fleet::run(&fleet, &|device, sealing, run| {
+        if let Some(helios_conform::Setup::Preflight(_)) = &run.setup {
+            eprintln!("{}:", device.name);
+            setup_error(run, Some(sealing), &device.profile_text);
+            return Ok(());
+        }
+        let (target, code) = (device.target.clone(), run.exit_code());
+        write_reports(
+            run,
+            sealing,
+            target,
+            false,
+            &device.profile_text,
+            args,
+            code,
+        )
+    })
 }
 
 /// Runs against the device the command line names, or the embedded reference intercom, with

@@ -1,9 +1,11 @@
 //! The conformance runner's command line, as the `helios-conform` binary and as `cargo xtask
 //! conform` (which delegates here): `conform.rs` parses and runs (`conform/init.rs`: `init`, a
 //! declaration drafted from a live device), `progress.rs` draws the live progress on a
-//! terminal, `seal.rs` readies and seals the report directory (`verify`, `keygen`).
+//! terminal, `seal.rs` readies and seals the report directory (`verify`, `keygen`), `fleet.rs`
+//! runs the devices of an inventory (`--inventory`).
 
 mod conform;
+mod fleet;
 mod progress;
 mod seal;
 mod shards;

@@ -29,10 +29,11 @@
 //! 5. Orchestration: `run`, `load`, `draft`. A run of the suite (discovery and its
 //!    declared-vs-discovered cases, the request cases, then the behaviour groups with a health
 //!    probe after each) into a [`Report`]; load mode; a declaration drafted from a live device.
-//! 6. Reports: `report`, `compare`, `history`, `merge`. What a report becomes: the terminal
-//!    summary, NDJSON, JUnit, HTML and the evidence folder, the directory sealed (`run.json`, a
-//!    manifest of every file, its Ed25519 signature) and verified; two reports side by side;
-//!    stored runs read back and compared; shards read back whole and merged.
+//! 6. Reports: `report`, `compare`, `history`, `merge`, `fleet`. What a report becomes: the
+//!    terminal summary, NDJSON, JUnit, HTML and the evidence folder, the directory sealed
+//!    (`run.json`, a manifest of every file, its Ed25519 signature) and verified; two reports
+//!    side by side; stored runs read back and compared; shards read back whole and merged; a
+//!    fleet's inventory, and its aggregate read back from the devices' reports.
 
 pub mod baseline;
 pub mod behaviour;
@@ -44,6 +45,7 @@ pub mod declaration;
 pub mod discovery;
 pub mod draft;
 pub mod findings;
+pub mod fleet;
 pub mod generate;
 pub mod history;
 pub mod judge;

@@ -38,7 +38,7 @@ pub(crate) struct Args {
     /// Benchmarks: seconds criterion measures each benchmark.
     #[arg(long, default_value_t = 3)]
     measure: u64,
-    /// Benchmarks: only these (parsers, snapshot, events, mjpeg, memory).
+    /// Benchmarks: only these (parsers, snapshot, events, mjpeg, memory, fleet).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Benchmarks: print the table of the last run without running anything.

@@ -12,12 +12,13 @@ use super::table;
 use crate::codegen::workspace_root;
 
 /// The benches: (name, package, whether criterion runs it).
-const BENCHES: [(&str, &str, bool); 5] = [
+const BENCHES: [(&str, &str, bool); 6] = [
     ("parsers", "helios-wire", true),
     ("snapshot", "helios-device", true),
     ("events", "helios-device", true),
     ("mjpeg", "helios-device", false),
     ("memory", "helios-device", false),
+    ("fleet", "helios-conform-cli", false),
 ];
 
 /// The target directory cargo builds into.

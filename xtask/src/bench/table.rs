@@ -249,6 +249,9 @@ fn harness_rows(t: &mut Table, figures: &Path, since: Option<SystemTime>) {
             "report the most",
         );
     }
+    if let Some(fleet) = harness("fleet") {
+        fleet_row(t, &fleet);
+    }
     if let Some(memory) = harness("memory") {
         let mib = |key: &str| memory[key].as_f64().unwrap_or(0.0) / f64::from(1 << 20);
         t.row(
@@ -262,4 +265,26 @@ fn harness_rows(t: &mut Table, figures: &Path, since: Option<SystemTime>) {
             ),
         );
     }
+}
+
+/// The fleet bench: twenty devices in one run against one device's run.
+fn fleet_row(t: &mut Table, fleet: &Value) {
+    let figure = |key: &str| fleet[key].as_f64().unwrap_or(0.0);
+    let suite = fleet["only"]
+        .as_str()
+        .map_or_else(|| "whole suite".to_owned(), |o| format!("--only {o}"));
+    t.row(
+        &format!(
+            "fleet of {}, {suite}, --jobs {}",
+            fleet["devices"].as_u64().unwrap_or(0),
+            fleet["jobs"].as_u64().unwrap_or(0)
+        ),
+        &format!("{:.1} s", figure("fleet_seconds")),
+        &format!("{:.1} s (1 device)", figure("single_seconds")),
+        &format!("{:.2}", figure("ratio")),
+        &format!(
+            "ratio <= 3 on 2 cores (measured on {})",
+            fleet["cores"].as_u64().unwrap_or(0)
+        ),
+    );
 }
