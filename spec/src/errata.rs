@@ -149,6 +149,17 @@ pub const ERRATA: &[Erratum] = &[
         evidence: FIELD_NOTES,
     },
     Erratum {
+        id: "digest-used-count",
+        sections: "3",
+        manual: "Digest authentication is required according to RFC 2617. What a device answers to a nonce count it has already accepted is not said; RFC 7616 lets a server refuse it to stop replays.",
+        ruling: "A count already used on a nonce is refused (never accepted: a replay) with 401, error 9 and a Digest challenge with stale=true and a fresh nonce, so that a client that shares a nonce across parallel connections retries with the fresh one instead of failing; no failed login is counted. A device that answers without stale=true is non-strict.",
+        other_reading: Departure::NonStrict,
+        requirements: &["3/auth-digest", "2.3/error-9"],
+        evidence: Some(
+            "RFC 7616 section 3.4 and 5.12; clients sharing one nonce across connections (1000-channel run of issue 23)",
+        ),
+    },
+    Erratum {
         id: "error-http-status",
         sections: "2.3",
         manual: "A negative reply travels with 200 OK or 401 Authorisation Required.",
