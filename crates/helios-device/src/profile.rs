@@ -111,6 +111,10 @@ pub struct SystemSettings {
     /// idle); then the device closes the connection.
     #[serde(default = "default_head_timeout")]
     pub head_timeout: u32,
+    /// How many of the 1024 subscription channels one account may hold open (erratum
+    /// `channel-share`); beyond it `log/subscribe` answers 14.
+    #[serde(default = "default_channels_per_account")]
+    pub channels_per_account: u32,
 }
 
 impl Default for SystemSettings {
@@ -120,12 +124,17 @@ impl Default for SystemSettings {
             restart_delay: default_restart_delay(),
             state_dir: None,
             head_timeout: default_head_timeout(),
+            channels_per_account: default_channels_per_account(),
         }
     }
 }
 
 fn default_head_timeout() -> u32 {
     30
+}
+
+fn default_channels_per_account() -> u32 {
+    256
 }
 
 fn default_config_delay() -> u32 {
