@@ -149,6 +149,17 @@ pub const ERRATA: &[Erratum] = &[
         evidence: FIELD_NOTES,
     },
     Erratum {
+        id: "digest-used-count",
+        sections: "3",
+        manual: "Digest authentication is required according to RFC 2617. What a device answers to a nonce count it has already accepted is not said; RFC 7616 lets a server refuse it to stop replays.",
+        ruling: "A count already used on a nonce is refused (never accepted: a replay) with 401, error 9 and a Digest challenge with stale=true and a fresh nonce, so that a client that shares a nonce across parallel connections retries with the fresh one instead of failing; no failed login is counted. A device that answers without stale=true is non-strict.",
+        other_reading: Departure::NonStrict,
+        requirements: &["3/auth-digest", "2.3/error-9"],
+        evidence: Some(
+            "RFC 7616 section 3.4 and 5.12; clients sharing one nonce across connections (1000-channel run of issue 23)",
+        ),
+    },
+    Erratum {
         id: "error-http-status",
         sections: "2.3",
         manual: "A negative reply travels with 200 OK or 401 Authorisation Required.",
@@ -398,6 +409,24 @@ pub const ERRATA: &[Erratum] = &[
         other_reading: Departure::NonStrict,
         requirements: &["5.25/log-unsubscribe/id", "5.26/log-pull/id"],
         evidence: FIELD_NOTES,
+    },
+    Erratum {
+        id: "channel-owner",
+        sections: "5.24, 5.25, 5.26",
+        manual: "A channel is named by its id; who may pull from or close it is not said.",
+        ruling: "A channel belongs to the account that opened it (anyone's on a service without authentication): another account's log/pull or log/unsubscribe of its id answers as for an unknown id, 12 naming id.",
+        other_reading: Departure::NonStrict,
+        requirements: &["5.26/log-pull/id", "5.25/log-unsubscribe/id"],
+        evidence: None,
+    },
+    Erratum {
+        id: "channel-share",
+        sections: "5.24",
+        manual: "Nothing says how many channels one account may hold.",
+        ruling: "One account holds at most its share of the channels (the reference: 256 of 1024, `[system] channels_per_account`); beyond it log/subscribe answers 14, so that one account cannot take the others' channels.",
+        other_reading: Departure::NonStrict,
+        requirements: &["5.24/log-subscribe"],
+        evidence: None,
     },
     Erratum {
         id: "channel-limit",

@@ -1,6 +1,12 @@
 //! Authentication (manual chapter 3, RFC 7617 and RFC 7616): Basic, and Digest with server
-//! nonces that expire (answered with `stale=true`) and a nonce count that rejects replays; and
-//! the login blocking that repeated failures from one address earn (`LoginBlocked`).
+//! nonces that expire (answered with `stale=true`) and a nonce count that rejects replays (also
+//! with `stale=true`: erratum `digest-used-count`); and the login blocking that repeated
+//! failures from one address earn (`LoginBlocked`).
+//!
+//! Bounded under attack: nonces a client has proven (answered correctly once) live in a table
+//! of their own, so that a flood of challenges to unauthenticated requests, which fills and
+//! recycles the table of fresh nonces, never evicts a working client's nonce; each table holds
+//! at most `MAX_NONCES`. Failure counters are forgotten when their window has passed.
 //!
 //! The header grammar and the Digest arithmetic are helios-wire's; what is here is the state a
 //! server keeps, which no library holds for us: which nonces it issued, when, and the highest
@@ -29,8 +35,10 @@ pub const MAX_FAILURES: u32 = 5;
 pub const BLOCK_TIME: Duration = Duration::from_secs(30);
 /// Failures older than this are forgotten.
 const FAILURE_WINDOW: Duration = Duration::from_secs(60);
-/// Nonces kept at most; the oldest are dropped first.
-const MAX_NONCES: usize = 4096;
+/// Nonces kept at most in each table (fresh, proven); the oldest are dropped first.
+pub const MAX_NONCES: usize = 4096;
+/// Failure counters kept before the expired ones are swept.
+const SWEEP_FAILURES_AT: usize = 1024;
 
 /// The realm of every challenge.
 pub const REALM: &str = "HTTP API";
@@ -64,11 +72,39 @@ struct Failures {
     blocked_until: Option<Duration>,
 }
 
+/// Nonces in the order they entered a table, so that the oldest goes first in O(1).
+#[derive(Debug, Default)]
+struct NonceTable {
+    nonces: HashMap<String, Nonce>,
+    order: std::collections::VecDeque<String>,
+}
+
+impl NonceTable {
+    fn insert(&mut self, key: String, nonce: Nonce) {
+        while self.nonces.len() >= MAX_NONCES {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            self.nonces.remove(&oldest);
+        }
+        // A key already gone from `nonces` may still sit in `order`: it is skipped above.
+        self.order.push_back(key.clone());
+        self.nonces.insert(key, nonce);
+        if self.order.len() > 2 * MAX_NONCES {
+            let nonces = &self.nonces;
+            self.order.retain(|key| nonces.contains_key(key));
+        }
+    }
+}
+
 /// The server's authentication state.
 #[derive(Debug)]
 pub struct Authenticator {
     algorithm: DigestAlgorithm,
-    nonces: HashMap<String, Nonce>,
+    /// Nonces sent in challenges and not yet answered correctly.
+    fresh: NonceTable,
+    /// Nonces a client has answered correctly at least once.
+    proven: NonceTable,
     failures: HashMap<IpAddr, Failures>,
     rng: StdRng,
 }
@@ -89,7 +125,8 @@ impl Authenticator {
     pub fn new(profile: &Profile) -> Self {
         Self {
             algorithm: profile.device.digest_algorithm,
-            nonces: HashMap::new(),
+            fresh: NonceTable::default(),
+            proven: NonceTable::default(),
             failures: HashMap::new(),
             rng: StdRng::seed_from_u64(profile.device.seed ^ 0x6e6f_6e63_6573),
         }
@@ -165,16 +202,25 @@ impl Authenticator {
         if qop.qop != Qop::Auth {
             return Err(self.deny(auth, attempt.now, false, "qop=auth is required"));
         }
-        let Some(nonce) = self.nonces.get(&response.nonce) else {
+        let Some(nonce) = self
+            .proven
+            .nonces
+            .get(&response.nonce)
+            .or_else(|| self.fresh.nonces.get(&response.nonce))
+        else {
             // A nonce this server never issued (or forgot): a fresh challenge, not a failure.
             return Err(self.deny(auth, attempt.now, true, "unknown nonce"));
         };
         if attempt.now.saturating_sub(nonce.issued) > NONCE_LIFETIME {
-            self.nonces.remove(&response.nonce);
+            self.proven.nonces.remove(&response.nonce);
+            self.fresh.nonces.remove(&response.nonce);
             return Err(self.deny(auth, attempt.now, true, "the nonce has expired"));
         }
         if qop.nc <= nonce.last_nc {
-            return Err(self.deny(auth, attempt.now, false, "a replayed nonce count"));
+            // A count already used: never accepted (a replay), but answered stale=true so
+            // that a client sharing a nonce across parallel connections takes a fresh one
+            // rather than failing (erratum `digest-used-count`). No failure is counted.
+            return Err(self.deny(auth, attempt.now, true, "a nonce count already used"));
         }
         let verified = profile
             .account(&response.username)
@@ -182,12 +228,20 @@ impl Authenticator {
         match verified {
             Some(account) => {
                 let user = account.user.clone();
-                if let Some(nonce) = self.nonces.get_mut(&response.nonce) {
-                    nonce.last_nc = qop.nc;
-                }
+                self.prove(&response.nonce, qop.nc);
                 Ok(Caller::Account(user))
             }
             None => Err(self.fail(auth, attempt, "wrong user name or password")),
+        }
+    }
+
+    /// Records a correct answer with count `nc` to `nonce`, moving it to the proven table.
+    fn prove(&mut self, key: &str, nc: u32) {
+        if let Some(nonce) = self.proven.nonces.get_mut(key) {
+            nonce.last_nc = nc;
+        } else if let Some(mut nonce) = self.fresh.nonces.remove(key) {
+            nonce.last_nc = nc;
+            self.proven.insert(key.to_owned(), nonce);
         }
     }
 
@@ -214,6 +268,14 @@ impl Authenticator {
 
     /// A wrong password or user: counts towards blocking the address.
     fn fail(&mut self, auth: Auth, attempt: &Attempt<'_>, why: &str) -> Denial {
+        if self.failures.len() >= SWEEP_FAILURES_AT {
+            // Counters whose window passed without a block, and blocks that ended.
+            let now = attempt.now;
+            self.failures.retain(|_, f| match f.blocked_until {
+                Some(until) => now < until,
+                None => now.saturating_sub(f.first) <= FAILURE_WINDOW,
+            });
+        }
         let failures = self.failures.entry(attempt.peer).or_default();
         if attempt.now.saturating_sub(failures.first) > FAILURE_WINDOW || failures.count == 0 {
             failures.count = 0;
@@ -263,18 +325,8 @@ impl Authenticator {
     }
 
     fn issue_nonce(&mut self, now: Duration) -> String {
-        if self.nonces.len() >= MAX_NONCES {
-            let oldest = self
-                .nonces
-                .iter()
-                .min_by_key(|(_, nonce)| nonce.issued)
-                .map(|(key, _)| key.clone());
-            if let Some(oldest) = oldest {
-                self.nonces.remove(&oldest);
-            }
-        }
         let nonce = format!("{:032x}", self.rng.random::<u128>());
-        self.nonces.insert(
+        self.fresh.insert(
             nonce.clone(),
             Nonce {
                 issued: now,
@@ -282,5 +334,44 @@ impl Authenticator {
             },
         );
         nonce
+    }
+
+    /// How many failure counters are kept (for tests of the bound).
+    pub fn failure_counters(&self) -> usize {
+        self.failures.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_counters_that_never_block_are_forgotten() {
+        let profile = Profile::default_profile();
+        let mut auth = Authenticator::new(&profile);
+        let attempt = |peer: u32, now: u64| Attempt {
+            authorization: Some(b"Basic d3Jvbmc6d3Jvbmc="),
+            method: "GET",
+            uri: "/api/switch/status",
+            body: b"",
+            peer: IpAddr::from(std::net::Ipv4Addr::from(peer)),
+            now: Duration::from_secs(now),
+        };
+        // One wrong password from each of many addresses: none reaches the block threshold.
+        for peer in 0..3 * SWEEP_FAILURES_AT as u32 {
+            assert!(
+                auth.check(&profile, Auth::Basic, &attempt(peer, 1))
+                    .is_err()
+            );
+        }
+        assert!(auth.failure_counters() <= 3 * SWEEP_FAILURES_AT);
+        // Once their window has passed, the next failure sweeps them.
+        let later = 2 + FAILURE_WINDOW.as_secs();
+        assert!(
+            auth.check(&profile, Auth::Basic, &attempt(u32::MAX, later))
+                .is_err()
+        );
+        assert_eq!(auth.failure_counters(), 1);
     }
 }

@@ -88,6 +88,16 @@ pub struct Channel {
 }
 
 impl Channel {
+    /// Whether `caller` (an account's user name, or `None` without credentials) may use the
+    /// channel: the account that opened it, or anyone when its service asks for none
+    /// (erratum `channel-owner`).
+    fn owned_by(&self, caller: Option<&str>) -> bool {
+        match &self.viewer {
+            Viewer::Anyone => true,
+            Viewer::Account { user, .. } => caller == Some(user.as_str()),
+        }
+    }
+
     fn carries(&self, record: &EventRecord) -> bool {
         (self.filter.is_empty() || self.filter.contains(&record.event.name()))
             && self.viewer.may_see(&record.event)
@@ -101,6 +111,8 @@ pub enum LogError {
     UnknownChannel(u32),
     #[error("{MAX_CHANNELS} channels are open already")]
     TooManyChannels,
+    #[error("this account has {0} channels open already, its share")]
+    AccountShare(usize),
 }
 
 /// The history queue and the channels.
@@ -177,7 +189,10 @@ impl EventLog {
         self.channels.values()
     }
 
-    /// Opens a channel with id `id` (chosen by the caller, unpredictable and unused).
+    /// Opens a channel with id `id` (chosen by the caller, unpredictable and unused), unless
+    /// every channel is taken or the account holds `share` of them already (erratum
+    /// `channel-share`: no account can take the channels of the others).
+    #[allow(clippy::too_many_arguments)]
     pub fn subscribe(
         &mut self,
         id: u32,
@@ -186,9 +201,20 @@ impl EventLog {
         include: Include,
         duration: Duration,
         now: Duration,
+        share: usize,
     ) -> Result<u32, LogError> {
         if self.channels.len() >= MAX_CHANNELS {
             return Err(LogError::TooManyChannels);
+        }
+        if let Viewer::Account { user, .. } = &viewer {
+            let held = self
+                .channels
+                .values()
+                .filter(|c| c.owned_by(Some(user)) && matches!(c.viewer, Viewer::Account { .. }))
+                .count();
+            if held >= share {
+                return Err(LogError::AccountShare(held));
+            }
         }
         let cursor = match include {
             Include::New => self.last_id(),
@@ -222,18 +248,30 @@ impl EventLog {
         self.channels.contains_key(&id)
     }
 
-    pub fn unsubscribe(&mut self, id: u32) -> Result<(), LogError> {
+    /// Closes channel `id` for `caller`: another account's channel is as unknown as one that
+    /// does not exist.
+    pub fn unsubscribe(&mut self, id: u32, caller: Option<&str>) -> Result<(), LogError> {
+        if !self.channels.get(&id).is_some_and(|c| c.owned_by(caller)) {
+            return Err(LogError::UnknownChannel(id));
+        }
         self.channels
             .remove(&id)
             .map(|_| ())
             .ok_or(LogError::UnknownChannel(id))
     }
 
-    /// Takes the channel's next events, at most 128, in order; the pull extends its life.
-    pub fn pull(&mut self, id: u32, now: Duration) -> Result<Vec<EventRecord>, LogError> {
+    /// Takes the channel's next events for `caller`, at most 128, in order; the pull extends
+    /// its life. Another account's channel is as unknown as one that does not exist.
+    pub fn pull(
+        &mut self,
+        id: u32,
+        now: Duration,
+        caller: Option<&str>,
+    ) -> Result<Vec<EventRecord>, LogError> {
         let channel = self
             .channels
             .get_mut(&id)
+            .filter(|c| c.owned_by(caller))
             .ok_or(LogError::UnknownChannel(id))?;
         channel.expires_at = now + channel.duration;
         if let Some(oldest) = self.records.front()

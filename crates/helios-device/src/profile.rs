@@ -106,6 +106,15 @@ pub struct SystemSettings {
     /// none keeps them in memory only.
     #[serde(default)]
     pub state_dir: Option<std::path::PathBuf>,
+    /// Seconds a client has to send a request's whole head, counted from when the connection
+    /// opens or the previous response ends (so also how long a kept-alive connection may sit
+    /// idle); then the device closes the connection.
+    #[serde(default = "default_head_timeout")]
+    pub head_timeout: u32,
+    /// How many of the 1024 subscription channels one account may hold open (erratum
+    /// `channel-share`); beyond it `log/subscribe` answers 14.
+    #[serde(default = "default_channels_per_account")]
+    pub channels_per_account: u32,
 }
 
 impl Default for SystemSettings {
@@ -114,8 +123,18 @@ impl Default for SystemSettings {
             config_delay: default_config_delay(),
             restart_delay: default_restart_delay(),
             state_dir: None,
+            head_timeout: default_head_timeout(),
+            channels_per_account: default_channels_per_account(),
         }
     }
+}
+
+fn default_head_timeout() -> u32 {
+    30
+}
+
+fn default_channels_per_account() -> u32 {
+    256
 }
 
 fn default_config_delay() -> u32 {

@@ -127,7 +127,7 @@ proptest! {
                     };
                     next_channel += 7919;
                     let include = if all { Include::All } else { Include::New };
-                    let id = log.subscribe(next_channel, viewer, filter.clone(), include, Duration::from_secs(DURATION), Duration::from_secs(now));
+                    let id = log.subscribe(next_channel, viewer, filter.clone(), include, Duration::from_secs(DURATION), Duration::from_secs(now), helios_device::events::MAX_CHANNELS);
                     prop_assert_eq!(id, Ok(next_channel));
                     channels.push(Model {
                         id: next_channel,
@@ -140,7 +140,7 @@ proptest! {
                 }
                 Op::Pull(index) => {
                     let Some(channel) = channels.get_mut(index) else { continue };
-                    let got = log.pull(channel.id, Duration::from_secs(now));
+                    let got = log.pull(channel.id, Duration::from_secs(now), Some("u"));
                     if !channel.open {
                         prop_assert_eq!(got, Err(LogError::UnknownChannel(channel.id)));
                         continue;
@@ -163,7 +163,7 @@ proptest! {
                 }
                 Op::Unsubscribe(index) => {
                     let Some(channel) = channels.get_mut(index) else { continue };
-                    let result = log.unsubscribe(channel.id);
+                    let result = log.unsubscribe(channel.id, Some("u"));
                     if channel.open {
                         prop_assert_eq!(result, Ok(()));
                     } else {

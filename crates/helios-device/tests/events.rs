@@ -209,6 +209,44 @@ fn channels_carry_only_the_events_their_account_may_see() {
 }
 
 #[test]
+fn a_channel_is_its_account_s_alone() {
+    let device = TestDevice::new(quiet());
+    let admins = subscribe(&device, "");
+    for uri in [
+        format!("/api/log/pull?id={admins}"),
+        format!("/api/log/unsubscribe?id={admins}"),
+    ] {
+        // Another account that learns the id: as if the channel did not exist (erratum
+        // channel-owner).
+        let reply = device.send_digest(&Request::get(&uri), "viewer", "viewer");
+        assert_eq!(reply.error_code(), Some(12), "{uri}");
+        assert_eq!(reply.error_param().as_deref(), Some("id"), "{uri}");
+    }
+    key(&device, "5");
+    assert_eq!(names(&pull(&device, admins)), ["KeyPressed"]);
+}
+
+#[test]
+fn an_account_holds_at_most_its_share_of_the_channels() {
+    let mut profile = quiet();
+    profile.system.channels_per_account = 3;
+    let device = TestDevice::new(profile);
+    let viewer = |device: &TestDevice| {
+        device.send_digest(
+            &Request::get("/api/log/subscribe?duration=3600"),
+            "viewer",
+            "viewer",
+        )
+    };
+    for _ in 0..3 {
+        assert!(viewer(&device).result()["id"].as_u64().is_some());
+    }
+    // Beyond its share: 14 (erratum channel-share); the other accounts' share is untouched.
+    assert_eq!(viewer(&device).error_code(), Some(14));
+    assert!(subscribe(&device, "") > 0);
+}
+
+#[test]
 fn a_channel_nobody_pulls_closes_after_its_duration_and_each_pull_extends_it() {
     let device = TestDevice::new(quiet());
     let id = subscribe(&device, "duration=10");

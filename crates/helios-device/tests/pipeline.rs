@@ -209,9 +209,18 @@ fn digest_nonces_expire_with_stale_and_counts_cannot_be_replayed() {
     let authorization = digest_authorization(&first, &request, ADMIN.0, ADMIN.1, 1);
     let signed = request.clone().header("authorization", &authorization);
     assert_eq!(device.send(&signed).error_code(), None);
-    // The same nonce count again is a replay.
+    // The same nonce count again is a replay: refused, with stale=true and a fresh nonce
+    // (erratum digest-used-count), which a client sharing the nonce then uses.
     let replay = device.send(&signed);
     assert_eq!(replay.error_code(), Some(9));
+    assert!(replay.digest_challenge().is_some_and(|c| c.stale));
+    let retried = digest_authorization(&replay, &request, ADMIN.0, ADMIN.1, 1);
+    assert_eq!(
+        device
+            .send(&request.clone().header("authorization", &retried))
+            .error_code(),
+        None
+    );
     // The next count on the same nonce is fine.
     let next = digest_authorization(&first, &request, ADMIN.0, ADMIN.1, 2);
     assert_eq!(
@@ -232,6 +241,32 @@ fn digest_nonces_expire_with_stale_and_counts_cannot_be_replayed() {
             .send(&request.clone().header("authorization", &fresh))
             .error_code(),
         None
+    );
+}
+
+#[test]
+fn a_flood_of_unauthenticated_challenges_never_evicts_a_working_clients_nonce() {
+    let device = TestDevice::default_profile();
+    let request = Request::get("/api/switch/status");
+    let first = device.send(&request);
+    let proven = digest_authorization(&first, &request, ADMIN.0, ADMIN.1, 1);
+    assert_eq!(
+        device
+            .send(&request.clone().header("authorization", &proven))
+            .error_code(),
+        None
+    );
+    // An attacker's requests without credentials each earn a fresh nonce: twice the table.
+    for _ in 0..2 * helios_device::auth::MAX_NONCES {
+        assert_eq!(device.send(&request).error_code(), Some(9));
+    }
+    let next = digest_authorization(&first, &request, ADMIN.0, ADMIN.1, 2);
+    assert_eq!(
+        device
+            .send(&request.clone().header("authorization", &next))
+            .error_code(),
+        None,
+        "the working client's nonce was evicted"
     );
 }
 

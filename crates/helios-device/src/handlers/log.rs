@@ -55,8 +55,18 @@ fn log_error(error: LogError) -> ApiError {
         LogError::UnknownChannel(_) => {
             ApiError::with_param(ErrorCode::InvalidParameter, log::ID, error.to_string())
         }
-        // Erratum channel-limit.
-        LogError::TooManyChannels => ApiError::new(ErrorCode::ProcessingError, error.to_string()),
+        // Errata channel-limit and channel-share.
+        LogError::TooManyChannels | LogError::AccountShare(_) => {
+            ApiError::new(ErrorCode::ProcessingError, error.to_string())
+        }
+    }
+}
+
+/// The account that sent the call, if any: a channel is its opener's.
+fn user(call: &Call) -> Option<&str> {
+    match &call.caller {
+        Caller::Anonymous => None,
+        Caller::Account(user) => Some(user),
     }
 }
 
@@ -98,6 +108,7 @@ pub(super) fn subscribe(device: &Device, call: &Call) -> Result<Reply, ApiError>
         Duration::from_secs(u64::try_from(seconds).unwrap_or(90))
     };
     let now = device.now();
+    let share = device.profile.system.channels_per_account as usize;
     let id = device.with_state(|state, _| {
         // Unpredictable 32-bit ids, never 0 and never one that is open.
         let id = loop {
@@ -108,7 +119,7 @@ pub(super) fn subscribe(device: &Device, call: &Call) -> Result<Reply, ApiError>
         };
         state
             .events
-            .subscribe(id, viewer, filter, include, duration, now)
+            .subscribe(id, viewer, filter, include, duration, now, share)
             .map_err(log_error)
     })?;
     Ok(Reply::Json(Some(json!({ "id": id }))))
@@ -116,7 +127,8 @@ pub(super) fn subscribe(device: &Device, call: &Call) -> Result<Reply, ApiError>
 
 pub(super) fn unsubscribe(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let id = channel_id(call);
-    match device.with_state(|state, _| state.events.unsubscribe(id)) {
+    let caller = user(call);
+    match device.with_state(|state, _| state.events.unsubscribe(id, caller)) {
         Err(LogError::UnknownChannel(_)) if device.faults().has(Fault::UnsubscribeUnknown) => {}
         result => result.map_err(log_error)?,
     }
@@ -189,8 +201,9 @@ fn take(
     state: &mut crate::device::State,
     id: u32,
     now: Duration,
+    caller: Option<&str>,
 ) -> Result<Vec<EventRecord>, LogError> {
-    let records = state.events.pull(id, now)?;
+    let records = state.events.pull(id, now, caller)?;
     Ok(crate::faults::stamps::reported(
         device.faults(),
         &state.events,
@@ -207,7 +220,7 @@ pub(super) fn pull(device: &Device, call: &Call) -> Result<Reply, ApiError> {
     let now = device.now();
     let (records, duration) = device
         .with_state(|state, _| {
-            let records = take(device, state, id, now)?;
+            let records = take(device, state, id, now, user(call))?;
             let duration = state
                 .events
                 .channels()
@@ -225,7 +238,8 @@ pub(super) fn pull(device: &Device, call: &Call) -> Result<Reply, ApiError> {
         return Ok(events_reply(faults, &records));
     };
     let deadline = now + Duration::from_secs(timeout).min(duration);
-    Ok(Reply::Later(Box::pin(wait(device, id, deadline))))
+    let caller = user(call).map(str::to_owned);
+    Ok(Reply::Later(Box::pin(wait(device, id, deadline, caller))))
 }
 
 /// Waits on the device's change signal, looking at the channel whenever something changed,
@@ -236,12 +250,13 @@ async fn wait(
     device: std::sync::Arc<Device>,
     id: u32,
     deadline: Duration,
+    caller: Option<String>,
 ) -> Result<Reply, ApiError> {
     let mut changes = device.watch_changes();
     device.with_state(|state, _| state.events.set_waiting(id, true, device.now()));
     let outcome = loop {
         let now = device.now();
-        let pulled = device.with_state(|state, _| take(&device, state, id, now));
+        let pulled = device.with_state(|state, _| take(&device, state, id, now, caller.as_deref()));
         match pulled {
             Ok(records) if !records.is_empty() || now >= deadline => break Ok(records),
             Ok(_) => {}

@@ -6,7 +6,9 @@
 //! Handlers receive typed parameters and never re-check any of this. A device started with
 //! faults (`crate::faults`) departs from these steps only where a fault names the function.
 //!
-//! - `steps.rs`: `run`, and one function per step, in that order.
+//! - `steps.rs`: `run`, and one function per step, in that order; `admit` (the steps of the
+//!   head, route to model support) and `serve_admitted` (parameters and handler) are its two
+//!   halves, between which a request with a body has its body read.
 //! - `request.rs`: what the steps read of a request, and the connection it came on.
 //! - `memo.rs`: the request without a body this thread routed and checked last, whose function
 //!   and parameters the same request again takes without routing and checking again.

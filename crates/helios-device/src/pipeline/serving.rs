@@ -11,7 +11,7 @@ use helios_spec::ErrorCode;
 use helios_wire::ApiError;
 
 use super::request::{Connection, LIMITS, Request};
-use super::steps::run;
+use super::steps::{admit, run, serve_admitted};
 use crate::device::Device;
 use crate::profile::Profile;
 use crate::reply::{LaterReply, Refusal, Reply, error_response};
@@ -131,35 +131,59 @@ where
         match self {
             Self::Answered(response) => response,
             Self::Later(later, server) => with_server(respond_later(later).await, server),
-            Self::Body(unread) => {
-                let Unread {
-                    device,
-                    parts,
-                    body,
-                } = *unread;
-                let read = to_bytes(Body::new(body), LIMITS.max_request + (1 << 20)).await;
-                let profile = device.config();
-                let ran = match read {
-                    Ok(body) => run(
-                        &device,
-                        &profile,
-                        &Request {
-                            method: &parts.method,
-                            uri: &parts.uri,
-                            headers: &parts.headers,
-                            body: &body,
-                            connection,
-                        },
-                    ),
-                    Err(_) => Err(ApiError::new(
-                        ErrorCode::DataTooBig,
-                        "the request body is too large",
-                    )
-                    .into()),
-                };
-                with_server(respond(ran).await, server_header(&profile))
-            }
+            Self::Body(unread) => unread.finish(connection).await,
         }
+    }
+}
+
+/// The most a request's body may take on the wire: the request limit, and room for multipart
+/// framing around it.
+const MAX_BODY: usize = LIMITS.max_request + (1 << 20);
+
+impl<B> Unread<B>
+where
+    B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    /// A request with a body: its head through the steps that need no body first (route to
+    /// model support), so that a request they refuse is answered without its body being read
+    /// (and `Expect: 100-continue` answered only once they pass, since hyper sends the 100 when
+    /// the body is first read); a body its `Content-Length` says is too large is refused (13)
+    /// unread; the rest is read within [`MAX_BODY`], and the parameters and the handler run.
+    async fn finish(self, connection: Connection) -> Response<Body> {
+        let Self {
+            device,
+            parts,
+            body,
+        } = self;
+        let profile = device.config();
+        let server = server_header(&profile);
+        let request = |body| Request {
+            method: &parts.method,
+            uri: &parts.uri,
+            headers: &parts.headers,
+            body,
+            connection,
+        };
+        let admitted = match admit(&device, &profile, &request(b""), None) {
+            Ok(admitted) => admitted,
+            Err(refusal) => return with_server(respond(Err(refusal)).await, server),
+        };
+        let declared = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+        let too_big =
+            || Err(ApiError::new(ErrorCode::DataTooBig, "the request body is too large").into());
+        let ran = if declared.is_some_and(|length| length > MAX_BODY as u64) {
+            too_big()
+        } else {
+            match to_bytes(Body::new(body), MAX_BODY).await {
+                Ok(body) => serve_admitted(&device, &profile, &request(&body), admitted, None),
+                Err(_) => too_big(),
+            }
+        };
+        with_server(respond(ran).await, server)
     }
 }
 

@@ -27,18 +27,46 @@ pub(super) fn run(
     profile: &Profile,
     request: &Request<'_>,
 ) -> Result<Reply, Refusal> {
-    let faults = device.faults();
-    let firmware = profile.firmware();
     // A request without a body like the one this thread served last: its function and
     // parameters are known (see `LastRequest`).
     let recalled = request
         .body
         .is_empty()
-        .then(|| LastRequest::recall(request.method, request.target(), firmware, faults))
+        .then(|| {
+            LastRequest::recall(
+                request.method,
+                request.target(),
+                profile.firmware(),
+                device.faults(),
+            )
+        })
         .flatten();
-    let function = match &recalled {
-        Some((function, _)) => function,
-        None => route(device, firmware, request)?,
+    let (routed, params) = recalled.unzip();
+    let admitted = admit(device, profile, request, routed)?;
+    serve_admitted(device, profile, request, admitted, params)
+}
+
+/// A request the steps of its head let through: its function and method, and who sent it.
+pub(super) struct Admitted {
+    function: &'static Function,
+    method: Method,
+    caller: Caller,
+}
+
+/// The steps decided from the request's head alone, route to model support (2, 3, 4, 7, 9, 8,
+/// 10, 5, 1); `routed` is the function when it is known already. A request with a body takes
+/// them before its body is read: an unauthenticated client never makes the device hold its
+/// body.
+pub(super) fn admit(
+    device: &Device,
+    profile: &Profile,
+    request: &Request<'_>,
+    routed: Option<&'static Function>,
+) -> Result<Admitted, Refusal> {
+    let faults = device.faults();
+    let function = match routed {
+        Some(function) => function,
+        None => route(device, profile.firmware(), request)?,
     };
     let method = method(request)?;
     let security = profile.security(function.service);
@@ -48,15 +76,37 @@ pub(super) fn run(
     privilege(profile, function, &caller, faults)?;
     licence(profile, function, faults)?;
     model_support(profile, function, faults)?;
+    Ok(Admitted {
+        function,
+        method,
+        caller,
+    })
+}
+
+/// The steps that read the parameters (13, 11, 12), then the handler, for a request
+/// [`admit`] let through; `recalled` are its parameters when they are known already.
+pub(super) fn serve_admitted(
+    device: &Device,
+    profile: &Profile,
+    request: &Request<'_>,
+    admitted: Admitted,
+    recalled: Option<Rc<Params>>,
+) -> Result<Reply, Refusal> {
+    let Admitted {
+        function,
+        method,
+        caller,
+    } = admitted;
+    let faults = device.faults();
     let params = match recalled {
-        Some((_, params)) => params,
+        Some(params) => params,
         None => {
             let params = Rc::new(parameters(function, method, request, faults, profile)?);
             if request.body.is_empty() {
                 LastRequest::remember(
                     request.method,
                     request.target(),
-                    firmware,
+                    profile.firmware(),
                     faults,
                     function,
                     &params,

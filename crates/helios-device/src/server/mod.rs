@@ -128,12 +128,14 @@ async fn accept(
     } else {
         Transport::Http
     };
-    while let Some((stream, peer)) = next_connection(&listener, &mut stop).await {
+    let mut failures = AcceptFailures::default();
+    while let Some((stream, peer)) = next_connection(&listener, &mut stop, &mut failures).await {
         let local = stream.local_addr().unwrap_or_else(|_| {
             listener
                 .local_addr()
                 .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
         });
+        let head_timeout = Duration::from_secs(device.profile.system.head_timeout.into());
         let stream = Recorded::new(stream, local, peer, device.capture().clone());
         let connection = Connection { transport, peer };
         let service = service(device.clone(), connection, stream.outgoing());
@@ -141,12 +143,12 @@ async fn accept(
         let (closing, alive) = connections.closing();
         let task = match tls.clone() {
             None => tokio::spawn(async move {
-                serve_connection(stream, service, &closing, peer).await;
+                serve_connection(stream, service, &closing, peer, head_timeout).await;
                 drop(alive);
             }),
             Some(acceptor) => tokio::spawn(async move {
                 if let Some(stream) = handshake(acceptor, stream, peer).await {
-                    serve_connection(stream, service, &closing, peer).await;
+                    serve_connection(stream, service, &closing, peer, head_timeout).await;
                 }
                 drop(alive);
             }),
@@ -157,16 +159,60 @@ async fn accept(
     connections.close(CLOSING_TIME).await;
 }
 
+/// How long the accept loop rests when the process is out of file descriptors (or memory for
+/// sockets): the connections it has keep being served meanwhile, and it does not spin.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// At most one warning of failed accepts per this interval, with how many failed.
+const ACCEPT_WARNING_EVERY: Duration = Duration::from_secs(5);
+
+/// The failed accepts since the last warning, to log one line an interval.
+#[derive(Debug, Default)]
+struct AcceptFailures {
+    count: u64,
+    warned: Option<tokio::time::Instant>,
+}
+
+impl AcceptFailures {
+    fn note(&mut self, error: &std::io::Error) {
+        self.count += 1;
+        let now = tokio::time::Instant::now();
+        if self
+            .warned
+            .is_none_or(|at| now - at >= ACCEPT_WARNING_EVERY)
+        {
+            tracing::warn!(%error, failed = self.count, "accept failed");
+            self.warned = Some(now);
+            self.count = 0;
+        }
+    }
+}
+
+/// Whether an accept failed for want of a resource the process runs out of (descriptors,
+/// socket buffers): retrying at once would only spin.
+fn exhausted(error: &std::io::Error) -> bool {
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM on Linux and the BSDs alike.
+    matches!(error.raw_os_error(), Some(24 | 23 | 105 | 55 | 12))
+}
+
 /// The next connection accepted, or `None` once the server stops.
 async fn next_connection(
     listener: &TcpListener,
     stop: &mut watch::Receiver<bool>,
+    failures: &mut AcceptFailures,
 ) -> Option<(TcpStream, SocketAddr)> {
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => return Some(accepted),
-                Err(error) => tracing::warn!(%error, "accept failed"),
+                Err(error) => {
+                    failures.note(&error);
+                    if exhausted(&error) {
+                        tokio::select! {
+                            () = tokio::time::sleep(ACCEPT_BACKOFF) => {}
+                            _ = stop.changed() => return None,
+                        }
+                    }
+                }
             },
             _ = stop.changed() => return None,
         }
@@ -207,14 +253,25 @@ fn service(
     })
 }
 
-/// Serves one connection, over `stream` (plain or TLS), until it ends or is asked to close.
-async fn serve_connection<I, S>(stream: I, service: S, closing: &Closing, peer: SocketAddr)
-where
+/// Serves one connection, over `stream` (plain or TLS), until it ends or is asked to close,
+/// or its client takes longer than `head_timeout` to send a request's head (hyper's timer
+/// starts when the connection opens and again when each response ends: a half-sent head and
+/// an idle kept-alive connection alike are closed).
+async fn serve_connection<I, S>(
+    stream: I,
+    service: S,
+    closing: &Closing,
+    peer: SocketAddr,
+    head_timeout: Duration,
+) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     S: Service<Request<Incoming>, Response = Outbound, Error = Infallible> + Send + 'static,
     S::Future: Send + 'static,
 {
-    let conn = Builder::new().serve_connection(TokioIo::new(stream), service);
+    let conn = Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(head_timeout)
+        .serve_connection(TokioIo::new(stream), service);
     if let Err(error) = closing.serve(conn).await {
         tracing::debug!(%error, %peer, "connection ended with an error");
     }

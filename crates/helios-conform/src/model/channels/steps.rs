@@ -123,7 +123,8 @@ impl Model for Channels {
         let mut transcript = Transcript::default();
         for opened in known.channels.iter().filter(|c| !c.closed) {
             let call = Call::new(&log::unsubscribe::FUNCTION).param("id", opened.id);
-            let _ = transcript.send(session, call).await;
+            let login = Login::Account(opened.account);
+            let _ = transcript.send_as(session, login, call).await;
         }
     }
 
@@ -223,7 +224,10 @@ async fn unsubscribe(
     let call = Call::new(&log::unsubscribe::FUNCTION).param("id", opened.id);
     let was_closed = opened.closed;
     opened.closed = true;
-    let answer = transcript.send(session, call).await?;
+    // As the account that opened it: another account's may be refused (erratum
+    // channel-owner).
+    let login = Login::Account(opened.account);
+    let answer = transcript.send_as(session, login, call).await?;
     if was_closed {
         return closed(
             &answer,
