@@ -43,8 +43,20 @@ fn say(line: &str) {
 
 /// Runs the fleet; its exit code ([`fleet::exit_code`]).
 pub(crate) fn run(args: &Fleet<'_>, write: &Write<'_>) -> Result<i32> {
-    let (out, options) = (args.out, &args.options);
+    let out = args.out;
     let devices = fleet::inventory::load(args.inventory, &|name| std::env::var(name).ok())?;
+    // `--shard K/N` with an inventory takes whole devices: the K-th of every N in the order of
+    // their names, so that no shard is empty while N is at most the devices' number.
+    let (devices, options) = match args.options.shard {
+        Some(shard) => (
+            fleet::shard(devices, shard.index, shard.count).map_err(anyhow::Error::msg)?,
+            &Options {
+                shard: None,
+                ..args.options.clone()
+            },
+        ),
+        None => (devices, &args.options),
+    };
     for device in &devices {
         let has_http = device.target.http.is_some();
         if helios_conform::run::unmatched(&device.profile, has_http, options).is_some() {

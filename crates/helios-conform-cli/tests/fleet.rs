@@ -594,3 +594,77 @@ fn a_fleet_writes_into_a_fresh_directory_or_empties_an_earlier_fleet_with_force(
     let verified = conform(&["verify".as_ref(), out.as_os_str()]);
     assert_eq!(verified.status.code(), Some(0));
 }
+
+/// The device directories of a fleet's report directory.
+fn device_dirs(out: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(out)
+        .expect("the fleet's directory")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inventory_shards_by_whole_devices_and_its_shards_merge_into_the_fleet() {
+    let dir = scratch("shards");
+    let mut references = Vec::new();
+    let mut text = String::new();
+    for name in ["door-a", "door-b", "door-c"] {
+        let reference = Reference::start(Profile::default_profile()).await;
+        text += &entry(name, Some(&reference), None);
+        references.push(reference);
+    }
+    let inventory = dir.join("fleet.toml");
+    std::fs::write(&inventory, text).expect("the inventory");
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let out = dir.join(format!("shard-{k}"));
+        let output = run_fleet(&inventory, &out, &["--shard", &format!("{k}/2")]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        shards.push(out);
+    }
+    // Whole devices, each in one shard.
+    let (one, two) = (device_dirs(&shards[0]), device_dirs(&shards[1]));
+    assert!(one.is_disjoint(&two), "{one:?} {two:?}");
+    assert_eq!(one.len() + two.len(), 3);
+    let merged = dir.join("merged");
+    let output = conform(&[
+        "merge".as_ref(),
+        shards[0].as_os_str(),
+        shards[1].as_os_str(),
+        "--out".as_ref(),
+        merged.as_os_str(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        device_dirs(&merged),
+        ["door-a", "door-b", "door-c"].map(String::from).into()
+    );
+    let summary = lines(&merged.join("results.ndjson"))
+        .pop()
+        .expect("a summary");
+    assert_eq!(
+        summary["summary"]["devices"].as_array().map(Vec::len),
+        Some(3)
+    );
+    let verified = conform(&["verify".as_ref(), merged.as_os_str()]);
+    assert_eq!(verified.status.code(), Some(0));
+    // More shards than devices: a usage error, nothing sent.
+    let output = run_fleet(&inventory, &dir.join("too-many"), &["--shard", "4/4"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at most 3 shards"));
+    for reference in references {
+        reference.stop().await;
+    }
+}
