@@ -97,8 +97,12 @@ async fn run(options: Options) -> Result<()> {
         let names: Vec<&str> = profile.faults.iter().map(Fault::name).collect();
         println!("FAULTS {}", names.join(" "));
     }
-    let tls = match (&options.cert, &options.key) {
-        (Some(cert), Some(key)) => Tls::load(cert, key)?,
+    // A state directory a device cannot read back is refused, naming the file: starting from
+    // the factory configuration instead would silently bring back its default passwords.
+    crate::system::config::check_state(&profile)?;
+    let tls = match (&options.cert, &options.key, &profile.system.state_dir) {
+        (Some(cert), Some(key), _) => Tls::load(cert, key)?,
+        (_, _, Some(dir)) => Tls::kept_in(dir)?,
         _ => Tls::self_signed()?,
     };
     let device = Device::new(profile, Arc::new(SystemClock::new()));

@@ -37,6 +37,10 @@ pub enum TlsError {
     Certificate(#[source] rustls::Error),
 }
 
+/// The self-signed certificate's files in a state directory ([`Tls::kept_in`]).
+pub const KEPT_CERT: &str = "tls-cert.pem";
+pub const KEPT_KEY: &str = "tls-key.pem";
+
 /// A server configuration and the certificate it presents, in PEM, for clients that pin it.
 #[derive(Clone, Debug)]
 pub struct Tls {
@@ -52,6 +56,39 @@ impl Tls {
         let cert_pem = certified.cert.pem();
         let key = PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
         Self::new(vec![certified.cert.der().clone()], key, cert_pem)
+    }
+
+    /// The self-signed certificate kept in the state directory `dir` (`tls-cert.pem`,
+    /// `tls-key.pem`), so that clients that pinned it keep trusting the device across restarts;
+    /// made and kept there (the key readable by its owner only) the first time.
+    pub fn kept_in(dir: &Path) -> Result<Self, TlsError> {
+        let (cert, key) = (dir.join(KEPT_CERT), dir.join(KEPT_KEY));
+        if cert.is_file() && key.is_file() {
+            return Self::load(&cert, &key);
+        }
+        let names = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
+        let certified = rcgen::generate_simple_self_signed(names).map_err(TlsError::Generate)?;
+        let write = |path: &Path, text: String, private: bool| {
+            use std::io::Write as _;
+            use std::os::unix::fs::OpenOptionsExt as _;
+            std::fs::create_dir_all(dir)
+                .and_then(|()| {
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .mode(if private { 0o600 } else { 0o644 })
+                        .open(path)
+                })
+                .and_then(|mut file| file.write_all(text.as_bytes()))
+                .map_err(|source| TlsError::Read {
+                    path: path.to_owned(),
+                    source,
+                })
+        };
+        write(&key, certified.signing_key.serialize_pem(), true)?;
+        write(&cert, certified.cert.pem(), false)?;
+        Self::load(&cert, &key)
     }
 
     /// The certificate chain and key of two PEM files.

@@ -95,3 +95,57 @@ fn a_factory_reset_restores_the_profile_after_its_delay_and_restarts() {
         }
     );
 }
+
+/// `helios-device --state DIR` with free loopback ports: its exit code and standard error
+/// when it stops by itself within a few seconds, or `None` while it still serves.
+fn device_with_state(dir: &std::path::Path) -> Option<(i32, String)> {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_helios-device"))
+        .args(["--http", "127.0.0.1:0", "--https", "127.0.0.1:0", "--state"])
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    for _ in 0..30 {
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut stderr = String::new();
+            let _ =
+                std::io::Read::read_to_string(child.stderr.as_mut().expect("stderr"), &mut stderr);
+            return Some((status.code().unwrap_or(-1), stderr));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn a_corrupt_state_file_is_refused_at_start_naming_it() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("config.xml"), b"<DeviceDatabase><Device>").expect("written");
+    let (code, stderr) = device_with_state(dir.path()).expect("the device refused to start");
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains("config.xml") && stderr.contains("factory configuration"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_self_signed_certificate_is_kept_in_the_state_directory() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let first = helios_device::tls::Tls::kept_in(dir.path()).expect("made");
+    let again = helios_device::tls::Tls::kept_in(dir.path()).expect("read back");
+    assert_eq!(
+        first.cert_pem, again.cert_pem,
+        "a restart presents the same certificate"
+    );
+    let key = dir.path().join(helios_device::tls::KEPT_KEY);
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&key).expect("the key").permissions(),
+    );
+    assert_eq!(mode & 0o077, 0, "the key is its owner's alone");
+    // And the binary with that directory serves (it does not stop by itself).
+    assert!(device_with_state(dir.path()).is_none());
+}

@@ -209,3 +209,29 @@ async fn a_half_sent_head_and_an_idle_connection_are_closed_after_the_head_timeo
     }
     running.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_1_1_request_without_host_is_a_bad_request() {
+    let running = vario().await;
+    let address = running.http.expect("HTTP");
+    let status = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(address).expect("connected");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("a timeout");
+        stream
+            .write_all(
+                b"GET /api/switch/caps HTTP/1.1\r\nAuthorization: Basic YWRtaW46Mm4=\r\n\r\n",
+            )
+            .expect("sent");
+        let mut line = String::new();
+        BufReader::new(stream)
+            .read_line(&mut line)
+            .expect("a reply");
+        line
+    })
+    .await
+    .expect("ran");
+    assert!(status.starts_with("HTTP/1.1 400"), "{status}");
+    running.shutdown().await;
+}

@@ -21,4 +21,4 @@ mod serving;
 mod steps;
 
 pub use request::{Connection, LIMITS, Request};
-pub use serving::{Serving, Unread, app, begin, process, serve};
+pub use serving::{Serving, Unread, app, bad_request, begin, process, serve};

@@ -187,6 +187,16 @@ where
     }
 }
 
+/// A 400 Bad Request for a request that is not HTTP the device can serve, its connection closed.
+pub fn bad_request(why: &'static str) -> Response<Body> {
+    let mut response = Response::new(Body::from(why));
+    *response.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// The `Server` header of the firmware running.
 fn server_header(profile: &Profile) -> HeaderValue {
     profile.device.sw_version.server_header.clone()

@@ -241,6 +241,13 @@ fn service(
         let announced = move |response: Response<Body>| {
             Ok::<_, Infallible>(response.map(|body| Announced::new(body, outgoing)))
         };
+        // RFC 9112 section 3.2: an HTTP/1.1 request without Host is answered 400, nothing else.
+        if request.version() == hyper::Version::HTTP_11
+            && !request.headers().contains_key(hyper::header::HOST)
+        {
+            let refused = pipeline::bad_request("an HTTP/1.1 request needs a Host header");
+            return Either::Left(ready(announced(refused)));
+        }
         // A response ready now is the whole future; one that waits is boxed. Hyper moves
         // the future into its slot for every request, and an unboxed `finish` would be a
         // copy of every state it may wait in, the body's reading among them.

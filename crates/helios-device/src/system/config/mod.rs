@@ -273,6 +273,40 @@ fn prepare(base: &Profile, mut document: Document) -> Result<Config, Invalid> {
     })
 }
 
+/// Whether the state directory of `factory` (if any) holds a firmware version and a
+/// configuration this device reads back: an error names the file and what to do. The device
+/// itself ([`Running::load`]) leaves such a file aside and starts from its defaults; its
+/// command line refuses to start instead (`helios-device --state DIR`).
+pub fn check_state(factory: &Profile) -> Result<(), StateError> {
+    let Some(dir) = &factory.system.state_dir else {
+        return Ok(());
+    };
+    let store = Store::new(dir.clone());
+    let named = |file: &str, error: StoredError| StateError {
+        path: dir.join(file),
+        why: error.to_string(),
+    };
+    let mut profile = factory.clone();
+    if let Some(version) = read_firmware(&store).map_err(|e| named(FIRMWARE_FILE, e))? {
+        profile.device.sw_version = version;
+    }
+    read_config(&store, &profile).map_err(|e| named(CONFIG_FILE, e))?;
+    Ok(())
+}
+
+/// A file of the state directory the device cannot read back.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{}: {why}; the device would start from its factory configuration (and its default \
+     passwords): repair the file, or move it aside to start from the factory configuration \
+     on purpose",
+    path.display()
+)]
+pub struct StateError {
+    pub path: std::path::PathBuf,
+    pub why: String,
+}
+
 /// Why a file of the state directory was left aside.
 #[derive(Debug, thiserror::Error)]
 enum StoredError {
