@@ -115,6 +115,13 @@ pub struct SystemSettings {
     /// `channel-share`); beyond it `log/subscribe` answers 14.
     #[serde(default = "default_channels_per_account")]
     pub channels_per_account: u32,
+    /// Connections held open at once from one client address (both listeners together); one
+    /// more is closed as soon as it is accepted.
+    #[serde(default = "default_connections_per_address")]
+    pub connections_per_address: u32,
+    /// Connections held open at once in all.
+    #[serde(default = "default_connections")]
+    pub connections: u32,
 }
 
 impl Default for SystemSettings {
@@ -125,6 +132,8 @@ impl Default for SystemSettings {
             state_dir: None,
             head_timeout: default_head_timeout(),
             channels_per_account: default_channels_per_account(),
+            connections_per_address: default_connections_per_address(),
+            connections: default_connections(),
         }
     }
 }
@@ -135,6 +144,14 @@ fn default_head_timeout() -> u32 {
 
 fn default_channels_per_account() -> u32 {
     256
+}
+
+fn default_connections_per_address() -> u32 {
+    1536
+}
+
+fn default_connections() -> u32 {
+    4096
 }
 
 fn default_config_delay() -> u32 {

@@ -170,7 +170,8 @@ async fn impatient(head_timeout: u32) -> helios_device::server::Running {
         .expect("the device starts")
 }
 
-/// How long the device takes to close a connection on which `sent` was written, up to 10 s.
+/// How long the device takes to close (or reset) a connection on which `sent` was written;
+/// `None` when it is still open after 10 s.
 fn closed_after(address: SocketAddr, sent: &[u8]) -> Option<Duration> {
     let mut stream = TcpStream::connect(address).expect("connected");
     stream
@@ -183,6 +184,10 @@ fn closed_after(address: SocketAddr, sent: &[u8]) -> Option<Duration> {
         match std::io::Read::read(&mut stream, &mut buffer) {
             Ok(0) => return Some(started.elapsed()),
             Ok(_) => {}
+            // Closed with the request unread: the peer resets the connection.
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some(started.elapsed());
+            }
             Err(_) => return None,
         }
     }
@@ -233,5 +238,48 @@ async fn an_http_1_1_request_without_host_is_a_bad_request() {
     .await
     .expect("ran");
     assert!(status.starts_with("HTTP/1.1 400"), "{status}");
+    running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_from_one_address_are_capped_and_their_places_given_back() {
+    let mut profile = Profile::default_profile();
+    profile.system.connections_per_address = 5;
+    let device = Device::new(profile, Arc::new(SystemClock::new()));
+    let any = SocketAddr::from(([127, 0, 0, 1], 0));
+    let running = helios_device::server::start(device, Some(any), None)
+        .await
+        .expect("the device starts");
+    let address = running.http.expect("HTTP");
+    tokio::task::spawn_blocking(move || {
+        // Five idle connections hold the address's places.
+        let mut held: Vec<TcpStream> = (0..5)
+            .map(|_| TcpStream::connect(address).expect("connected"))
+            .collect();
+        std::thread::sleep(Duration::from_millis(300));
+        // The sixth is closed at once, before a byte is read.
+        let closed = closed_after(address, b"GET /api/system/info HTTP/1.1\r\nHost: d\r\n\r\n");
+        assert!(
+            closed.is_some_and(|after| after < Duration::from_secs(2)),
+            "the sixth connection was served: {closed:?}"
+        );
+        // One given back: a new connection is served.
+        drop(held.pop());
+        std::thread::sleep(Duration::from_millis(300));
+        let mut stream = TcpStream::connect(address).expect("connected");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("a timeout");
+        stream
+            .write_all(b"GET /api/system/info HTTP/1.1\r\nHost: d\r\n\r\n")
+            .expect("sent");
+        let mut line = String::new();
+        BufReader::new(stream)
+            .read_line(&mut line)
+            .expect("a reply");
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    })
+    .await
+    .expect("ran");
     running.shutdown().await;
 }

@@ -9,6 +9,7 @@
 
 mod bind;
 mod connections;
+mod slots;
 
 pub use bind::{BindError, bind};
 
@@ -39,6 +40,7 @@ use crate::device::Device;
 use crate::pipeline::{self, Connection, Serving};
 use crate::tls::Tls;
 use connections::{Closing, Connections, end_on_restart};
+use slots::Slots;
 
 /// How long a TLS handshake may take.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -71,23 +73,29 @@ pub async fn start(
 ) -> Result<Running, BindError> {
     let (shutdown, stop) = watch::channel(false);
     let mut tasks = JoinSet::new();
+    let system = &device.profile.system;
+    let slots = Slots::new(system.connections_per_address, system.connections);
     let mut running_http = None;
     let mut running_https = None;
     if let Some(address) = http {
         let (listener, bound) = bind("HTTP", address).await?;
         running_http = Some(bound);
-        tasks.spawn(accept(listener, None, device.clone(), stop.clone()));
+        let serving = Listening {
+            device: device.clone(),
+            tls: None,
+            slots: slots.clone(),
+        };
+        tasks.spawn(accept(listener, serving, stop.clone()));
     }
     if let Some((address, tls)) = https {
         let (listener, bound) = bind("HTTPS", address).await?;
         running_https = Some(bound);
-        let acceptor = TlsAcceptor::from(tls.config);
-        tasks.spawn(accept(
-            listener,
-            Some(acceptor),
-            device.clone(),
-            stop.clone(),
-        ));
+        let serving = Listening {
+            device: device.clone(),
+            tls: Some(TlsAcceptor::from(tls.config)),
+            slots,
+        };
+        tasks.spawn(accept(listener, serving, stop.clone()));
     }
     tasks.spawn(tick(device, stop));
     Ok(Running {
@@ -109,14 +117,18 @@ async fn tick(device: Arc<Device>, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Serves the connections `listener` accepts, over TLS when given an acceptor, until the
-/// server stops; then closes them.
-async fn accept(
-    listener: TcpListener,
-    tls: Option<TlsAcceptor>,
+/// What a listener serves its connections with: the device, TLS for HTTPS, and the places
+/// both listeners' connections share.
+struct Listening {
     device: Arc<Device>,
-    mut stop: watch::Receiver<bool>,
-) {
+    tls: Option<TlsAcceptor>,
+    slots: Arc<Slots>,
+}
+
+/// Serves the connections `listener` accepts, over TLS when given an acceptor, until the
+/// server stops; then closes them. A connection beyond the caps of [`Slots`] is closed at once.
+async fn accept(listener: TcpListener, serving: Listening, mut stop: watch::Receiver<bool>) {
+    let Listening { device, tls, slots } = serving;
     let connections = Connections::default();
     let ending = tokio::spawn(end_on_restart(
         device.boots(),
@@ -130,6 +142,14 @@ async fn accept(
     };
     let mut failures = AcceptFailures::default();
     while let Some((stream, peer)) = next_connection(&listener, &mut stop, &mut failures).await {
+        let slot = match slots.take(peer.ip()) {
+            Ok(slot) => slot,
+            Err(full) => {
+                tracing::debug!(%peer, ?full, "connection refused: over the cap");
+                drop(stream);
+                continue;
+            }
+        };
         let local = stream.local_addr().unwrap_or_else(|_| {
             listener
                 .local_addr()
@@ -144,13 +164,13 @@ async fn accept(
         let task = match tls.clone() {
             None => tokio::spawn(async move {
                 serve_connection(stream, service, &closing, peer, head_timeout).await;
-                drop(alive);
+                drop((alive, slot));
             }),
             Some(acceptor) => tokio::spawn(async move {
                 if let Some(stream) = handshake(acceptor, stream, peer).await {
                     serve_connection(stream, service, &closing, peer, head_timeout).await;
                 }
-                drop(alive);
+                drop((alive, slot));
             }),
         };
         connections.add(task.abort_handle());
