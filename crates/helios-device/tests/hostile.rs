@@ -18,6 +18,15 @@ use helios_device::{Device, Profile};
 const UNREAD_BOUND: u64 = 16 << 20;
 const BODY: u64 = 60_000_000;
 
+/// A device with `profile`, serving plain HTTP on a free loopback port.
+async fn serve(profile: Profile) -> helios_device::server::Running {
+    let device = Device::new(profile, Arc::new(SystemClock::new()));
+    let any = SocketAddr::from(([127, 0, 0, 1], 0));
+    helios_device::server::start(device, Some(any), None)
+        .await
+        .expect("the device starts")
+}
+
 /// The Vario: its switch service over plain HTTP with Basic authentication.
 async fn vario() -> helios_device::server::Running {
     let profile = Profile::parse(
@@ -25,11 +34,7 @@ async fn vario() -> helios_device::server::Running {
         "profiles/vario.toml",
     )
     .expect("the Vario profile");
-    let device = Device::new(profile, Arc::new(SystemClock::new()));
-    let any = SocketAddr::from(([127, 0, 0, 1], 0));
-    helios_device::server::start(device, Some(any), None)
-        .await
-        .expect("the device starts")
+    serve(profile).await
 }
 
 /// Sends `head`, then up to [`BODY`] bytes of body from another thread while this one waits for
@@ -163,11 +168,7 @@ async fn a_declared_length_beyond_the_limit_is_refused_unread() {
 async fn impatient(head_timeout: u32) -> helios_device::server::Running {
     let mut profile = Profile::default_profile();
     profile.system.head_timeout = head_timeout;
-    let device = Device::new(profile, Arc::new(SystemClock::new()));
-    let any = SocketAddr::from(([127, 0, 0, 1], 0));
-    helios_device::server::start(device, Some(any), None)
-        .await
-        .expect("the device starts")
+    serve(profile).await
 }
 
 /// How long the device takes to close (or reset) a connection on which `sent` was written;
@@ -245,11 +246,7 @@ async fn an_http_1_1_request_without_host_is_a_bad_request() {
 async fn connections_from_one_address_are_capped_and_their_places_given_back() {
     let mut profile = Profile::default_profile();
     profile.system.connections_per_address = 5;
-    let device = Device::new(profile, Arc::new(SystemClock::new()));
-    let any = SocketAddr::from(([127, 0, 0, 1], 0));
-    let running = helios_device::server::start(device, Some(any), None)
-        .await
-        .expect("the device starts");
+    let running = serve(profile).await;
     let address = running.http.expect("HTTP");
     tokio::task::spawn_blocking(move || {
         // Five idle connections hold the address's places.
