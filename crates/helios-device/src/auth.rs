@@ -353,7 +353,7 @@ mod tests {
         let attempt = |peer: u32, now: u64| Attempt {
             authorization: Some(b"Basic d3Jvbmc6d3Jvbmc="),
             method: "GET",
-            uri: "/api/switch/status",
+            uri: helios_spec::functions::switch::status::FUNCTION.path,
             body: b"",
             peer: IpAddr::from(std::net::Ipv4Addr::from(peer)),
             now: Duration::from_secs(now),

@@ -86,6 +86,20 @@ fn send_big(address: SocketAddr, head: &str) -> (String, u64) {
     (reply, at_reply)
 }
 
+/// Sends `request` on a new connection: the first line of the reply.
+fn first_line(address: SocketAddr, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(address).expect("connected");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a timeout");
+    stream.write_all(request).expect("sent");
+    let mut line = String::new();
+    BufReader::new(stream)
+        .read_line(&mut line)
+        .expect("a reply");
+    line
+}
+
 fn head(extra: &str) -> String {
     format!(
         "POST /api/switch/ctrl HTTP/1.1\r\nHost: device\r\n\
@@ -119,18 +133,7 @@ async fn expect_100_continue_is_answered_only_after_authentication() {
     let running = vario().await;
     let address = running.http.expect("HTTP");
     let status = tokio::task::spawn_blocking(move || {
-        let mut stream = TcpStream::connect(address).expect("connected");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("a timeout");
-        stream
-            .write_all(head("Expect: 100-continue\r\n").as_bytes())
-            .expect("sent");
-        let mut line = String::new();
-        BufReader::new(stream)
-            .read_line(&mut line)
-            .expect("a reply");
-        line
+        first_line(address, head("Expect: 100-continue\r\n").as_bytes())
     })
     .await
     .expect("ran");
@@ -221,20 +224,10 @@ async fn an_http_1_1_request_without_host_is_a_bad_request() {
     let running = vario().await;
     let address = running.http.expect("HTTP");
     let status = tokio::task::spawn_blocking(move || {
-        let mut stream = TcpStream::connect(address).expect("connected");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("a timeout");
-        stream
-            .write_all(
-                b"GET /api/switch/caps HTTP/1.1\r\nAuthorization: Basic YWRtaW46Mm4=\r\n\r\n",
-            )
-            .expect("sent");
-        let mut line = String::new();
-        BufReader::new(stream)
-            .read_line(&mut line)
-            .expect("a reply");
-        line
+        first_line(
+            address,
+            b"GET /api/switch/caps HTTP/1.1\r\nAuthorization: Basic YWRtaW46Mm4=\r\n\r\n",
+        )
     })
     .await
     .expect("ran");
@@ -263,17 +256,7 @@ async fn connections_from_one_address_are_capped_and_their_places_given_back() {
         // One given back: a new connection is served.
         drop(held.pop());
         std::thread::sleep(Duration::from_millis(300));
-        let mut stream = TcpStream::connect(address).expect("connected");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("a timeout");
-        stream
-            .write_all(b"GET /api/system/info HTTP/1.1\r\nHost: d\r\n\r\n")
-            .expect("sent");
-        let mut line = String::new();
-        BufReader::new(stream)
-            .read_line(&mut line)
-            .expect("a reply");
+        let line = first_line(address, b"GET /api/system/info HTTP/1.1\r\nHost: d\r\n\r\n");
         assert!(line.starts_with("HTTP/1.1 200"), "{line}");
     })
     .await
