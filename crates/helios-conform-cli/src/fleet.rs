@@ -72,14 +72,7 @@ pub(crate) fn run(args: &Fleet<'_>, write: &Write<'_>) -> Result<i32> {
     let key = (args.sign.map(keys::read_signing))
         .transpose()
         .context("--sign")?;
-    let prepared = bundle::prepare(out, args.force)?;
-    if prepared.emptied > 0 {
-        say(&format!(
-            "emptied {} ({} entries of an earlier report; --force)",
-            out.display(),
-            prepared.emptied
-        ));
-    }
+    crate::seal::fresh(out, args.force)?;
     let sealings = (devices.iter())
         .map(|d| Sealing::prepare(&out.join(&d.name), false, args.sign, options))
         .collect::<Result<Vec<_>>>()?;

@@ -34,14 +34,7 @@ impl Sealing {
         options: &Options,
     ) -> Result<Self> {
         let key = sign.map(keys::read_signing).transpose().context("--sign")?;
-        let prepared = bundle::prepare(dir, force)?;
-        if prepared.emptied > 0 {
-            say(&format!(
-                "emptied {} ({} entries of an earlier report; --force)",
-                dir.display(),
-                prepared.emptied
-            ));
-        }
+        fresh(dir, force)?;
         Ok(Self {
             dir: dir.to_owned(),
             options: options.clone(),
@@ -74,6 +67,20 @@ impl Sealing {
         ));
         Ok(())
     }
+}
+
+/// Makes `dir` a fresh report directory (`bundle::prepare`: created, or emptied of an earlier
+/// report with `force`), saying so when it emptied one.
+pub(crate) fn fresh(dir: &Path, force: bool) -> Result<()> {
+    let prepared = bundle::prepare(dir, force)?;
+    if prepared.emptied > 0 {
+        say(&format!(
+            "emptied {} ({} entries of an earlier report; --force)",
+            dir.display(),
+            prepared.emptied
+        ));
+    }
+    Ok(())
 }
 
 fn say(line: &str) {

@@ -127,10 +127,7 @@ fn merge_fleets(dirs: &[PathBuf], out: &Path, force: bool, sign: Option<&Path>) 
             }
         }
     }
-    let prepared = bundle::prepare(out, force)?;
-    if prepared.emptied > 0 {
-        say(&format!("emptied {} (--force)", out.display()));
-    }
+    crate::seal::fresh(out, force)?;
     for (name, from) in &devices {
         copy_dir(from, &out.join(name))?;
     }

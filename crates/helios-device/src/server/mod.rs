@@ -210,9 +210,16 @@ impl AcceptFailures {
 /// Whether an accept failed for want of a resource the process runs out of (descriptors,
 /// socket buffers): retrying at once would only spin.
 fn exhausted(error: &std::io::Error) -> bool {
-    // EMFILE, ENFILE, ENOBUFS, ENOMEM on Linux and the BSDs alike.
-    matches!(error.raw_os_error(), Some(24 | 23 | 105 | 55 | 12))
+    error
+        .raw_os_error()
+        .is_some_and(|code| EXHAUSTED.contains(&code))
 }
+
+/// EMFILE, ENFILE, ENOBUFS and ENOMEM: the same numbers everywhere but ENOBUFS.
+#[cfg(target_os = "linux")]
+const EXHAUSTED: [i32; 4] = [24, 23, 105, 12];
+#[cfg(not(target_os = "linux"))]
+const EXHAUSTED: [i32; 4] = [24, 23, 55, 12];
 
 /// The next connection accepted, or `None` once the server stops.
 async fn next_connection(
